@@ -1,0 +1,29 @@
+package io.pharox;
+
+import io.pharox.model.Lease;
+import io.pharox.model.LeasedProxy;
+
+/**
+ * Observes the leases a {@link ProxyManager} hands out. Methods run on the thread that
+ * caused the event, after the storage has recorded it; they should be quick and must not
+ * call back into the manager with blocking waits. An exception a listener throws is logged
+ * and does not affect the operation or the other listeners.
+ */
+public interface LeaseListener {
+
+    /** A lease was acquired through the manager. */
+    default void onAcquired(LeasedProxy leased) {
+    }
+
+    /** A lease acquired through the manager was released through it. */
+    default void onReleased(Lease lease) {
+    }
+
+    /**
+     * A lease acquired through the manager was found expired: by the manager's
+     * {@link ProxyManager#cleanupExpiredLeases()}, or by a release or renewal that came too
+     * late. Fired once per lease.
+     */
+    default void onExpired(Lease lease) {
+    }
+}

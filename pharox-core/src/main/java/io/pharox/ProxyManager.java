@@ -1,0 +1,377 @@
+package io.pharox;
+
+import io.pharox.model.Consumer;
+import io.pharox.model.HealthCheckResult;
+import io.pharox.model.Lease;
+import io.pharox.model.LeaseStatus;
+import io.pharox.model.LeasedProxy;
+import io.pharox.model.Proxy;
+import io.pharox.select.SelectorStrategy;
+import io.pharox.storage.AcquireRequest;
+import io.pharox.storage.ProxyStorage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+
+/**
+ * The facade services use to lease proxies: acquire (now, or waiting up to a bound), use,
+ * release, renew; with defaults for the consumer, lease duration and strategy, and
+ * listeners for lease events. All state lives in the {@link ProxyStorage}; the manager
+ * is thread-safe and many managers (in many processes) may share one storage.
+ *
+ * <pre>{@code
+ * ProxyManager manager = ProxyManager.builder(storage).defaultConsumer("crawler-1").build();
+ * Optional<String> body = manager.withLease(manager.request("residential")
+ *         .filter(ProxyFilters.country("DE")).build(), leased -> fetch(leased.proxy()));
+ * }</pre>
+ */
+public final class ProxyManager {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProxyManager.class);
+
+    private final ProxyStorage storage;
+    private final String defaultConsumer;
+    private final Duration defaultTtl;
+    private final SelectorStrategy defaultStrategy;
+    private final Duration waitPollInterval;
+    private final Clock clock;
+    private final List<LeaseListener> listeners;
+    /** Leases handed out and not yet seen to end; kept only when there are listeners. */
+    private final Map<UUID, Lease> outstanding = new ConcurrentHashMap<>();
+
+    private final ReentrantLock releaseLock = new ReentrantLock();
+    private final Condition released = releaseLock.newCondition();
+    private volatile long releaseCount;
+
+    private ProxyManager(Builder b) {
+        this.storage = b.storage;
+        this.defaultConsumer = b.defaultConsumer;
+        this.defaultTtl = b.defaultTtl;
+        this.defaultStrategy = b.defaultStrategy;
+        this.waitPollInterval = b.waitPollInterval;
+        this.clock = b.clock;
+        this.listeners = List.copyOf(b.listeners);
+    }
+
+    /** A manager on {@code storage} with every default. */
+    public static ProxyManager of(ProxyStorage storage) {
+        return builder(storage).build();
+    }
+
+    /**
+     * A builder with defaults: consumer {@value Consumer#DEFAULT_NAME}, ttl
+     * {@link AcquireRequest#DEFAULT_TTL}, strategy FIRST_AVAILABLE, wait poll interval 50 ms,
+     * the system UTC clock, no listeners.
+     *
+     * @throws NullPointerException if {@code storage} is {@code null}
+     */
+    public static Builder builder(ProxyStorage storage) {
+        return new Builder(storage);
+    }
+
+    /** The storage this manager works on, for administration (pools, proxies) and reads. */
+    public ProxyStorage storage() {
+        return storage;
+    }
+
+    /**
+     * A request builder for {@code poolName} pre-filled with this manager's defaults.
+     *
+     * @throws IllegalArgumentException if the name is blank (when the request is built)
+     */
+    public AcquireRequest.Builder request(String poolName) {
+        return AcquireRequest.forPool(poolName).consumer(defaultConsumer).ttl(defaultTtl).strategy(defaultStrategy);
+    }
+
+    /**
+     * Acquires a lease in {@code poolName} with this manager's defaults and no filter.
+     *
+     * @return the lease and its proxy, or empty if no proxy is available now
+     * @throws PoolNotFoundException if the pool does not exist
+     * @throws IllegalArgumentException if the name is blank
+     */
+    public Optional<LeasedProxy> acquire(String poolName) {
+        return acquire(request(poolName).build());
+    }
+
+    /**
+     * Acquires a lease as the request says, without waiting.
+     *
+     * @return the lease and its proxy, or empty if no proxy is available now
+     * @throws PoolNotFoundException if the pool does not exist
+     */
+    public Optional<LeasedProxy> acquire(AcquireRequest request) {
+        Objects.requireNonNull(request, "request");
+        Optional<LeasedProxy> leased = storage.acquire(request);
+        leased.ifPresent(this::acquired);
+        return leased;
+    }
+
+    /**
+     * Acquires a lease as the request says, waiting up to {@code maxWait} for a proxy to free
+     * up. Releases through this manager wake the wait at once; releases elsewhere (other
+     * managers, other processes) and expiries are noticed by polling every
+     * {@code waitPollInterval}.
+     *
+     * @return the lease and its proxy, or empty if none became available within {@code maxWait}
+     * @throws PoolNotFoundException if the pool does not exist
+     * @throws IllegalArgumentException if {@code maxWait} is negative
+     * @throws InterruptedException if the thread is interrupted while waiting
+     */
+    public Optional<LeasedProxy> acquire(AcquireRequest request, Duration maxWait) throws InterruptedException {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(maxWait, "maxWait");
+        if (maxWait.isNegative()) {
+            throw new IllegalArgumentException("maxWait must not be negative, was " + maxWait);
+        }
+        long deadline = System.nanoTime() + Math.min(maxWait.toNanos(), Long.MAX_VALUE / 4);
+        while (true) {
+            if (Thread.interrupted()) {
+                throw new InterruptedException("interrupted while waiting for a proxy in pool '" + request.poolName() + "'");
+            }
+            long seen = releaseCount;
+            Optional<LeasedProxy> leased = acquire(request);
+            long remaining = deadline - System.nanoTime();
+            if (leased.isPresent() || remaining <= 0) {
+                return leased;
+            }
+            releaseLock.lockInterruptibly();
+            try {
+                if (releaseCount == seen) {
+                    released.await(Math.min(remaining, waitPollInterval.toNanos()), TimeUnit.NANOSECONDS);
+                }
+            } finally {
+                releaseLock.unlock();
+            }
+        }
+    }
+
+    /**
+     * Acquires a lease, runs {@code work} with it and releases it, also when {@code work} throws.
+     *
+     * @return what {@code work} returned, or empty if no proxy was available (or {@code work} returned {@code null})
+     * @throws PoolNotFoundException if the pool does not exist
+     */
+    public <T> Optional<T> withLease(AcquireRequest request, Function<? super LeasedProxy, ? extends T> work) {
+        Objects.requireNonNull(work, "work");
+        Optional<LeasedProxy> leased = acquire(request);
+        if (leased.isEmpty()) {
+            return Optional.empty();
+        }
+        Throwable failure = null;
+        try {
+            return Optional.ofNullable(work.apply(leased.get()));
+        } catch (RuntimeException | Error e) {
+            failure = e;
+            throw e;
+        } finally {
+            try {
+                release(leased.get().lease());
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    throw e;
+                }
+                failure.addSuppressed(e);
+            }
+        }
+    }
+
+    /**
+     * Releases a lease.
+     *
+     * @return {@code true} if this call ended an active lease; {@code false} if it was already
+     *         released or had expired
+     * @throws LeaseNotFoundException if the storage has no such lease
+     */
+    public boolean release(Lease lease) {
+        Objects.requireNonNull(lease, "lease");
+        boolean releasedNow = storage.release(lease.id());
+        signalRelease();
+        if (!listeners.isEmpty()) {
+            if (releasedNow) {
+                if (outstanding.remove(lease.id()) != null) {
+                    Lease ended = storage.findLease(lease.id()).orElse(lease.released(clock.instant()));
+                    listeners.forEach(l -> notify(l, "onReleased", () -> l.onReleased(ended)));
+                }
+            } else {
+                storage.findLease(lease.id()).ifPresent(this::endedElsewhere);
+            }
+        }
+        LOG.debug("released lease {} on proxy {}: {}", lease.id(), lease.proxyId(), releasedNow ? "released" : "was not active");
+        return releasedNow;
+    }
+
+    /** Releases the lease of {@code leased}; see {@link #release(Lease)}. */
+    public boolean release(LeasedProxy leased) {
+        return release(Objects.requireNonNull(leased, "leased").lease());
+    }
+
+    /**
+     * Extends an active lease so that it expires {@code ttl} from now.
+     *
+     * @return the renewed lease
+     * @throws LeaseNotActiveException if the lease was released or has expired
+     * @throws LeaseNotFoundException if the storage has no such lease
+     * @throws IllegalArgumentException if the ttl is out of range
+     */
+    public Lease renew(Lease lease, Duration ttl) {
+        Objects.requireNonNull(lease, "lease");
+        AcquireRequest.requireTtl(ttl);
+        Optional<Lease> renewed = storage.renew(lease.id(), ttl);
+        if (renewed.isPresent()) {
+            outstanding.computeIfPresent(lease.id(), (id, old) -> renewed.get());
+            return renewed.get();
+        }
+        Lease current = storage.findLease(lease.id()).orElseThrow(() -> new LeaseNotFoundException(lease.id()));
+        endedElsewhere(current);
+        LeaseStatus status = current.status() == LeaseStatus.ACTIVE ? LeaseStatus.EXPIRED : current.status();
+        throw new LeaseNotActiveException(lease.id(), status);
+    }
+
+    /**
+     * Reclaims expired leases in the storage and fires {@link LeaseListener#onExpired} for
+     * those this manager handed out.
+     *
+     * @return how many leases the storage expired (across all managers sharing it)
+     */
+    public int cleanupExpiredLeases() {
+        int expired = storage.cleanupExpiredLeases();
+        if (expired > 0) {
+            signalRelease();
+        }
+        if (!listeners.isEmpty()) {
+            Instant now = clock.instant();
+            for (Lease lease : List.copyOf(outstanding.values())) {
+                if (!now.isBefore(lease.expiresAt())) {
+                    storage.findLease(lease.id()).ifPresent(this::endedElsewhere);
+                }
+            }
+        }
+        return expired;
+    }
+
+    /**
+     * Records a health check in the storage.
+     *
+     * @return the proxy as stored afterwards
+     * @throws ProxyNotFoundException if the proxy does not exist
+     */
+    public Proxy applyHealthCheckResult(HealthCheckResult result) {
+        return storage.applyHealthCheckResult(Objects.requireNonNull(result, "result"));
+    }
+
+    private void acquired(LeasedProxy leased) {
+        LOG.debug("acquired lease {} on {}", leased.lease().id(), leased.proxy());
+        if (!listeners.isEmpty()) {
+            outstanding.put(leased.lease().id(), leased.lease());
+            listeners.forEach(l -> notify(l, "onAcquired", () -> l.onAcquired(leased)));
+        }
+    }
+
+    /** Fires the event for a tracked lease that ended without this manager releasing it. */
+    private void endedElsewhere(Lease current) {
+        if (current.status() == LeaseStatus.ACTIVE || outstanding.remove(current.id()) == null) {
+            return;
+        }
+        if (current.status() == LeaseStatus.EXPIRED) {
+            listeners.forEach(l -> notify(l, "onExpired", () -> l.onExpired(current)));
+        } else {
+            listeners.forEach(l -> notify(l, "onReleased", () -> l.onReleased(current)));
+        }
+    }
+
+    private void signalRelease() {
+        releaseLock.lock();
+        try {
+            releaseCount++;
+            released.signalAll();
+        } finally {
+            releaseLock.unlock();
+        }
+    }
+
+    private static void notify(LeaseListener listener, String event, Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            LOG.warn("lease listener {} failed in {}", listener, event, e);
+        }
+    }
+
+    /** Builder for {@link ProxyManager}. Not thread-safe. */
+    public static final class Builder {
+        private final ProxyStorage storage;
+        private String defaultConsumer = Consumer.DEFAULT_NAME;
+        private Duration defaultTtl = AcquireRequest.DEFAULT_TTL;
+        private SelectorStrategy defaultStrategy = SelectorStrategy.FIRST_AVAILABLE;
+        private Duration waitPollInterval = Duration.ofMillis(50);
+        private Clock clock = Clock.systemUTC();
+        private final List<LeaseListener> listeners = new ArrayList<>();
+
+        private Builder(ProxyStorage storage) {
+            this.storage = Objects.requireNonNull(storage, "storage");
+        }
+
+        /** Consumer name used by {@link #request(String)} and {@link #acquire(String)}. */
+        public Builder defaultConsumer(String name) {
+            this.defaultConsumer = Consumer.requireName(name);
+            return this;
+        }
+
+        /** Lease duration used by {@link #request(String)} and {@link #acquire(String)}. */
+        public Builder defaultTtl(Duration ttl) {
+            this.defaultTtl = AcquireRequest.requireTtl(ttl);
+            return this;
+        }
+
+        /** Strategy used by {@link #request(String)} and {@link #acquire(String)}. */
+        public Builder defaultStrategy(SelectorStrategy strategy) {
+            this.defaultStrategy = Objects.requireNonNull(strategy, "strategy");
+            return this;
+        }
+
+        /**
+         * How often a waiting acquire retries when no release through this manager wakes it:
+         * 1 ms..1 min.
+         */
+        public Builder waitPollInterval(Duration interval) {
+            Objects.requireNonNull(interval, "interval");
+            if (interval.compareTo(Duration.ofMillis(1)) < 0 || interval.compareTo(Duration.ofMinutes(1)) > 0) {
+                throw new IllegalArgumentException("waitPollInterval must be between 1ms and 1min, was " + interval);
+            }
+            this.waitPollInterval = interval;
+            return this;
+        }
+
+        /** Clock the manager reads to decide which of its leases to check for expiry. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Adds a listener for lease events. */
+        public Builder listener(LeaseListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /** Builds the manager. */
+        public ProxyManager build() {
+            return new ProxyManager(this);
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package io.pharox;
+
+/**
+ * The storage failed for a reason outside the domain: a lost connection, a database
+ * restart, a serialization failure that retries did not resolve. Adapters wrap driver
+ * errors in it so that callers see one exception type, with the driver's error as cause.
+ */
+public class StorageException extends PharoxException {
+
+    private static final long serialVersionUID = 1L;
+
+    /** A failure with a message and the underlying cause. */
+    public StorageException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

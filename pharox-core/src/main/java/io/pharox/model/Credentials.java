@@ -1,0 +1,33 @@
+package io.pharox.model;
+
+import java.util.Objects;
+
+/**
+ * Username and password for an authenticating proxy.
+ *
+ * <p>The password never appears in {@link #toString()}, so a {@code Credentials} (or a
+ * {@link Proxy} holding one) is safe to log.
+ *
+ * @param username non-blank username
+ * @param password password, possibly empty, never {@code null}
+ */
+public record Credentials(String username, String password) {
+
+    /**
+     * @throws NullPointerException if either argument is {@code null}
+     * @throws IllegalArgumentException if the username is blank
+     */
+    public Credentials {
+        Objects.requireNonNull(username, "username");
+        Objects.requireNonNull(password, "password");
+        if (username.isBlank()) {
+            throw new IllegalArgumentException("credentials username must not be blank, was '" + username + "'");
+        }
+    }
+
+    /** Returns the username with the password masked. */
+    @Override
+    public String toString() {
+        return "Credentials[username=" + username + ", password=****]";
+    }
+}

@@ -1,0 +1,104 @@
+package io.pharox.model;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The outcome of checking one proxy, to be applied to storage. Immutable.
+ *
+ * <p>The error detail is meant for operators and never contains a password: health
+ * checkers build it from what they observed, not from the proxy's credentials.
+ */
+public final class HealthCheckResult {
+
+    private final UUID proxyId;
+    private final HealthStatus status;
+    private final Duration latency;
+    private final Instant checkedAt;
+    private final String error;
+
+    /**
+     * @param latency time the probe took, or {@code null} if it did not complete
+     * @param error   what went wrong, or {@code null} if nothing did
+     * @throws NullPointerException if the proxy id, status or check time is {@code null}
+     * @throws IllegalArgumentException if the latency is negative
+     */
+    public HealthCheckResult(UUID proxyId, HealthStatus status, Duration latency, Instant checkedAt, String error) {
+        this.proxyId = Objects.requireNonNull(proxyId, "proxyId");
+        this.status = Objects.requireNonNull(status, "status");
+        if (latency != null && latency.isNegative()) {
+            throw new IllegalArgumentException("latency must not be negative, was " + latency);
+        }
+        this.latency = latency;
+        this.checkedAt = Objects.requireNonNull(checkedAt, "checkedAt");
+        this.error = error;
+    }
+
+    /** A check that went through in {@code latency} with the given outcome (HEALTHY or SLOW). */
+    public static HealthCheckResult passed(UUID proxyId, HealthStatus status, Duration latency, Instant checkedAt) {
+        return new HealthCheckResult(proxyId, status, Objects.requireNonNull(latency, "latency"), checkedAt, null);
+    }
+
+    /** A healthy check that took {@code latency}. */
+    public static HealthCheckResult healthy(UUID proxyId, Duration latency, Instant checkedAt) {
+        return passed(proxyId, HealthStatus.HEALTHY, latency, checkedAt);
+    }
+
+    /** A failed check, with what went wrong. */
+    public static HealthCheckResult failed(UUID proxyId, HealthStatus status, String error, Instant checkedAt) {
+        return new HealthCheckResult(proxyId, status, null, checkedAt, Objects.requireNonNull(error, "error"));
+    }
+
+    /** The checked proxy. */
+    public UUID proxyId() {
+        return proxyId;
+    }
+
+    /** The outcome. */
+    public HealthStatus status() {
+        return status;
+    }
+
+    /** Time the probe took, if it completed. */
+    public Optional<Duration> latency() {
+        return Optional.ofNullable(latency);
+    }
+
+    /** When the check finished. */
+    public Instant checkedAt() {
+        return checkedAt;
+    }
+
+    /** What went wrong, if anything. */
+    public Optional<String> error() {
+        return Optional.ofNullable(error);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof HealthCheckResult)) {
+            return false;
+        }
+        HealthCheckResult r = (HealthCheckResult) o;
+        return proxyId.equals(r.proxyId) && status == r.status && Objects.equals(latency, r.latency)
+                && checkedAt.equals(r.checkedAt) && Objects.equals(error, r.error);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(proxyId, status, latency, checkedAt, error);
+    }
+
+    @Override
+    public String toString() {
+        return "HealthCheckResult[proxy=" + proxyId + ", status=" + status
+                + (latency == null ? "" : ", latency=" + latency.toMillis() + "ms")
+                + ", checkedAt=" + checkedAt + (error == null ? "" : ", error=" + error) + ']';
+    }
+}

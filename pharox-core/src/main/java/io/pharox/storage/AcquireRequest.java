@@ -1,0 +1,119 @@
+package io.pharox.storage;
+
+import io.pharox.filter.ProxyFilter;
+import io.pharox.filter.ProxyFilters;
+import io.pharox.model.Consumer;
+import io.pharox.model.ProxyPool;
+import io.pharox.select.SelectorStrategy;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything one acquire needs: where to lease from, for whom, for how long, which proxies
+ * qualify and how to choose among them.
+ *
+ * @param poolName     the pool to lease from
+ * @param consumerName who leases; created on first use
+ * @param ttl          how long the lease lasts unless released or renewed: {@link #MIN_TTL}..{@link #MAX_TTL}
+ * @param filter       which proxies qualify
+ * @param strategy     how to choose among qualifying proxies
+ */
+public record AcquireRequest(String poolName, String consumerName, Duration ttl, ProxyFilter filter,
+                             SelectorStrategy strategy) {
+
+    /** Shortest lease accepted. */
+    public static final Duration MIN_TTL = Duration.ofMillis(1);
+    /** Longest lease accepted. */
+    public static final Duration MAX_TTL = Duration.ofDays(365);
+    /** Lease duration when none is given. */
+    public static final Duration DEFAULT_TTL = Duration.ofMinutes(5);
+
+    /**
+     * @throws NullPointerException if an argument is {@code null}
+     * @throws IllegalArgumentException if a name is blank or the ttl is out of range
+     */
+    public AcquireRequest {
+        ProxyPool.requireName(poolName);
+        Consumer.requireName(consumerName);
+        requireTtl(ttl);
+        Objects.requireNonNull(filter, "filter");
+        Objects.requireNonNull(strategy, "strategy");
+    }
+
+    /**
+     * Checks a lease duration as every entry point does.
+     *
+     * @return the ttl
+     * @throws NullPointerException if it is {@code null}
+     * @throws IllegalArgumentException if it is shorter than {@link #MIN_TTL} (zero and negative
+     *         included) or longer than {@link #MAX_TTL}
+     */
+    public static Duration requireTtl(Duration ttl) {
+        Objects.requireNonNull(ttl, "ttl");
+        if (ttl.compareTo(MIN_TTL) < 0 || ttl.compareTo(MAX_TTL) > 0) {
+            throw new IllegalArgumentException("ttl must be between " + MIN_TTL + " and " + MAX_TTL + ", was " + ttl);
+        }
+        return ttl;
+    }
+
+    /**
+     * A builder for leasing from {@code poolName}, with defaults: consumer
+     * {@value Consumer#DEFAULT_NAME}, {@link #DEFAULT_TTL}, no filter, FIRST_AVAILABLE.
+     */
+    public static Builder forPool(String poolName) {
+        return new Builder(poolName);
+    }
+
+    /** A builder holding this request's values. */
+    public Builder toBuilder() {
+        return new Builder(poolName).consumer(consumerName).ttl(ttl).filter(filter).strategy(strategy);
+    }
+
+    /** Builder for {@link AcquireRequest}; {@link #build()} validates. Not thread-safe. */
+    public static final class Builder {
+        private final String poolName;
+        private String consumerName = Consumer.DEFAULT_NAME;
+        private Duration ttl = DEFAULT_TTL;
+        private ProxyFilter filter = ProxyFilters.matchAll();
+        private SelectorStrategy strategy = SelectorStrategy.FIRST_AVAILABLE;
+
+        private Builder(String poolName) {
+            this.poolName = poolName;
+        }
+
+        /** Sets who leases. */
+        public Builder consumer(String consumerName) {
+            this.consumerName = consumerName;
+            return this;
+        }
+
+        /** Sets the lease duration. */
+        public Builder ttl(Duration ttl) {
+            this.ttl = ttl;
+            return this;
+        }
+
+        /** Sets which proxies qualify. */
+        public Builder filter(ProxyFilter filter) {
+            this.filter = filter;
+            return this;
+        }
+
+        /** Sets how to choose among qualifying proxies. */
+        public Builder strategy(SelectorStrategy strategy) {
+            this.strategy = strategy;
+            return this;
+        }
+
+        /**
+         * Builds the request.
+         *
+         * @throws NullPointerException if a value is {@code null}
+         * @throws IllegalArgumentException if a name is blank or the ttl is out of range
+         */
+        public AcquireRequest build() {
+            return new AcquireRequest(poolName, consumerName, ttl, filter, strategy);
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package io.pharox.storage;
+
+import io.pharox.model.Consumer;
+import io.pharox.model.HealthCheckResult;
+import io.pharox.model.Lease;
+import io.pharox.model.LeasedProxy;
+import io.pharox.model.Proxy;
+import io.pharox.model.ProxyPool;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The storage port: where pools, proxies, consumers and leases live. Each adapter
+ * (in-memory, JDBC, JPA, your own) implements it, and {@code pharox-testkit}'s contract
+ * suite proves that it does so correctly. Implementations are thread-safe.
+ *
+ * <h2>The contract</h2>
+ * <ul>
+ *   <li>{@link #acquire} is atomic: choosing a proxy and recording the lease happen as one
+ *       step, so concurrent callers (threads, processes, machines sharing the store) never
+ *       take more slots of a proxy than its {@link Proxy#maxConcurrency()}.</li>
+ *   <li>A proxy is available when its status is leasable, it matches the request's filter and
+ *       its active leases are below its capacity. A lease past its expiry time is not active,
+ *       even before {@link #cleanupExpiredLeases()} records it as expired.</li>
+ *   <li>{@link #release} is idempotent: a second release, or the release of an expired lease,
+ *       changes nothing and never frees a slot another lease holds.</li>
+ *   <li>At every instant, for every proxy: active leases ≤ capacity, and the stored
+ *       {@link Proxy#currentLeases()} equals its number of lease records in state ACTIVE.</li>
+ *   <li>An unknown pool is an error ({@link io.pharox.PoolNotFoundException}); an empty pool,
+ *       or one where nothing is available, is not: {@link #acquire} returns empty.</li>
+ *   <li>Storage failures surface as {@link io.pharox.StorageException}.</li>
+ * </ul>
+ * "Now" is the storage's clock: an injected {@link java.time.Clock} in memory, the database's
+ * clock in SQL adapters, so that every process agrees on expiry.
+ */
+public interface ProxyStorage {
+
+    /**
+     * Creates a pool.
+     *
+     * @throws io.pharox.PoolAlreadyExistsException if the name is taken
+     * @throws IllegalArgumentException if the name is blank or too long
+     */
+    ProxyPool createPool(String name, String description);
+
+    /** The pool with this name, if there is one. */
+    Optional<ProxyPool> findPool(String name);
+
+    /** Every pool, ordered by name; unmodifiable. */
+    List<ProxyPool> listPools();
+
+    /**
+     * Adds a proxy to the pool named by its {@link Proxy#poolId()}. The stored proxy starts
+     * with no leases whatever {@link Proxy#currentLeases()} says.
+     *
+     * @return the proxy as stored
+     * @throws io.pharox.PoolNotFoundException if its pool does not exist
+     * @throws io.pharox.ProxyAlreadyExistsException if the id, or host and port, is taken in the pool
+     */
+    Proxy addProxy(Proxy proxy);
+
+    /**
+     * Replaces a proxy's descriptive values (address, protocol, credentials, status,
+     * capacity, tags, health fields). Its pool and its lease counter are kept: lowering the
+     * capacity below the active leases ends none of them, it only blocks new acquires.
+     *
+     * @return the proxy as stored
+     * @throws io.pharox.ProxyNotFoundException if no proxy has its id
+     * @throws IllegalArgumentException if it names another pool than the stored proxy
+     * @throws io.pharox.ProxyAlreadyExistsException if the new host and port are taken in the pool
+     */
+    Proxy updateProxy(Proxy proxy);
+
+    /**
+     * Removes a proxy. Its active leases end as RELEASED.
+     *
+     * @return whether a proxy was removed
+     */
+    boolean removeProxy(UUID proxyId);
+
+    /** The proxy with this id, if there is one. */
+    Optional<Proxy> findProxy(UUID proxyId);
+
+    /**
+     * The pool's proxies in {@link Proxy#STABLE_ORDER}; unmodifiable.
+     *
+     * @throws io.pharox.PoolNotFoundException if the pool does not exist
+     */
+    List<Proxy> listProxies(String poolName);
+
+    /**
+     * The consumer with this name, created if it does not exist yet. Concurrent calls with one
+     * name return the same consumer.
+     *
+     * @throws IllegalArgumentException if the name is blank or too long
+     */
+    Consumer ensureConsumer(String name);
+
+    /**
+     * Atomically chooses an available proxy by the request's filter and strategy, records a
+     * lease on it for the request's consumer (created on first use) lasting the request's ttl,
+     * and counts it against the proxy's capacity.
+     *
+     * @return the lease and the proxy, or empty if no proxy is available
+     * @throws io.pharox.PoolNotFoundException if the pool does not exist
+     */
+    Optional<LeasedProxy> acquire(AcquireRequest request);
+
+    /**
+     * Releases a lease and frees its slot, if it is still active.
+     *
+     * @return {@code true} if this call released an active lease; {@code false} if it was
+     *         already released or has expired (an expired lease's slot is reclaimed, once)
+     * @throws io.pharox.LeaseNotFoundException if no lease has this id
+     */
+    boolean release(UUID leaseId);
+
+    /**
+     * Extends an active lease: its expiry becomes now + {@code ttl}.
+     *
+     * @return the renewed lease, or empty if it is released or expired
+     * @throws io.pharox.LeaseNotFoundException if no lease has this id
+     * @throws IllegalArgumentException if the ttl is out of {@link AcquireRequest#requireTtl range}
+     */
+    Optional<Lease> renew(UUID leaseId, Duration ttl);
+
+    /**
+     * Marks every lease whose expiry time has passed as EXPIRED and frees its slot, each
+     * exactly once even when cleanups, releases and acquires run concurrently.
+     *
+     * @return how many leases this call expired
+     */
+    int cleanupExpiredLeases();
+
+    /**
+     * Records a health check: the proxy's status, last check time and latency change as
+     * {@link Proxy#withHealthCheck(HealthCheckResult)} describes. A proxy that failed stops
+     * being leased; its current leases are not ended.
+     *
+     * @return the proxy as stored afterwards
+     * @throws io.pharox.ProxyNotFoundException if the proxy does not exist
+     */
+    Proxy applyHealthCheckResult(HealthCheckResult result);
+
+    /**
+     * The lease with this id, if there is one, with its status as of now: a lease past its
+     * expiry that cleanup has not processed yet is reported EXPIRED.
+     */
+    Optional<Lease> findLease(UUID leaseId);
+
+    /** The proxy's active (unexpired) leases, oldest first; unmodifiable. */
+    List<Lease> activeLeases(UUID proxyId);
+
+    /**
+     * The pool's active (unexpired) leases, oldest first; unmodifiable.
+     *
+     * @throws io.pharox.PoolNotFoundException if the pool does not exist
+     */
+    List<Lease> activeLeasesInPool(String poolName);
+}
