@@ -1,0 +1,435 @@
+package io.pharox.testkit;
+
+import io.pharox.LeaseListener;
+import io.pharox.LeaseNotActiveException;
+import io.pharox.PoolNotFoundException;
+import io.pharox.ProxyManager;
+import io.pharox.model.HealthCheckResult;
+import io.pharox.model.HealthStatus;
+import io.pharox.model.Lease;
+import io.pharox.model.LeaseStatus;
+import io.pharox.model.LeasedProxy;
+import io.pharox.model.Proxy;
+import io.pharox.model.ProxyPool;
+import io.pharox.select.SelectorStrategy;
+import io.pharox.storage.AcquireRequest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+abstract class ManagerContract extends ContractGroup {
+
+    ManagerContract(ProxyStorageContract kit) {
+        super(kit);
+    }
+
+    private ProxyManager.Builder managerBuilder() {
+        return ProxyManager.builder(storage()).clock(kit.clock());
+    }
+
+    private ProxyManager manager() {
+        return managerBuilder().build();
+    }
+
+    /** Records every lease event, in order. */
+    private static final class Events implements LeaseListener {
+        final List<String> seen = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void onAcquired(LeasedProxy leased) {
+            seen.add("acquired " + leased.lease().id());
+        }
+
+        @Override
+        public void onReleased(Lease lease) {
+            seen.add("released " + lease.id() + " " + lease.status());
+        }
+
+        @Override
+        public void onExpired(Lease lease) {
+            seen.add("expired " + lease.id() + " " + lease.status());
+        }
+    }
+
+    /** Runs {@code call} on another thread once {@code thread -> waiting} says it blocks, and returns its future. */
+    private static <T> Future<T> waitingCall(ExecutorService executor, java.util.concurrent.Callable<T> call) throws InterruptedException {
+        java.util.concurrent.atomic.AtomicReference<Thread> worker = new java.util.concurrent.atomic.AtomicReference<>();
+        Future<T> future = executor.submit(() -> {
+            worker.set(Thread.currentThread());
+            return call.call();
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline && !future.isDone()) {
+            Thread t = worker.get();
+            if (t != null && t.getState() == Thread.State.TIMED_WAITING) {
+                break;
+            }
+            Thread.onSpinWait();
+        }
+        return future;
+    }
+
+    @Test
+    void acquiring_by_pool_name_uses_the_managers_defaults() {
+        ProxyPool pool = seedPool();
+        Proxy first = seedProxy(pool, b -> b.shared(5));
+        Proxy second = seedProxy(pool, b -> b.shared(5));
+        String consumer = uniqueName("crawler");
+        ProxyManager manager = managerBuilder().defaultConsumer(consumer).defaultTtl(Duration.ofMinutes(10))
+                .defaultStrategy(SelectorStrategy.ROUND_ROBIN).build();
+
+        LeasedProxy a = manager.acquire(pool.name()).orElseThrow();
+        LeasedProxy b = manager.acquire(pool.name()).orElseThrow();
+
+        assertThat(a.lease().consumerId()).isEqualTo(storage().ensureConsumer(consumer).id());
+        assertThat(Duration.between(a.lease().acquiredAt(), a.lease().expiresAt())).isEqualTo(Duration.ofMinutes(10));
+        assertThat(List.of(a.proxy().id(), b.proxy().id())).containsExactly(first.id(), second.id());
+        assertThat(manager.request(pool.name()).build())
+                .isEqualTo(new AcquireRequest(pool.name(), consumer, Duration.ofMinutes(10),
+                        io.pharox.filter.ProxyFilters.matchAll(), SelectorStrategy.ROUND_ROBIN));
+    }
+
+    @Test
+    void acquiring_from_an_unknown_pool_fails_with_its_name() {
+        String name = uniqueName("nowhere");
+
+        assertThatThrownBy(() -> manager().acquire(name)).isInstanceOf(PoolNotFoundException.class).hasMessageContaining(name);
+    }
+
+    @Test
+    void with_lease_releases_after_the_work() {
+        ProxyPool pool = seedPool();
+        Proxy proxy = seedProxy(pool);
+        ProxyManager manager = manager();
+        List<Lease> used = new CopyOnWriteArrayList<>();
+
+        Optional<String> result = manager.withLease(manager.request(pool.name()).build(), leased -> {
+            used.add(leased.lease());
+            return "fetched through " + leased.proxy().address();
+        });
+
+        assertThat(result).contains("fetched through " + proxy.address());
+        assertThat(storage().findLease(used.get(0).id())).map(Lease::status).contains(LeaseStatus.RELEASED);
+        assertThat(counter(proxy)).isZero();
+    }
+
+    @Test
+    void with_lease_releases_when_the_work_throws() {
+        ProxyPool pool = seedPool();
+        Proxy proxy = seedProxy(pool);
+        ProxyManager manager = manager();
+        IllegalStateException failure = new IllegalStateException("target refused");
+
+        assertThatThrownBy(() -> manager.withLease(manager.request(pool.name()).build(), leased -> {
+            throw failure;
+        })).isSameAs(failure);
+
+        assertThat(counter(proxy)).isZero();
+        assertThat(manager.acquire(pool.name())).isPresent();
+    }
+
+    @Test
+    void with_lease_runs_no_work_when_nothing_is_available() {
+        ProxyPool pool = seedPool();
+        AtomicBoolean ran = new AtomicBoolean();
+
+        Optional<Object> result = manager().withLease(AcquireRequest.forPool(pool.name()).build(), leased -> {
+            ran.set(true);
+            return "never";
+        });
+
+        assertThat(result).isEmpty();
+        assertThat(ran).isFalse();
+    }
+
+    @Test
+    void a_waiting_acquire_returns_at_once_when_a_proxy_is_free() throws InterruptedException {
+        ProxyPool pool = seedPool();
+        Proxy proxy = seedProxy(pool);
+
+        Optional<LeasedProxy> leased = manager().acquire(AcquireRequest.forPool(pool.name()).build(), Duration.ofMinutes(1));
+
+        assertThat(leased).map(l -> l.proxy().id()).contains(proxy.id());
+    }
+
+    @Test
+    void a_waiting_acquire_gives_up_on_a_full_pool_after_its_wait() throws InterruptedException {
+        ProxyPool pool = seedPool();
+        seedProxy(pool);
+        ProxyManager manager = managerBuilder().waitPollInterval(Duration.ofMillis(5)).build();
+        manager.acquire(pool.name()).orElseThrow();
+
+        assertThat(manager.acquire(AcquireRequest.forPool(pool.name()).build(), Duration.ofMillis(30))).isEmpty();
+        assertThat(manager.acquire(AcquireRequest.forPool(pool.name()).build(), Duration.ZERO)).isEmpty();
+    }
+
+    @Test
+    void a_waiting_acquire_gets_the_proxy_a_release_frees() throws Exception {
+        ProxyPool pool = seedPool();
+        Proxy proxy = seedProxy(pool);
+        ProxyManager manager = managerBuilder().waitPollInterval(Duration.ofMinutes(1)).build();
+        LeasedProxy held = manager.acquire(pool.name()).orElseThrow();
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        try {
+            Future<Optional<LeasedProxy>> waiter = waitingCall(executor,
+                    () -> manager.acquire(AcquireRequest.forPool(pool.name()).build(), Duration.ofMinutes(2)));
+
+            manager.release(held);
+
+            assertThat(waiter.get(60, TimeUnit.SECONDS)).map(l -> l.proxy().id()).contains(proxy.id());
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    @Test
+    void a_waiting_acquire_notices_a_release_made_elsewhere() throws Exception {
+        ProxyPool pool = seedPool();
+        seedProxy(pool);
+        ProxyManager manager = managerBuilder().waitPollInterval(Duration.ofMillis(2)).build();
+        LeasedProxy held = manager().acquire(pool.name()).orElseThrow();
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        try {
+            Future<Optional<LeasedProxy>> waiter = waitingCall(executor,
+                    () -> manager.acquire(AcquireRequest.forPool(pool.name()).build(), Duration.ofMinutes(2)));
+
+            storage().release(held.lease().id());
+
+            assertThat(waiter.get(60, TimeUnit.SECONDS)).isPresent();
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    @Test
+    void an_interrupted_wait_ends_with_interrupted_exception() throws Exception {
+        ProxyPool pool = seedPool();
+        seedProxy(pool);
+        ProxyManager manager = managerBuilder().waitPollInterval(Duration.ofMinutes(1)).build();
+        manager.acquire(pool.name()).orElseThrow();
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        try {
+            Future<Optional<LeasedProxy>> waiter = waitingCall(executor,
+                    () -> manager.acquire(AcquireRequest.forPool(pool.name()).build(), Duration.ofMinutes(10)));
+
+            executor.shutdownNow();
+
+            assertThatThrownBy(() -> waiter.get(60, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(InterruptedException.class);
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    @Test
+    void a_wait_started_on_an_interrupted_thread_throws_at_once() {
+        ProxyPool pool = seedPool();
+        ProxyManager manager = manager();
+
+        Thread.currentThread().interrupt();
+        try {
+            assertThatThrownBy(() -> manager.acquire(AcquireRequest.forPool(pool.name()).build(), Duration.ofMinutes(10)))
+                    .isInstanceOf(InterruptedException.class)
+                    .hasMessageContaining(pool.name());
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
+    @Test
+    void a_negative_wait_is_rejected_with_its_value() {
+        ProxyPool pool = seedPool();
+
+        assertThatThrownBy(() -> manager().acquire(AcquireRequest.forPool(pool.name()).build(), Duration.ofSeconds(-3)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("maxWait")
+                .hasMessageContaining("PT-3S");
+    }
+
+    @Test
+    void renewing_through_the_manager_extends_an_active_lease() {
+        ProxyPool pool = seedPool();
+        seedProxy(pool);
+        ProxyManager manager = manager();
+        Lease lease = manager.acquire(pool.name()).orElseThrow().lease();
+
+        Lease renewed = manager.renew(lease, Duration.ofHours(1));
+
+        assertThat(renewed.expiresAt()).isAfter(lease.expiresAt());
+        assertThat(storage().findLease(lease.id())).contains(renewed);
+    }
+
+    @Test
+    void a_released_lease_cannot_be_renewed_through_the_manager() {
+        ProxyPool pool = seedPool();
+        seedProxy(pool);
+        ProxyManager manager = manager();
+        Lease lease = manager.acquire(pool.name()).orElseThrow().lease();
+        manager.release(lease);
+
+        assertThatThrownBy(() -> manager.renew(lease, Duration.ofMinutes(1)))
+                .isInstanceOf(LeaseNotActiveException.class)
+                .hasMessageContaining(lease.id().toString())
+                .satisfies(e -> assertThat(((LeaseNotActiveException) e).status()).isEqualTo(LeaseStatus.RELEASED));
+    }
+
+    @Test
+    void an_expired_lease_cannot_be_renewed_through_the_manager() {
+        ProxyPool pool = seedPool();
+        seedProxy(pool);
+        ProxyManager manager = manager();
+        Lease lease = manager.acquire(manager.request(pool.name()).ttl(shortTtl()).build()).orElseThrow().lease();
+        advancePast(lease.expiresAt());
+
+        assertThatThrownBy(() -> manager.renew(lease, Duration.ofMinutes(1)))
+                .isInstanceOf(LeaseNotActiveException.class)
+                .satisfies(e -> assertThat(((LeaseNotActiveException) e).status()).isEqualTo(LeaseStatus.EXPIRED));
+    }
+
+    @Test
+    void releasing_twice_through_the_manager_reports_it() {
+        ProxyPool pool = seedPool();
+        Proxy proxy = seedProxy(pool);
+        ProxyManager manager = manager();
+        LeasedProxy leased = manager.acquire(pool.name()).orElseThrow();
+
+        assertThat(manager.release(leased)).isTrue();
+        assertThat(manager.release(leased.lease())).isFalse();
+        assertThat(counter(proxy)).isZero();
+    }
+
+    @Test
+    void listeners_hear_each_acquire_and_release_once() {
+        ProxyPool pool = seedPool();
+        seedProxy(pool);
+        Events events = new Events();
+        ProxyManager manager = managerBuilder().listener(events).build();
+
+        LeasedProxy leased = manager.acquire(pool.name()).orElseThrow();
+        manager.release(leased);
+        manager.release(leased);
+
+        assertThat(events.seen).containsExactly("acquired " + leased.lease().id(), "released " + leased.lease().id() + " RELEASED");
+    }
+
+    @Test
+    void listeners_hear_an_expiry_found_by_cleanup_once() {
+        ProxyPool pool = seedPool();
+        seedProxy(pool);
+        Events events = new Events();
+        ProxyManager manager = managerBuilder().listener(events).build();
+        Lease lease = manager.acquire(manager.request(pool.name()).ttl(shortTtl()).build()).orElseThrow().lease();
+        advancePast(lease.expiresAt());
+
+        assertThat(manager.cleanupExpiredLeases()).isEqualTo(1);
+        manager.cleanupExpiredLeases();
+
+        assertThat(events.seen).containsExactly("acquired " + lease.id(), "expired " + lease.id() + " EXPIRED");
+    }
+
+    @Test
+    void listeners_hear_an_expiry_found_by_a_late_release() {
+        ProxyPool pool = seedPool();
+        seedProxy(pool);
+        Events events = new Events();
+        ProxyManager manager = managerBuilder().listener(events).build();
+        Lease lease = manager.acquire(manager.request(pool.name()).ttl(shortTtl()).build()).orElseThrow().lease();
+        advancePast(lease.expiresAt());
+
+        assertThat(manager.release(lease)).isFalse();
+
+        assertThat(events.seen).containsExactly("acquired " + lease.id(), "expired " + lease.id() + " EXPIRED");
+    }
+
+    @Test
+    void a_failing_listener_disturbs_neither_the_lease_nor_other_listeners() {
+        ProxyPool pool = seedPool();
+        Proxy proxy = seedProxy(pool);
+        Events events = new Events();
+        LeaseListener broken = new LeaseListener() {
+            @Override
+            public void onAcquired(LeasedProxy leased) {
+                throw new IllegalStateException("listener bug");
+            }
+
+            @Override
+            public void onReleased(Lease lease) {
+                throw new IllegalStateException("listener bug");
+            }
+        };
+        ProxyManager manager = managerBuilder().listener(broken).listener(events).build();
+
+        LeasedProxy leased = manager.acquire(pool.name()).orElseThrow();
+        assertThat(manager.release(leased)).isTrue();
+
+        assertThat(events.seen).hasSize(2);
+        assertThat(counter(proxy)).isZero();
+    }
+
+    @Test
+    void a_health_result_through_the_manager_takes_the_proxy_out_of_rotation() {
+        ProxyPool pool = seedPool();
+        Proxy proxy = seedProxy(pool);
+        ProxyManager manager = manager();
+
+        manager.applyHealthCheckResult(HealthCheckResult.failed(proxy.id(), HealthStatus.AUTH_FAILED, "407", Instant.now()));
+
+        assertThat(manager.acquire(pool.name())).isEmpty();
+    }
+
+    @Test
+    void the_builder_rejects_bad_values_by_name() {
+        assertThatThrownBy(() -> managerBuilder().defaultTtl(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ttl").hasMessageContaining("PT0S");
+        assertThatThrownBy(() -> managerBuilder().defaultTtl(Duration.ofDays(400)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ttl").hasMessageContaining("PT9600H");
+        assertThatThrownBy(() -> managerBuilder().defaultConsumer(" "))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("name");
+        assertThatThrownBy(() -> managerBuilder().waitPollInterval(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("waitPollInterval").hasMessageContaining("PT0S");
+        assertThatThrownBy(() -> managerBuilder().waitPollInterval(Duration.ofMinutes(2)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PT2M");
+        assertThatThrownBy(() -> ProxyManager.builder(null)).isInstanceOf(NullPointerException.class).hasMessage("storage");
+        assertThatThrownBy(() -> managerBuilder().defaultStrategy(null)).isInstanceOf(NullPointerException.class).hasMessage("strategy");
+        assertThatThrownBy(() -> managerBuilder().listener(null)).isInstanceOf(NullPointerException.class).hasMessage("listener");
+        assertThatThrownBy(() -> managerBuilder().clock(null)).isInstanceOf(NullPointerException.class).hasMessage("clock");
+    }
+
+    @Test
+    void null_arguments_to_the_manager_are_rejected_by_name() {
+        ProxyManager manager = manager();
+        AcquireRequest request = AcquireRequest.forPool("p").build();
+        List<Map.Entry<String, Executable>> calls = List.of(
+                Map.entry("request", () -> manager.acquire((AcquireRequest) null)),
+                Map.entry("request", () -> manager.acquire(null, Duration.ZERO)),
+                Map.entry("maxWait", () -> manager.acquire(request, null)),
+                Map.entry("work", () -> manager.withLease(request, null)),
+                Map.entry("lease", () -> manager.release((Lease) null)),
+                Map.entry("leased", () -> manager.release((LeasedProxy) null)),
+                Map.entry("lease", () -> manager.renew(null, Duration.ofMinutes(1))),
+                Map.entry("ttl", () -> manager.renew(Lease.active(java.util.UUID.randomUUID(), java.util.UUID.randomUUID(),
+                        java.util.UUID.randomUUID(), java.util.UUID.randomUUID(), Instant.EPOCH, Instant.EPOCH.plusSeconds(1)), null)),
+                Map.entry("result", () -> manager.applyHealthCheckResult(null)));
+
+        calls.forEach(call -> assertThat(catchThrowable(call.getValue()::execute)).as(call.getKey())
+                .isInstanceOf(NullPointerException.class).hasMessage(call.getKey()));
+        assertThat(catchThrowable(() -> manager.acquire((String) null))).isInstanceOf(NullPointerException.class);
+    }
+}
