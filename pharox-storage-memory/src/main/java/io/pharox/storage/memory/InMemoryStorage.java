@@ -1,0 +1,458 @@
+package io.pharox.storage.memory;
+
+import io.pharox.LeaseNotFoundException;
+import io.pharox.PoolAlreadyExistsException;
+import io.pharox.PoolNotFoundException;
+import io.pharox.ProxyAlreadyExistsException;
+import io.pharox.ProxyNotFoundException;
+import io.pharox.filter.ProxyFilter;
+import io.pharox.model.Consumer;
+import io.pharox.model.HealthCheckResult;
+import io.pharox.model.Ids;
+import io.pharox.model.Lease;
+import io.pharox.model.LeaseStatus;
+import io.pharox.model.LeasedProxy;
+import io.pharox.model.Proxy;
+import io.pharox.model.ProxyPool;
+import io.pharox.select.SelectorStrategy;
+import io.pharox.storage.AcquireRequest;
+import io.pharox.storage.ProxyStorage;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentNavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Thread-safe {@link ProxyStorage} in the JVM's memory: the embedded default for tests,
+ * demos and single-process services. Nothing survives the process.
+ *
+ * <p>Acquire takes no lock: it walks the pool's proxies in the strategy's order and claims
+ * a slot with a compare-and-set on the proxy's lease counter; releases, expiries and
+ * renewals are single compare-and-sets on the lease, so racing operations free a slot
+ * exactly once. Leases are indexed by expiry time, and every acquire first reclaims the
+ * leases whose time has passed (a look at the index head when none has), so an expired
+ * lease never blocks capacity even before {@link #cleanupExpiredLeases()} runs.
+ *
+ * <p>Released and expired leases stay readable through {@link #findLease(UUID)} for the
+ * finished-lease retention (default one hour); {@link #cleanupExpiredLeases()} forgets
+ * older ones, so memory stays bounded in long-running services.
+ */
+public final class InMemoryStorage implements ProxyStorage {
+
+    /** How long finished leases stay readable when no other retention is given. */
+    public static final Duration DEFAULT_FINISHED_LEASE_RETENTION = Duration.ofHours(1);
+
+    private static final Comparator<Lease> OLDEST_FIRST =
+            Comparator.comparing(Lease::acquiredAt).thenComparing(Lease::id, Ids.ORDER);
+
+    private final Clock clock;
+    private final Duration finishedLeaseRetention;
+    private final Map<String, PoolState> poolsByName = new ConcurrentHashMap<>();
+    private final Map<UUID, PoolState> poolsById = new ConcurrentHashMap<>();
+    private final Map<UUID, ProxySlot> proxies = new ConcurrentHashMap<>();
+    private final Map<String, Consumer> consumers = new ConcurrentHashMap<>();
+    private final Map<UUID, LeaseRecord> leases = new ConcurrentHashMap<>();
+    private final ConcurrentNavigableMap<ExpiryKey, LeaseRecord> byExpiry = new ConcurrentSkipListMap<>();
+    private final Queue<Lease> finished = new ConcurrentLinkedQueue<>();
+
+    /** A storage on the system UTC clock. */
+    public InMemoryStorage() {
+        this(Clock.systemUTC());
+    }
+
+    /** A storage whose "now" (acquire, expiry, release times) is {@code clock}. */
+    public InMemoryStorage(Clock clock) {
+        this(clock, DEFAULT_FINISHED_LEASE_RETENTION);
+    }
+
+    /**
+     * A storage on {@code clock} that keeps finished leases readable for {@code finishedLeaseRetention}.
+     *
+     * @throws IllegalArgumentException if the retention is negative
+     */
+    public InMemoryStorage(Clock clock, Duration finishedLeaseRetention) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(finishedLeaseRetention, "finishedLeaseRetention");
+        if (finishedLeaseRetention.isNegative()) {
+            throw new IllegalArgumentException("finishedLeaseRetention must not be negative, was " + finishedLeaseRetention);
+        }
+        this.finishedLeaseRetention = finishedLeaseRetention;
+    }
+
+    @Override
+    public ProxyPool createPool(String name, String description) {
+        ProxyPool.requireName(name);
+        Objects.requireNonNull(description, "description");
+        PoolState state = new PoolState(new ProxyPool(Ids.next(), name, description, clock.instant()));
+        if (poolsByName.putIfAbsent(name, state) != null) {
+            throw new PoolAlreadyExistsException(name);
+        }
+        poolsById.put(state.pool.id(), state);
+        return state.pool;
+    }
+
+    @Override
+    public Optional<ProxyPool> findPool(String name) {
+        ProxyPool.requireName(name);
+        return Optional.ofNullable(poolsByName.get(name)).map(s -> s.pool);
+    }
+
+    @Override
+    public List<ProxyPool> listPools() {
+        return poolsByName.values().stream().map(s -> s.pool).sorted(Comparator.comparing(ProxyPool::name)).toList();
+    }
+
+    @Override
+    public Proxy addProxy(Proxy proxy) {
+        Objects.requireNonNull(proxy, "proxy");
+        PoolState pool = poolsById.get(proxy.poolId());
+        if (pool == null) {
+            throw new PoolNotFoundException(proxy.poolId().toString());
+        }
+        ProxySlot slot = new ProxySlot(proxy);
+        if (proxies.putIfAbsent(proxy.id(), slot) != null) {
+            throw new ProxyAlreadyExistsException(proxy.id().toString());
+        }
+        if (pool.addresses.putIfAbsent(addressKey(proxy), proxy.id()) != null) {
+            proxies.remove(proxy.id(), slot);
+            throw new ProxyAlreadyExistsException(proxy.address() + " in pool '" + pool.pool.name() + "'");
+        }
+        pool.proxies.put(proxy.id(), slot);
+        return slot.snapshot();
+    }
+
+    @Override
+    public Proxy updateProxy(Proxy proxy) {
+        Objects.requireNonNull(proxy, "proxy");
+        ProxySlot slot = liveSlot(proxy.id());
+        Proxy old = slot.proxy.get();
+        if (!old.poolId().equals(proxy.poolId())) {
+            throw new IllegalArgumentException("proxy " + proxy.id() + " belongs to pool " + old.poolId()
+                    + "; it cannot move to pool " + proxy.poolId());
+        }
+        PoolState pool = poolsById.get(old.poolId());
+        String oldKey = addressKey(old);
+        String newKey = addressKey(proxy);
+        if (!oldKey.equals(newKey)) {
+            if (pool.addresses.putIfAbsent(newKey, proxy.id()) != null) {
+                throw new ProxyAlreadyExistsException(proxy.address() + " in pool '" + pool.pool.name() + "'");
+            }
+            pool.addresses.remove(oldKey, proxy.id());
+        }
+        slot.proxy.set(proxy.withCurrentLeases(0));
+        return slot.snapshot();
+    }
+
+    @Override
+    public boolean removeProxy(UUID proxyId) {
+        Objects.requireNonNull(proxyId, "proxyId");
+        ProxySlot slot = proxies.remove(proxyId);
+        if (slot == null) {
+            return false;
+        }
+        slot.removed = true;
+        Proxy p = slot.proxy.get();
+        PoolState pool = poolsById.get(p.poolId());
+        pool.proxies.remove(proxyId, slot);
+        pool.addresses.remove(addressKey(p), proxyId);
+        Instant now = clock.instant();
+        for (LeaseRecord record : List.copyOf(slot.active.values())) {
+            end(record, now, Ending.REMOVE);
+        }
+        return true;
+    }
+
+    @Override
+    public Optional<Proxy> findProxy(UUID proxyId) {
+        Objects.requireNonNull(proxyId, "proxyId");
+        return Optional.ofNullable(proxies.get(proxyId)).map(ProxySlot::snapshot);
+    }
+
+    @Override
+    public List<Proxy> listProxies(String poolName) {
+        return requirePool(poolName).proxies.values().stream().map(ProxySlot::snapshot).toList();
+    }
+
+    @Override
+    public Consumer ensureConsumer(String name) {
+        Consumer.requireName(name);
+        Consumer existing = consumers.get(name);
+        return existing != null ? existing
+                : consumers.computeIfAbsent(name, n -> new Consumer(Ids.next(), n, clock.instant()));
+    }
+
+    @Override
+    public Optional<LeasedProxy> acquire(AcquireRequest request) {
+        Objects.requireNonNull(request, "request");
+        PoolState pool = requirePool(request.poolName());
+        Instant now = clock.instant();
+        reclaimExpired(now);
+        Consumer consumer = ensureConsumer(request.consumerName());
+        for (ProxySlot slot : candidates(pool, request, now)) {
+            if (!slot.tryClaim()) {
+                continue;
+            }
+            Proxy proxy = slot.proxy.get();
+            Lease lease = Lease.active(Ids.next(), pool.pool.id(), proxy.id(), consumer.id(), now, now.plus(request.ttl()));
+            LeaseRecord record = new LeaseRecord(lease, slot);
+            leases.put(lease.id(), record);
+            slot.active.put(lease.id(), record);
+            byExpiry.put(new ExpiryKey(lease.expiresAt(), lease.id()), record);
+            if (slot.removed) {
+                // removeProxy ran between our claim and our bookkeeping: undo, try the next one
+                end(record, now, Ending.REMOVE);
+                continue;
+            }
+            if (request.strategy() == SelectorStrategy.ROUND_ROBIN) {
+                pool.roundRobinCursor.set(proxy.id());
+            }
+            return Optional.of(new LeasedProxy(lease, slot.snapshot()));
+        }
+        return Optional.empty();
+    }
+
+    /** The pool's proxies that qualify now, in the order the strategy tries them. */
+    private Iterable<ProxySlot> candidates(PoolState pool, AcquireRequest request, Instant now) {
+        ProxyFilter filter = request.filter();
+        boolean predicates = filter.hasPredicates();
+        switch (request.strategy()) {
+            case FIRST_AVAILABLE:
+                return eligible(pool.proxies.values(), filter, predicates);
+            case ROUND_ROBIN: {
+                UUID cursor = pool.roundRobinCursor.get();
+                if (cursor == null) {
+                    return eligible(pool.proxies.values(), filter, predicates);
+                }
+                List<ProxySlot> ordered = eligible(pool.proxies.tailMap(cursor, false).values(), filter, predicates);
+                ordered.addAll(eligible(pool.proxies.headMap(cursor, true).values(), filter, predicates));
+                return ordered;
+            }
+            case LEAST_USED: {
+                List<ProxySlot> eligible = eligible(pool.proxies.values(), filter, predicates);
+                // sort on a snapshot of the counters: a comparator reading live counters could break the sort
+                List<long[]> keyed = new ArrayList<>(eligible.size());
+                for (int i = 0; i < eligible.size(); i++) {
+                    keyed.add(new long[] {eligible.get(i).leases.get(), i});
+                }
+                keyed.sort(Comparator.<long[]>comparingLong(k -> k[0]).thenComparingLong(k -> k[1]));
+                List<ProxySlot> ordered = new ArrayList<>(eligible.size());
+                keyed.forEach(k -> ordered.add(eligible.get((int) k[1])));
+                return ordered;
+            }
+            case RANDOM: {
+                List<ProxySlot> eligible = eligible(pool.proxies.values(), filter, predicates);
+                if (eligible.size() < 2) {
+                    return eligible;
+                }
+                int start = ThreadLocalRandom.current().nextInt(eligible.size());
+                List<ProxySlot> rotated = new ArrayList<>(eligible.subList(start, eligible.size()));
+                rotated.addAll(eligible.subList(0, start));
+                return rotated;
+            }
+            default:
+                throw new IllegalStateException("unknown strategy " + request.strategy());
+        }
+    }
+
+    private static List<ProxySlot> eligible(Iterable<ProxySlot> slots, ProxyFilter filter, boolean predicates) {
+        List<ProxySlot> eligible = new ArrayList<>();
+        for (ProxySlot slot : slots) {
+            Proxy p = slot.proxy.get();
+            if (p.hasCapacityFor(slot.leases.get()) && filter.matches(predicates ? slot.snapshot() : p)) {
+                eligible.add(slot);
+            }
+        }
+        return eligible;
+    }
+
+    @Override
+    public boolean release(UUID leaseId) {
+        Objects.requireNonNull(leaseId, "leaseId");
+        LeaseRecord record = leases.get(leaseId);
+        if (record == null) {
+            throw new LeaseNotFoundException(leaseId);
+        }
+        return end(record, clock.instant(), Ending.RELEASE) == LeaseStatus.RELEASED;
+    }
+
+    /** How a lease is to end; see {@link #end}. */
+    private enum Ending {
+        /** The consumer releases it; if its time has passed it expires instead. */
+        RELEASE,
+        /** Expire it, only if its time has passed (it may have been renewed meanwhile). */
+        EXPIRE,
+        /** Its proxy is being removed: released whatever its time. */
+        REMOVE
+    }
+
+    /**
+     * Ends an active lease as {@code how} says and frees its slot, if this call made the change.
+     *
+     * @return the status this call gave the lease, or {@code null} if it changed nothing
+     */
+    private LeaseStatus end(LeaseRecord record, Instant now, Ending how) {
+        while (true) {
+            Lease current = record.lease.get();
+            if (current.status() != LeaseStatus.ACTIVE) {
+                return null;
+            }
+            boolean past = !now.isBefore(current.expiresAt());
+            if (how == Ending.EXPIRE && !past) {
+                return null;
+            }
+            Lease ended = past && how != Ending.REMOVE ? current.expired() : current.released(now);
+            if (record.lease.compareAndSet(current, ended)) {
+                record.slot.free(ended);
+                byExpiry.remove(new ExpiryKey(current.expiresAt(), current.id()));
+                finished.add(ended);
+                return ended.status();
+            }
+        }
+    }
+
+    @Override
+    public Optional<Lease> renew(UUID leaseId, Duration ttl) {
+        Objects.requireNonNull(leaseId, "leaseId");
+        AcquireRequest.requireTtl(ttl);
+        LeaseRecord record = leases.get(leaseId);
+        if (record == null) {
+            throw new LeaseNotFoundException(leaseId);
+        }
+        Instant now = clock.instant();
+        while (true) {
+            Lease current = record.lease.get();
+            if (!current.isActiveAt(now)) {
+                return Optional.empty();
+            }
+            Lease renewed = current.withExpiresAt(now.plus(ttl));
+            if (record.lease.compareAndSet(current, renewed)) {
+                byExpiry.put(new ExpiryKey(renewed.expiresAt(), leaseId), record);
+                byExpiry.remove(new ExpiryKey(current.expiresAt(), leaseId));
+                return Optional.of(renewed);
+            }
+        }
+    }
+
+    @Override
+    public int cleanupExpiredLeases() {
+        Instant now = clock.instant();
+        int expired = reclaimExpired(now);
+        Instant horizon = now.minus(finishedLeaseRetention);
+        for (Lease oldest = finished.peek(); oldest != null && endedAt(oldest).isBefore(horizon); oldest = finished.peek()) {
+            if (finished.remove(oldest)) {
+                leases.remove(oldest.id());
+            }
+        }
+        return expired;
+    }
+
+    private static Instant endedAt(Lease lease) {
+        return lease.releasedAt().orElse(lease.expiresAt());
+    }
+
+    /** Expires every lease whose time has passed; returns how many this call expired. */
+    private int reclaimExpired(Instant now) {
+        int expired = 0;
+        for (Map.Entry<ExpiryKey, LeaseRecord> head = byExpiry.firstEntry();
+             head != null && !now.isBefore(head.getKey().expiresAt());
+             head = byExpiry.firstEntry()) {
+            if (byExpiry.remove(head.getKey(), head.getValue()) && end(head.getValue(), now, Ending.EXPIRE) == LeaseStatus.EXPIRED) {
+                expired++;
+            }
+        }
+        return expired;
+    }
+
+    @Override
+    public Proxy applyHealthCheckResult(HealthCheckResult result) {
+        Objects.requireNonNull(result, "result");
+        ProxySlot slot = liveSlot(result.proxyId());
+        slot.proxy.updateAndGet(p -> p.withHealthCheck(result));
+        return slot.snapshot();
+    }
+
+    @Override
+    public Optional<Lease> findLease(UUID leaseId) {
+        Objects.requireNonNull(leaseId, "leaseId");
+        LeaseRecord record = leases.get(leaseId);
+        if (record == null) {
+            return Optional.empty();
+        }
+        Lease lease = record.lease.get();
+        return Optional.of(lease.statusAt(clock.instant()) == LeaseStatus.EXPIRED && lease.status() == LeaseStatus.ACTIVE
+                ? lease.expired() : lease);
+    }
+
+    @Override
+    public List<Lease> activeLeases(UUID proxyId) {
+        Objects.requireNonNull(proxyId, "proxyId");
+        ProxySlot slot = proxies.get(proxyId);
+        if (slot == null) {
+            return List.of();
+        }
+        return activeOf(List.of(slot), clock.instant());
+    }
+
+    @Override
+    public List<Lease> activeLeasesInPool(String poolName) {
+        return activeOf(requirePool(poolName).proxies.values(), clock.instant());
+    }
+
+    private static List<Lease> activeOf(Iterable<ProxySlot> slots, Instant now) {
+        List<Lease> active = new ArrayList<>();
+        for (ProxySlot slot : slots) {
+            for (LeaseRecord record : slot.active.values()) {
+                Lease lease = record.lease.get();
+                if (lease.isActiveAt(now)) {
+                    active.add(lease);
+                }
+            }
+        }
+        active.sort(OLDEST_FIRST);
+        return List.copyOf(active);
+    }
+
+    private PoolState requirePool(String name) {
+        ProxyPool.requireName(name);
+        PoolState pool = poolsByName.get(name);
+        if (pool == null) {
+            throw new PoolNotFoundException(name);
+        }
+        return pool;
+    }
+
+    private ProxySlot liveSlot(UUID proxyId) {
+        ProxySlot slot = proxies.get(proxyId);
+        if (slot == null) {
+            throw new ProxyNotFoundException(proxyId);
+        }
+        return slot;
+    }
+
+    private static String addressKey(Proxy proxy) {
+        return proxy.host().toLowerCase(Locale.ROOT) + ":" + proxy.port();
+    }
+
+    /** Orders leases by expiry time, then id. */
+    private record ExpiryKey(Instant expiresAt, UUID leaseId) implements Comparable<ExpiryKey> {
+        @Override
+        public int compareTo(ExpiryKey other) {
+            int c = expiresAt.compareTo(other.expiresAt);
+            return c != 0 ? c : Ids.ORDER.compare(leaseId, other.leaseId);
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package io.pharox.storage.memory;
+
+import io.pharox.model.Lease;
+
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A stored lease. Every state change (release, expiry, renewal) is one compare-and-set on
+ * {@link #lease}, so exactly one of two racing changes wins and a slot is freed once.
+ */
+final class LeaseRecord {
+
+    final AtomicReference<Lease> lease;
+    final ProxySlot slot;
+
+    LeaseRecord(Lease lease, ProxySlot slot) {
+        this.lease = new AtomicReference<>(lease);
+        this.slot = slot;
+    }
+}
