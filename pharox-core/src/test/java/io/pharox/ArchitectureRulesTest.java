@@ -1,0 +1,56 @@
+package io.pharox;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The rules of {@link ArchitectureTest} are not vacuous: they catch a class that breaks them. */
+class ArchitectureRulesTest {
+
+    /** Breaks the rules on purpose; a test class, so {@link ArchitectureTest} never sees it. */
+    static final class UsesJdbc {
+        Connection connection;
+    }
+
+    /** Uses a library outside the allow-list (a test library here, standing for any framework). */
+    static final class UsesALibrary {
+        org.assertj.core.api.AbstractAssert<?, ?> assertion;
+    }
+
+    /** Keeps to the rules. */
+    static final class UsesOnlyTheJdk {
+        List<String> names;
+    }
+
+    @Test
+    void a_class_using_jdbc_breaks_the_jdbc_rule() {
+        JavaClasses classes = new ClassFileImporter().importClasses(UsesJdbc.class);
+
+        assertThat(ArchitectureTest.core_does_not_use_jdbc.evaluate(classes).hasViolation()).isTrue();
+    }
+
+    @Test
+    void a_class_using_a_library_outside_the_allow_list_breaks_it() {
+        JavaClasses classes = new ClassFileImporter().importClasses(UsesALibrary.class);
+
+        assertThat(ArchitectureTest.core_depends_only_on_the_jdk_slf4j_and_itself.evaluate(classes).hasViolation())
+                .isTrue();
+        assertThat(ArchitectureTest.core_does_not_use_jdbc.evaluate(classes).hasViolation()).isFalse();
+    }
+
+    @Test
+    void a_class_using_only_the_jdk_keeps_every_rule() {
+        JavaClasses classes = new ClassFileImporter().importClasses(UsesOnlyTheJdk.class);
+
+        assertThat(ArchitectureTest.core_does_not_use_jdbc.evaluate(classes).hasViolation()).isFalse();
+        assertThat(ArchitectureTest.core_depends_only_on_the_jdk_slf4j_and_itself.evaluate(classes).hasViolation())
+                .isFalse();
+        assertThat(ArchitectureTest.core_does_not_depend_on_adapters_testkit_or_guice_module.evaluate(classes)
+                .hasViolation()).isFalse();
+    }
+}

@@ -1,0 +1,47 @@
+package io.pharox;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+/** The core depends on the JDK and the SLF4J API only, never on an adapter or a framework. */
+@AnalyzeClasses(packages = "io.pharox", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+    @ArchTest
+    static final ArchRule core_does_not_use_jdbc = noClasses()
+            .that().resideInAPackage("io.pharox..")
+            .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "javax.sql..")
+            .because("storage technology belongs to the adapters");
+
+    @ArchTest
+    static final ArchRule core_does_not_use_persistence_frameworks = noClasses()
+            .that().resideInAPackage("io.pharox..")
+            .should().dependOnClassesThat().resideInAnyPackage(
+                    "org.jooq..", "org.hibernate..", "jakarta.persistence..", "javax.persistence..")
+            .because("jOOQ, Hibernate and JPA are adapter concerns");
+
+    @ArchTest
+    static final ArchRule core_does_not_use_guice = noClasses()
+            .that().resideInAPackage("io.pharox..")
+            .should().dependOnClassesThat().resideInAnyPackage("com.google.inject..")
+            .because("everything works without a DI container; Guice is a thin edge module");
+
+    @ArchTest
+    static final ArchRule core_does_not_depend_on_adapters_testkit_or_guice_module = noClasses()
+            .that().resideInAPackage("io.pharox..")
+            .should().dependOnClassesThat().resideInAnyPackage(
+                    "io.pharox.storage.memory..", "io.pharox.storage.jdbc..", "io.pharox.storage.jpa..",
+                    "io.pharox.guice..", "io.pharox.testkit..")
+            .because("adapters, the Guice module and the testkit depend on the core, not the other way");
+
+    @ArchTest
+    static final ArchRule core_depends_only_on_the_jdk_slf4j_and_itself = classes()
+            .that().resideInAPackage("io.pharox..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "org.slf4j..", "io.pharox..")
+            .because("pharox-core may depend on the JDK and the SLF4J API only");
+}
