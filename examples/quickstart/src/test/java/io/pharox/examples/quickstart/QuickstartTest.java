@@ -1,0 +1,34 @@
+package io.pharox.examples.quickstart;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The quickstart runs to the end and tells what happened. */
+class QuickstartTest {
+
+    @Test
+    void the_walk_through_prints_every_step_and_leaves_no_lease_active() throws Exception {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        new Quickstart(new PrintStream(buffer, true, StandardCharsets.UTF_8)).run();
+        String out = buffer.toString(StandardCharsets.UTF_8);
+
+        assertThat(out).contains("1. A pool of proxies", "7. Leases expire when nobody releases them");
+        assertThat(out).contains("country JP (nothing matches: an empty result, not an error) -> no proxy");
+        assertThat(out).contains("Berlin (shared by 3), lease 3 -> granted, 3/3 in use");
+        assertThat(out).contains("Berlin (shared by 3), lease 4 -> refused: full");
+        assertThat(out).contains("New York (exclusive): first lease granted, second refused");
+        assertThat(out).contains("waiting up to 100 ms -> nothing, as expected");
+        assertThat(out).contains("waiting up to 10 s -> granted 10.0.0.2");
+        assertThat(out).contains("Paris failed its check -> status INACTIVE, SOCKS5 acquire -> no proxy");
+        assertThat(out).contains("Paris recovered (42 ms) -> status ACTIVE, SOCKS5 acquire -> granted");
+        assertThat(out).contains("after 100 ms New York is free again -> granted");
+        assertThat(out).contains("the forgotten lease is now EXPIRED");
+        assertThat(out).contains("0 leases are active");
+        assertThat(out).doesNotContain("s3cret");
+    }
+}
