@@ -20,8 +20,8 @@ final class Clauses {
     static List<ProxyFilter> copy(String kind, List<ProxyFilter> clauses) {
         Objects.requireNonNull(clauses, kind + " clauses");
         if (clauses.size() >= ProxyFilter.MAX_CLAUSES) {
-            throw new IllegalArgumentException(kind + " holds " + clauses.size()
-                    + " clauses; a filter tree may hold at most " + ProxyFilter.MAX_CLAUSES);
+            throw new IllegalArgumentException(kind + " of " + clauses.size() + " clauses makes a tree of "
+                    + (clauses.size() + 1) + " clauses with itself; a filter tree may hold at most " + ProxyFilter.MAX_CLAUSES);
         }
         for (int i = 0; i < clauses.size(); i++) {
             if (clauses.get(i) == null) {

@@ -37,8 +37,16 @@ public final class HealthCheckResult {
         this.error = error;
     }
 
-    /** A check that went through in {@code latency} with the given outcome (HEALTHY or SLOW). */
+    /**
+     * A check that went through in {@code latency} with the given outcome.
+     *
+     * @throws IllegalArgumentException if the status is not HEALTHY or SLOW
+     */
     public static HealthCheckResult passed(UUID proxyId, HealthStatus status, Duration latency, Instant checkedAt) {
+        Objects.requireNonNull(status, "status");
+        if (!status.passed()) {
+            throw new IllegalArgumentException("a passed check must be HEALTHY or SLOW, was " + status);
+        }
         return new HealthCheckResult(proxyId, status, Objects.requireNonNull(latency, "latency"), checkedAt, null);
     }
 
@@ -47,8 +55,16 @@ public final class HealthCheckResult {
         return passed(proxyId, HealthStatus.HEALTHY, latency, checkedAt);
     }
 
-    /** A failed check, with what went wrong. */
+    /**
+     * A failed check, with what went wrong.
+     *
+     * @throws IllegalArgumentException if the status is HEALTHY or SLOW
+     */
     public static HealthCheckResult failed(UUID proxyId, HealthStatus status, String error, Instant checkedAt) {
+        Objects.requireNonNull(status, "status");
+        if (status.passed()) {
+            throw new IllegalArgumentException("a failed check cannot be " + status);
+        }
         return new HealthCheckResult(proxyId, status, null, checkedAt, Objects.requireNonNull(error, "error"));
     }
 

@@ -19,6 +19,11 @@ public enum HealthStatus {
         this.proxyStatus = proxyStatus;
     }
 
+    /** Whether the probe went through (HEALTHY or SLOW). */
+    public boolean passed() {
+        return this == HEALTHY || this == SLOW;
+    }
+
     /** The proxy status this outcome leads to (a banned proxy stays banned regardless). */
     public ProxyStatus proxyStatus() {
         return proxyStatus;

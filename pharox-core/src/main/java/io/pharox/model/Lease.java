@@ -31,7 +31,7 @@ public final class Lease {
      * @param releasedAt release time: required when the status is RELEASED, {@code null} otherwise
      * @throws NullPointerException if a required argument is {@code null}
      * @throws IllegalArgumentException if {@code expiresAt} is not after {@code acquiredAt},
-     *         or {@code releasedAt} does not fit the status
+     *         or {@code releasedAt} does not fit the status or is before {@code acquiredAt}
      */
     public Lease(UUID id, UUID poolId, UUID proxyId, UUID consumerId, LeaseStatus status,
                  Instant acquiredAt, Instant expiresAt, Instant releasedAt) {
@@ -48,6 +48,9 @@ public final class Lease {
         if ((status == LeaseStatus.RELEASED) != (releasedAt != null)) {
             throw new IllegalArgumentException("releasedAt must be set exactly when the status is RELEASED; status "
                     + status + ", releasedAt " + releasedAt);
+        }
+        if (releasedAt != null && releasedAt.isBefore(acquiredAt)) {
+            throw new IllegalArgumentException("releasedAt must not be before acquiredAt " + acquiredAt + ", was " + releasedAt);
         }
         this.releasedAt = releasedAt;
     }

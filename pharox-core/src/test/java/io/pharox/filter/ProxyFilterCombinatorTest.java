@@ -256,7 +256,7 @@ class ProxyFilterCombinatorTest {
 
             assertThatIllegalArgumentException()
                     .isThrownBy(() -> allOf(leaves))
-                    .withMessage("allOf holds 10000 clauses; a filter tree may hold at most 10000");
+                    .withMessage("allOf of 10000 clauses makes a tree of 10001 clauses with itself; a filter tree may hold at most 10000");
         }
 
         @Test

@@ -126,4 +126,20 @@ class HealthCheckResultTest {
                 .contains("AUTH_FAILED", "error=HTTP 407")
                 .doesNotContain("latency=");
     }
+
+    @ParameterizedTest
+    @EnumSource(value = HealthStatus.class, names = {"UNREACHABLE", "AUTH_FAILED", "UNEXPECTED_RESPONSE"})
+    void a_passed_check_cannot_carry_a_failing_status(HealthStatus status) {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> HealthCheckResult.passed(PROXY, status, Duration.ofMillis(5), T0))
+                .withMessageContaining(status.name());
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = HealthStatus.class, names = {"HEALTHY", "SLOW"})
+    void a_failed_check_cannot_carry_a_passing_status(HealthStatus status) {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> HealthCheckResult.failed(PROXY, status, "oops", T0))
+                .withMessageContaining(status.name());
+    }
 }

@@ -31,6 +31,16 @@ class LeaseTest {
     class Validation {
 
         @Test
+        void a_release_before_the_acquire_is_rejected_with_both_times() {
+            Instant before = T0.minusSeconds(1);
+            assertThatIllegalArgumentException()
+                    .isThrownBy(() -> active().released(before))
+                    .withMessageContaining("releasedAt")
+                    .withMessageContaining(before.toString())
+                    .withMessageContaining(T0.toString());
+        }
+
+        @Test
         void each_required_value_is_named_when_null() {
             assertThatNullPointerException()
                     .isThrownBy(() -> new Lease(null, POOL, PROXY, CONSUMER, LeaseStatus.ACTIVE, T0, EXPIRES, null))
