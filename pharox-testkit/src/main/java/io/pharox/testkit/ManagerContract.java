@@ -67,22 +67,29 @@ abstract class ManagerContract extends ContractGroup {
         }
     }
 
-    /** Runs {@code call} on another thread once {@code thread -> waiting} says it blocks, and returns its future. */
-    private static <T> Future<T> waitingCall(ExecutorService executor, java.util.concurrent.Callable<T> call) throws InterruptedException {
-        java.util.concurrent.atomic.AtomicReference<Thread> worker = new java.util.concurrent.atomic.AtomicReference<>();
-        Future<T> future = executor.submit(() -> {
-            worker.set(Thread.currentThread());
-            return call.call();
-        });
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline && !future.isDone()) {
-            Thread t = worker.get();
-            if (t != null && t.getState() == Thread.State.TIMED_WAITING) {
-                break;
+    /**
+     * Starts a waiting acquire on {@code pool} on another thread, runs {@code meanwhile} once that
+     * thread blocks (or after 30 s), and returns how the wait ended.
+     */
+    private static Optional<LeasedProxy> waitWhile(ProxyManager manager, ProxyPool pool,
+                                                   java.util.function.Consumer<ExecutorService> meanwhile) throws Exception {
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.atomic.AtomicReference<Thread> worker = new java.util.concurrent.atomic.AtomicReference<>();
+            Future<Optional<LeasedProxy>> waiter = executor.submit(() -> {
+                worker.set(Thread.currentThread());
+                return manager.acquire(AcquireRequest.forPool(pool.name()).build(), Duration.ofMinutes(2));
+            });
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() < deadline && !waiter.isDone()
+                    && (worker.get() == null || worker.get().getState() != Thread.State.TIMED_WAITING)) {
+                Thread.onSpinWait();
             }
-            Thread.onSpinWait();
+            meanwhile.accept(executor);
+            return waiter.get(60, TimeUnit.SECONDS);
+        } finally {
+            executor.shutdownNow();
         }
-        return future;
     }
 
     @Test
@@ -185,17 +192,10 @@ abstract class ManagerContract extends ContractGroup {
         Proxy proxy = seedProxy(pool);
         ProxyManager manager = managerBuilder().waitPollInterval(Duration.ofMinutes(1)).build();
         LeasedProxy held = manager.acquire(pool.name()).orElseThrow();
-        ExecutorService executor = Executors.newSingleThreadExecutor();
-        try {
-            Future<Optional<LeasedProxy>> waiter = waitingCall(executor,
-                    () -> manager.acquire(AcquireRequest.forPool(pool.name()).build(), Duration.ofMinutes(2)));
 
-            manager.release(held);
+        Optional<LeasedProxy> leased = waitWhile(manager, pool, executor -> manager.release(held));
 
-            assertThat(waiter.get(60, TimeUnit.SECONDS)).map(l -> l.proxy().id()).contains(proxy.id());
-        } finally {
-            executor.shutdownNow();
-        }
+        assertThat(leased).map(l -> l.proxy().id()).contains(proxy.id());
     }
 
     @Test
@@ -204,38 +204,22 @@ abstract class ManagerContract extends ContractGroup {
         seedProxy(pool);
         ProxyManager manager = managerBuilder().waitPollInterval(Duration.ofMillis(2)).build();
         LeasedProxy held = manager().acquire(pool.name()).orElseThrow();
-        ExecutorService executor = Executors.newSingleThreadExecutor();
-        try {
-            Future<Optional<LeasedProxy>> waiter = waitingCall(executor,
-                    () -> manager.acquire(AcquireRequest.forPool(pool.name()).build(), Duration.ofMinutes(2)));
 
-            storage().release(held.lease().id());
+        Optional<LeasedProxy> leased = waitWhile(manager, pool, executor -> storage().release(held.lease().id()));
 
-            assertThat(waiter.get(60, TimeUnit.SECONDS)).isPresent();
-        } finally {
-            executor.shutdownNow();
-        }
+        assertThat(leased).isPresent();
     }
 
     @Test
-    void an_interrupted_wait_ends_with_interrupted_exception() throws Exception {
+    void an_interrupted_wait_ends_with_interrupted_exception() {
         ProxyPool pool = seedPool();
         seedProxy(pool);
         ProxyManager manager = managerBuilder().waitPollInterval(Duration.ofMinutes(1)).build();
         manager.acquire(pool.name()).orElseThrow();
-        ExecutorService executor = Executors.newSingleThreadExecutor();
-        try {
-            Future<Optional<LeasedProxy>> waiter = waitingCall(executor,
-                    () -> manager.acquire(AcquireRequest.forPool(pool.name()).build(), Duration.ofMinutes(10)));
 
-            executor.shutdownNow();
-
-            assertThatThrownBy(() -> waiter.get(60, TimeUnit.SECONDS))
-                    .isInstanceOf(ExecutionException.class)
-                    .hasCauseInstanceOf(InterruptedException.class);
-        } finally {
-            executor.shutdownNow();
-        }
+        assertThatThrownBy(() -> waitWhile(manager, pool, ExecutorService::shutdownNow))
+                .isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(InterruptedException.class);
     }
 
     @Test
