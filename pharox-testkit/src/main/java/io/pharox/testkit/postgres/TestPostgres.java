@@ -1,0 +1,150 @@
+package io.pharox.testkit.postgres;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Finds the PostgreSQL that SQL adapter tests run against, and gives each test class its own
+ * schema. Looks, in order, at:
+ * <ol>
+ *   <li>the JDBC URL in {@value #URL_ENV} (user and password from {@value #USER_ENV} and
+ *       {@value #PASSWORD_ENV}, optional);</li>
+ *   <li>a local server at {@value #LOCAL_URL}, user {@code postgres}, if it answers;</li>
+ *   <li>Testcontainers when Docker is available — not wired yet: the error says so.</li>
+ * </ol>
+ * Uses {@link DriverManager} only, so the testkit needs no driver: the adapter's tests put
+ * the PostgreSQL JDBC driver on the class path.
+ */
+public final class TestPostgres {
+
+    /** Environment variable holding an explicit JDBC URL. */
+    public static final String URL_ENV = "PHAROX_TEST_POSTGRES_URL";
+    /** Environment variable holding the user for {@link #URL_ENV}. */
+    public static final String USER_ENV = "PHAROX_TEST_POSTGRES_USER";
+    /** Environment variable holding the password for {@link #URL_ENV}. */
+    public static final String PASSWORD_ENV = "PHAROX_TEST_POSTGRES_PASSWORD";
+    /** The local server tried when no URL is given. */
+    public static final String LOCAL_URL = "jdbc:postgresql://localhost:5432/test";
+
+    private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z_0-9]{0,62}");
+    private static volatile TestPostgres found;
+
+    private final String url;
+    private final String user;
+    private final String password;
+
+    private TestPostgres(String url, String user, String password) {
+        this.url = url;
+        this.user = user;
+        this.password = password;
+    }
+
+    /**
+     * The test database, found as the class comment describes (once per JVM).
+     *
+     * @throws IllegalStateException if none is reachable, naming the ways to provide one
+     */
+    public static TestPostgres get() {
+        TestPostgres db = found;
+        if (db == null) {
+            synchronized (TestPostgres.class) {
+                db = found;
+                if (db == null) {
+                    db = locate();
+                    found = db;
+                }
+            }
+        }
+        return db;
+    }
+
+    private static TestPostgres locate() {
+        String envUrl = System.getenv(URL_ENV);
+        if (envUrl != null && !envUrl.isBlank()) {
+            TestPostgres db = new TestPostgres(envUrl, System.getenv(USER_ENV), System.getenv(PASSWORD_ENV));
+            try (Connection c = db.open()) {
+                return db;
+            } catch (SQLException e) {
+                throw new IllegalStateException(URL_ENV + " is set to " + envUrl + " but no connection could be made: "
+                        + e.getMessage(), e);
+            }
+        }
+        TestPostgres local = new TestPostgres(LOCAL_URL, "postgres", null);
+        try (Connection c = local.open()) {
+            return local;
+        } catch (SQLException e) {
+            throw new IllegalStateException("no test PostgreSQL found. Provide one in one of three ways: (1) set "
+                    + URL_ENV + " to a JDBC URL (with " + USER_ENV + " and " + PASSWORD_ENV + " if needed); (2) run a"
+                    + " local server on localhost:5432 with a database 'test' that user 'postgres' can reach; (3)"
+                    + " Testcontainers with Docker (not wired into this helper yet). Local attempt failed: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** The JDBC URL. */
+    public String url() {
+        return url;
+    }
+
+    /** The user, or {@code null} if the URL carries it. */
+    public String user() {
+        return user;
+    }
+
+    /** The password, or {@code null} for none. */
+    public String password() {
+        return password;
+    }
+
+    /** A new connection; the caller closes it. */
+    public Connection open() throws SQLException {
+        Properties props = new Properties();
+        if (user != null) {
+            props.setProperty("user", user);
+        }
+        if (password != null) {
+            props.setProperty("password", password);
+        }
+        return DriverManager.getConnection(url, props);
+    }
+
+    /**
+     * Creates a new, empty schema with a unique name starting with {@code prefix}.
+     *
+     * @return its name
+     * @throws IllegalArgumentException if the prefix is not a lower-case SQL identifier
+     */
+    public String createSchema(String prefix) {
+        Objects.requireNonNull(prefix, "prefix");
+        String name = prefix.toLowerCase(Locale.ROOT) + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        execute("CREATE SCHEMA " + requireSchema(name));
+        return name;
+    }
+
+    /** Drops {@code schema} and everything in it, if it exists. */
+    public void dropSchema(String schema) {
+        execute("DROP SCHEMA IF EXISTS " + requireSchema(schema) + " CASCADE");
+    }
+
+    private static String requireSchema(String schema) {
+        if (!SCHEMA.matcher(schema).matches()) {
+            throw new IllegalArgumentException("schema must be a lower-case SQL identifier, was '" + schema + "'");
+        }
+        return schema;
+    }
+
+    private void execute(String ddl) {
+        try (Connection c = open(); Statement s = c.createStatement()) {
+            s.execute(ddl);
+        } catch (SQLException e) {
+            throw new IllegalStateException("'" + ddl + "' failed on " + url + ": " + e.getMessage(), e);
+        }
+    }
+}
