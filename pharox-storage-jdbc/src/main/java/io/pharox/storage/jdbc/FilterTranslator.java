@@ -1,0 +1,127 @@
+package io.pharox.storage.jdbc;
+
+import io.pharox.filter.ProxyFilter;
+import io.pharox.model.GeoPoint;
+import org.jooq.Condition;
+import org.jooq.Field;
+import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
+
+import java.util.List;
+
+/**
+ * Translates a predicate-free filter tree into a jOOQ condition on the proxy table aliased
+ * {@code p}. Every value is a bind value. Each leaf is written so that it is never NULL
+ * (a missing tag makes it false, not unknown), so that {@code NOT (…)} of a
+ * {@link ProxyFilter.NoneOf} means what the Java filter means.
+ */
+final class FilterTranslator implements ProxyFilter.Visitor<Condition> {
+
+    static final FilterTranslator INSTANCE = new FilterTranslator();
+
+    /** Widening of the geo bounding box, in degrees, so rounding never cuts a boundary point. */
+    private static final double BOX_MARGIN_DEGREES = 1e-6;
+
+    private static final Field<String> COUNTRY = DSL.field(DSL.name("p", "country"), SQLDataType.CLOB);
+    private static final Field<String> CITY = DSL.field(DSL.name("p", "city"), SQLDataType.CLOB);
+    private static final Field<String> SOURCE = DSL.field(DSL.name("p", "source"), SQLDataType.CLOB);
+    private static final Field<Long> ASN = DSL.field(DSL.name("p", "asn"), SQLDataType.BIGINT);
+    private static final Field<String> PROTOCOL = DSL.field(DSL.name("p", "protocol"), SQLDataType.VARCHAR);
+    private static final Field<Double> LATITUDE = DSL.field(DSL.name("p", "latitude"), SQLDataType.DOUBLE);
+    private static final Field<Double> LONGITUDE = DSL.field(DSL.name("p", "longitude"), SQLDataType.DOUBLE);
+
+    private FilterTranslator() {
+    }
+
+    /**
+     * The condition for {@code filter}.
+     *
+     * @throws IllegalArgumentException if the filter holds a Java predicate
+     */
+    static Condition translate(ProxyFilter filter) {
+        return filter.accept(INSTANCE);
+    }
+
+    private static <T> Condition equal(Field<T> column, T value) {
+        return column.isNotNull().and(column.eq(DSL.val(value, column.getDataType())));
+    }
+
+    @Override
+    public Condition country(ProxyFilter.Country clause) {
+        return equal(COUNTRY, clause.code());
+    }
+
+    @Override
+    public Condition city(ProxyFilter.City clause) {
+        return equal(CITY, clause.name());
+    }
+
+    @Override
+    public Condition source(ProxyFilter.Source clause) {
+        return equal(SOURCE, clause.name());
+    }
+
+    @Override
+    public Condition asn(ProxyFilter.Asn clause) {
+        return equal(ASN, clause.number());
+    }
+
+    @Override
+    public Condition protocol(ProxyFilter.Protocol clause) {
+        return PROTOCOL.eq(DSL.val(clause.protocol().name(), SQLDataType.VARCHAR));
+    }
+
+    @Override
+    public Condition geoRadius(ProxyFilter.GeoRadius clause) {
+        GeoPoint center = clause.center();
+        double angular = clause.radiusKm() / GeoPoint.EARTH_RADIUS_KM;
+        Condition condition = LATITUDE.isNotNull().and(LONGITUDE.isNotNull());
+        double dLat = Math.toDegrees(angular) + BOX_MARGIN_DEGREES;
+        double minLat = center.latitude() - dLat;
+        double maxLat = center.latitude() + dLat;
+        if (minLat > -90 && maxLat < 90) {
+            // the box reaches no pole: bound the latitude, and the longitude unless it wraps
+            condition = condition.and(LATITUDE.between(DSL.val(minLat), DSL.val(maxLat)));
+            double ratio = Math.sin(angular) / Math.cos(Math.toRadians(center.latitude()));
+            if (angular < Math.PI / 2 && ratio < 1) {
+                double dLon = Math.toDegrees(Math.asin(ratio)) + BOX_MARGIN_DEGREES;
+                double minLon = center.longitude() - dLon;
+                double maxLon = center.longitude() + dLon;
+                if (minLon > -180 && maxLon < 180) {
+                    condition = condition.and(LONGITUDE.between(DSL.val(minLon), DSL.val(maxLon)));
+                }
+            }
+        }
+        // the haversine formula of GeoPoint.distanceKm, term by term
+        Condition exact = DSL.condition(
+                "2 * {0} * asin(least(1.0, sqrt(power(sin((radians({1}) - {2}) / 2), 2)"
+                        + " + cos({2}) * cos(radians({1})) * power(sin(radians({3} - {4}) / 2), 2)))) <= {5}",
+                DSL.val(GeoPoint.EARTH_RADIUS_KM), LATITUDE, DSL.val(Math.toRadians(center.latitude())),
+                LONGITUDE, DSL.val(center.longitude()), DSL.val(clause.radiusKm()));
+        return condition.and(exact);
+    }
+
+    @Override
+    public Condition matching(ProxyFilter.Matching clause) {
+        throw new IllegalArgumentException("a Java predicate cannot be translated to SQL: " + clause.description());
+    }
+
+    @Override
+    public Condition allOf(ProxyFilter.AllOf clause) {
+        return clause.clauses().isEmpty() ? DSL.trueCondition() : DSL.and(translateAll(clause.clauses()));
+    }
+
+    @Override
+    public Condition anyOf(ProxyFilter.AnyOf clause) {
+        return clause.clauses().isEmpty() ? DSL.falseCondition() : DSL.or(translateAll(clause.clauses()));
+    }
+
+    @Override
+    public Condition noneOf(ProxyFilter.NoneOf clause) {
+        return clause.clauses().isEmpty() ? DSL.trueCondition() : DSL.not(DSL.or(translateAll(clause.clauses())));
+    }
+
+    private List<Condition> translateAll(List<ProxyFilter> clauses) {
+        return clauses.stream().map(c -> c.accept(this)).toList();
+    }
+}
