@@ -6,8 +6,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
@@ -17,10 +20,13 @@ import java.util.regex.Pattern;
  *   <li>the JDBC URL in {@value #URL_ENV} (user and password from {@value #USER_ENV} and
  *       {@value #PASSWORD_ENV}, optional);</li>
  *   <li>a local server at {@value #LOCAL_URL}, user {@code postgres}, if it answers;</li>
- *   <li>Testcontainers when Docker is available — not wired yet: the error says so.</li>
+ *   <li>a PostgreSQL container ({@value #CONTAINER_IMAGE}) started by Testcontainers, when
+ *       {@code org.testcontainers:postgresql} is on the test class path and Docker is
+ *       available;</li>
  * </ol>
- * Uses {@link DriverManager} only, so the testkit needs no driver: the adapter's tests put
- * the PostgreSQL JDBC driver on the class path.
+ * and otherwise fails with an error naming those three ways. Uses {@link DriverManager}, so
+ * the testkit needs no driver: the adapter's tests put the PostgreSQL JDBC driver (and, for
+ * the container fallback, Testcontainers) on the class path.
  */
 public final class TestPostgres {
 
@@ -32,6 +38,8 @@ public final class TestPostgres {
     public static final String PASSWORD_ENV = "PHAROX_TEST_POSTGRES_PASSWORD";
     /** The local server tried when no URL is given. */
     public static final String LOCAL_URL = "jdbc:postgresql://localhost:5432/test";
+    /** The image of the container fallback. */
+    public static final String CONTAINER_IMAGE = "postgres:16-alpine";
 
     private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z_0-9]{0,62}");
     private static volatile TestPostgres found;
@@ -66,25 +74,57 @@ public final class TestPostgres {
     }
 
     private static TestPostgres locate() {
-        String envUrl = System.getenv(URL_ENV);
+        return locate(System::getenv, LOCAL_URL, TestPostgres::startContainer);
+    }
+
+    /** The search of {@link #get()}, with its inputs passed in so that tests can vary them. */
+    static TestPostgres locate(UnaryOperator<String> env, String localUrl, Supplier<Optional<TestPostgres>> container) {
+        String envUrl = env.apply(URL_ENV);
         if (envUrl != null && !envUrl.isBlank()) {
-            TestPostgres db = new TestPostgres(envUrl, System.getenv(USER_ENV), System.getenv(PASSWORD_ENV));
-            try (Connection c = db.open()) {
+            TestPostgres db = new TestPostgres(envUrl, env.apply(USER_ENV), env.apply(PASSWORD_ENV));
+            try {
+                db.open().close();
                 return db;
             } catch (SQLException e) {
                 throw new IllegalStateException(URL_ENV + " is set to " + envUrl + " but no connection could be made: "
                         + e.getMessage(), e);
             }
         }
-        TestPostgres local = new TestPostgres(LOCAL_URL, "postgres", null);
-        try (Connection c = local.open()) {
+        TestPostgres local = new TestPostgres(localUrl, "postgres", null);
+        try {
+            local.open().close();
             return local;
         } catch (SQLException e) {
-            throw new IllegalStateException("no test PostgreSQL found. Provide one in one of three ways: (1) set "
-                    + URL_ENV + " to a JDBC URL (with " + USER_ENV + " and " + PASSWORD_ENV + " if needed); (2) run a"
-                    + " local server on localhost:5432 with a database 'test' that user 'postgres' can reach; (3)"
-                    + " Testcontainers with Docker (not wired into this helper yet). Local attempt failed: "
-                    + e.getMessage(), e);
+            return container.get().orElseThrow(() -> new IllegalStateException("no test PostgreSQL found. Provide one"
+                    + " in one of three ways: (1) set " + URL_ENV + " to a JDBC URL (with " + USER_ENV + " and "
+                    + PASSWORD_ENV + " if needed); (2) run a local server at " + localUrl + " that user 'postgres' can"
+                    + " reach; (3) run Docker, with Testcontainers' PostgreSQL module"
+                    + " (org.testcontainers:postgresql) on the test class path. The local"
+                    + " attempt failed: " + e.getMessage(), e));
+        }
+    }
+
+    /** A container from Testcontainers, if it is on the class path and Docker runs. */
+    private static Optional<TestPostgres> startContainer() {
+        try {
+            Class.forName("org.testcontainers.containers.PostgreSQLContainer", false, TestPostgres.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            return Optional.empty();
+        }
+        return Container.start();
+    }
+
+    /** Touches Testcontainers only when {@link #startContainer()} found it on the class path. */
+    private static final class Container {
+        static Optional<TestPostgres> start() {
+            if (!org.testcontainers.DockerClientFactory.instance().isDockerAvailable()) {
+                return Optional.empty();
+            }
+            @SuppressWarnings("resource") // lives as long as the JVM; Testcontainers' reaper removes it
+            org.testcontainers.containers.PostgreSQLContainer<?> postgres =
+                    new org.testcontainers.containers.PostgreSQLContainer<>(CONTAINER_IMAGE);
+            postgres.start();
+            return Optional.of(new TestPostgres(postgres.getJdbcUrl(), postgres.getUsername(), postgres.getPassword()));
         }
     }
 
