@@ -1,0 +1,20 @@
+package io.pharox.storage.jpa;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+/** The JPA adapter depends on the core, Jakarta Persistence, Hibernate and Flyway: no other adapter, no DI container, no testkit. */
+@AnalyzeClasses(packages = "io.pharox.storage.jpa", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+    @ArchTest
+    static final ArchRule depends_on_no_other_adapter_or_container = noClasses()
+            .that().resideInAPackage("io.pharox.storage.jpa..")
+            .should().dependOnClassesThat().resideInAnyPackage(
+                    "io.pharox.storage.memory..", "io.pharox.storage.jdbc..", "io.pharox.guice..",
+                    "org.jooq..", "com.google.inject..", "org.springframework..", "io.pharox.testkit..");
+}

@@ -1,0 +1,112 @@
+package io.pharox.storage.jpa;
+
+import io.pharox.filter.ProxyFilter;
+import io.pharox.model.GeoPoint;
+import io.pharox.model.LeasedProxy;
+import io.pharox.model.Proxy;
+import io.pharox.model.ProxyPool;
+import io.pharox.select.SelectorStrategy;
+import io.pharox.storage.AcquireRequest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import static io.pharox.filter.ProxyFilters.allOf;
+import static io.pharox.filter.ProxyFilters.anyOf;
+import static io.pharox.filter.ProxyFilters.asn;
+import static io.pharox.filter.ProxyFilters.city;
+import static io.pharox.filter.ProxyFilters.country;
+import static io.pharox.filter.ProxyFilters.noneOf;
+import static io.pharox.filter.ProxyFilters.source;
+import static io.pharox.filter.ProxyFilters.within;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What the JPA adapter guarantees beyond the contract: a fixed number of statements per acquire, locking SQL. */
+class JpaStorageSqlTest {
+
+    /** now(), the locking select, the lapsed-lease expiry, the lease insert, the counter update. */
+    private static final int ACQUIRE_STATEMENTS = 5;
+
+    private static RecordingDataSource recording;
+    private static TestDatabase db;
+    private JpaStorage storage;
+    private ProxyPool pool;
+
+    @BeforeAll
+    static void createSchema() {
+        db = new TestDatabase("pharox_jpa_sql", 10, ds -> {
+            recording = new RecordingDataSource(ds);
+            return recording.dataSource();
+        });
+    }
+
+    @AfterAll
+    static void dropSchema() {
+        db.close();
+    }
+
+    @BeforeEach
+    void freshStorage() {
+        db.truncate();
+        storage = new JpaStorage(db.emf);
+        pool = storage.createPool("sql-" + UUID.randomUUID(), "");
+    }
+
+    private void add(int n) {
+        storage.addProxy(Proxy.builder().poolId(pool.id()).address("10.1." + n / 250 + "." + n % 250, 8080).shared(2)
+                .country("DE").city("Berlin").source("vendor-a").asn(3320L).location(new GeoPoint(52.52, 13.405)).build());
+    }
+
+    @ParameterizedTest
+    @EnumSource(SelectorStrategy.class)
+    void an_acquire_takes_the_same_few_statements_however_many_proxies_and_leases_exist(SelectorStrategy strategy) {
+        ProxyFilter filter = allOf(country("de"), anyOf(city("Berlin"), within(52.5, 13.4, 50)),
+                noneOf(source("vendor-b"), asn(1)));
+        AcquireRequest request = AcquireRequest.forPool(pool.name()).consumer("counted").filter(filter)
+                .strategy(strategy).build();
+        add(0);
+        storage.acquire(request).orElseThrow(); // learns the pool's and the consumer's ids
+        recording.take();
+        storage.acquire(request).orElseThrow();
+        List<String> few = recording.take();
+
+        for (int i = 1; i <= 60; i++) {
+            add(i);
+        }
+        List<LeasedProxy> leases = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            leases.add(storage.acquire(request).orElseThrow());
+        }
+        recording.take();
+        storage.acquire(request).orElseThrow();
+        List<String> many = recording.take();
+
+        int expected = ACQUIRE_STATEMENTS + (strategy == SelectorStrategy.ROUND_ROBIN ? 2 : 0);
+        assertThat(few).as("statements of one acquire among 1 proxy").hasSize(expected);
+        assertThat(many).as("statements of one acquire among 61 proxies and 42 leases").hasSize(expected);
+        assertThat(many).as("the candidate is locked, skipping rows others hold")
+                .anySatisfy(sql -> assertThat(sql.toLowerCase()).contains("skip locked").contains("fetch first"));
+        leases.forEach(l -> storage.release(l.lease().id()));
+    }
+
+    @ParameterizedTest
+    @EnumSource(SelectorStrategy.class)
+    void an_acquire_with_a_java_predicate_locks_one_batch_of_candidates(SelectorStrategy strategy) {
+        for (int i = 0; i < 50; i++) {
+            add(i);
+        }
+        AcquireRequest request = AcquireRequest.forPool(pool.name()).consumer("counted")
+                .filter(allOf(country("DE"), io.pharox.filter.ProxyFilters.matching("port 8080", p -> p.port() == 8080)))
+                .strategy(strategy).build();
+        storage.acquire(request).orElseThrow();
+        recording.take();
+        storage.acquire(request).orElseThrow();
+        assertThat(recording.take()).hasSize(ACQUIRE_STATEMENTS + (strategy == SelectorStrategy.ROUND_ROBIN ? 2 : 0));
+    }
+}
