@@ -20,10 +20,10 @@ import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
 import io.pharox.model.ProxyProtocol;
 import io.pharox.model.ProxyStatus;
+import io.pharox.schema.PharoxSchema;
 import io.pharox.select.SelectorStrategy;
 import io.pharox.storage.AcquireRequest;
 import io.pharox.storage.ProxyStorage;
-import org.flywaydb.core.Flyway;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Param;
@@ -47,7 +47,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 /**
  * {@link ProxyStorage} on PostgreSQL through jOOQ, in a schema that {@link #migrate} creates.
@@ -65,15 +64,14 @@ import java.util.regex.Pattern;
 public final class JdbcStorage implements ProxyStorage {
 
     /** The schema used when none is given. */
-    public static final String DEFAULT_SCHEMA = "pharox";
+    public static final String DEFAULT_SCHEMA = PharoxSchema.DEFAULT_SCHEMA;
 
     /** Where the migrations live on the class path, for users running their own Flyway. */
-    public static final String MIGRATION_LOCATION = "classpath:db/migration/pharox";
+    public static final String MIGRATION_LOCATION = PharoxSchema.MIGRATION_LOCATION;
 
     /** Candidates fetched at once when a filter holds Java predicates. */
     static final int PREDICATE_BATCH = 32;
 
-    private static final Pattern SCHEMA_NAME = Pattern.compile("[A-Za-z_][A-Za-z_0-9$]{0,62}");
     private static final UUID NO_CURSOR = new UUID(0, 0);
     private static final String PROXY_COLUMNS = "p.id, p.pool_id, p.host, p.port, p.protocol, p.username, p.password,"
             + " p.status, p.max_concurrency, p.current_leases, p.country, p.city, p.source, p.asn, p.latitude,"
@@ -96,7 +94,7 @@ public final class JdbcStorage implements ProxyStorage {
      */
     public JdbcStorage(DataSource dataSource, String schema) {
         Objects.requireNonNull(dataSource, "dataSource");
-        requireSchema(schema);
+        PharoxSchema.requireName(schema);
         this.ctx = DSL.using(dataSource, SQLDialect.POSTGRES);
         this.sql = new Statements(schema);
     }
@@ -109,26 +107,7 @@ public final class JdbcStorage implements ProxyStorage {
      * @throws StorageException if the migration fails
      */
     public static void migrate(DataSource dataSource, String schema) {
-        Objects.requireNonNull(dataSource, "dataSource");
-        requireSchema(schema);
-        try {
-            Flyway.configure(JdbcStorage.class.getClassLoader())
-                    .dataSource(dataSource)
-                    .schemas(schema)
-                    .locations(MIGRATION_LOCATION)
-                    .load()
-                    .migrate();
-        } catch (RuntimeException e) {
-            throw new StorageException("migrating schema " + schema + " failed: " + e.getMessage(), e);
-        }
-    }
-
-    private static String requireSchema(String schema) {
-        Objects.requireNonNull(schema, "schema");
-        if (!SCHEMA_NAME.matcher(schema).matches()) {
-            throw new IllegalArgumentException("schema must be a plain SQL identifier, was '" + schema + "'");
-        }
-        return schema;
+        PharoxSchema.migrate(dataSource, schema);
     }
 
     // ---------------------------------------------------------------- pools

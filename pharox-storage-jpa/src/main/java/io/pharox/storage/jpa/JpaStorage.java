@@ -18,6 +18,7 @@ import io.pharox.model.LeasedProxy;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
 import io.pharox.model.ProxyStatus;
+import io.pharox.schema.PharoxSchema;
 import io.pharox.select.SelectorStrategy;
 import io.pharox.storage.AcquireRequest;
 import io.pharox.storage.ProxyStorage;
@@ -32,7 +33,6 @@ import jakarta.persistence.criteria.Order;
 import jakarta.persistence.criteria.Predicate;
 import jakarta.persistence.criteria.Root;
 import jakarta.persistence.criteria.Subquery;
-import org.flywaydb.core.Flyway;
 import org.hibernate.Timeouts;
 import org.hibernate.jpa.HibernatePersistenceConfiguration;
 
@@ -51,7 +51,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 /**
  * {@link ProxyStorage} on PostgreSQL through Jakarta Persistence (Hibernate ORM), on the
@@ -75,10 +74,10 @@ import java.util.regex.Pattern;
 public final class JpaStorage implements ProxyStorage {
 
     /** The schema used when none is given. */
-    public static final String DEFAULT_SCHEMA = "pharox";
+    public static final String DEFAULT_SCHEMA = PharoxSchema.DEFAULT_SCHEMA;
 
     /** Where the migrations (of {@code pharox-schema}) live on the class path. */
-    public static final String MIGRATION_LOCATION = "classpath:db/migration/pharox";
+    public static final String MIGRATION_LOCATION = PharoxSchema.MIGRATION_LOCATION;
 
     /** The entity classes a persistence unit must manage for this storage. */
     public static final List<Class<?>> MANAGED_CLASSES = List.of(PoolEntity.class, ProxyEntity.class,
@@ -90,7 +89,6 @@ public final class JpaStorage implements ProxyStorage {
     /** Attempts at work that PostgreSQL rolled back as a deadlock victim or serialization failure. */
     private static final int ATTEMPTS = 5;
 
-    private static final Pattern SCHEMA_NAME = Pattern.compile("[A-Za-z_][A-Za-z_0-9$]{0,62}");
     private static final String LOCK_TIMEOUT_HINT = "jakarta.persistence.lock.timeout";
     private static final String ACTIVE = LeaseStatus.ACTIVE.name();
 
@@ -116,7 +114,7 @@ public final class JpaStorage implements ProxyStorage {
      */
     public static EntityManagerFactory entityManagerFactory(DataSource dataSource, String schema) {
         Objects.requireNonNull(dataSource, "dataSource");
-        requireSchema(schema);
+        PharoxSchema.requireName(schema);
         try {
             HibernatePersistenceConfiguration config = new HibernatePersistenceConfiguration("pharox")
                     .managedClasses(MANAGED_CLASSES.toArray(new Class<?>[0]))
@@ -138,26 +136,7 @@ public final class JpaStorage implements ProxyStorage {
      * @throws StorageException if the migration fails
      */
     public static void migrate(DataSource dataSource, String schema) {
-        Objects.requireNonNull(dataSource, "dataSource");
-        requireSchema(schema);
-        try {
-            Flyway.configure(JpaStorage.class.getClassLoader())
-                    .dataSource(dataSource)
-                    .schemas(schema)
-                    .locations(MIGRATION_LOCATION)
-                    .load()
-                    .migrate();
-        } catch (RuntimeException e) {
-            throw new StorageException("migrating schema " + schema + " failed: " + e.getMessage(), e);
-        }
-    }
-
-    private static String requireSchema(String schema) {
-        Objects.requireNonNull(schema, "schema");
-        if (!SCHEMA_NAME.matcher(schema).matches()) {
-            throw new IllegalArgumentException("schema must be a plain SQL identifier, was '" + schema + "'");
-        }
-        return schema;
+        PharoxSchema.migrate(dataSource, schema);
     }
 
     // ---------------------------------------------------------------- pools
