@@ -28,7 +28,7 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule core_does_not_use_guice = noClasses()
             .that().resideInAPackage("io.pharox..")
-            .should().dependOnClassesThat().resideInAnyPackage("com.google.inject..")
+            .should().dependOnClassesThat().resideInAnyPackage("com.google.inject..", "jakarta.inject..", "javax.inject..")
             .because("everything works without a DI container; Guice is a thin edge module");
 
     @ArchTest

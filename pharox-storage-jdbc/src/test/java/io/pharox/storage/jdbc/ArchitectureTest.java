@@ -17,5 +17,5 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage(
                     "io.pharox.storage.memory..", "io.pharox.storage.jpa..", "io.pharox.guice..",
                     "org.hibernate..", "jakarta.persistence..", "javax.persistence..",
-                    "com.google.inject..", "io.pharox.testkit..");
+                    "com.google.inject..", "jakarta.inject..", "javax.inject..", "io.pharox.testkit..");
 }

@@ -16,5 +16,5 @@ class ArchitectureTest {
             .that().resideInAPackage("io.pharox.storage.jpa..")
             .should().dependOnClassesThat().resideInAnyPackage(
                     "io.pharox.storage.memory..", "io.pharox.storage.jdbc..", "io.pharox.guice..",
-                    "org.jooq..", "com.google.inject..", "org.springframework..", "io.pharox.testkit..");
+                    "org.jooq..", "com.google.inject..", "jakarta.inject..", "javax.inject..", "org.springframework..", "io.pharox.testkit..");
 }

@@ -17,5 +17,5 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage(
                     "io.pharox.storage.jdbc..", "io.pharox.storage.jpa..", "io.pharox.guice..",
                     "java.sql..", "javax.sql..", "org.jooq..", "org.hibernate..", "jakarta.persistence..",
-                    "com.google.inject..", "io.pharox.testkit..");
+                    "com.google.inject..", "jakarta.inject..", "javax.inject..", "io.pharox.testkit..");
 }

@@ -1,0 +1,127 @@
+package io.pharox.guice;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provider;
+import io.pharox.storage.ProxyStorage;
+import io.pharox.storage.jpa.JpaStorage;
+import jakarta.persistence.EntityManagerFactory;
+
+import javax.sql.DataSource;
+import java.util.Objects;
+
+/**
+ * Binds {@link ProxyStorage} to a {@link JpaStorage}, in one of two ways:
+ * <ul>
+ *   <li>{@link #JpaStorageModule(DataSource, String) on a data source and schema}: the module
+ *       runs the Pharox migrations there (unless {@link #withoutMigration()}), then builds a
+ *       Hibernate {@link EntityManagerFactory} with {@link JpaStorage#entityManagerFactory},
+ *       which validates the mapping against the schema. <b>The module owns that factory</b>:
+ *       {@link #close()} closes it, so create the module in a try-with-resources block (or
+ *       close it at shutdown) around the injector's life;</li>
+ *   <li>{@link #JpaStorageModule(EntityManagerFactory) on your factory}, which must manage
+ *       {@link JpaStorage#MANAGED_CLASSES} in a migrated schema: the module neither migrates
+ *       nor closes it; {@link #close()} does nothing.</li>
+ * </ul>
+ * The storage is an eager singleton: migration and Hibernate's start-up run while the
+ * injector is created, so a failure there fails {@code Guice.createInjector} rather than the
+ * first acquire. Needs {@code pharox-storage-jpa} on the class path.
+ *
+ * <pre>{@code
+ * try (JpaStorageModule jpa = new JpaStorageModule(dataSource, "pharox")) {
+ *     Injector injector = Guice.createInjector(new PharoxModule(), jpa);
+ *     ...
+ * }
+ * }</pre>
+ */
+public final class JpaStorageModule extends AbstractModule implements AutoCloseable {
+
+    private final DataSource dataSource;
+    private final String schema;
+    private final boolean migrate;
+    private final EntityManagerFactory givenFactory;
+    private EntityManagerFactory createdFactory;
+    private boolean closed;
+
+    /**
+     * A module that migrates {@code schema} on {@code dataSource} and builds (and owns) the
+     * entity manager factory when the injector is created. The data source stays yours.
+     * A schema name that is not a plain SQL identifier fails the injector's creation with the
+     * adapter's {@code IllegalArgumentException}.
+     */
+    public JpaStorageModule(DataSource dataSource, String schema) {
+        this(Objects.requireNonNull(dataSource, "dataSource"), Objects.requireNonNull(schema, "schema"), true, null);
+    }
+
+    /** A module on your entity manager factory, which it neither migrates nor closes. */
+    public JpaStorageModule(EntityManagerFactory emf) {
+        this(null, null, false, Objects.requireNonNull(emf, "emf"));
+    }
+
+    private JpaStorageModule(DataSource dataSource, String schema, boolean migrate, EntityManagerFactory givenFactory) {
+        this.dataSource = dataSource;
+        this.schema = schema;
+        this.migrate = migrate;
+        this.givenFactory = givenFactory;
+    }
+
+    /**
+     * The same module, except that it does not migrate: the schema must already hold the
+     * Pharox tables at their current version (Hibernate's validation fails otherwise).
+     * A new module, which owns the factory it will build. On a module made on your own
+     * factory, which never migrates, it returns that module.
+     */
+    public JpaStorageModule withoutMigration() {
+        return givenFactory != null ? this : new JpaStorageModule(dataSource, schema, false, null);
+    }
+
+    /** Whether the injector runs the migrations when it is created. */
+    public boolean migrates() {
+        return migrate;
+    }
+
+    @Override
+    protected void configure() {
+        bind(ProxyStorage.class).toProvider(new Start()).asEagerSingleton();
+    }
+
+    /** The factory to use: yours, or the one this module builds once (after migrating, if asked). */
+    private synchronized EntityManagerFactory factory() {
+        if (givenFactory != null) {
+            return givenFactory;
+        }
+        if (closed) {
+            throw new IllegalStateException("this JpaStorageModule is closed; make a new one for a new injector");
+        }
+        if (createdFactory == null) {
+            if (migrate) {
+                JpaStorage.migrate(dataSource, schema);
+            }
+            createdFactory = JpaStorage.entityManagerFactory(dataSource, schema);
+        }
+        return createdFactory;
+    }
+
+    /**
+     * Closes the entity manager factory this module built, if it built one; the storage
+     * fails from then on. Idempotent. Never closes a factory or data source you passed in.
+     */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (createdFactory != null) {
+            EntityManagerFactory emf = createdFactory;
+            createdFactory = null;
+            if (emf.isOpen()) {
+                emf.close();
+            }
+        }
+    }
+
+    /** Builds the storage on {@link #factory()} when the injector is created. */
+    private final class Start implements Provider<ProxyStorage> {
+        @Override
+        public ProxyStorage get() {
+            return new JpaStorage(factory());
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package io.pharox.guice;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Binder;
+import com.google.inject.Provides;
+import com.google.inject.binder.LinkedBindingBuilder;
+import com.google.inject.multibindings.Multibinder;
+import com.google.inject.multibindings.OptionalBinder;
+import io.pharox.LeaseListener;
+import io.pharox.ProxyManager;
+import io.pharox.model.Consumer;
+import io.pharox.select.SelectorStrategy;
+import io.pharox.storage.AcquireRequest;
+import io.pharox.storage.ProxyStorage;
+import jakarta.inject.Singleton;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The core's Guice wiring: binds {@link ProxyManager} (a singleton on the bound
+ * {@link ProxyStorage}), the {@link Clock} and the set of {@link LeaseListener}s. It binds no
+ * storage: install exactly one adapter module beside it ({@link InMemoryStorageModule},
+ * {@link JdbcStorageModule}, {@link JpaStorageModule}, or a module of your own that binds
+ * {@link ProxyStorage}), so that swapping adapters is swapping that one module.
+ *
+ * <pre>{@code
+ * Injector injector = Guice.createInjector(
+ *         PharoxModule.builder().defaultConsumer("crawler-1").build(),
+ *         new JdbcStorageModule(dataSource, "pharox"));
+ * ProxyManager manager = injector.getInstance(ProxyManager.class);
+ * }</pre>
+ *
+ * <h2>Bindings</h2>
+ * <ul>
+ *   <li>{@link ProxyManager}, singleton: every injection point shares one manager, so that a
+ *       release through it wakes every acquire waiting on it, and its listeners see every
+ *       lease it hands out. Built from the builder's settings (defaults as in
+ *       {@link ProxyManager#builder(ProxyStorage)}).</li>
+ *   <li>{@link Clock}: {@link Clock#systemUTC()} or the builder's clock, as the default of an
+ *       {@link OptionalBinder}; another module may replace it through {@link #clockBinding}.
+ *       {@link InMemoryStorageModule} reads "now" from it too; the SQL adapters use the
+ *       database's clock.</li>
+ *   <li>{@code Set<LeaseListener>}: empty unless modules add listeners through
+ *       {@link #leaseListeners}; the manager notifies each of them.</li>
+ * </ul>
+ *
+ * <h2>Health checking</h2>
+ * The core has no health checker yet; health results reach the storage through
+ * {@link ProxyManager#applyHealthCheckResult}. When the checker arrives, its binding goes in
+ * this module, beside the manager's (a singleton built from the bound {@link ProxyManager},
+ * {@link Clock} and health settings on this builder), and no adapter module changes.
+ */
+public final class PharoxModule extends AbstractModule {
+
+    private final String defaultConsumer;
+    private final Duration defaultTtl;
+    private final SelectorStrategy defaultStrategy;
+    private final Duration waitPollInterval;
+    private final Clock clock;
+
+    /** A module with every default: consumer {@value Consumer#DEFAULT_NAME}, ttl 5 min, FIRST_AVAILABLE, UTC clock. */
+    public PharoxModule() {
+        this(builder());
+    }
+
+    private PharoxModule(Builder b) {
+        this.defaultConsumer = b.defaultConsumer;
+        this.defaultTtl = b.defaultTtl;
+        this.defaultStrategy = b.defaultStrategy;
+        this.waitPollInterval = b.waitPollInterval;
+        this.clock = b.clock;
+    }
+
+    /** A builder for the manager's settings, starting from the defaults of {@link ProxyManager#builder}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The binding of the {@link Clock} for another module to set (in its {@code configure}),
+     * replacing this module's default, e.g. with a test clock:
+     * {@code PharoxModule.clockBinding(binder()).toInstance(testClock)}.
+     */
+    public static LinkedBindingBuilder<Clock> clockBinding(Binder binder) {
+        return OptionalBinder.newOptionalBinder(Objects.requireNonNull(binder, "binder"), Clock.class).setBinding();
+    }
+
+    /**
+     * The set of lease listeners for another module to add to (in its {@code configure}):
+     * {@code PharoxModule.leaseListeners(binder()).addBinding().to(AuditListener.class)}.
+     */
+    public static Multibinder<LeaseListener> leaseListeners(Binder binder) {
+        return Multibinder.newSetBinder(Objects.requireNonNull(binder, "binder"), LeaseListener.class);
+    }
+
+    @Override
+    protected void configure() {
+        OptionalBinder.newOptionalBinder(binder(), Clock.class).setDefault().toInstance(clock);
+        leaseListeners(binder());
+    }
+
+    @Provides
+    @Singleton
+    ProxyManager proxyManager(ProxyStorage storage, Clock boundClock, Set<LeaseListener> listeners) {
+        ProxyManager.Builder builder = ProxyManager.builder(storage)
+                .defaultConsumer(defaultConsumer)
+                .defaultTtl(defaultTtl)
+                .defaultStrategy(defaultStrategy)
+                .waitPollInterval(waitPollInterval)
+                .clock(boundClock);
+        listeners.forEach(builder::listener);
+        return builder.build();
+    }
+
+    /** Builder for {@link PharoxModule}; each setter validates at once, as {@link ProxyManager.Builder} does. Not thread-safe. */
+    public static final class Builder {
+        private String defaultConsumer = Consumer.DEFAULT_NAME;
+        private Duration defaultTtl = AcquireRequest.DEFAULT_TTL;
+        private SelectorStrategy defaultStrategy = SelectorStrategy.FIRST_AVAILABLE;
+        private Duration waitPollInterval = Duration.ofMillis(50);
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        /**
+         * The manager's default consumer name.
+         *
+         * @throws IllegalArgumentException if the name is blank or too long
+         */
+        public Builder defaultConsumer(String name) {
+            this.defaultConsumer = Consumer.requireName(name);
+            return this;
+        }
+
+        /**
+         * The manager's default lease duration.
+         *
+         * @throws IllegalArgumentException if it is out of {@link AcquireRequest#requireTtl range}
+         */
+        public Builder defaultTtl(Duration ttl) {
+            this.defaultTtl = AcquireRequest.requireTtl(ttl);
+            return this;
+        }
+
+        /** The manager's default selector strategy. */
+        public Builder defaultStrategy(SelectorStrategy strategy) {
+            this.defaultStrategy = Objects.requireNonNull(strategy, "strategy");
+            return this;
+        }
+
+        /**
+         * How often a waiting acquire polls for releases made elsewhere: 1 ms..1 min, as
+         * {@link ProxyManager.Builder#waitPollInterval} accepts.
+         *
+         * @throws IllegalArgumentException if it is out of range
+         */
+        public Builder waitPollInterval(Duration interval) {
+            Objects.requireNonNull(interval, "interval");
+            if (interval.compareTo(Duration.ofMillis(1)) < 0 || interval.compareTo(Duration.ofMinutes(1)) > 0) {
+                throw new IllegalArgumentException("waitPollInterval must be between 1ms and 1min, was " + interval);
+            }
+            this.waitPollInterval = interval;
+            return this;
+        }
+
+        /** The clock bound by default (another module may still replace it through {@link #clockBinding}). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Builds the module. */
+        public PharoxModule build() {
+            return new PharoxModule(this);
+        }
+    }
+}

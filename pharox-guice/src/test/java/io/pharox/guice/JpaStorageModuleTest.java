@@ -1,0 +1,96 @@
+package io.pharox.guice;
+
+import com.google.inject.CreationException;
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import io.pharox.storage.ProxyStorage;
+import io.pharox.storage.jpa.JpaStorage;
+import jakarta.persistence.EntityManagerFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** {@link JpaStorageModule} on the real test PostgreSQL, each test in a schema of its own. */
+class JpaStorageModuleTest {
+
+    private static TestDatabase db;
+
+    @BeforeAll
+    static void connect() {
+        db = new TestDatabase("pharox_guice_jpa");
+    }
+
+    @AfterAll
+    static void dropSchemas() {
+        db.close();
+    }
+
+    @Test
+    void a_lease_round_trips_through_the_jpa_module_which_owns_the_factory_it_built() {
+        ProxyStorage storage;
+        try (JpaStorageModule jpa = new JpaStorageModule(db.dataSource, db.newSchema())) {
+            Injector injector = Guice.createInjector(new PharoxModule(), jpa);
+
+            RoundTrip.leaseThrough(injector, "jpa");
+
+            storage = injector.getInstance(ProxyStorage.class);
+            assertThat(storage).isInstanceOf(JpaStorage.class);
+            assertThat(injector.getInstance(LeasingService.class).fetchThroughGermany("jpa")).contains("198.51.100.7:8080");
+        }
+        assertThatThrownBy(() -> storage.listPools()).as("closing the module closed its factory")
+                .hasMessageContaining("closed");
+    }
+
+    @Test
+    void a_module_on_your_factory_neither_migrates_nor_closes_it() {
+        String schema = db.newSchema();
+        JpaStorage.migrate(db.dataSource, schema);
+        EntityManagerFactory emf = JpaStorage.entityManagerFactory(db.dataSource, schema);
+        try {
+            JpaStorageModule jpa = new JpaStorageModule(emf);
+            RoundTrip.leaseThrough(Guice.createInjector(new PharoxModule(), jpa), "yours");
+            jpa.close();
+
+            assertThat(emf.isOpen()).isTrue();
+            assertThat(jpa.migrates()).isFalse();
+            assertThat(jpa.withoutMigration()).isSameAs(jpa);
+        } finally {
+            emf.close();
+        }
+    }
+
+    @Test
+    void without_migration_an_unmigrated_schema_fails_the_injector() {
+        String schema = db.newSchema();
+        try (JpaStorageModule jpa = new JpaStorageModule(db.dataSource, schema).withoutMigration()) {
+            assertThat(jpa.migrates()).isFalse();
+            assertThatThrownBy(() -> Guice.createInjector(new PharoxModule(), jpa))
+                    .isInstanceOf(CreationException.class)
+                    .hasMessageContaining("starting Hibernate on schema " + schema + " failed");
+        }
+    }
+
+    @Test
+    void a_closed_module_starts_no_new_factory() {
+        JpaStorageModule jpa = new JpaStorageModule(db.dataSource, db.newSchema());
+        jpa.close();
+
+        assertThatThrownBy(() -> Guice.createInjector(new PharoxModule(), jpa))
+                .isInstanceOf(CreationException.class)
+                .hasMessageContaining("JpaStorageModule is closed");
+    }
+
+    @Test
+    void a_bad_schema_name_fails_the_injector_with_the_name() {
+        try (JpaStorageModule jpa = new JpaStorageModule(db.dataSource, "pharox; drop table x")) {
+            assertThatThrownBy(() -> Guice.createInjector(new PharoxModule(), jpa))
+                    .isInstanceOf(CreationException.class)
+                    .hasMessageContaining("'pharox; drop table x'");
+        }
+        assertThatThrownBy(() -> new JpaStorageModule(null, "pharox"))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("dataSource");
+    }
+}
