@@ -48,6 +48,10 @@ final class Probe {
     private final URI target;
     private final String targetHost;
     private final int targetPort;
+    /** What the probe is doing, for failure details. */
+    private String phase = "connecting";
+    /** The host name the last TLS handshake verified against. */
+    private String tlsHost;
 
     Probe(Proxy proxy, HealthCheckOptions options) {
         this.proxy = proxy;
@@ -72,7 +76,7 @@ final class Probe {
             return status;
         } catch (SocketTimeoutException e) {
             throw new ProbeFailure(HealthStatus.UNREACHABLE, "no answer from proxy " + proxy.address()
-                    + " within the read timeout of " + options.readTimeout().toMillis() + " ms");
+                    + " within the read timeout of " + options.readTimeout().toMillis() + " ms (" + phase + ")");
         } catch (SSLException e) {
             throw tlsFailure(e);
         } catch (EOFException e) {
@@ -80,7 +84,7 @@ final class Probe {
                     + " closed the connection " + e.getMessage());
         } catch (IOException e) {
             throw new ProbeFailure(HealthStatus.UNREACHABLE, "I/O error talking to proxy " + proxy.address()
-                    + ": " + describe(e));
+                    + " (" + phase + "): " + describe(e));
         } finally {
             closeQuietly(socket);
         }
@@ -116,20 +120,25 @@ final class Probe {
     private int exchange(Socket socket) throws IOException, ProbeFailure {
         ProxyProtocol protocol = proxy.protocol();
         if (protocol == ProxyProtocol.SOCKS5) {
+            phase = "SOCKS5 handshake";
             Socks5.open(socket, proxy, targetHost, targetPort);
-            Socket stream = options.targetIsHttps() ? tls(socket, targetHost, targetPort) : socket;
+            Socket stream = options.targetIsHttps() ? tls(socket, "target", targetHost, targetPort) : socket;
             return request(stream, originForm(), false);
         }
-        Socket toProxy = protocol == ProxyProtocol.HTTPS ? tls(socket, unbracket(proxy.host()), proxy.port()) : socket;
+        Socket toProxy = socket;
+        if (protocol == ProxyProtocol.HTTPS) {
+            toProxy = tls(socket, "proxy", unbracket(proxy.host()), proxy.port());
+        }
         if (!options.targetIsHttps()) {
             return request(toProxy, absoluteForm(), true);
         }
         tunnel(toProxy);
-        return request(tls(toProxy, targetHost, targetPort), originForm(), false);
+        return request(tls(toProxy, "target", targetHost, targetPort), originForm(), false);
     }
 
     /** {@code CONNECT} to the target through an HTTP proxy; returns once the tunnel is open. */
     private void tunnel(Socket socket) throws IOException, ProbeFailure {
+        phase = "CONNECT request";
         String authority = authority();
         StringBuilder head = new StringBuilder()
                 .append("CONNECT ").append(authority).append(" HTTP/1.1\r\n")
@@ -150,6 +159,7 @@ final class Probe {
 
     /** Sends a GET and returns the status of the answer, which comes from the proxy or the target. */
     private int request(Socket socket, String requestTarget, boolean throughHttpProxy) throws IOException, ProbeFailure {
+        phase = "GET request";
         StringBuilder head = new StringBuilder()
                 .append("GET ").append(requestTarget).append(" HTTP/1.1\r\n")
                 .append("Host: ").append(hostHeader()).append("\r\n")
@@ -231,7 +241,9 @@ final class Probe {
     }
 
     /** TLS over an open connection (a tunnel, or the TCP connection to an HTTPS proxy), verifying the host name. */
-    private Socket tls(Socket over, String host, int port) throws IOException, ProbeFailure {
+    private Socket tls(Socket over, String peer, String host, int port) throws IOException, ProbeFailure {
+        phase = "TLS handshake with the " + peer;
+        tlsHost = host;
         SSLSocketFactory factory;
         try {
             factory = options.sslContext().isPresent()
@@ -252,12 +264,12 @@ final class Probe {
     private ProbeFailure tlsFailure(SSLException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof CertificateException) {
-                return new ProbeFailure(HealthStatus.UNEXPECTED_RESPONSE, "TLS through proxy " + proxy.address()
-                        + " failed: the certificate for " + targetHost + " is not trusted (" + describe(e) + ")");
+                return new ProbeFailure(HealthStatus.UNEXPECTED_RESPONSE, phase + " failed (proxy " + proxy.address()
+                        + "): the certificate for " + tlsHost + " is not trusted (" + describe(e) + ")");
             }
         }
-        return new ProbeFailure(HealthStatus.UNREACHABLE, "TLS through proxy " + proxy.address()
-                + " failed: " + describe(e));
+        return new ProbeFailure(HealthStatus.UNREACHABLE, phase + " failed (proxy " + proxy.address() + "): "
+                + describe(e));
     }
 
     private String absoluteForm() {

@@ -162,6 +162,57 @@ class HealthCheckerRealProxiesTest {
     }
 
     @Nested
+    class Https_proxy {
+
+        @Test
+        void is_reached_over_tls_then_forwards_or_tunnels_like_an_http_proxy() throws Exception {
+            // tinyproxy behind a TLS terminator carrying the target's (trusted) certificate
+            try (TlsFront front = new TlsFront(target.serverContext(), tinyproxyWithAuth.port())) {
+                Proxy proxy = proxy(ProxyProtocol.HTTPS, front.port(), PASSWORD);
+
+                assertHealthy(check(target.httpUrl("/ok"), proxy), proxy);
+                assertHealthy(check(target.httpsUrl("/ok"), proxy), proxy);
+            }
+        }
+
+        @Test
+        void with_a_wrong_password_fails_authentication() throws Exception {
+            try (TlsFront front = new TlsFront(target.serverContext(), tinyproxyWithAuth.port())) {
+                HealthCheckResult result = check(target.httpsUrl("/ok"),
+                        proxy(ProxyProtocol.HTTPS, front.port(), WRONG_PASSWORD));
+
+                assertThat(result.status()).as("%s", result).isEqualTo(HealthStatus.AUTH_FAILED);
+            }
+        }
+
+        @Test
+        void whose_certificate_is_not_trusted_fails_the_check_naming_the_proxy_handshake() throws Exception {
+            try (TlsFront front = new TlsFront(target.serverContext(), tinyproxy.port())) {
+                // the JVM's default trust store does not know the self-signed certificate
+                HealthChecker checker = new HealthChecker(HealthCheckOptions.builder(target.httpUrl("/ok")).build(), CLOCK);
+
+                HealthCheckResult result = checker.check(proxy(ProxyProtocol.HTTPS, front.port()));
+
+                assertThat(result.status()).as("%s", result).isEqualTo(HealthStatus.UNEXPECTED_RESPONSE);
+                assertThat(result.error()).hasValueSatisfying(e -> assertThat(e)
+                        .contains("TLS handshake with the proxy failed", "not trusted"));
+            }
+        }
+
+        @Test
+        void speaking_tls_to_a_plain_http_proxy_fails_the_check() {
+            // tinyproxy waits for a request line that the TLS client hello never ends
+            HealthChecker checker = new HealthChecker(options(target.httpUrl("/ok"))
+                    .readTimeout(Duration.ofMillis(300)).build(), CLOCK);
+
+            HealthCheckResult result = checker.check(proxy(ProxyProtocol.HTTPS, tinyproxy.port()));
+
+            assertThat(result.status()).as("%s", result).isEqualTo(HealthStatus.UNREACHABLE);
+            assertThat(result.error()).hasValueSatisfying(e -> assertThat(e).contains("TLS handshake with the proxy"));
+        }
+    }
+
+    @Nested
     class Socks5_proxy {
 
         @Test
@@ -235,7 +286,7 @@ class HealthCheckerRealProxiesTest {
             HealthCheckResult result = checker.check(proxy);
 
             assertThat(result.status()).as("%s", result).isEqualTo(HealthStatus.UNREACHABLE);
-            assertThat(result.error()).hasValueSatisfying(e -> assertThat(e).contains("read timeout of 200 ms"));
+            assertThat(result.error()).hasValueSatisfying(e -> assertThat(e).contains("read timeout of 200 ms (GET request)"));
         }
 
         @Test
@@ -319,7 +370,8 @@ class HealthCheckerRealProxiesTest {
             HealthCheckResult result = check(target.unnamedHttpsUrl("/ok"), proxy);
 
             assertThat(result.status()).as("%s", result).isEqualTo(HealthStatus.UNEXPECTED_RESPONSE);
-            assertThat(result.error()).hasValueSatisfying(e -> assertThat(e).contains("not trusted", "127.0.0.2"));
+            assertThat(result.error()).hasValueSatisfying(e -> assertThat(e)
+                    .contains("TLS handshake with the target failed", "certificate for 127.0.0.2 is not trusted"));
         }
 
         @Test

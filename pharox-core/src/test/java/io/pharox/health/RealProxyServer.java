@@ -113,7 +113,7 @@ public final class RealProxyServer implements AutoCloseable {
         throw new IllegalStateException(name + " did not listen on port " + port + " within 10 s: " + Files.readString(log));
     }
 
-    private static String binary(String name) {
+    static String binary(String name) {
         Optional<String> found = Optional.empty();
         String path = System.getenv("PATH");
         List<String> dirs = new ArrayList<>(path == null ? List.of() : List.of(path.split(File.pathSeparator)));

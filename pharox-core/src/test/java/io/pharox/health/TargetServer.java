@@ -46,6 +46,7 @@ public final class TargetServer implements AutoCloseable {
     private final HttpsServer unnamedHttps;
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private final SSLContext clientContext;
+    private final SSLContext serverContext;
     private final CountDownLatch closing = new CountDownLatch(1);
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
@@ -54,7 +55,7 @@ public final class TargetServer implements AutoCloseable {
         KeyStore keyStore = generateKeyStore(dir);
         KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         keys.init(keyStore, STORE_PASSWORD);
-        SSLContext serverContext = SSLContext.getInstance("TLS");
+        serverContext = SSLContext.getInstance("TLS");
         serverContext.init(keys.getKeyManagers(), null, null);
 
         KeyStore trust = KeyStore.getInstance("PKCS12");
@@ -114,6 +115,11 @@ public final class TargetServer implements AutoCloseable {
     /** A TLS context trusting this server's certificate (and nothing else). */
     public SSLContext trustingContext() {
         return clientContext;
+    }
+
+    /** The server side of this server's certificate, for other loopback TLS endpoints in tests. */
+    public SSLContext serverContext() {
+        return serverContext;
     }
 
     /** The most requests ever in progress at once. */
