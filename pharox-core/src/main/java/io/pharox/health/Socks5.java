@@ -45,8 +45,8 @@ final class Socks5 {
                 ? new byte[] {VERSION, 2, NO_AUTHENTICATION, USERNAME_PASSWORD}
                 : new byte[] {VERSION, 1, NO_AUTHENTICATION});
         out.flush();
-        int version = read(in, proxy, "the SOCKS5 greeting");
-        int method = read(in, proxy, "the SOCKS5 greeting");
+        int version = read(in, "the SOCKS5 greeting");
+        int method = read(in, "the SOCKS5 greeting");
         if (version != VERSION) {
             throw new ProbeFailure(HealthStatus.UNEXPECTED_RESPONSE, "proxy " + proxy.address()
                     + " did not answer the greeting as a SOCKS5 proxy (version byte " + version + ")");
@@ -118,10 +118,10 @@ final class Socks5 {
         out.flush();
 
         String phase = "the SOCKS5 connect request";
-        read(in, proxy, phase);
-        int reply = read(in, proxy, phase);
-        read(in, proxy, phase);
-        int addressType = read(in, proxy, phase);
+        read(in, phase);
+        int reply = read(in, phase);
+        read(in, phase);
+        int addressType = read(in, phase);
         if (reply != 0) {
             throw new ProbeFailure(HealthStatus.UNEXPECTED_RESPONSE, "SOCKS5 proxy " + proxy.address()
                     + " could not connect to " + host + ':' + port + ": " + replyText(reply));
@@ -129,14 +129,14 @@ final class Socks5 {
         int skip = switch (addressType) {
             case IPV4 -> 4;
             case IPV6 -> 16;
-            case DOMAIN -> read(in, proxy, phase);
+            case DOMAIN -> read(in, phase);
             default -> throw new ProbeFailure(HealthStatus.UNEXPECTED_RESPONSE, "SOCKS5 proxy " + proxy.address()
                     + " answered with unknown address type " + addressType);
         };
         in.readFully(new byte[skip + 2]);
     }
 
-    private static int read(DataInputStream in, Proxy proxy, String phase) throws IOException {
+    private static int read(DataInputStream in, String phase) throws IOException {
         int b = in.read();
         if (b < 0) {
             throw new EOFException("during " + phase);

@@ -21,6 +21,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -126,7 +129,16 @@ class HealthMonitorTest {
         Proxy banned = add(ProxyProtocol.HTTP, RealProxyServer.freePort(), ProxyStatus.BANNED, null);
         Proxy socks4 = add(ProxyProtocol.SOCKS4, 1080, ProxyStatus.ACTIVE, null);
 
-        PoolHealthReport report = new HealthMonitor(storage, checker("/ok")).checkPool(pool.name());
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        PrintStream originalErr = System.err;
+        // slf4j-simple writes to whatever System.err is at the time
+        System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+        PoolHealthReport report;
+        try {
+            report = new HealthMonitor(storage, checker("/ok")).checkPool(pool.name());
+        } finally {
+            System.setErr(originalErr);
+        }
 
         assertThat(report.poolName()).isEqualTo("monitored");
         assertThat(report.results()).hasSize(5);
@@ -147,6 +159,10 @@ class HealthMonitorTest {
         assertThat(storage.findProxy(http.id()).orElseThrow().lastCheckedAt()).isPresent();
         assertThat(storage.findProxy(banned.id()).orElseThrow().lastCheckedAt()).isEmpty();
         assertThat(leasable()).containsExactlyInAnyOrder(http.id(), socks.id(), recovered.id(), socks4.id());
+        assertThat(log.toString(StandardCharsets.UTF_8))
+                .contains("taken out of rotation", "carol:****@", "returned to rotation")
+                .doesNotContain(PASSWORD);
+        assertThat(report.results()).noneMatch(r -> r.toString().contains(PASSWORD));
     }
 
     @Test
