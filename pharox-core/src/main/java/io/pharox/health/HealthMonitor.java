@@ -14,6 +14,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -62,7 +63,7 @@ public final class HealthMonitor implements AutoCloseable {
      *
      * @return what was found and what changed
      * @throws io.pharox.PoolNotFoundException if the pool does not exist
-     * @throws java.util.concurrent.CancellationException if the thread is interrupted
+     * @throws CancellationException if the thread is interrupted
      */
     public PoolHealthReport checkPool(String poolName) {
         Objects.requireNonNull(poolName, "poolName");
@@ -147,6 +148,9 @@ public final class HealthMonitor implements AutoCloseable {
     private void passQuietly(String poolName) {
         try {
             checkPool(poolName);
+        } catch (CancellationException e) {
+            // close() interrupted this pass: not a failure
+            LOG.debug("health check of pool {} stopped: {}", poolName, e.getMessage());
         } catch (RuntimeException e) {
             // A thrown exception would cancel every later run of the schedule.
             LOG.error("health check of pool {} failed", poolName, e);
