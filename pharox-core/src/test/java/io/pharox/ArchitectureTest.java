@@ -8,7 +8,10 @@ import com.tngtech.archunit.lang.ArchRule;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
-/** The core depends on the JDK and the SLF4J API only, never on an adapter or a framework. */
+/**
+ * The core depends on the JDK and the SLF4J API only, never on an adapter or a framework. Of the
+ * JDK's {@code javax} packages it uses TLS ({@code javax.net}), for health checks of https targets.
+ */
 @AnalyzeClasses(packages = "io.pharox", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 
@@ -42,6 +45,6 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule core_depends_only_on_the_jdk_slf4j_and_itself = classes()
             .that().resideInAPackage("io.pharox..")
-            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "org.slf4j..", "io.pharox..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "javax.net..", "org.slf4j..", "io.pharox..")
             .because("pharox-core may depend on the JDK and the SLF4J API only");
 }

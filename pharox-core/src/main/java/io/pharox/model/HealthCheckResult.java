@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
 
 /**
@@ -11,6 +12,11 @@ import java.util.UUID;
  *
  * <p>The error detail is meant for operators and never contains a password: health
  * checkers build it from what they observed, not from the proxy's credentials.
+ *
+ * <p>The HTTP status, when there is one, is the status line the probe received: the target's
+ * answer, or the proxy's own refusal (407 for a rejected login, 403 for a refused tunnel).
+ * Storage adapters persist status, latency and check time; the HTTP status and error detail
+ * are for the caller and for logs.
  */
 public final class HealthCheckResult {
 
@@ -19,14 +25,33 @@ public final class HealthCheckResult {
     private final Duration latency;
     private final Instant checkedAt;
     private final String error;
+    private final Integer httpStatus;
 
     /**
+     * A result without an HTTP status.
+     *
      * @param latency time the probe took, or {@code null} if it did not complete
      * @param error   what went wrong, or {@code null} if nothing did
      * @throws NullPointerException if the proxy id, status or check time is {@code null}
      * @throws IllegalArgumentException if the latency is negative
      */
     public HealthCheckResult(UUID proxyId, HealthStatus status, Duration latency, Instant checkedAt, String error) {
+        this(proxyId, status, latency, checkedAt, error, null);
+    }
+
+    /**
+     * @param latency    time the probe took, or {@code null} if it did not complete
+     * @param error      what went wrong, or {@code null} if nothing did
+     * @param httpStatus the HTTP status the probe received, or {@code null} if it received none
+     * @throws NullPointerException if the proxy id, status or check time is {@code null}
+     * @throws IllegalArgumentException if the latency is negative or the HTTP status is not 100..599
+     */
+    public HealthCheckResult(UUID proxyId, HealthStatus status, Duration latency, Instant checkedAt, String error,
+                             Integer httpStatus) {
+        if (httpStatus != null && (httpStatus < 100 || httpStatus > 599)) {
+            throw new IllegalArgumentException("httpStatus must be 100..599, was " + httpStatus);
+        }
+        this.httpStatus = httpStatus;
         this.proxyId = Objects.requireNonNull(proxyId, "proxyId");
         this.status = Objects.requireNonNull(status, "status");
         if (latency != null && latency.isNegative()) {
@@ -68,6 +93,15 @@ public final class HealthCheckResult {
         return new HealthCheckResult(proxyId, status, null, checkedAt, Objects.requireNonNull(error, "error"));
     }
 
+    /**
+     * A copy of this result with the HTTP status the probe received.
+     *
+     * @throws IllegalArgumentException if the status is not 100..599
+     */
+    public HealthCheckResult withHttpStatus(int httpStatus) {
+        return new HealthCheckResult(proxyId, status, latency, checkedAt, error, httpStatus);
+    }
+
     /** The checked proxy. */
     public UUID proxyId() {
         return proxyId;
@@ -93,6 +127,11 @@ public final class HealthCheckResult {
         return Optional.ofNullable(error);
     }
 
+    /** The HTTP status the probe received, if it received one. */
+    public OptionalInt httpStatus() {
+        return httpStatus == null ? OptionalInt.empty() : OptionalInt.of(httpStatus);
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -103,18 +142,20 @@ public final class HealthCheckResult {
         }
         HealthCheckResult r = (HealthCheckResult) o;
         return proxyId.equals(r.proxyId) && status == r.status && Objects.equals(latency, r.latency)
-                && checkedAt.equals(r.checkedAt) && Objects.equals(error, r.error);
+                && checkedAt.equals(r.checkedAt) && Objects.equals(error, r.error)
+                && Objects.equals(httpStatus, r.httpStatus);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(proxyId, status, latency, checkedAt, error);
+        return Objects.hash(proxyId, status, latency, checkedAt, error, httpStatus);
     }
 
     @Override
     public String toString() {
         return "HealthCheckResult[proxy=" + proxyId + ", status=" + status
                 + (latency == null ? "" : ", latency=" + latency.toMillis() + "ms")
+                + (httpStatus == null ? "" : ", http=" + httpStatus)
                 + ", checkedAt=" + checkedAt + (error == null ? "" : ", error=" + error) + ']';
     }
 }

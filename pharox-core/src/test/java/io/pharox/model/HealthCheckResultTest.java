@@ -142,4 +142,30 @@ class HealthCheckResultTest {
                 .isThrownBy(() -> HealthCheckResult.failed(PROXY, status, "oops", T0))
                 .withMessageContaining(status.name());
     }
+
+    @Test
+    void an_http_status_is_optional_and_kept_by_its_copy() {
+        HealthCheckResult result = HealthCheckResult.healthy(PROXY, Duration.ofMillis(9), T0);
+        HealthCheckResult withStatus = result.withHttpStatus(204);
+
+        assertThat(result.httpStatus()).isEmpty();
+        assertThat(withStatus.httpStatus()).hasValue(204);
+        assertThat(withStatus.status()).isEqualTo(HealthStatus.HEALTHY);
+        assertThat(withStatus.latency()).contains(Duration.ofMillis(9));
+        assertThat(withStatus).isNotEqualTo(result).isEqualTo(result.withHttpStatus(204))
+                .hasSameHashCodeAs(result.withHttpStatus(204));
+        assertThat(withStatus.toString()).contains("http=204");
+        assertThat(HealthCheckResult.failed(PROXY, HealthStatus.AUTH_FAILED, "HTTP 407", T0).withHttpStatus(407)
+                .httpStatus()).hasValue(407);
+    }
+
+    @Test
+    void an_http_status_outside_100_to_599_is_rejected_naming_it() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new HealthCheckResult(PROXY, HealthStatus.HEALTHY, Duration.ZERO, T0, null, 99))
+                .withMessage("httpStatus must be 100..599, was 99");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> HealthCheckResult.healthy(PROXY, Duration.ZERO, T0).withHttpStatus(600))
+                .withMessage("httpStatus must be 100..599, was 600");
+    }
 }

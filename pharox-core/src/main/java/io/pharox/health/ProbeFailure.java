@@ -1,0 +1,34 @@
+package io.pharox.health;
+
+import io.pharox.model.HealthStatus;
+
+/**
+ * Why one probe failed, as it will be reported: the outcome, an operator-facing detail built
+ * from what was observed (never from the credentials) and the HTTP status if one was received.
+ * Internal to the health checker; it never leaves {@link HealthChecker}.
+ */
+final class ProbeFailure extends Exception {
+
+    private static final long serialVersionUID = 1L;
+
+    private final transient HealthStatus status;
+    private final Integer httpStatus;
+
+    ProbeFailure(HealthStatus status, String detail) {
+        this(status, detail, null);
+    }
+
+    ProbeFailure(HealthStatus status, String detail, Integer httpStatus) {
+        super(detail, null, false, false);
+        this.status = status;
+        this.httpStatus = httpStatus;
+    }
+
+    HealthStatus status() {
+        return status;
+    }
+
+    Integer httpStatus() {
+        return httpStatus;
+    }
+}

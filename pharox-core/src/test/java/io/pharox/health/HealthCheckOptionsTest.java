@@ -1,0 +1,112 @@
+package io.pharox.health;
+
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Set;
+import javax.net.ssl.SSLContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatNullPointerException;
+
+class HealthCheckOptionsTest {
+
+    @Test
+    void the_defaults_are_documented_ones() {
+        HealthCheckOptions options = HealthCheckOptions.builder("https://example.com/health").build();
+
+        assertThat(options.target()).isEqualTo(URI.create("https://example.com/health"));
+        assertThat(options.targetIsHttps()).isTrue();
+        assertThat(options.targetPort()).isEqualTo(443);
+        assertThat(options.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(options.readTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(options.expectedStatuses()).hasSize(100).contains(200, 204, 299).doesNotContain(301);
+        assertThat(options.slowThreshold()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(options.retries()).isZero();
+        assertThat(options.concurrency()).isEqualTo(16);
+        assertThat(options.sslContext()).isEmpty();
+    }
+
+    @Test
+    void every_value_can_be_set() throws Exception {
+        SSLContext context = SSLContext.getInstance("TLS");
+        HealthCheckOptions options = HealthCheckOptions.builder(URI.create("http://10.0.0.9:8081/ping"))
+                .connectTimeout(Duration.ofMillis(300)).readTimeout(Duration.ofMillis(700))
+                .expectedStatuses(200, 204).slowThreshold(Duration.ofMillis(900)).retries(2).concurrency(3)
+                .sslContext(context).build();
+
+        assertThat(options.targetIsHttps()).isFalse();
+        assertThat(options.targetPort()).isEqualTo(8081);
+        assertThat(options.connectTimeout()).isEqualTo(Duration.ofMillis(300));
+        assertThat(options.readTimeout()).isEqualTo(Duration.ofMillis(700));
+        assertThat(options.expectedStatuses()).containsExactlyInAnyOrder(200, 204);
+        assertThat(options.slowThreshold()).isEqualTo(Duration.ofMillis(900));
+        assertThat(options.retries()).isEqualTo(2);
+        assertThat(options.concurrency()).isEqualTo(3);
+        assertThat(options.sslContext()).containsSame(context);
+        assertThat(options.toString()).contains("http://10.0.0.9:8081/ping", "expectedStatuses=200, 204", "retries=2");
+    }
+
+    @Test
+    void the_default_port_of_a_plain_http_target_is_80() {
+        assertThat(HealthCheckOptions.builder("http://example.com").build().targetPort()).isEqualTo(80);
+    }
+
+    @Test
+    void a_target_that_is_not_an_http_url_is_rejected_naming_it() {
+        assertThatIllegalArgumentException().isThrownBy(() -> HealthCheckOptions.builder("ftp://example.com/"))
+                .withMessage("target must be an http or https URL, was 'ftp://example.com/'");
+        assertThatIllegalArgumentException().isThrownBy(() -> HealthCheckOptions.builder("/relative"))
+                .withMessage("target must be an http or https URL, was '/relative'");
+        assertThatIllegalArgumentException().isThrownBy(() -> HealthCheckOptions.builder("http:///nohost"))
+                .withMessage("target must name a host, was 'http:///nohost'");
+        assertThatIllegalArgumentException().isThrownBy(() -> HealthCheckOptions.builder("http://exa mple.com"))
+                .withMessageStartingWith("target must be a valid URL, was 'http://exa mple.com'");
+        assertThatNullPointerException().isThrownBy(() -> HealthCheckOptions.builder((URI) null)).withMessage("target");
+    }
+
+    @Test
+    void a_target_carrying_credentials_is_rejected_without_repeating_them() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> HealthCheckOptions.builder("https://bob:hunter22@example.com/"))
+                .withMessageContaining("example.com")
+                .withMessageNotContaining("hunter22");
+    }
+
+    @Test
+    void timeouts_and_thresholds_must_be_positive() {
+        HealthCheckOptions.Builder builder = HealthCheckOptions.builder("http://example.com");
+
+        assertThatIllegalArgumentException().isThrownBy(() -> builder.connectTimeout(Duration.ZERO))
+                .withMessage("connectTimeout must be positive, was PT0S");
+        assertThatIllegalArgumentException().isThrownBy(() -> builder.readTimeout(Duration.ofMillis(-5)))
+                .withMessage("readTimeout must be positive, was PT-0.005S");
+        assertThatIllegalArgumentException().isThrownBy(() -> builder.slowThreshold(Duration.ZERO))
+                .withMessage("slowThreshold must be positive, was PT0S");
+        assertThatIllegalArgumentException().isThrownBy(() -> builder.readTimeout(Duration.ofDays(30)))
+                .withMessageStartingWith("readTimeout must be at most");
+        assertThatNullPointerException().isThrownBy(() -> builder.connectTimeout(null)).withMessage("connectTimeout");
+    }
+
+    @Test
+    void retries_concurrency_and_statuses_are_bounded() {
+        HealthCheckOptions.Builder builder = HealthCheckOptions.builder("http://example.com");
+
+        assertThatIllegalArgumentException().isThrownBy(() -> builder.retries(-1)).withMessage("retries must be 0..10, was -1");
+        assertThatIllegalArgumentException().isThrownBy(() -> builder.retries(11)).withMessage("retries must be 0..10, was 11");
+        assertThatIllegalArgumentException().isThrownBy(() -> builder.concurrency(0))
+                .withMessage("concurrency must be 1..10000, was 0");
+        assertThatIllegalArgumentException().isThrownBy(() -> builder.expectedStatuses(Set.of()))
+                .withMessage("expectedStatuses must not be empty");
+        assertThatIllegalArgumentException().isThrownBy(() -> builder.expectedStatuses(200, 600))
+                .withMessage("expected statuses must be 100..599, was 600");
+    }
+
+    @Test
+    void expected_statuses_are_described_as_ranges() {
+        assertThat(Probe.describeStatuses(HealthCheckOptions.SUCCESS_STATUSES)).isEqualTo("200-299");
+        assertThat(Probe.describeStatuses(Set.of(204, 200, 301, 302))).isEqualTo("200, 204, 301-302");
+    }
+}

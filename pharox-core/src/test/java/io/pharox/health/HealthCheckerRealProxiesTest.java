@@ -1,0 +1,459 @@
+package io.pharox.health;
+
+import io.pharox.Fixtures;
+import io.pharox.model.HealthCheckResult;
+import io.pharox.model.HealthStatus;
+import io.pharox.model.Proxy;
+import io.pharox.model.ProxyProtocol;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/**
+ * The health checker against real proxy servers on loopback: tinyproxy for HTTP and
+ * {@code CONNECT} (open, and with Basic auth), microsocks for SOCKS5 (open, and with
+ * username/password), in front of a local http/https target. Nothing is mocked: a missing
+ * server binary fails the class with the command that installs it.
+ */
+class HealthCheckerRealProxiesTest {
+
+    private static final String USER = "alice";
+    private static final String PASSWORD = "Sesame-8f2c41";
+    private static final String WRONG_PASSWORD = "Wrong-77aa19";
+    private static final Clock CLOCK = Clock.fixed(Fixtures.T0, ZoneOffset.UTC);
+
+    @TempDir
+    static Path dir;
+
+    static TargetServer target;
+    static RealProxyServer tinyproxy;
+    static RealProxyServer tinyproxyWithAuth;
+    static RealProxyServer microsocks;
+    static RealProxyServer microsocksWithAuth;
+
+    @BeforeAll
+    static void startServers() throws Exception {
+        target = TargetServer.start(dir);
+        tinyproxy = RealProxyServer.tinyproxy(dir, null, null, target.httpsPort());
+        tinyproxyWithAuth = RealProxyServer.tinyproxy(dir, USER, PASSWORD, target.httpsPort());
+        microsocks = RealProxyServer.microsocks(dir, null, null);
+        microsocksWithAuth = RealProxyServer.microsocks(dir, USER, PASSWORD);
+    }
+
+    @AfterAll
+    static void stopServers() {
+        for (AutoCloseable server : new AutoCloseable[] {tinyproxy, tinyproxyWithAuth, microsocks, microsocksWithAuth, target}) {
+            if (server != null) {
+                try {
+                    server.close();
+                } catch (Exception ignored) {
+                    // best effort: the next server must still be stopped
+                }
+            }
+        }
+    }
+
+    static Proxy proxy(ProxyProtocol protocol, int port) {
+        return Fixtures.proxy().address("127.0.0.1", port).protocol(protocol).build();
+    }
+
+    static Proxy proxy(ProxyProtocol protocol, int port, String password) {
+        return Fixtures.proxy().address("127.0.0.1", port).protocol(protocol).credentials(USER, password).build();
+    }
+
+    static HealthCheckOptions.Builder options(String url) {
+        return HealthCheckOptions.builder(url).sslContext(target.trustingContext())
+                .connectTimeout(Duration.ofSeconds(5)).readTimeout(Duration.ofSeconds(5))
+                .slowThreshold(Duration.ofSeconds(10));
+    }
+
+    static HealthCheckResult check(String url, Proxy proxy) {
+        return new HealthChecker(options(url).build(), CLOCK).check(proxy);
+    }
+
+    static void assertHealthy(HealthCheckResult result, Proxy proxy) {
+        assertThat(result.status()).as("%s", result).isEqualTo(HealthStatus.HEALTHY);
+        assertThat(result.proxyId()).isEqualTo(proxy.id());
+        assertThat(result.httpStatus()).hasValue(200);
+        assertThat(result.latency()).isPresent();
+        assertThat(result.error()).isEmpty();
+        assertThat(result.checkedAt()).isEqualTo(Fixtures.T0);
+    }
+
+    @Nested
+    class Http_proxy {
+
+        @Test
+        void forwards_a_plain_request_to_an_http_target() {
+            Proxy proxy = proxy(ProxyProtocol.HTTP, tinyproxy.port());
+
+            assertHealthy(check(target.httpUrl("/ok"), proxy), proxy);
+        }
+
+        @Test
+        void tunnels_to_an_https_target_with_connect_and_verifies_its_certificate() {
+            Proxy proxy = proxy(ProxyProtocol.HTTP, tinyproxy.port());
+
+            assertHealthy(check(target.httpsUrl("/ok"), proxy), proxy);
+        }
+
+        @Test
+        void with_the_right_credentials_passes_for_both_kinds_of_target() {
+            Proxy proxy = proxy(ProxyProtocol.HTTP, tinyproxyWithAuth.port(), PASSWORD);
+
+            assertHealthy(check(target.httpUrl("/ok"), proxy), proxy);
+            assertHealthy(check(target.httpsUrl("/ok"), proxy), proxy);
+        }
+
+        @Test
+        void with_a_wrong_password_fails_authentication() {
+            Proxy proxy = proxy(ProxyProtocol.HTTP, tinyproxyWithAuth.port(), WRONG_PASSWORD);
+
+            for (String url : List.of(target.httpUrl("/ok"), target.httpsUrl("/ok"))) {
+                HealthCheckResult result = check(url, proxy);
+                // tinyproxy answers a wrong Basic-auth password with 401, not 407
+                assertThat(result.status()).as("%s via %s", result, url).isEqualTo(HealthStatus.AUTH_FAILED);
+                assertThat(result.httpStatus()).hasValue(401);
+                assertThat(result.error()).hasValueSatisfying(e -> assertThat(e)
+                        .contains("rejected the credentials of user alice").doesNotContain(WRONG_PASSWORD));
+            }
+        }
+
+        @Test
+        void without_credentials_where_they_are_required_fails_authentication_with_407() {
+            Proxy proxy = proxy(ProxyProtocol.HTTP, tinyproxyWithAuth.port());
+
+            for (String url : List.of(target.httpUrl("/ok"), target.httpsUrl("/ok"))) {
+                HealthCheckResult result = check(url, proxy);
+                assertThat(result.status()).as("%s via %s", result, url).isEqualTo(HealthStatus.AUTH_FAILED);
+                assertThat(result.httpStatus()).hasValue(407);
+                assertThat(result.error()).hasValueSatisfying(e -> assertThat(e).contains("requires credentials"));
+            }
+        }
+
+        @Test
+        void a_tunnel_the_proxy_refuses_is_an_unexpected_response_with_its_status() {
+            // tinyproxy only allows CONNECT to the https target's port, not to the http one
+            Proxy proxy = proxy(ProxyProtocol.HTTP, tinyproxy.port());
+            String httpsToTheWrongPort = target.httpUrl("/ok").replace("http://", "https://");
+
+            HealthCheckResult result = check(httpsToTheWrongPort, proxy);
+
+            assertThat(result.status()).as("%s", result).isEqualTo(HealthStatus.UNEXPECTED_RESPONSE);
+            assertThat(result.httpStatus()).hasValue(403);
+            assertThat(result.error()).hasValueSatisfying(e -> assertThat(e).contains("refused the tunnel"));
+        }
+    }
+
+    @Nested
+    class Https_proxy {
+
+        @Test
+        void is_reached_over_tls_then_forwards_or_tunnels_like_an_http_proxy() throws Exception {
+            // tinyproxy behind a TLS terminator carrying the target's (trusted) certificate
+            try (TlsFront front = new TlsFront(target.serverContext(), tinyproxyWithAuth.port())) {
+                Proxy proxy = proxy(ProxyProtocol.HTTPS, front.port(), PASSWORD);
+
+                assertHealthy(check(target.httpUrl("/ok"), proxy), proxy);
+                assertHealthy(check(target.httpsUrl("/ok"), proxy), proxy);
+            }
+        }
+
+        @Test
+        void with_a_wrong_password_fails_authentication() throws Exception {
+            try (TlsFront front = new TlsFront(target.serverContext(), tinyproxyWithAuth.port())) {
+                HealthCheckResult result = check(target.httpsUrl("/ok"),
+                        proxy(ProxyProtocol.HTTPS, front.port(), WRONG_PASSWORD));
+
+                assertThat(result.status()).as("%s", result).isEqualTo(HealthStatus.AUTH_FAILED);
+            }
+        }
+
+        @Test
+        void whose_certificate_is_not_trusted_fails_the_check_naming_the_proxy_handshake() throws Exception {
+            try (TlsFront front = new TlsFront(target.serverContext(), tinyproxy.port())) {
+                // the JVM's default trust store does not know the self-signed certificate
+                HealthChecker checker = new HealthChecker(HealthCheckOptions.builder(target.httpUrl("/ok")).build(), CLOCK);
+
+                HealthCheckResult result = checker.check(proxy(ProxyProtocol.HTTPS, front.port()));
+
+                assertThat(result.status()).as("%s", result).isEqualTo(HealthStatus.UNEXPECTED_RESPONSE);
+                assertThat(result.error()).hasValueSatisfying(e -> assertThat(e)
+                        .contains("TLS handshake with the proxy failed", "not trusted"));
+            }
+        }
+
+        @Test
+        void speaking_tls_to_a_plain_http_proxy_fails_the_check() {
+            // tinyproxy waits for a request line that the TLS client hello never ends
+            HealthChecker checker = new HealthChecker(options(target.httpUrl("/ok"))
+                    .readTimeout(Duration.ofMillis(300)).build(), CLOCK);
+
+            HealthCheckResult result = checker.check(proxy(ProxyProtocol.HTTPS, tinyproxy.port()));
+
+            assertThat(result.status()).as("%s", result).isEqualTo(HealthStatus.UNREACHABLE);
+            assertThat(result.error()).hasValueSatisfying(e -> assertThat(e).contains("TLS handshake with the proxy"));
+        }
+    }
+
+    @Nested
+    class Socks5_proxy {
+
+        @Test
+        void connects_to_an_http_target() {
+            Proxy proxy = proxy(ProxyProtocol.SOCKS5, microsocks.port());
+
+            assertHealthy(check(target.httpUrl("/ok"), proxy), proxy);
+        }
+
+        @Test
+        void connects_to_an_https_target_and_verifies_its_certificate() {
+            Proxy proxy = proxy(ProxyProtocol.SOCKS5, microsocks.port());
+
+            assertHealthy(check(target.httpsUrl("/ok"), proxy), proxy);
+        }
+
+        @Test
+        void with_the_right_username_and_password_passes() {
+            Proxy proxy = proxy(ProxyProtocol.SOCKS5, microsocksWithAuth.port(), PASSWORD);
+
+            assertHealthy(check(target.httpUrl("/ok"), proxy), proxy);
+            assertHealthy(check(target.httpsUrl("/ok"), proxy), proxy);
+        }
+
+        @Test
+        void with_a_wrong_password_fails_authentication() {
+            Proxy proxy = proxy(ProxyProtocol.SOCKS5, microsocksWithAuth.port(), WRONG_PASSWORD);
+
+            HealthCheckResult result = check(target.httpUrl("/ok"), proxy);
+
+            assertThat(result.status()).as("%s", result).isEqualTo(HealthStatus.AUTH_FAILED);
+            assertThat(result.httpStatus()).isEmpty();
+            assertThat(result.error()).hasValueSatisfying(e -> assertThat(e)
+                    .contains("rejected the credentials of user alice").doesNotContain(WRONG_PASSWORD));
+        }
+
+        @Test
+        void without_credentials_where_they_are_required_fails_authentication() {
+            Proxy proxy = proxy(ProxyProtocol.SOCKS5, microsocksWithAuth.port());
+
+            HealthCheckResult result = check(target.httpUrl("/ok"), proxy);
+
+            assertThat(result.status()).as("%s", result).isEqualTo(HealthStatus.AUTH_FAILED);
+            assertThat(result.error()).hasValueSatisfying(e -> assertThat(e).contains("requires authentication"));
+        }
+    }
+
+    @Nested
+    class Outcomes {
+
+        @Test
+        void a_target_slower_than_the_threshold_makes_the_proxy_slow() {
+            // the target waits 300 ms, so the probe takes at least that: over a 100 ms threshold
+            Proxy proxy = proxy(ProxyProtocol.HTTP, tinyproxy.port());
+            HealthChecker checker = new HealthChecker(options(target.httpUrl("/slow?ms=300"))
+                    .slowThreshold(Duration.ofMillis(100)).build(), CLOCK);
+
+            HealthCheckResult result = checker.check(proxy);
+
+            assertThat(result.status()).as("%s", result).isEqualTo(HealthStatus.SLOW);
+            assertThat(result.latency()).hasValueSatisfying(l -> assertThat(l).isGreaterThanOrEqualTo(Duration.ofMillis(300)));
+            assertThat(result.httpStatus()).hasValue(200);
+        }
+
+        @Test
+        void a_target_that_never_answers_makes_the_proxy_unreachable_after_the_read_timeout() {
+            Proxy proxy = proxy(ProxyProtocol.SOCKS5, microsocks.port());
+            HealthChecker checker = new HealthChecker(options(target.httpUrl("/hang"))
+                    .readTimeout(Duration.ofMillis(200)).build(), CLOCK);
+
+            HealthCheckResult result = checker.check(proxy);
+
+            assertThat(result.status()).as("%s", result).isEqualTo(HealthStatus.UNREACHABLE);
+            assertThat(result.error()).hasValueSatisfying(e -> assertThat(e).contains("read timeout of 200 ms (GET request)"));
+        }
+
+        @Test
+        void a_port_where_nothing_listens_is_unreachable() throws Exception {
+            int nothing = RealProxyServer.freePort();
+
+            for (ProxyProtocol protocol : List.of(ProxyProtocol.HTTP, ProxyProtocol.SOCKS5)) {
+                HealthCheckResult result = check(target.httpUrl("/ok"), proxy(protocol, nothing));
+
+                assertThat(result.status()).as("%s", result).isEqualTo(HealthStatus.UNREACHABLE);
+                assertThat(result.error()).hasValueSatisfying(e -> assertThat(e).contains("refused"));
+                assertThat(result.latency()).isEmpty();
+            }
+        }
+
+        @Test
+        void a_proxy_that_closes_the_connection_is_unreachable() throws Exception {
+            try (ClosingProxy closing = new ClosingProxy()) {
+                for (ProxyProtocol protocol : List.of(ProxyProtocol.HTTP, ProxyProtocol.SOCKS5)) {
+                    HealthCheckResult result = check(target.httpsUrl("/ok"), proxy(protocol, closing.port()));
+
+                    assertThat(result.status()).as("%s", result).isEqualTo(HealthStatus.UNREACHABLE);
+                    assertThat(result.error()).hasValueSatisfying(e -> assertThat(e).contains("closed the connection"));
+                }
+            }
+        }
+
+        @Test
+        void an_unreachable_proxy_is_probed_again_as_often_as_the_retries_say() throws Exception {
+            try (ClosingProxy closing = new ClosingProxy()) {
+                HealthChecker checker = new HealthChecker(options(target.httpUrl("/ok")).retries(2).build(), CLOCK);
+
+                HealthCheckResult result = checker.check(proxy(ProxyProtocol.HTTP, closing.port()));
+
+                assertThat(result.status()).isEqualTo(HealthStatus.UNREACHABLE);
+                assertThat(closing.awaitAccepted(3)).isTrue();
+                assertThat(closing.pendingAccepted()).isZero();
+            }
+        }
+
+        @Test
+        void a_refused_login_is_not_retried() {
+            Proxy proxy = proxy(ProxyProtocol.SOCKS5, microsocksWithAuth.port(), WRONG_PASSWORD);
+            HealthChecker checker = new HealthChecker(options(target.httpUrl("/ok")).retries(3).build(), CLOCK);
+
+            assertThat(checker.check(proxy).status()).isEqualTo(HealthStatus.AUTH_FAILED);
+        }
+
+        @Test
+        void an_unexpected_status_fails_with_that_status_unless_it_is_expected() {
+            Proxy proxy = proxy(ProxyProtocol.HTTP, tinyproxy.port());
+
+            HealthCheckResult failed = check(target.httpsUrl("/status/418"), proxy);
+            HealthCheckResult expected = new HealthChecker(options(target.httpsUrl("/status/418"))
+                    .expectedStatuses(418).build(), CLOCK).check(proxy);
+
+            assertThat(failed.status()).as("%s", failed).isEqualTo(HealthStatus.UNEXPECTED_RESPONSE);
+            assertThat(failed.httpStatus()).hasValue(418);
+            assertThat(failed.error()).hasValueSatisfying(e -> assertThat(e).contains("HTTP 418"));
+            assertThat(expected.status()).as("%s", expected).isEqualTo(HealthStatus.HEALTHY);
+            assertThat(expected.httpStatus()).hasValue(418);
+        }
+
+        @Test
+        void an_https_target_whose_certificate_is_not_trusted_fails_the_check() {
+            // the JVM's default trust store does not know the target's self-signed certificate
+            Proxy proxy = proxy(ProxyProtocol.SOCKS5, microsocks.port());
+            HealthChecker checker = new HealthChecker(HealthCheckOptions.builder(target.httpsUrl("/ok")).build(), CLOCK);
+
+            HealthCheckResult result = checker.check(proxy);
+
+            assertThat(result.status()).as("%s", result).isEqualTo(HealthStatus.UNEXPECTED_RESPONSE);
+            assertThat(result.error()).hasValueSatisfying(e -> assertThat(e).contains("not trusted"));
+        }
+
+        @Test
+        void an_https_target_is_verified_against_the_host_name_asked_for() {
+            // the same trusted certificate, served on 127.0.0.2, which it does not name
+            Proxy proxy = proxy(ProxyProtocol.SOCKS5, microsocks.port());
+
+            HealthCheckResult result = check(target.unnamedHttpsUrl("/ok"), proxy);
+
+            assertThat(result.status()).as("%s", result).isEqualTo(HealthStatus.UNEXPECTED_RESPONSE);
+            assertThat(result.error()).hasValueSatisfying(e -> assertThat(e)
+                    .contains("TLS handshake with the target failed", "certificate for 127.0.0.2 is not trusted"));
+        }
+
+        @Test
+        void socks4_proxies_are_refused_naming_the_proxy_and_protocol() {
+            Proxy proxy = proxy(ProxyProtocol.SOCKS4, 1080);
+            HealthChecker checker = new HealthChecker(options(target.httpUrl("/ok")).build(), CLOCK);
+
+            assertThat(checker.supports(ProxyProtocol.SOCKS4)).isFalse();
+            assertThatIllegalArgumentException().isThrownBy(() -> checker.check(proxy))
+                    .withMessageContaining(proxy.id().toString()).withMessageContaining("SOCKS4");
+        }
+    }
+
+    @Nested
+    class Many_proxies {
+
+        @Test
+        void are_checked_with_bounded_parallelism_and_reported_in_order() throws Exception {
+            List<Proxy> proxies = new ArrayList<>();
+            IntStream.range(0, 4).forEach(i -> proxies.add(proxy(ProxyProtocol.HTTP, tinyproxy.port())));
+            IntStream.range(0, 4).forEach(i -> proxies.add(proxy(ProxyProtocol.SOCKS5, microsocks.port())));
+            proxies.add(proxy(ProxyProtocol.HTTP, RealProxyServer.freePort()));
+            HealthChecker checker = new HealthChecker(options(target.httpUrl("/slow?ms=50")).concurrency(2).build(), CLOCK);
+            target.resetMaxInFlight();
+
+            List<HealthCheckResult> results = checker.checkAll(proxies);
+
+            assertThat(results).extracting(HealthCheckResult::proxyId)
+                    .containsExactlyElementsOf(proxies.stream().map(Proxy::id).toList());
+            assertThat(results.subList(0, 8)).allSatisfy(r -> assertThat(r.status()).isEqualTo(HealthStatus.HEALTHY));
+            assertThat(results.get(8).status()).isEqualTo(HealthStatus.UNREACHABLE);
+            assertThat(target.maxInFlight()).isBetween(1, 2);
+        }
+
+        @Test
+        void an_empty_collection_gives_no_results() {
+            assertThat(new HealthChecker(options(target.httpUrl("/ok")).build()).checkAll(List.of())).isEmpty();
+        }
+    }
+
+    @Nested
+    class Passwords {
+
+        @Test
+        void never_appear_in_results_log_lines_or_exception_messages() {
+            List<Proxy> proxies = List.of(
+                    proxy(ProxyProtocol.HTTP, tinyproxyWithAuth.port(), PASSWORD),
+                    proxy(ProxyProtocol.HTTP, tinyproxyWithAuth.port(), WRONG_PASSWORD),
+                    proxy(ProxyProtocol.SOCKS5, microsocksWithAuth.port(), PASSWORD),
+                    proxy(ProxyProtocol.SOCKS5, microsocksWithAuth.port(), WRONG_PASSWORD),
+                    proxy(ProxyProtocol.SOCKS5, tinyproxyWithAuth.port(), PASSWORD));
+            List<String> texts = new ArrayList<>();
+            ByteArrayOutputStream captured = new ByteArrayOutputStream();
+            PrintStream originalErr = System.err;
+            // slf4j-simple (test scope, debug level) writes to whatever System.err is at the time
+            System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            try {
+                for (String url : List.of(target.httpUrl("/ok"), target.httpsUrl("/ok"))) {
+                    // the last proxy is tinyproxy spoken to in SOCKS5: it waits for a request line, so time out soon
+                    HealthChecker checker = new HealthChecker(options(url).retries(1)
+                            .readTimeout(Duration.ofMillis(500)).build(), CLOCK);
+                    for (HealthCheckResult result : checker.checkAll(proxies)) {
+                        texts.add(result.toString());
+                        result.error().ifPresent(texts::add);
+                    }
+                }
+                Proxy socks4 = proxy(ProxyProtocol.SOCKS4, 1080, PASSWORD);
+                try {
+                    new HealthChecker(options(target.httpUrl("/ok")).build()).check(socks4);
+                } catch (IllegalArgumentException e) {
+                    texts.add(e.getMessage());
+                }
+            } finally {
+                System.setErr(originalErr);
+            }
+            String log = captured.toString(StandardCharsets.UTF_8);
+
+            // the capture saw the checks (so the scan is not vacuous), the credentials' user and the failures
+            assertThat(log).contains("HealthChecker", "alice:****@", "AUTH_FAILED", "HEALTHY");
+            assertThat(String.join("\n", texts)).contains("AUTH_FAILED", "HEALTHY", "SOCKS4");
+            assertThat(log).doesNotContain(PASSWORD).doesNotContain(WRONG_PASSWORD);
+            assertThat(texts).noneMatch(t -> t.contains(PASSWORD) || t.contains(WRONG_PASSWORD));
+        }
+    }
+}
