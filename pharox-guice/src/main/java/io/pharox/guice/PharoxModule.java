@@ -2,12 +2,16 @@ package io.pharox.guice;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Binder;
+import com.google.inject.ProvisionException;
 import com.google.inject.Provides;
 import com.google.inject.binder.LinkedBindingBuilder;
 import com.google.inject.multibindings.Multibinder;
 import com.google.inject.multibindings.OptionalBinder;
 import io.pharox.LeaseListener;
 import io.pharox.ProxyManager;
+import io.pharox.health.HealthCheckOptions;
+import io.pharox.health.HealthChecker;
+import io.pharox.health.HealthMonitor;
 import io.pharox.model.Consumer;
 import io.pharox.select.SelectorStrategy;
 import io.pharox.storage.AcquireRequest;
@@ -17,6 +21,7 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -48,10 +53,13 @@ import java.util.Set;
  * </ul>
  *
  * <h2>Health checking</h2>
- * The core has no health checker yet; health results reach the storage through
- * {@link ProxyManager#applyHealthCheckResult}. When the checker arrives, its binding goes in
- * this module, beside the manager's (a singleton built from the bound {@link ProxyManager},
- * {@link Clock} and health settings on this builder), and no adapter module changes.
+ * {@link HealthChecker} and {@link HealthMonitor} are singletons built from the bound
+ * {@link HealthCheckOptions}, {@link Clock} and {@link ProxyStorage}. The options have no
+ * default (a probe needs a target URL you choose): give them with
+ * {@link Builder#healthChecks}, or bind them from another module through
+ * {@link #healthCheckOptionsBinding}. Without options the injector still starts, and asking
+ * for the checker or the monitor fails with a message saying how to give them. The monitor
+ * runs nothing until you call {@link HealthMonitor#start}; whoever starts it closes it.
  */
 public final class PharoxModule extends AbstractModule {
 
@@ -60,6 +68,7 @@ public final class PharoxModule extends AbstractModule {
     private final SelectorStrategy defaultStrategy;
     private final Duration waitPollInterval;
     private final Clock clock;
+    private final HealthCheckOptions healthChecks;
 
     /** A module with every default: consumer {@value Consumer#DEFAULT_NAME}, ttl 5 min, FIRST_AVAILABLE, UTC clock. */
     public PharoxModule() {
@@ -72,6 +81,7 @@ public final class PharoxModule extends AbstractModule {
         this.defaultStrategy = b.defaultStrategy;
         this.waitPollInterval = b.waitPollInterval;
         this.clock = b.clock;
+        this.healthChecks = b.healthChecks;
     }
 
     /** A builder for the manager's settings, starting from the defaults of {@link ProxyManager#builder}. */
@@ -96,10 +106,38 @@ public final class PharoxModule extends AbstractModule {
         return Multibinder.newSetBinder(Objects.requireNonNull(binder, "binder"), LeaseListener.class);
     }
 
+    /**
+     * The binding of the {@link HealthCheckOptions} for another module to set (in its
+     * {@code configure}), replacing those of {@link Builder#healthChecks}:
+     * {@code PharoxModule.healthCheckOptionsBinding(binder()).toInstance(options)}.
+     */
+    public static LinkedBindingBuilder<HealthCheckOptions> healthCheckOptionsBinding(Binder binder) {
+        return OptionalBinder.newOptionalBinder(Objects.requireNonNull(binder, "binder"), HealthCheckOptions.class)
+                .setBinding();
+    }
+
     @Override
     protected void configure() {
         OptionalBinder.newOptionalBinder(binder(), Clock.class).setDefault().toInstance(clock);
+        OptionalBinder<HealthCheckOptions> options = OptionalBinder.newOptionalBinder(binder(), HealthCheckOptions.class);
+        if (healthChecks != null) {
+            options.setDefault().toInstance(healthChecks);
+        }
         leaseListeners(binder());
+    }
+
+    @Provides
+    @Singleton
+    HealthChecker healthChecker(Optional<HealthCheckOptions> options, Clock boundClock) {
+        return new HealthChecker(options.orElseThrow(() -> new ProvisionException("health checking needs"
+                + " HealthCheckOptions (the target URL to probe): give them with PharoxModule.builder()"
+                + ".healthChecks(options) or PharoxModule.healthCheckOptionsBinding(binder())")), boundClock);
+    }
+
+    @Provides
+    @Singleton
+    HealthMonitor healthMonitor(ProxyStorage storage, HealthChecker checker) {
+        return new HealthMonitor(storage, checker);
     }
 
     @Provides
@@ -122,6 +160,7 @@ public final class PharoxModule extends AbstractModule {
         private SelectorStrategy defaultStrategy = SelectorStrategy.FIRST_AVAILABLE;
         private Duration waitPollInterval = Duration.ofMillis(50);
         private Clock clock = Clock.systemUTC();
+        private HealthCheckOptions healthChecks;
 
         private Builder() {
         }
@@ -170,6 +209,16 @@ public final class PharoxModule extends AbstractModule {
         /** The clock bound by default (another module may still replace it through {@link #clockBinding}). */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * The options of the bound {@link HealthChecker} (target URL, timeouts, slow threshold,
+         * retries, concurrency); another module may still replace them through
+         * {@link #healthCheckOptionsBinding}.
+         */
+        public Builder healthChecks(HealthCheckOptions options) {
+            this.healthChecks = Objects.requireNonNull(options, "options");
             return this;
         }
 

@@ -6,6 +6,12 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import io.pharox.LeaseListener;
 import io.pharox.ProxyManager;
+import io.pharox.health.HealthCheckOptions;
+import io.pharox.health.HealthChecker;
+import io.pharox.health.HealthMonitor;
+import io.pharox.health.PoolHealthReport;
+import io.pharox.model.HealthStatus;
+import io.pharox.model.ProxyStatus;
 import io.pharox.model.LeaseStatus;
 import io.pharox.model.LeasedProxy;
 import io.pharox.model.Proxy;
@@ -16,6 +22,8 @@ import io.pharox.storage.ProxyStorage;
 import io.pharox.testkit.MutableClock;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -154,6 +162,55 @@ class PharoxModuleTest {
 
         assertThat(injector.getInstance(ProxyStorage.class).getClass().getSimpleName()).isEqualTo("InMemoryStorage");
         assertThat(leased.address()).isEqualTo("198.51.100.7:8080");
+    }
+
+    @Test
+    void the_health_monitor_probes_through_the_bound_storage_and_takes_a_dead_proxy_out_of_rotation()
+            throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort(); // free once closed: nothing listens there
+        }
+        HealthCheckOptions options = HealthCheckOptions.builder("http://127.0.0.1:9/")
+                .connectTimeout(Duration.ofSeconds(2)).build();
+        Injector injector = Guice.createInjector(PharoxModule.builder().healthChecks(options).build(),
+                new InMemoryStorageModule());
+        ProxyStorage storage = injector.getInstance(ProxyStorage.class);
+        ProxyPool pool = storage.createPool("checked", "");
+        Proxy dead = storage.addProxy(Proxy.builder().poolId(pool.id()).address("127.0.0.1", closedPort).build());
+
+        PoolHealthReport report = injector.getInstance(HealthMonitor.class).checkPool("checked");
+
+        assertThat(injector.getInstance(HealthChecker.class).options()).isSameAs(options);
+        assertThat(injector.getInstance(HealthMonitor.class)).isSameAs(injector.getInstance(HealthMonitor.class));
+        assertThat(report.count(HealthStatus.UNREACHABLE)).isEqualTo(1);
+        assertThat(report.removedFromRotation()).containsExactly(dead.id());
+        assertThat(storage.findProxy(dead.id()).orElseThrow().status()).isEqualTo(ProxyStatus.INACTIVE);
+        assertThat(injector.getInstance(ProxyManager.class).acquire("checked")).isEmpty();
+    }
+
+    @Test
+    void another_module_can_give_the_health_check_options() {
+        HealthCheckOptions options = HealthCheckOptions.builder("https://example.org/").build();
+        Injector injector = Guice.createInjector(new PharoxModule(), new InMemoryStorageModule(), new AbstractModule() {
+            @Override
+            protected void configure() {
+                PharoxModule.healthCheckOptionsBinding(binder()).toInstance(options);
+            }
+        });
+
+        assertThat(injector.getInstance(HealthChecker.class).options()).isSameAs(options);
+    }
+
+    @Test
+    void without_health_check_options_asking_for_the_checker_says_how_to_give_them() {
+        Injector injector = Guice.createInjector(new PharoxModule(), new InMemoryStorageModule());
+
+        assertThat(injector.getInstance(ProxyManager.class)).isNotNull();
+        assertThatThrownBy(() -> injector.getInstance(HealthMonitor.class))
+                .hasMessageContaining("HealthCheckOptions").hasMessageContaining("healthChecks(options)");
+        assertThatThrownBy(() -> PharoxModule.builder().healthChecks(null)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("options");
     }
 
     private static LeasedProxy leaseOne(Injector injector) {
