@@ -312,6 +312,21 @@ public final class ProxyManager {
         }
     }
 
+    /**
+     * Checks a {@linkplain Builder#waitPollInterval wait poll interval}: 1 ms..1 min.
+     *
+     * @return {@code interval}
+     * @throws NullPointerException if {@code interval} is null
+     * @throws IllegalArgumentException if it is out of range, naming it
+     */
+    public static Duration requireWaitPollInterval(Duration interval) {
+        Objects.requireNonNull(interval, "interval");
+        if (interval.compareTo(Duration.ofMillis(1)) < 0 || interval.compareTo(Duration.ofMinutes(1)) > 0) {
+            throw new IllegalArgumentException("waitPollInterval must be between 1ms and 1min, was " + interval);
+        }
+        return interval;
+    }
+
     /** Builder for {@link ProxyManager}. Not thread-safe. */
     public static final class Builder {
         private final ProxyStorage storage;
@@ -349,11 +364,7 @@ public final class ProxyManager {
          * 1 ms..1 min.
          */
         public Builder waitPollInterval(Duration interval) {
-            Objects.requireNonNull(interval, "interval");
-            if (interval.compareTo(Duration.ofMillis(1)) < 0 || interval.compareTo(Duration.ofMinutes(1)) > 0) {
-                throw new IllegalArgumentException("waitPollInterval must be between 1ms and 1min, was " + interval);
-            }
-            this.waitPollInterval = interval;
+            this.waitPollInterval = requireWaitPollInterval(interval);
             return this;
         }
 

@@ -198,11 +198,7 @@ public final class PharoxModule extends AbstractModule {
          * @throws IllegalArgumentException if it is out of range
          */
         public Builder waitPollInterval(Duration interval) {
-            Objects.requireNonNull(interval, "interval");
-            if (interval.compareTo(Duration.ofMillis(1)) < 0 || interval.compareTo(Duration.ofMinutes(1)) > 0) {
-                throw new IllegalArgumentException("waitPollInterval must be between 1ms and 1min, was " + interval);
-            }
-            this.waitPollInterval = interval;
+            this.waitPollInterval = ProxyManager.requireWaitPollInterval(interval);
             return this;
         }
 
