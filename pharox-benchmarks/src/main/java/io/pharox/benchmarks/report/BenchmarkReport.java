@@ -1,6 +1,7 @@
 package io.pharox.benchmarks.report;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -24,7 +26,9 @@ import java.util.stream.Collectors;
  * <p>The section sits between {@value #BEGIN} and {@value #END}; text outside them (the
  * analysis) is kept, so a new run replaces the numbers only.
  *
- * <p>Usage: {@code BenchmarkReport [--out docs/benchmarks.md] [--machine "text"] result.json...}
+ * <p>Usage: {@code BenchmarkReport [--out docs/benchmarks.md] [--machine "text"] [--section "title"] result.json...}:
+ * the results of the files after a {@code --section} form one part of the report, titled so
+ * (by default each file is a part, titled by its name).
  */
 public final class BenchmarkReport {
 
@@ -56,26 +60,53 @@ public final class BenchmarkReport {
     public static void main(String[] args) throws IOException {
         Path out = Path.of("docs/benchmarks.md");
         String machine = "";
-        List<Path> inputs = new ArrayList<>();
+        String section = null;
+        Map<String, List<Result>> sections = new LinkedHashMap<>();
+        List<String> inputs = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--out" -> out = Path.of(args[++i]);
                 case "--machine" -> machine = args[++i];
-                default -> inputs.add(Path.of(args[i]));
+                case "--section" -> section = args[++i];
+                default -> {
+                    for (Path input : expand(args[i])) {
+                        inputs.add(input.toString());
+                        sections.computeIfAbsent(section != null ? section : input.getFileName().toString(),
+                                s -> new ArrayList<>()).addAll(read(Files.readString(input, StandardCharsets.UTF_8)));
+                    }
+                }
             }
         }
         if (inputs.isEmpty()) {
             throw new IllegalArgumentException("no JMH JSON result file given; usage: BenchmarkReport"
-                    + " [--out docs/benchmarks.md] [--machine text] result.json...");
+                    + " [--out docs/benchmarks.md] [--machine text] [--section title] result.json...");
         }
-        List<Result> results = new ArrayList<>();
-        for (Path input : inputs) {
-            results.addAll(read(Files.readString(input, StandardCharsets.UTF_8)));
-        }
-        String section = render(results, machine, inputs.stream().map(Path::toString).toList());
         String existing = Files.exists(out) ? Files.readString(out, StandardCharsets.UTF_8) : null;
-        Files.writeString(out, merge(existing, section), StandardCharsets.UTF_8);
-        System.out.println("wrote " + results.size() + " results to " + out);
+        Files.writeString(out, merge(existing, render(sections, machine, inputs)), StandardCharsets.UTF_8);
+        System.out.println("wrote " + sections.values().stream().mapToInt(List::size).sum() + " results to " + out);
+    }
+
+    /**
+     * The files {@code argument} names: itself, or when its file name holds a {@code *} (no
+     * shell expands it when Maven runs this class), the matching files of its directory in
+     * name order.
+     */
+    static List<Path> expand(String argument) throws IOException {
+        Path path = Path.of(argument);
+        String name = path.getFileName().toString();
+        if (!name.contains("*")) {
+            return List.of(path);
+        }
+        Path dir = path.getParent() == null ? Path.of(".") : path.getParent();
+        List<Path> matches = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, name)) {
+            files.forEach(matches::add);
+        }
+        if (matches.isEmpty()) {
+            throw new IllegalArgumentException("no file matches " + argument);
+        }
+        matches.sort(Comparator.comparing(p -> sortable(p.getFileName().toString())));
+        return matches;
     }
 
     /** The results of one JMH JSON file. */
@@ -127,39 +158,46 @@ public final class BenchmarkReport {
         return "# Benchmarks\n\n" + block;
     }
 
-    /** The generated section for {@code results}. */
-    static String render(List<Result> results, String machine, List<String> inputs) {
+    /** The generated section: per titled group of results, a part per benchmark class. */
+    static String render(Map<String, List<Result>> sections, String machine, List<String> inputs) {
         StringBuilder md = new StringBuilder();
         md.append("## Results\n\n");
-        md.append("Generated from ").append(inputs.stream().map(i -> "`" + i + "`").collect(Collectors.joining(", ")))
-                .append(". JVM: ").append(results.stream().map(Result::jvm).distinct().collect(Collectors.joining(", ")))
-                .append(".");
+        md.append("Generated by `BenchmarkReport` from ")
+                .append(inputs.stream().map(i -> "`" + i + "`").collect(Collectors.joining(", ")))
+                .append(". JVM: ").append(sections.values().stream().flatMap(List::stream).map(Result::jvm).distinct()
+                        .collect(Collectors.joining(", "))).append(".");
         if (!machine.isBlank()) {
             md.append(" Machine: ").append(machine).append(".");
         }
         md.append("\n\n");
-        Map<String, List<Result>> byBenchmark = results.stream()
-                .collect(Collectors.groupingBy(Result::benchmark, TreeMap::new, Collectors.toList()));
-        byBenchmark.forEach((benchmark, rs) -> {
-            md.append("### ").append(benchmark).append("\n\n");
-            List<Result> throughput = rs.stream().filter(r -> r.mode().equals("thrpt")).toList();
-            List<Result> latency = rs.stream().filter(r -> r.mode().equals("sample")).toList();
-            if (!throughput.isEmpty()) {
-                throughput(md, throughput);
-            }
-            if (!latency.isEmpty()) {
-                latency(md, latency);
-            }
+        sections.forEach((title, results) -> {
+            md.append("### ").append(title).append("\n\n");
+            results.stream().collect(Collectors.groupingBy(Result::benchmark, TreeMap::new, Collectors.toList()))
+                    .forEach((benchmark, rs) -> {
+                        List<Result> throughput = rs.stream().filter(r -> r.mode().equals("thrpt")).toList();
+                        List<Result> latency = rs.stream().filter(r -> r.mode().equals("sample")).toList();
+                        if (!throughput.isEmpty()) {
+                            throughput(md, benchmark, throughput);
+                        }
+                        if (!latency.isEmpty()) {
+                            latency(md, benchmark, latency);
+                        }
+                    });
         });
         return md.toString();
     }
 
+    /** {@link #render(Map, String, List)} of one untitled group. */
+    static String render(List<Result> results, String machine, List<String> inputs) {
+        return render(Map.of("All results", results), machine, inputs);
+    }
+
     /** Rows: one per (varying parameters, threads); a column per implementation, then ratios to the baseline. */
-    private static void throughput(StringBuilder md, List<Result> rs) {
+    private static void throughput(StringBuilder md, String benchmark, List<Result> rs) {
         List<String> varying = varying(rs, Set.of(IMPLEMENTATION));
         Set<String> implementations = implementations(rs);
         String baseline = implementations.stream().filter(BASELINES::contains).findFirst().orElse(null);
-        md.append("Throughput (").append(rs.get(0).method()).append(", ").append(rs.get(0).unit()).append(")")
+        md.append("`").append(benchmark).append(".").append(rs.get(0).method()).append("`, throughput (").append(rs.get(0).unit()).append(")")
                 .append(constants(rs, varying)).append(":\n\n");
         List<String> header = new ArrayList<>(varying);
         header.add("threads");
@@ -183,11 +221,11 @@ public final class BenchmarkReport {
     }
 
     /** Rows: one per result; p50, p99, p99.9, and p50 relative to the smallest pool of the same kind. */
-    private static void latency(StringBuilder md, List<Result> rs) {
+    private static void latency(StringBuilder md, String benchmark, List<Result> rs) {
         List<String> varying = varying(rs, Set.of());
         varying.remove(IMPLEMENTATION);
         varying.add(0, IMPLEMENTATION);
-        md.append("Latency of ").append(rs.get(0).method()).append(" (").append(rs.get(0).unit()).append(")")
+        md.append("`").append(benchmark).append(".").append(rs.get(0).method()).append("`, latency (").append(rs.get(0).unit()).append(")")
                 .append(constants(rs, varying)).append(":\n\n");
         List<String> header = new ArrayList<>(varying);
         header.add("threads");
@@ -266,7 +304,8 @@ public final class BenchmarkReport {
 
     /** Numbers sort as numbers, other values as text. */
     private static String sortable(String value) {
-        return value.matches("\\d+") ? String.format(Locale.ROOT, "%020d", Long.parseLong(value)) : value;
+        return Pattern.compile("\\d+").matcher(value)
+                .replaceAll(m -> String.format(Locale.ROOT, "%020d", Long.parseLong(m.group())));
     }
 
     private static void row(StringBuilder md, List<String> cells) {
@@ -288,7 +327,11 @@ public final class BenchmarkReport {
     }
 
     private static String percent(double ratio) {
-        return Double.isNaN(ratio) ? "n/a" : String.format(Locale.ROOT, "%.1f %%", ratio * 100);
+        if (Double.isNaN(ratio)) {
+            return "n/a";
+        }
+        // below one percent (the in-memory adapter against a bare queue) keep two digits that mean something
+        return String.format(Locale.ROOT, ratio < 0.01 ? "%.2f %%" : "%.1f %%", ratio * 100);
     }
 
     private static String ratio(double ratio) {

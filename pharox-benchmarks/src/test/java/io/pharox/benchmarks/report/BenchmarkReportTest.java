@@ -69,6 +69,18 @@ class BenchmarkReportTest {
     }
 
     @Test
+    void a_star_in_a_file_name_stands_for_the_matching_files_in_numeric_order(@TempDir Path dir) throws IOException {
+        for (String name : new String[] {"r-t16.json", "r-t2.json", "other.json"}) {
+            Files.writeString(dir.resolve(name), "[]");
+        }
+
+        assertThat(BenchmarkReport.expand(dir.resolve("r-t*.json").toString()))
+                .containsExactly(dir.resolve("r-t2.json"), dir.resolve("r-t16.json"));
+        assertThatThrownBy(() -> BenchmarkReport.expand(dir.resolve("none-*.json").toString()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("none-*.json");
+    }
+
+    @Test
     void malformed_json_is_rejected_naming_the_offset() {
         assertThatThrownBy(() -> BenchmarkReport.read("[ {\"benchmark\" : } ]"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("offset 17");
