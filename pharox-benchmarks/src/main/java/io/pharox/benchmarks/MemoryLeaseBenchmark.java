@@ -1,23 +1,16 @@
 package io.pharox.benchmarks;
 
 import io.pharox.storage.memory.InMemoryStorage;
-import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Lease acquisition in memory: {@link InMemoryStorage} and, in the same run, the
@@ -26,34 +19,16 @@ import java.util.concurrent.TimeUnit;
  * The baseline has no filters and no strategies: against a filter or another strategy its
  * ratio tells what they cost.
  */
-@State(Scope.Benchmark)
 @Fork(1)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 3)
-public class MemoryLeaseBenchmark {
+public class MemoryLeaseBenchmark extends LeaseBenchmark {
 
     /** The adapter ({@code memory}) or the baseline ({@code semaphore-queue}). */
     @Param({"memory", "semaphore-queue"})
     public String implementation;
 
-    /** Proxies in the pool. */
-    @Param({"10", "1000", "100000", "1000000"})
-    public int poolSize;
-
-    /** {@code exclusive} (one lease per proxy) or {@code shared} ({@value BenchmarkPool#SHARED_CAPACITY}). */
-    @Param({"exclusive", "shared"})
-    public String capacity;
-
-    /** {@code none}, or {@code tree}: {@link BenchmarkPool#filterTree()}. */
-    @Param({"none", "tree"})
-    public String filter;
-
-    /** The selector strategy of the adapter's acquires. */
-    @Param({"FIRST_AVAILABLE", "ROUND_ROBIN", "LEAST_USED", "RANDOM"})
-    public String strategy;
-
     private InMemoryStorage storage;
-    private Leaser leaser;
 
     /** Fills the pool and opens the implementation. */
     @Setup(Level.Trial)
@@ -85,21 +60,5 @@ public class MemoryLeaseBenchmark {
         if (storage != null) {
             storage.cleanupExpiredLeases();
         }
-    }
-
-    /** One lease taken and given back: leases per second. */
-    @Benchmark
-    @BenchmarkMode(Mode.Throughput)
-    @OutputTimeUnit(TimeUnit.SECONDS)
-    public boolean acquireRelease() {
-        return leaser.acquireRelease();
-    }
-
-    /** The acquire alone, its lease given back untimed: the latency distribution. */
-    @Benchmark
-    @BenchmarkMode(Mode.SampleTime)
-    @OutputTimeUnit(TimeUnit.MICROSECONDS)
-    public Object acquire(LeaseHolder holder) {
-        return holder.hold(leaser, leaser.acquire());
     }
 }

@@ -4,22 +4,14 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.pharox.storage.jdbc.JdbcStorage;
 import io.pharox.storage.jpa.JpaStorage;
 import jakarta.persistence.EntityManagerFactory;
-import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
-
-import java.util.concurrent.TimeUnit;
 
 /**
  * Lease acquisition on PostgreSQL: the JDBC and JPA adapters and, in the same run, on the
@@ -31,34 +23,16 @@ import java.util.concurrent.TimeUnit;
  * <p>Each trial starts from a clean lease state on a pool seeded once per (size, capacity)
  * ({@link BenchmarkDatabase}); the connection pool has one connection per benchmark thread.
  */
-@State(Scope.Benchmark)
 @Fork(1)
 @Warmup(iterations = 2, time = 3)
 @Measurement(iterations = 3, time = 5)
-public class PostgresLeaseBenchmark {
+public class PostgresLeaseBenchmark extends LeaseBenchmark {
 
     /** The adapter, or the baseline. */
     @Param({"jdbc", "jpa", "raw-sql"})
     public String implementation;
 
-    /** Proxies in the pool. */
-    @Param({"10", "1000", "100000", "1000000"})
-    public int poolSize;
-
-    /** {@code exclusive} (one lease per proxy) or {@code shared} ({@value BenchmarkPool#SHARED_CAPACITY}). */
-    @Param({"exclusive", "shared"})
-    public String capacity;
-
-    /** {@code none}, or {@code tree}: {@link BenchmarkPool#filterTree()}. */
-    @Param({"none", "tree"})
-    public String filter;
-
-    /** The selector strategy of the adapters' acquires. */
-    @Param({"FIRST_AVAILABLE", "ROUND_ROBIN", "LEAST_USED", "RANDOM"})
-    public String strategy;
-
     private HikariDataSource dataSource;
-    private Leaser leaser;
 
     /** Seeds (or reuses) the pool, clears its leases and opens the implementation. */
     @Setup(Level.Trial)
@@ -98,21 +72,5 @@ public class PostgresLeaseBenchmark {
         if (dataSource != null) {
             dataSource.close();
         }
-    }
-
-    /** One lease taken and given back: leases per second. */
-    @Benchmark
-    @BenchmarkMode(Mode.Throughput)
-    @OutputTimeUnit(TimeUnit.SECONDS)
-    public boolean acquireRelease() {
-        return leaser.acquireRelease();
-    }
-
-    /** The acquire alone, its lease given back untimed: the latency distribution. */
-    @Benchmark
-    @BenchmarkMode(Mode.SampleTime)
-    @OutputTimeUnit(TimeUnit.MICROSECONDS)
-    public Object acquire(LeaseHolder holder) {
-        return holder.hold(leaser, leaser.acquire());
     }
 }
