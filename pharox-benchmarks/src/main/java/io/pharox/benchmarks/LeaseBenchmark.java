@@ -1,0 +1,54 @@
+package io.pharox.benchmarks;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.State;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The two measurements and the pool parameters every lease benchmark shares; a subclass
+ * adds its {@code implementation} parameter and opens the {@link #leaser} at trial setup.
+ */
+@State(Scope.Benchmark)
+public abstract class LeaseBenchmark {
+
+    /** Proxies in the pool. */
+    @Param({"10", "1000", "100000", "1000000"})
+    public int poolSize;
+
+    /** {@code exclusive} (one lease per proxy) or {@code shared} ({@value BenchmarkPool#SHARED_CAPACITY}). */
+    @Param({"exclusive", "shared"})
+    public String capacity;
+
+    /** {@code none}, or {@code tree}: {@link BenchmarkPool#filterTree()}. */
+    @Param({"none", "tree"})
+    public String filter;
+
+    /** The selector strategy of the adapters' acquires (the baselines take the first free slot). */
+    @Param({"FIRST_AVAILABLE", "ROUND_ROBIN", "LEAST_USED", "RANDOM"})
+    public String strategy;
+
+    /** What the benchmark drives: an adapter or a baseline, opened by the subclass. */
+    protected Leaser leaser;
+
+    /** One lease taken and given back: leases per second. */
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    public boolean acquireRelease() {
+        return leaser.acquireRelease();
+    }
+
+    /** The acquire alone, its lease given back untimed: the latency distribution. */
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public Object acquire(LeaseHolder holder) {
+        return holder.hold(leaser, leaser.acquire());
+    }
+}

@@ -1,0 +1,64 @@
+package io.pharox.benchmarks;
+
+import io.pharox.storage.memory.InMemoryStorage;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * Lease acquisition in memory: {@link InMemoryStorage} and, in the same run, the
+ * {@link SemaphoreQueueLeaser} baseline of the same number of slots. The
+ * {@code implementation} parameter picks which one; compare results that differ only in it.
+ * The baseline has no filters and no strategies: against a filter or another strategy its
+ * ratio tells what they cost.
+ */
+@Fork(1)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 3, time = 3)
+public class MemoryLeaseBenchmark extends LeaseBenchmark {
+
+    /** The adapter ({@code memory}) or the baseline ({@code semaphore-queue}). */
+    @Param({"memory", "semaphore-queue"})
+    public String implementation;
+
+    private InMemoryStorage storage;
+
+    /** Fills the pool and opens the implementation. */
+    @Setup(Level.Trial)
+    public void open() {
+        int slots = BenchmarkPool.capacity(capacity);
+        switch (implementation) {
+            case "memory": {
+                // finished leases are forgotten at each iteration's end, so the heap stays flat
+                storage = new InMemoryStorage(Clock.systemUTC(), Duration.ZERO);
+                var pool = storage.createPool(BenchmarkPool.POOL, "benchmark pool");
+                for (long i = 1; i <= poolSize; i++) {
+                    storage.addProxy(BenchmarkPool.proxy(pool.id(), i, slots));
+                }
+                leaser = new StorageLeaser(storage, BenchmarkPool.request(filter, strategy), () -> { });
+                break;
+            }
+            case "semaphore-queue":
+                leaser = new SemaphoreQueueLeaser(poolSize, slots);
+                break;
+            default:
+                throw new IllegalArgumentException("implementation must be memory or semaphore-queue, was '"
+                        + implementation + "'");
+        }
+    }
+
+    /** Forgets the leases the iteration finished. */
+    @TearDown(Level.Iteration)
+    public void forgetFinishedLeases() {
+        if (storage != null) {
+            storage.cleanupExpiredLeases();
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package io.pharox.benchmarks;
+
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The subset of the benchmark matrix recorded in {@code docs/benchmarks.md}, sized to answer
+ * every target in about twenty minutes on a small machine: throughput against the baselines
+ * at 1, 2, 4, 8 and 16 threads; acquire latency at 1,000 and 1,000,000 proxies with and
+ * without the filter tree; every strategy, exclusive and shared, at one size and thread count.
+ * Each trial: one fork, a 3 s warm-up, two 3 s measurements. JMH takes one thread count per run, so the scaling part is one run per count. Each part
+ * writes its JMH JSON file to the directory given as the first argument (default
+ * {@code pharox-benchmarks/target/recorded}), named after its section of the report.
+ */
+public final class RecordedRun {
+
+    private static final String THROUGHPUT = "(Postgres|Memory)LeaseBenchmark\\.acquireRelease$";
+    private static final String LATENCY = "(Postgres|Memory)LeaseBenchmark\\.acquire$";
+
+    private RecordedRun() {
+    }
+
+    /** Runs the recorded subset; see the class comment. */
+    public static void main(String[] args) throws RunnerException, IOException {
+        // the profile's default JMH arguments start with "-": not a directory
+        Path out = Path.of(args.length > 0 && !args[0].startsWith("-") ? args[0] : "pharox-benchmarks/target/recorded");
+        Files.createDirectories(out);
+        for (int threads : new int[] {1, 2, 4, 8, 16}) {
+            run(out.resolve("throughput-t" + threads + ".json"), options(THROUGHPUT, threads)
+                    .param("poolSize", "1000").param("capacity", "exclusive").param("filter", "none")
+                    .param("strategy", "FIRST_AVAILABLE"));
+        }
+        run(out.resolve("latency.json"), options(LATENCY, 1)
+                .param("poolSize", "1000", "1000000").param("capacity", "exclusive").param("filter", "none", "tree")
+                .param("strategy", "FIRST_AVAILABLE"));
+        run(out.resolve("strategies.json"), options(THROUGHPUT, 2)
+                .param("poolSize", "1000").param("capacity", "exclusive", "shared").param("filter", "none")
+                .param("strategy", "FIRST_AVAILABLE", "ROUND_ROBIN", "LEAST_USED", "RANDOM"));
+    }
+
+    private static ChainedOptionsBuilder options(String include, int threads) {
+        return new OptionsBuilder().include(include).threads(threads).forks(1)
+                .warmupIterations(1).warmupTime(TimeValue.seconds(3))
+                .measurementIterations(2).measurementTime(TimeValue.seconds(3))
+                .shouldFailOnError(true);
+    }
+
+    private static void run(Path result, ChainedOptionsBuilder options) throws RunnerException {
+        new Runner(options.resultFormat(ResultFormatType.JSON).result(result.toString()).build()).run();
+    }
+}
