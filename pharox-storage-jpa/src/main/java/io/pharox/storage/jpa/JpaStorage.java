@@ -665,8 +665,8 @@ public final class JpaStorage implements ProxyStorage {
             return new PoolNotFoundException(proxy.poolId().toString());
         }
         if ("40P01".equals(state) || "40001".equals(state)) {
-            return new TransientStorageException("database operation rolled back (SQL state " + state + ")", e);
+            return new TransientStorageException(StorageException.messageFor(state), e);
         }
-        return new StorageException("database operation failed (SQL state " + state + ")", e);
+        return new StorageException(StorageException.messageFor(state), e);
     }
 }
