@@ -144,10 +144,17 @@ final class WorkerProcess implements AutoCloseable {
 
     static Map<String, Long> parse(String line) {
         Map<String, Long> values = new HashMap<>();
+        fields(line).forEach((k, v) -> values.put(k, Long.parseLong(v)));
+        return values;
+    }
+
+    /** The {@code key=value} fields of a line. */
+    static Map<String, String> fields(String line) {
+        Map<String, String> values = new HashMap<>();
         for (String part : line.split(" ")) {
             int eq = part.indexOf('=');
             if (eq > 0) {
-                values.put(part.substring(0, eq), Long.parseLong(part.substring(eq + 1)));
+                values.put(part.substring(0, eq), part.substring(eq + 1));
             }
         }
         return values;
