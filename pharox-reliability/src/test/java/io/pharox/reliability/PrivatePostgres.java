@@ -166,6 +166,14 @@ final class PrivatePostgres implements AutoCloseable {
                 pg("pg_ctl", "-D", data.toString(), "-m", "immediate", "-w", "-t", "60", "stop");
             }
         } finally {
+            // keep the server's log next to the workers' for whoever reads a failure
+            Path log = dir.resolve("server.log");
+            if (Files.exists(log)) {
+                Path kept = Path.of(System.getProperty("basedir", "."), "target", "reliability",
+                        dir.getFileName() + "-server.log");
+                Files.createDirectories(kept.getParent());
+                Files.copy(log, kept, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
             delete(dir);
             delete(socketDir);
         }
