@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,12 +31,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ServerRestartTest {
 
-    /** What a caller may read while the server goes away: a dead pooled connection, or no server. */
-    private static final Set<String> SERVER_GONE = Set.of(
-            "database connection terminated by the server (SQL state 57P01)",
-            "database connection lost (SQL state 08006)",
-            "database connection lost (SQL state 08003)",
-            "database unreachable: cannot connect (SQL state 08001)");
     private static final String UNREACHABLE = "database unreachable: cannot connect (SQL state 08001)";
 
     private static PrivatePostgres cluster;
@@ -95,12 +88,12 @@ class ServerRestartTest {
                         }
                     }
                     assertThat(messages).as("what %s callers read while the server is down", storage.getClass().getSimpleName())
-                            .allMatch(SERVER_GONE::contains).contains(UNREACHABLE);
+                            .allMatch(Callers.CONNECTION_FAULTS::contains).contains(UNREACHABLE);
                 }
 
                 cluster.startAgain();
                 for (ProxyStorage storage : storages) {
-                    Optional<LeasedProxy> leased = acquireWithin(storage, request, Duration.ofSeconds(30));
+                    Optional<LeasedProxy> leased = Callers.acquireWithin(storage, request, Duration.ofSeconds(30));
                     assertThat(leased).as("%s after the outage", storage.getClass().getSimpleName()).isPresent();
                     assertThat(storage.release(leased.get().lease().id())).isTrue();
                 }
@@ -112,22 +105,5 @@ class ServerRestartTest {
                 emf.close();
             }
         }
-    }
-
-    /** Retries a caller would make: storage errors while the pool replaces dead connections, up to a bound. */
-    private static Optional<LeasedProxy> acquireWithin(ProxyStorage storage, AcquireRequest request, Duration bound)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + bound.toNanos();
-        StorageException last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                return storage.acquire(request);
-            } catch (StorageException e) {
-                assertThat(SERVER_GONE).as("message after the restart").contains(e.getMessage());
-                last = e;
-                Thread.sleep(100);
-            }
-        }
-        throw new AssertionError("no acquire within " + bound + " after the restart", last);
     }
 }

@@ -13,14 +13,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * One soak: worker JVMs of {@link SoakWorker} lease from a fresh {@link SoakPool} for a
  * duration while an {@link InvariantChecker} samples the database; a fault is injected at a
  * quarter, a half and three quarters of the duration, and after each the run waits until every
- * worker has acquired again (recovery without a restart). At the end it asserts the
+ * worker has acquired again (recovery without a restart), then lets them run out the duration
+ * and stops them. At the end it asserts the
  * invariants, that no lease stays active past its time once cleanup ran, and that every error
  * a worker saw was a {@code StorageException} with a message naming what happened.
  */
 final class SoakRun {
 
     /** How long the soak runs: {@code -Dpharox.soak.duration=PT10M} for a long run. */
-    static final Duration DURATION = Duration.parse(System.getProperty("pharox.soak.duration", "PT12S"));
+    static final Duration DURATION = Duration.parse(System.getProperty("pharox.soak.duration", "PT10S"));
     /** The longest a worker may take to acquire again after a fault. */
     static final Duration RECOVERY = Duration.ofSeconds(30);
 
@@ -49,7 +50,7 @@ final class SoakRun {
         try (InvariantChecker checker = new InvariantChecker(db)) {
             for (int i = 0; i < jvms; i++) {
                 workers.add(WorkerProcess.start("soak-" + i, SoakWorker.class, List.of(), WorkerArgs.of(db,
-                        "threads=" + threadsPerJvm, "duration=" + DURATION, "seed=" + (i + 1))));
+                        "threads=" + threadsPerJvm, "seed=" + (i + 1))));
             }
             for (WorkerProcess w : workers) {
                 w.awaitLine("ready", Duration.ofSeconds(60));
@@ -70,9 +71,17 @@ final class SoakRun {
                             s -> s.getOrDefault("acquired", 0L) > acquiredBefore, RECOVERY);
                 }
             }
+            // the full duration, but never less than it took the workers to recover from the last fault
+            long end = started + DURATION.toNanos();
+            while (System.nanoTime() < end) {
+                Thread.sleep(Math.max(1, Math.min(200, (end - System.nanoTime()) / 1_000_000)));
+            }
+            for (WorkerProcess w : workers) {
+                w.send("stop");
+            }
             List<Map<String, Long>> done = new ArrayList<>();
             for (WorkerProcess w : workers) {
-                done.add(w.awaitDone(DURATION.plus(Duration.ofSeconds(90))));
+                done.add(w.awaitDone(Duration.ofSeconds(60)));
             }
             checker.close();
 

@@ -10,6 +10,10 @@ import io.pharox.storage.jdbc.JdbcStorage;
 import io.pharox.storage.jpa.JpaStorage;
 import jakarta.persistence.EntityManagerFactory;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -20,19 +24,20 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A soak worker JVM: {@code threads} threads, half on a {@link JdbcStorage} and half on a
- * {@link JpaStorage} (one schema, one connection pool), lease from {@link SoakPool} until
- * {@code duration} has passed: acquire with a random strategy and filter, renew, release, let
+ * {@link JpaStorage} (one schema, one connection pool), lease from {@link SoakPool} until the
+ * test writes {@code stop} to its standard input (or closes it): acquire with a random strategy and filter, renew, release, let
  * short leases expire, clean up. Every failure is caught, counted by exception class and the
  * first of each class printed ({@code error <class> <message>}), and the thread goes on: a
  * worker is an application that must recover without a restart.
  *
  * <p>Arguments ({@code key=value}): url, user, [password], schema, app (the connections'
- * application name), threads, duration (ISO-8601), seed. Prints {@code ready}, then
+ * application name), threads, seed. Prints {@code ready}, then
  * cumulative {@code stats} lines every 200 ms, and {@code done} with the final counts.
  */
 public final class SoakWorker {
@@ -54,21 +59,23 @@ public final class SoakWorker {
     public static void main(String[] args) throws Exception {
         WorkerArgs a = WorkerArgs.parse(args);
         int threads = a.getInt("threads");
-        Duration duration = Duration.parse(a.get("duration"));
         long seed = Long.parseLong(a.get("seed"));
         SoakWorker worker = new SoakWorker();
         try (HikariDataSource ds = a.dataSource(threads + 1)) {
             EntityManagerFactory emf = JpaStorage.entityManagerFactory(ds, a.get("schema"));
             ProxyStorage jdbc = new JdbcStorage(ds, a.get("schema"));
             ProxyStorage jpa = new JpaStorage(emf);
-            long deadline = System.nanoTime() + duration.toNanos();
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread stopper = new Thread(() -> awaitStop(stop), "stop-listener");
+            stopper.setDaemon(true);
+            stopper.start();
             List<Thread> running = new ArrayList<>();
             System.out.println("ready");
             for (int t = 0; t < threads; t++) {
                 ProxyStorage storage = t % 2 == 0 ? jdbc : jpa;
                 Random random = new Random(seed * 1_000 + t);
                 String consumer = a.get("app") + "-" + t;
-                Thread thread = new Thread(() -> worker.run(storage, random, consumer, deadline), "soak-" + t);
+                Thread thread = new Thread(() -> worker.run(storage, random, consumer, stop), "soak-" + t);
                 thread.start();
                 running.add(thread);
             }
@@ -85,9 +92,22 @@ public final class SoakWorker {
         System.exit(0);
     }
 
-    private void run(ProxyStorage storage, Random random, String consumer, long deadline) {
+    /** Sets {@code stop} when standard input says {@code stop} or ends (the test is gone). */
+    private static void awaitStop(AtomicBoolean stop) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+            String line;
+            do {
+                line = in.readLine();
+            } while (line != null && !line.strip().equals("stop"));
+        } catch (IOException e) {
+            // no input any more: stop as well
+        }
+        stop.set(true);
+    }
+
+    private void run(ProxyStorage storage, Random random, String consumer, AtomicBoolean stop) {
         Deque<Lease> held = new ArrayDeque<>();
-        while (System.nanoTime() < deadline) {
+        while (!stop.get()) {
             try {
                 step(storage, random, consumer, held);
             } catch (RuntimeException e) {

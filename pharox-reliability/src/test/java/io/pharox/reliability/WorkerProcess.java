@@ -136,6 +136,12 @@ final class WorkerProcess implements AutoCloseable {
         return parse(done);
     }
 
+    /** Writes {@code line} to the worker's standard input. */
+    void send(String line) throws IOException {
+        process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
+    }
+
     /** Kills the JVM at once (SIGKILL): no shutdown hook, no release. */
     void kill() throws InterruptedException {
         process.destroyForcibly();
