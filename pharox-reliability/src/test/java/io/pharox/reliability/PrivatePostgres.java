@@ -14,7 +14,8 @@ import java.util.stream.Stream;
 
 /**
  * A PostgreSQL cluster of the test's own, for faults that a shared server must never see
- * (a restart): {@code initdb} in a directory under {@code target/}, started with
+ * (a restart): {@code initdb} in a directory under {@code target/} (under {@code /tmp} when
+ * the {@code postgres} user cannot reach {@code target/}), started with
  * {@code pg_ctl} on a free loopback port, trust auth, {@code fsync=off}. Run as the
  * {@code postgres} user through {@code runuser} when the tests run as root (initdb refuses
  * root). {@link #close()} stops it and deletes its directory.
@@ -51,6 +52,14 @@ final class PrivatePostgres implements AutoCloseable {
         // unix socket paths are limited to ~100 characters: keep the socket in a short /tmp path
         Path socketDir = Files.createTempDirectory(Path.of("/tmp"), "pharox-pg-");
         boolean root = "0".equals(run(List.of("id", "-u")).strip());
+        if (root) {
+            run(List.of("chown", USER, dir.toString()));
+            if (!reachableByPostgres(dir)) {
+                // a checkout under a private home (/root): the server's user cannot reach target/
+                delete(dir);
+                dir = Files.createTempDirectory(Path.of("/tmp"), "pharox-private-pg-");
+            }
+        }
         PrivatePostgres pg = new PrivatePostgres(bin, dir, socketDir, freePort(), root);
         try {
             if (root) {
@@ -63,6 +72,15 @@ final class PrivatePostgres implements AutoCloseable {
         } catch (IOException | RuntimeException | InterruptedException e) {
             pg.close();
             throw e;
+        }
+    }
+
+    private static boolean reachableByPostgres(Path dir) throws InterruptedException {
+        try {
+            run(List.of("runuser", "-u", USER, "--", "test", "-w", dir.toString()));
+            return true;
+        } catch (IOException | IllegalStateException e) {
+            return false;
         }
     }
 
