@@ -234,7 +234,8 @@ public final class JpaStorage implements ProxyStorage {
     @Override
     public Optional<Proxy> findProxy(UUID proxyId) {
         Objects.requireNonNull(proxyId, "proxyId");
-        return inTransaction(em -> Optional.ofNullable(find(em, ProxyEntity.class, proxyId, LockModeType.NONE)).map(ProxyEntity::toProxy));
+        return inTransaction(em -> Optional.ofNullable(find(em, ProxyEntity.class, proxyId, LockModeType.NONE))
+                .map(ProxyEntity::toProxy));
     }
 
     @Override
