@@ -653,9 +653,9 @@ public final class JdbcStorage implements ProxyStorage {
                 throw new PoolNotFoundException(proxy.poolId().toString());
             }
             if ("40P01".equals(state) || "40001".equals(state)) {
-                throw new TransientStorageException("database operation rolled back (SQL state " + state + ")", e);
+                throw new TransientStorageException(StorageException.messageFor(state), e);
             }
-            throw new StorageException("database operation failed (SQL state " + state + ")", e);
+            throw new StorageException(StorageException.messageFor(state), e);
         }
     }
 }

@@ -199,7 +199,7 @@ public final class JpaStorage implements ProxyStorage {
     public Proxy updateProxy(Proxy proxy) {
         Objects.requireNonNull(proxy, "proxy");
         return inTransaction(em -> {
-            ProxyEntity entity = em.find(ProxyEntity.class, proxy.id(), LockModeType.PESSIMISTIC_WRITE);
+            ProxyEntity entity = find(em, ProxyEntity.class, proxy.id(), LockModeType.PESSIMISTIC_WRITE);
             if (entity == null) {
                 throw new ProxyNotFoundException(proxy.id());
             }
@@ -219,7 +219,7 @@ public final class JpaStorage implements ProxyStorage {
         return retrying(() -> inTransaction(em -> {
             // lock the proxy first (waiting for acquirers that hold it), then end its leases
             // in a new statement that sees every lease committed before the lock was granted
-            ProxyEntity entity = em.find(ProxyEntity.class, proxyId, LockModeType.PESSIMISTIC_WRITE);
+            ProxyEntity entity = find(em, ProxyEntity.class, proxyId, LockModeType.PESSIMISTIC_WRITE);
             if (entity == null) {
                 return false;
             }
@@ -234,7 +234,8 @@ public final class JpaStorage implements ProxyStorage {
     @Override
     public Optional<Proxy> findProxy(UUID proxyId) {
         Objects.requireNonNull(proxyId, "proxyId");
-        return inTransaction(em -> Optional.ofNullable(em.find(ProxyEntity.class, proxyId)).map(ProxyEntity::toProxy));
+        return inTransaction(em -> Optional.ofNullable(find(em, ProxyEntity.class, proxyId, LockModeType.NONE))
+                .map(ProxyEntity::toProxy));
     }
 
     @Override
@@ -255,7 +256,7 @@ public final class JpaStorage implements ProxyStorage {
                             + " VALUES (:id, :name, now()) ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name"
                             + " RETURNING c.id", UUID.class)
                     .setParameter("id", Ids.next()).setParameter("name", name).getSingleResult();
-            return em.find(ConsumerEntity.class, id).toConsumer();
+            return find(em, ConsumerEntity.class, id, LockModeType.NONE).toConsumer();
         });
         consumerIds.putIfAbsent(name, consumer.id());
         return consumer;
@@ -430,12 +431,12 @@ public final class JpaStorage implements ProxyStorage {
     public boolean release(UUID leaseId) {
         Objects.requireNonNull(leaseId, "leaseId");
         return retrying(() -> inTransaction(em -> {
-            LeaseEntity lease = em.find(LeaseEntity.class, leaseId);
+            LeaseEntity lease = find(em, LeaseEntity.class, leaseId, LockModeType.NONE);
             if (lease == null) {
                 throw new LeaseNotFoundException(leaseId);
             }
             // the proxy row before the lease row, as every writer of the counter does
-            ProxyEntity proxy = em.find(ProxyEntity.class, lease.proxyId, LockModeType.PESSIMISTIC_WRITE);
+            ProxyEntity proxy = find(em, ProxyEntity.class, lease.proxyId, LockModeType.PESSIMISTIC_WRITE);
             if (proxy == null) {
                 return false; // removed: its leases ended with it
             }
@@ -462,7 +463,7 @@ public final class JpaStorage implements ProxyStorage {
                             + " where l.id = :id and l.status = 'ACTIVE' and l.expiresAt > :now")
                     .setParameter("expires", now.plus(Duration.ofNanos(micros(ttl) * 1000)))
                     .setParameter("id", leaseId).setParameter("now", now).executeUpdate();
-            LeaseEntity lease = em.find(LeaseEntity.class, leaseId);
+            LeaseEntity lease = find(em, LeaseEntity.class, leaseId, LockModeType.NONE);
             if (lease == null) {
                 throw new LeaseNotFoundException(leaseId);
             }
@@ -501,7 +502,7 @@ public final class JpaStorage implements ProxyStorage {
     public Proxy applyHealthCheckResult(HealthCheckResult result) {
         Objects.requireNonNull(result, "result");
         return inTransaction(em -> {
-            ProxyEntity entity = em.find(ProxyEntity.class, result.proxyId(), LockModeType.PESSIMISTIC_WRITE);
+            ProxyEntity entity = find(em, ProxyEntity.class, result.proxyId(), LockModeType.PESSIMISTIC_WRITE);
             if (entity == null) {
                 throw new ProxyNotFoundException(result.proxyId());
             }
@@ -521,7 +522,7 @@ public final class JpaStorage implements ProxyStorage {
     public Optional<Lease> findLease(UUID leaseId) {
         Objects.requireNonNull(leaseId, "leaseId");
         return inTransaction(em -> {
-            LeaseEntity lease = em.find(LeaseEntity.class, leaseId);
+            LeaseEntity lease = find(em, LeaseEntity.class, leaseId, LockModeType.NONE);
             return lease == null ? Optional.<Lease>empty() : Optional.of(lease.toLease(now(em)));
         });
     }
@@ -548,6 +549,22 @@ public final class JpaStorage implements ProxyStorage {
 
     static long micros(Duration d) {
         return d.getSeconds() * 1_000_000L + d.getNano() / 1_000;
+    }
+
+    /**
+     * The entity of {@code type} with id {@code id}, locked as {@code lock}, or {@code null} if
+     * there is none. A query, not {@code EntityManager.find}: Hibernate's {@code find} returns
+     * {@code null} instead of throwing when a JDBC error (a connection lost mid-transaction)
+     * has marked the transaction rollback-only (HHH-12472), which turned a lost connection
+     * into "lease does not exist" for leases that existed. A query throws, so the caller gets
+     * a {@link StorageException} saying what happened.
+     */
+    private static <E> E find(EntityManager em, Class<E> type, UUID id, LockModeType lock) {
+        CriteriaBuilder cb = em.getCriteriaBuilder();
+        CriteriaQuery<E> q = cb.createQuery(type);
+        Root<E> root = q.from(type);
+        q.select(root).where(cb.equal(root.get("id"), id));
+        return em.createQuery(q).setLockMode(lock).getResultStream().findFirst().orElse(null);
     }
 
     /** The database's {@code now()}: the start of the running transaction. */
@@ -665,8 +682,8 @@ public final class JpaStorage implements ProxyStorage {
             return new PoolNotFoundException(proxy.poolId().toString());
         }
         if ("40P01".equals(state) || "40001".equals(state)) {
-            return new TransientStorageException("database operation rolled back (SQL state " + state + ")", e);
+            return new TransientStorageException(StorageException.messageFor(state), e);
         }
-        return new StorageException("database operation failed (SQL state " + state + ")", e);
+        return new StorageException(StorageException.messageFor(state), e);
     }
 }

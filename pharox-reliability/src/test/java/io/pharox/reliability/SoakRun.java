@@ -1,0 +1,114 @@
+package io.pharox.reliability;
+
+import io.pharox.storage.jdbc.JdbcStorage;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * One soak: worker JVMs of {@link SoakWorker} lease from a fresh {@link SoakPool} for a
+ * duration while an {@link InvariantChecker} samples the database; a fault is injected at a
+ * quarter, a half and three quarters of the duration, and after each the run waits until every
+ * worker has acquired again (recovery without a restart), then lets them run out the duration
+ * and stops them. At the end it asserts the
+ * invariants, that no lease stays active past its time once cleanup ran, and that every error
+ * a worker saw was a {@code StorageException} with a message naming what happened.
+ */
+final class SoakRun {
+
+    /** How long the soak runs: {@code -Dpharox.soak.duration=PT10M} for a long run. */
+    static final Duration DURATION = Duration.parse(System.getProperty("pharox.soak.duration", "PT10S"));
+    /** The longest a worker may take to acquire again after a fault. */
+    static final Duration RECOVERY = Duration.ofSeconds(30);
+
+    /** A fault injected while the workers run. */
+    interface Fault {
+        void inject() throws Exception;
+    }
+
+    /** What a run saw, for the test's own assertions. */
+    record Report(int faults, int samples, int failedSamples, int mostLive, List<Map<String, Long>> done,
+                  List<Map<String, String>> errors) {
+
+        long total(String key) {
+            return done.stream().mapToLong(m -> m.getOrDefault(key, 0L)).sum();
+        }
+    }
+
+    private SoakRun() {
+    }
+
+    static Report run(SoakDatabase db, int jvms, int threadsPerJvm, Fault fault) throws Exception {
+        JdbcStorage storage = new JdbcStorage(db.dataSource(2), db.schema());
+        SoakPool.seed(storage);
+        List<WorkerProcess> workers = new ArrayList<>();
+        int faults = 0;
+        try (InvariantChecker checker = new InvariantChecker(db)) {
+            for (int i = 0; i < jvms; i++) {
+                workers.add(WorkerProcess.start("soak-" + i, SoakWorker.class, List.of(), WorkerArgs.of(db,
+                        "threads=" + threadsPerJvm, "seed=" + (i + 1))));
+            }
+            for (WorkerProcess w : workers) {
+                w.awaitLine("ready", Duration.ofSeconds(60));
+            }
+            long started = System.nanoTime();
+            checker.start();
+            for (int quarter = 1; quarter <= 3; quarter++) {
+                long at = started + DURATION.toNanos() * quarter / 4;
+                while (System.nanoTime() < at) {
+                    Thread.sleep(Math.max(1, Math.min(200, (at - System.nanoTime()) / 1_000_000)));
+                }
+                List<Long> before = workers.stream().map(w -> w.stats().getOrDefault("acquired", 0L)).toList();
+                fault.inject();
+                faults++;
+                for (int i = 0; i < workers.size(); i++) {
+                    long acquiredBefore = before.get(i);
+                    workers.get(i).awaitStats("acquiring again after fault " + faults,
+                            s -> s.getOrDefault("acquired", 0L) > acquiredBefore, RECOVERY);
+                }
+            }
+            // the full duration, but never less than it took the workers to recover from the last fault
+            long end = started + DURATION.toNanos();
+            while (System.nanoTime() < end) {
+                Thread.sleep(Math.max(1, Math.min(200, (end - System.nanoTime()) / 1_000_000)));
+            }
+            for (WorkerProcess w : workers) {
+                w.send("stop");
+            }
+            List<Map<String, Long>> done = new ArrayList<>();
+            for (WorkerProcess w : workers) {
+                done.add(w.awaitDone(Duration.ofSeconds(60)));
+            }
+            checker.close();
+
+            int reclaimed = storage.cleanupExpiredLeases();
+            checker.sample();
+            assertThat(checker.lapsedButActive()).as("leases ACTIVE past their time after cleanup (%d reclaimed)", reclaimed)
+                    .isZero();
+            assertThat(checker.violations()).as("invariant breaches seen by the checker").isEmpty();
+            assertThat(checker.samples()).as("checker samples").isGreaterThan(10);
+            List<Map<String, String>> errors = new ArrayList<>();
+            for (int i = 0; i < workers.size(); i++) {
+                WorkerProcess w = workers.get(i);
+                Map<String, Long> counts = done.get(i);
+                assertThat(counts.get("violations")).as("over-capacity leases seen by %s", w.name()).isZero();
+                assertThat(counts.get("acquired")).as("leases taken by %s", w.name()).isPositive();
+                Map<String, String> seen = w.errors();
+                assertThat(seen.keySet()).as("exception classes callers saw in %s", w.log())
+                        .allMatch(type -> type.equals("io.pharox.StorageException"));
+                assertThat(seen.values()).as("messages of the errors callers saw in %s", w.name())
+                        .allMatch(m -> m.startsWith("database ") && m.contains("SQL state"));
+                errors.add(seen);
+            }
+            return new Report(faults, checker.samples(), checker.failedSamples(), checker.mostLive(), done, errors);
+        } finally {
+            for (WorkerProcess w : workers) {
+                w.close();
+            }
+        }
+    }
+}
