@@ -57,21 +57,4 @@ class PharoxExceptionTest {
         assertThat(new StorageException("storage failed", cause)).hasMessage("storage failed").hasCause(cause);
         assertThat(new PharoxException("x", cause)).hasCause(cause);
     }
-
-    @Test
-    void storage_failures_say_in_words_what_the_sql_state_means() {
-        assertThat(StorageException.messageFor("57P01"))
-                .isEqualTo("database connection terminated by the server (SQL state 57P01)");
-        assertThat(StorageException.messageFor("08006")).isEqualTo("database connection lost (SQL state 08006)");
-        assertThat(StorageException.messageFor("08003")).isEqualTo("database connection lost (SQL state 08003)");
-        assertThat(StorageException.messageFor("08001"))
-                .isEqualTo("database unreachable: cannot connect (SQL state 08001)");
-        assertThat(StorageException.messageFor("57P03"))
-                .isEqualTo("database server is starting up or shutting down (SQL state 57P03)");
-        assertThat(StorageException.messageFor("53300")).isEqualTo("database server out of resources (SQL state 53300)");
-        assertThat(StorageException.messageFor("40P01"))
-                .isEqualTo("database operation rolled back as a deadlock victim (SQL state 40P01)");
-        assertThat(StorageException.messageFor("42P01")).isEqualTo("database operation failed (SQL state 42P01)");
-        assertThat(StorageException.messageFor(null)).isEqualTo("database operation failed (no SQL state)");
-    }
 }

@@ -1,9 +1,7 @@
 package io.pharox.storage.jdbc;
 
 import io.pharox.LeaseNotFoundException;
-import io.pharox.PoolAlreadyExistsException;
 import io.pharox.PoolNotFoundException;
-import io.pharox.ProxyAlreadyExistsException;
 import io.pharox.ProxyNotFoundException;
 import io.pharox.StorageException;
 import io.pharox.filter.ProxyFilter;
@@ -21,6 +19,7 @@ import io.pharox.model.ProxyPool;
 import io.pharox.model.ProxyProtocol;
 import io.pharox.model.ProxyStatus;
 import io.pharox.schema.PharoxSchema;
+import io.pharox.schema.SqlFailures;
 import io.pharox.select.SelectorStrategy;
 import io.pharox.storage.AcquireRequest;
 import io.pharox.storage.ProxyStorage;
@@ -212,7 +211,7 @@ public final class JdbcStorage implements ProxyStorage {
     @Override
     public boolean removeProxy(UUID proxyId) {
         Objects.requireNonNull(proxyId, "proxyId");
-        return retrying(() -> call(() -> ctx.transactionResult(cfg -> {
+        return SqlFailures.retrying(() -> call(() -> ctx.transactionResult(cfg -> {
             DSLContext tx = DSL.using(cfg);
             // lock the proxy first (waiting for acquirers that hold it), then end its leases
             // in a new snapshot that sees every lease committed before the lock was granted
@@ -292,7 +291,7 @@ public final class JdbcStorage implements ProxyStorage {
     @Override
     public Optional<LeasedProxy> acquire(AcquireRequest request) {
         Objects.requireNonNull(request, "request");
-        return retrying(() -> acquireOnce(request));
+        return SqlFailures.retrying(() -> acquireOnce(request));
     }
 
     private Optional<LeasedProxy> acquireOnce(AcquireRequest request) {
@@ -465,7 +464,7 @@ public final class JdbcStorage implements ProxyStorage {
     @Override
     public boolean release(UUID leaseId) {
         Objects.requireNonNull(leaseId, "leaseId");
-        Record r = retrying(() -> call(() -> ctx.fetchOne(sql.sql(
+        Record r = SqlFailures.retrying(() -> call(() -> ctx.fetchOne(sql.sql(
                 "WITH locked AS (SELECT pr.id FROM {proxy} pr WHERE pr.id = (SELECT proxy_id FROM {lease} WHERE id = {id})"
                         + " FOR UPDATE),"
                         + " ended AS (UPDATE {lease} AS l SET"
@@ -504,7 +503,7 @@ public final class JdbcStorage implements ProxyStorage {
 
     @Override
     public int cleanupExpiredLeases() {
-        Record r = retrying(() -> call(() -> ctx.fetchOne(sql.sql(
+        Record r = SqlFailures.retrying(() -> call(() -> ctx.fetchOne(sql.sql(
                 "WITH locked AS (SELECT pr.id FROM {proxy} pr WHERE pr.id IN (SELECT l.proxy_id FROM {lease} l"
                         + "   WHERE l.status = 'ACTIVE' AND l.expires_at <= now()) ORDER BY pr.id FOR UPDATE),"
                         + " expired AS (UPDATE {lease} AS l SET status = 'EXPIRED' FROM locked"
@@ -597,31 +596,6 @@ public final class JdbcStorage implements ProxyStorage {
         return t == null ? null : t.toInstant();
     }
 
-    /** Attempts at work that PostgreSQL rolled back as a deadlock victim or serialization failure. */
-    private static final int ATTEMPTS = 5;
-
-    /** Runs {@code work} again when PostgreSQL rolled it back for a transient reason. */
-    private static <T> T retrying(Supplier<T> work) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return work.get();
-            } catch (TransientStorageException e) {
-                if (attempt >= ATTEMPTS) {
-                    throw e;
-                }
-            }
-        }
-    }
-
-    /** A deadlock or serialization failure: the whole statement or transaction was rolled back. */
-    private static final class TransientStorageException extends StorageException {
-        private static final long serialVersionUID = 1L;
-
-        TransientStorageException(String message, Throwable cause) {
-            super(message, cause);
-        }
-    }
-
     private static <T> T call(Supplier<T> work) {
         return call(work, null, null);
     }
@@ -636,26 +610,7 @@ public final class JdbcStorage implements ProxyStorage {
         try {
             return work.get();
         } catch (DataAccessException e) {
-            String state = e.sqlState();
-            String message = String.valueOf(e.getMessage());
-            if ("23505".equals(state)) {
-                if (message.contains("pool_name_key") && poolName != null) {
-                    throw new PoolAlreadyExistsException(poolName);
-                }
-                if (message.contains("proxy_pkey") && proxy != null) {
-                    throw new ProxyAlreadyExistsException(proxy.id().toString());
-                }
-                if (message.contains("proxy_address_key") && proxy != null) {
-                    throw new ProxyAlreadyExistsException(proxy.address() + " in pool " + proxy.poolId());
-                }
-            }
-            if ("23503".equals(state) && message.contains("proxy_pool_fkey") && proxy != null) {
-                throw new PoolNotFoundException(proxy.poolId().toString());
-            }
-            if ("40P01".equals(state) || "40001".equals(state)) {
-                throw new TransientStorageException(StorageException.messageFor(state), e);
-            }
-            throw new StorageException(StorageException.messageFor(state), e);
+            throw SqlFailures.translate(e.sqlState(), e.getMessage(), e, poolName, proxy);
         }
     }
 }

@@ -2,9 +2,7 @@ package io.pharox.storage.jpa;
 
 import io.pharox.LeaseNotFoundException;
 import io.pharox.PharoxException;
-import io.pharox.PoolAlreadyExistsException;
 import io.pharox.PoolNotFoundException;
-import io.pharox.ProxyAlreadyExistsException;
 import io.pharox.ProxyNotFoundException;
 import io.pharox.StorageException;
 import io.pharox.filter.ProxyFilter;
@@ -19,6 +17,7 @@ import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
 import io.pharox.model.ProxyStatus;
 import io.pharox.schema.PharoxSchema;
+import io.pharox.schema.SqlFailures;
 import io.pharox.select.SelectorStrategy;
 import io.pharox.storage.AcquireRequest;
 import io.pharox.storage.ProxyStorage;
@@ -50,7 +49,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * {@link ProxyStorage} on PostgreSQL through Jakarta Persistence (Hibernate ORM), on the
@@ -85,9 +83,6 @@ public final class JpaStorage implements ProxyStorage {
 
     /** Candidates locked at once when a filter holds Java predicates. */
     static final int PREDICATE_BATCH = 32;
-
-    /** Attempts at work that PostgreSQL rolled back as a deadlock victim or serialization failure. */
-    private static final int ATTEMPTS = 5;
 
     private static final String LOCK_TIMEOUT_HINT = "jakarta.persistence.lock.timeout";
     private static final String ACTIVE = LeaseStatus.ACTIVE.name();
@@ -216,7 +211,7 @@ public final class JpaStorage implements ProxyStorage {
     @Override
     public boolean removeProxy(UUID proxyId) {
         Objects.requireNonNull(proxyId, "proxyId");
-        return retrying(() -> inTransaction(em -> {
+        return SqlFailures.retrying(() -> inTransaction(em -> {
             // lock the proxy first (waiting for acquirers that hold it), then end its leases
             // in a new statement that sees every lease committed before the lock was granted
             ProxyEntity entity = find(em, ProxyEntity.class, proxyId, LockModeType.PESSIMISTIC_WRITE);
@@ -274,7 +269,7 @@ public final class JpaStorage implements ProxyStorage {
         Objects.requireNonNull(request, "request");
         UUID pool = poolId(request.poolName());
         UUID consumer = consumerId(request.consumerName());
-        return retrying(() -> inTransaction(em -> acquireIn(em, request, pool, consumer)));
+        return SqlFailures.retrying(() -> inTransaction(em -> acquireIn(em, request, pool, consumer)));
     }
 
     /**
@@ -430,7 +425,7 @@ public final class JpaStorage implements ProxyStorage {
     @Override
     public boolean release(UUID leaseId) {
         Objects.requireNonNull(leaseId, "leaseId");
-        return retrying(() -> inTransaction(em -> {
+        return SqlFailures.retrying(() -> inTransaction(em -> {
             LeaseEntity lease = find(em, LeaseEntity.class, leaseId, LockModeType.NONE);
             if (lease == null) {
                 throw new LeaseNotFoundException(leaseId);
@@ -475,7 +470,7 @@ public final class JpaStorage implements ProxyStorage {
     public int cleanupExpiredLeases() {
         // set-based: lock the proxies with lapsed leases in id order, then expire their lapsed
         // leases and move their counters in one statement that sees the latest rows
-        return retrying(() -> inTransaction(em -> {
+        return SqlFailures.retrying(() -> inTransaction(em -> {
             @SuppressWarnings("unchecked")
             List<UUID> locked = em.createNativeQuery("SELECT pr.id FROM {h-schema}proxy pr WHERE pr.id IN ("
                             + " SELECT l.proxy_id FROM {h-schema}lease l WHERE l.status = 'ACTIVE'"
@@ -582,28 +577,6 @@ public final class JpaStorage implements ProxyStorage {
         throw new IllegalStateException("now() returned a " + t.getClass().getName());
     }
 
-    /** Runs {@code work} again when PostgreSQL rolled it back for a transient reason. */
-    private static <T> T retrying(Supplier<T> work) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return work.get();
-            } catch (TransientStorageException e) {
-                if (attempt >= ATTEMPTS) {
-                    throw e;
-                }
-            }
-        }
-    }
-
-    /** A deadlock or serialization failure: the whole transaction was rolled back. */
-    private static final class TransientStorageException extends StorageException {
-        private static final long serialVersionUID = 1L;
-
-        TransientStorageException(String message, Throwable cause) {
-            super(message, cause);
-        }
-    }
-
     private <T> T inTransaction(Function<EntityManager, T> work) {
         return inTransaction(work, null, null);
     }
@@ -665,25 +638,6 @@ public final class JpaStorage implements ProxyStorage {
         if (cause == null) {
             return new StorageException("database operation failed: " + e.getMessage(), e);
         }
-        String state = cause.getSQLState();
-        String message = String.valueOf(cause.getMessage());
-        if ("23505".equals(state)) {
-            if (message.contains("pool_name_key") && poolName != null) {
-                return new PoolAlreadyExistsException(poolName);
-            }
-            if (message.contains("proxy_pkey") && proxy != null) {
-                return new ProxyAlreadyExistsException(proxy.id().toString());
-            }
-            if (message.contains("proxy_address_key") && proxy != null) {
-                return new ProxyAlreadyExistsException(proxy.address() + " in pool " + proxy.poolId());
-            }
-        }
-        if ("23503".equals(state) && message.contains("proxy_pool_fkey") && proxy != null) {
-            return new PoolNotFoundException(proxy.poolId().toString());
-        }
-        if ("40P01".equals(state) || "40001".equals(state)) {
-            return new TransientStorageException(StorageException.messageFor(state), e);
-        }
-        return new StorageException(StorageException.messageFor(state), e);
+        return SqlFailures.translate(cause.getSQLState(), cause.getMessage(), e, poolName, proxy);
     }
 }

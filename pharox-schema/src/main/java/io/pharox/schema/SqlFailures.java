@@ -1,0 +1,133 @@
+package io.pharox.schema;
+
+import io.pharox.PharoxException;
+import io.pharox.PoolAlreadyExistsException;
+import io.pharox.PoolNotFoundException;
+import io.pharox.ProxyAlreadyExistsException;
+import io.pharox.StorageException;
+import io.pharox.model.Proxy;
+
+import java.util.function.Supplier;
+
+/**
+ * How the SQL adapters turn a PostgreSQL failure into the storage port's exceptions, so that
+ * callers read the same exception and the same words whichever adapter failed: a violated
+ * constraint of this schema becomes its domain exception, anything else a
+ * {@link StorageException} whose message says in words what the SQL state means (e.g.
+ * {@code "database connection terminated by the server (SQL state 57P01)"}), with the
+ * driver's exception as the cause.
+ *
+ * <p>Deadlocks and serialization failures ({@code 40P01}, {@code 40001}) roll back the whole
+ * transaction, so running the same work again is safe: {@link #retrying} does that, up to
+ * {@value #ATTEMPTS} attempts in all.
+ */
+public final class SqlFailures {
+
+    /** Attempts {@link #retrying} makes at work that PostgreSQL keeps rolling back. */
+    public static final int ATTEMPTS = 5;
+
+    private SqlFailures() {
+    }
+
+    /**
+     * The exception for a database failure.
+     *
+     * @param sqlState      the failure's five-character SQL state, or {@code null} if the driver gave none
+     * @param driverMessage the driver's message, which names the violated constraint
+     * @param cause         the driver's exception, kept as the cause of a {@link StorageException}
+     * @param poolName      the pool name the failed call tried to create, or {@code null}
+     * @param proxy         the proxy the failed call tried to store, or {@code null}
+     * @return {@link PoolAlreadyExistsException} for a taken pool name, {@link ProxyAlreadyExistsException}
+     *         for a taken proxy id or address, {@link PoolNotFoundException} for a proxy of an unknown
+     *         pool, otherwise a {@link StorageException} (one that {@link #retrying} retries for
+     *         {@code 40P01} and {@code 40001})
+     */
+    public static PharoxException translate(String sqlState, String driverMessage, Throwable cause,
+                                            String poolName, Proxy proxy) {
+        String message = String.valueOf(driverMessage);
+        if ("23505".equals(sqlState)) {
+            if (message.contains("pool_name_key") && poolName != null) {
+                return new PoolAlreadyExistsException(poolName);
+            }
+            if (message.contains("proxy_pkey") && proxy != null) {
+                return new ProxyAlreadyExistsException(proxy.id().toString());
+            }
+            if (message.contains("proxy_address_key") && proxy != null) {
+                return new ProxyAlreadyExistsException(proxy.address() + " in pool " + proxy.poolId());
+            }
+        }
+        if ("23503".equals(sqlState) && message.contains("proxy_pool_fkey") && proxy != null) {
+            return new PoolNotFoundException(proxy.poolId().toString());
+        }
+        if ("40P01".equals(sqlState) || "40001".equals(sqlState)) {
+            return new RolledBack(messageFor(sqlState), cause);
+        }
+        return new StorageException(messageFor(sqlState), cause);
+    }
+
+    /**
+     * Runs {@code work}, and runs it again while PostgreSQL rolls it back as a deadlock victim
+     * or for a serialization failure, up to {@value #ATTEMPTS} attempts in all; the last
+     * failure then reaches the caller as a {@link StorageException}.
+     */
+    public static <T> T retrying(Supplier<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return work.get();
+            } catch (RolledBack e) {
+                if (attempt >= ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * The message for a database failure with SQL state {@code sqlState}: what happened, in
+     * words, then the state, e.g. {@code "database connection lost (SQL state 08006)"}.
+     *
+     * @param sqlState the five-character SQL state, or {@code null} if the driver gave none
+     */
+    public static String messageFor(String sqlState) {
+        if (sqlState == null) {
+            return "database operation failed (no SQL state)";
+        }
+        return describe(sqlState) + " (SQL state " + sqlState + ")";
+    }
+
+    private static String describe(String state) {
+        switch (state) {
+            case "08001", "08004":
+                return "database unreachable: cannot connect";
+            case "57P01", "57P05", "25P03":
+                return "database connection terminated by the server";
+            case "57P02":
+                return "database server crashed; connection lost";
+            case "57P03":
+                return "database server is starting up or shutting down";
+            case "57014":
+                return "database statement canceled";
+            case "40P01":
+                return "database operation rolled back as a deadlock victim";
+            case "40001":
+                return "database operation rolled back (serialization failure)";
+            default:
+                if (state.startsWith("08")) {
+                    return "database connection lost";
+                }
+                if (state.startsWith("53")) {
+                    return "database server out of resources";
+                }
+                return "database operation failed";
+        }
+    }
+
+    /** A deadlock or serialization failure: the whole transaction was rolled back. */
+    private static final class RolledBack extends StorageException {
+        private static final long serialVersionUID = 1L;
+
+        RolledBack(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.pharox.schema;
+
+import io.pharox.PoolAlreadyExistsException;
+import io.pharox.PoolNotFoundException;
+import io.pharox.ProxyAlreadyExistsException;
+import io.pharox.StorageException;
+import io.pharox.model.Proxy;
+import org.junit.jupiter.api.Test;
+
+import java.sql.SQLException;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SqlFailuresTest {
+
+    private static final SQLException DRIVER = new SQLException("driver says no");
+    private static final Proxy PROXY = Proxy.builder().poolId(UUID.randomUUID()).address("10.0.0.1", 3128).build();
+
+    @Test
+    void storage_failures_say_in_words_what_the_sql_state_means() {
+        assertThat(SqlFailures.messageFor("57P01"))
+                .isEqualTo("database connection terminated by the server (SQL state 57P01)");
+        assertThat(SqlFailures.messageFor("08006")).isEqualTo("database connection lost (SQL state 08006)");
+        assertThat(SqlFailures.messageFor("08003")).isEqualTo("database connection lost (SQL state 08003)");
+        assertThat(SqlFailures.messageFor("08001"))
+                .isEqualTo("database unreachable: cannot connect (SQL state 08001)");
+        assertThat(SqlFailures.messageFor("57P03"))
+                .isEqualTo("database server is starting up or shutting down (SQL state 57P03)");
+        assertThat(SqlFailures.messageFor("53300")).isEqualTo("database server out of resources (SQL state 53300)");
+        assertThat(SqlFailures.messageFor("40P01"))
+                .isEqualTo("database operation rolled back as a deadlock victim (SQL state 40P01)");
+        assertThat(SqlFailures.messageFor("42P01")).isEqualTo("database operation failed (SQL state 42P01)");
+        assertThat(SqlFailures.messageFor(null)).isEqualTo("database operation failed (no SQL state)");
+    }
+
+    @Test
+    void violated_constraints_of_the_schema_become_domain_exceptions() {
+        assertThat(SqlFailures.translate("23505", "duplicate key value violates unique constraint \"pool_name_key\"",
+                DRIVER, "eu", null)).isInstanceOf(PoolAlreadyExistsException.class).hasMessageContaining("eu");
+        assertThat(SqlFailures.translate("23505", "violates unique constraint \"proxy_pkey\"", DRIVER, null, PROXY))
+                .isInstanceOf(ProxyAlreadyExistsException.class).hasMessageContaining(PROXY.id().toString());
+        assertThat(SqlFailures.translate("23505", "violates unique constraint \"proxy_address_key\"", DRIVER, null, PROXY))
+                .isInstanceOf(ProxyAlreadyExistsException.class).hasMessageContaining("10.0.0.1:3128");
+        assertThat(SqlFailures.translate("23503", "violates foreign key constraint \"proxy_pool_fkey\"", DRIVER, null,
+                PROXY)).isInstanceOf(PoolNotFoundException.class).hasMessageContaining(PROXY.poolId().toString());
+    }
+
+    @Test
+    void anything_else_is_a_storage_exception_with_the_driver_error_as_cause() {
+        assertThat(SqlFailures.translate("23505", "violates unique constraint \"other_key\"", DRIVER, "eu", PROXY))
+                .isExactlyInstanceOf(StorageException.class).hasCause(DRIVER);
+        assertThat(SqlFailures.translate("57P01", null, DRIVER, null, null))
+                .isInstanceOf(StorageException.class)
+                .hasMessage("database connection terminated by the server (SQL state 57P01)")
+                .hasCause(DRIVER);
+    }
+
+    @Test
+    void rolled_back_work_runs_again_until_it_succeeds() {
+        AtomicInteger attempts = new AtomicInteger();
+
+        String result = SqlFailures.retrying(() -> {
+            if (attempts.incrementAndGet() < 3) {
+                throw SqlFailures.translate("40P01", "deadlock detected", DRIVER, null, null);
+            }
+            return "done";
+        });
+
+        assertThat(result).isEqualTo("done");
+        assertThat(attempts).hasValue(3);
+    }
+
+    @Test
+    void rolled_back_work_gives_up_after_the_last_attempt() {
+        AtomicInteger attempts = new AtomicInteger();
+
+        assertThatThrownBy(() -> SqlFailures.retrying(() -> {
+            attempts.incrementAndGet();
+            throw SqlFailures.translate("40001", "could not serialize access", DRIVER, null, null);
+        })).isInstanceOf(StorageException.class).hasMessageContaining("serialization failure");
+        assertThat(attempts).hasValue(SqlFailures.ATTEMPTS);
+    }
+
+    @Test
+    void other_failures_are_not_retried() {
+        AtomicInteger attempts = new AtomicInteger();
+
+        assertThatThrownBy(() -> SqlFailures.retrying(() -> {
+            attempts.incrementAndGet();
+            throw SqlFailures.translate("08006", "I/O error", DRIVER, null, null);
+        })).isInstanceOf(StorageException.class).hasMessageContaining("connection lost");
+        assertThat(attempts).hasValue(1);
+    }
+}
