@@ -115,7 +115,7 @@ public final class JdbcStorage implements ProxyStorage {
     @Override
     public ProxyPool createPool(String name, String description) {
         ProxyPool.requireName(name);
-        Objects.requireNonNull(description, "description");
+        ProxyPool.requireDescription(description);
         UUID id = Ids.next();
         Record r = call(() -> ctx.fetchOne(sql.sql(
                 "INSERT INTO {pool} (id, name, description, created_at) VALUES ({id}, {name}, {description}, now())"

@@ -144,7 +144,7 @@ public final class JpaStorage implements ProxyStorage {
     @Override
     public ProxyPool createPool(String name, String description) {
         ProxyPool.requireName(name);
-        Objects.requireNonNull(description, "description");
+        ProxyPool.requireDescription(description);
         return inTransaction(em -> {
             PoolEntity pool = new PoolEntity(Ids.next(), name, description, now(em));
             em.persist(pool);
