@@ -15,10 +15,10 @@ import io.pharox.model.GeoPoint;
 import io.pharox.model.HealthCheckResult;
 import io.pharox.model.HealthStatus;
 import io.pharox.model.Lease;
+import io.pharox.model.LeaseStatus;
 import io.pharox.model.LeasedProxy;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
-import io.pharox.model.ProxyStatus;
 import io.pharox.select.SelectorStrategy;
 import io.pharox.storage.AcquireRequest;
 import io.pharox.storage.ProxyStorage;
@@ -499,14 +499,9 @@ abstract class BadInputContract extends ContractGroup {
                 f -> f.storage.acquire(f.request().filter(ProxyFilters.anyOf()).build())));
         rows.add(absent("acquire", "within 1 km of the antipode",
                 f -> f.storage.acquire(f.request().filter(ProxyFilters.within(-52.52, -166.6, 1)).build())));
-        rows.add(absent("acquire", "the widest tree, 9,999 cities that match nothing",
-                f -> f.storage.acquire(f.request().filter(ProxyFilters.anyOf(Wide.CITIES_9_999)).build())));
-        rows.add(absent("acquire", "the widest tree with a predicate, 9,998 cities and a Java predicate",
-                f -> f.storage.acquire(f.request().filter(Wide.anyOf(Wide.CITIES_9_999.subList(1, Wide.CITIES_9_999.size()),
+        rows.add(absent("acquire", "1,000 cities and a Java predicate, none matching",
+                f -> f.storage.acquire(f.request().filter(Wide.anyOf(Wide.CITIES_9_999.subList(0, 999),
                         ProxyFilters.matching("never", p -> false))).build())));
-        rows.add(absent("acquire", "1,000 geo radii that match nothing",
-                f -> f.storage.acquire(f.request().filter(Wide.anyOf(Wide.FAR_RADII_999, ProxyFilters.within(-60, 100, 1)))
-                        .build())));
         rows.add(absent("acquire", "the deepest tree, 64 levels, matching nothing",
                 f -> f.storage.acquire(f.request().filter(deepTree(ProxyFilter.MAX_DEPTH)).strategy(SelectorStrategy.LEAST_USED).build())));
         return run(rows);
@@ -595,7 +590,6 @@ abstract class BadInputContract extends ContractGroup {
             assertThat(storage().findPool(name)).as("the bare %s must not find %s", name, poolName).isEmpty();
             Consumer consumer = storage().ensureConsumer(poolName);
             assertThat(consumer.name()).isEqualTo(poolName);
-            assertThat(storage().ensureConsumer(poolName)).isEqualTo(consumer);
 
             Proxy proxy = storage().addProxy(proxyIn(pool).host(name.replaceAll("\\s", "") + "h").unlimited()
                     .country(text).city(text).source(text).credentials(name, text).build());
@@ -604,14 +598,14 @@ abstract class BadInputContract extends ContractGroup {
             assertThat(storage().findProxy(proxy.id())).as("proxy tagged %s", name).contains(proxy);
             assertThat(storage().listProxies(poolName)).containsExactly(proxy);
 
-            for (ProxyFilter filter : List.of(ProxyFilters.country(text), ProxyFilters.city(text), ProxyFilters.source(text))) {
-                LeasedProxy leased = storage().acquire(AcquireRequest.forPool(poolName).consumer(poolName).filter(filter).build())
-                        .orElseThrow(() -> new AssertionError(filter + " found nothing in pool " + poolName));
-                assertThat(leased.proxy().id()).isEqualTo(proxy.id());
-                assertThat(leased.lease().consumerId()).isEqualTo(consumer.id());
-                assertThat(storage().release(leased.lease().id())).isTrue();
-                assertThat(acquire(decoyPool, filter)).as("%s in the decoy pool", filter).isEmpty();
-            }
+            List<ProxyFilter> each = List.of(ProxyFilters.country(text), ProxyFilters.city(text), ProxyFilters.source(text));
+            LeasedProxy leased = storage().acquire(AcquireRequest.forPool(poolName).consumer(poolName)
+                    .filter(ProxyFilters.allOf(each)).build())
+                    .orElseThrow(() -> new AssertionError("country, city and source " + name + " found nothing"));
+            assertThat(leased.proxy().id()).isEqualTo(proxy.id());
+            assertThat(leased.lease().consumerId()).isEqualTo(consumer.id());
+            assertThat(storage().release(leased.lease().id())).isTrue();
+            assertThat(acquire(decoyPool, ProxyFilters.anyOf(each))).as("any tag %s in the decoy pool", name).isEmpty();
         }
         assertThat(counter(decoy)).isZero();
     }
@@ -652,27 +646,18 @@ abstract class BadInputContract extends ContractGroup {
         ProxyManager manager = ProxyManager.builder(storage()).clock(kit.clock()).build();
         // a lease object that carries their lease's id but claims my proxy and pool: the id decides
         Lease forged = new Lease(theirLease.lease().id(), mine.id(), myProxy.id(), myLease.lease().consumerId(),
-                io.pharox.model.LeaseStatus.ACTIVE, myLease.lease().acquiredAt(), myLease.lease().expiresAt(), null);
+                LeaseStatus.ACTIVE, myLease.lease().acquiredAt(), myLease.lease().expiresAt(), null);
 
         assertThat(manager.release(forged)).isTrue();
 
         assertThat(counter(theirProxy)).isZero();
         assertThat(counter(myProxy)).isEqualTo(1);
         assertThat(storage().activeLeasesInPool(mine.name())).containsExactly(myLease.lease());
-        assertThat(storage().findLease(theirLease.lease().id()).map(Lease::status)).contains(io.pharox.model.LeaseStatus.RELEASED);
+        assertThat(storage().findLease(theirLease.lease().id()).map(Lease::status)).contains(LeaseStatus.RELEASED);
         assertThat(manager.release(forged)).isFalse();
         assertThat(manager.release(theirLease)).isFalse();
         assertThat(counter(myProxy)).isEqualTo(1);
         assertInvariant(mine);
         assertInvariant(theirs);
-    }
-
-    @Test
-    void a_status_change_is_not_bad_input_and_a_banned_proxy_is_not_leased() {
-        ProxyPool pool = seedPool();
-        Proxy proxy = seedProxy(pool, b -> b.status(ProxyStatus.BANNED));
-
-        assertThat(acquire(pool)).isEmpty();
-        assertThat(counter(proxy)).isZero();
     }
 }
