@@ -85,12 +85,16 @@ abstract class BadInputContract extends ContractGroup {
         super(kit);
     }
 
+    private ProxyManager manager() {
+        return ProxyManager.builder(storage()).clock(kit.clock()).build();
+    }
+
     // ------------------------------------------------------------------ the table
 
     /** What the rows run against: two pools, proxies in every lease state, a manager. */
     final class Fixture {
         final ProxyStorage storage = storage();
-        final ProxyManager manager = ProxyManager.builder(storage).clock(kit.clock()).build();
+        final ProxyManager manager = manager();
         final ProxyPool pool = seedPool();
         final ProxyPool otherPool = seedPool();
         /** Exclusive and held by {@link #held}. */
@@ -636,22 +640,21 @@ abstract class BadInputContract extends ContractGroup {
     void a_wait_of_long_max_seconds_is_no_overflow() throws InterruptedException {
         ProxyPool pool = seedPool();
         Proxy proxy = seedProxy(pool);
-        ProxyManager manager = ProxyManager.builder(storage()).clock(kit.clock()).build();
 
-        Optional<LeasedProxy> leased = manager.acquire(request(pool).build(), Duration.ofSeconds(Long.MAX_VALUE, 999_999_999));
+        Optional<LeasedProxy> leased = manager().acquire(request(pool).build(), Duration.ofSeconds(Long.MAX_VALUE, 999_999_999));
 
         assertThat(leased.map(l -> l.proxy().id())).contains(proxy.id());
     }
 
     @Test
     void releasing_a_foreign_lease_frees_its_own_slot_and_no_other() {
+        ProxyManager manager = manager();
         ProxyPool mine = seedPool();
         ProxyPool theirs = seedPool();
         Proxy myProxy = seedProxy(mine);
         Proxy theirProxy = seedProxy(theirs);
         LeasedProxy myLease = storage().acquire(request(mine).consumer(uniqueName("me")).build()).orElseThrow();
         LeasedProxy theirLease = storage().acquire(request(theirs).consumer(uniqueName("them")).build()).orElseThrow();
-        ProxyManager manager = ProxyManager.builder(storage()).clock(kit.clock()).build();
         // a lease object that carries their lease's id but claims my proxy and pool: the id decides
         Lease forged = new Lease(theirLease.lease().id(), mine.id(), myProxy.id(), myLease.lease().consumerId(),
                 LeaseStatus.ACTIVE, myLease.lease().acquiredAt(), myLease.lease().expiresAt(), null);
