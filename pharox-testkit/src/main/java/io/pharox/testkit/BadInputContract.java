@@ -623,6 +623,24 @@ abstract class BadInputContract extends ContractGroup {
     }
 
     @Test
+    void sub_microsecond_times_and_latencies_read_back_alike_in_every_adapter() {
+        ProxyPool pool = seedPool();
+        Instant checked = Instant.parse("2026-01-02T03:04:05.123456789Z");
+        Proxy proxy = proxyIn(pool).lastCheckedAt(checked).lastLatency(Duration.ofNanos(1_234_567_891)).build();
+
+        Proxy stored = storage().addProxy(proxy);
+        Proxy afterCheck = storage().applyHealthCheckResult(HealthCheckResult.healthy(proxy.id(), Duration.ofNanos(987_654_321),
+                checked.plusNanos(1)));
+
+        assertThat(stored).isEqualTo(proxy);
+        assertThat(afterCheck.lastCheckedAt()).contains(HealthCheckResult.healthy(proxy.id(), Duration.ZERO, checked.plusNanos(1))
+                .checkedAt());
+        assertThat(afterCheck.lastLatency()).contains(HealthCheckResult.healthy(proxy.id(), Duration.ofNanos(987_654_321),
+                checked).latency().orElseThrow());
+        assertThat(storage().findProxy(proxy.id())).contains(afterCheck);
+    }
+
+    @Test
     void the_widest_accepted_tree_and_a_wide_geo_tree_lease_what_they_match() {
         ProxyPool pool = seedPool();
         Proxy berlin = seedProxy(pool, b -> b.location(52.52, 13.40).city("nowhere-9998"));
