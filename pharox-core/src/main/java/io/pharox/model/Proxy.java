@@ -444,13 +444,13 @@ public final class Proxy {
             return location(new GeoPoint(latitude, longitude));
         }
 
-        /** Sets the time of the last health check; {@code null} for never. */
+        /** Sets the time of the last health check, kept to the microsecond; {@code null} for never. */
         public Builder lastCheckedAt(Instant lastCheckedAt) {
             this.lastCheckedAt = lastCheckedAt;
             return this;
         }
 
-        /** Sets the latency of the last health check; {@code null} for unknown. */
+        /** Sets the latency of the last health check, kept to the microsecond; {@code null} for unknown. */
         public Builder lastLatency(Duration lastLatency) {
             this.lastLatency = lastLatency;
             return this;

@@ -2,6 +2,7 @@ package io.pharox.model;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 
 /**
@@ -17,6 +18,8 @@ import java.util.Objects;
  *   <li>Instants must lie in the years 1 to 9999, which every SQL timestamp type holds.</li>
  *   <li>Latencies must lie in 0..{@link #MAX_LATENCY}, which a microsecond count in a
  *       64-bit column holds with room to spare.</li>
+ *   <li>Instants and latencies are kept to the microsecond, PostgreSQL's precision: the
+ *       checks truncate them, so that a value reads back the same from every adapter.</li>
  * </ul>
  * Messages name the field and never quote the text itself, which may be a password.
  */
@@ -59,7 +62,7 @@ public final class Storable {
     /**
      * Checks an instant.
      *
-     * @return {@code value}
+     * @return {@code value} truncated to microseconds
      * @throws NullPointerException if it is {@code null}, naming {@code field}
      * @throws IllegalArgumentException if it is outside {@link #MIN_INSTANT}..{@link #MAX_INSTANT}
      */
@@ -68,13 +71,13 @@ public final class Storable {
         if (value.isBefore(MIN_INSTANT) || value.isAfter(MAX_INSTANT)) {
             throw new IllegalArgumentException(field + " must be between " + MIN_INSTANT + " and " + MAX_INSTANT + ", was " + value);
         }
-        return value;
+        return value.truncatedTo(ChronoUnit.MICROS);
     }
 
     /**
      * Checks a measured latency.
      *
-     * @return {@code value}
+     * @return {@code value} truncated to microseconds
      * @throws NullPointerException if it is {@code null}, naming {@code field}
      * @throws IllegalArgumentException if it is negative or longer than {@link #MAX_LATENCY}
      */
@@ -86,6 +89,6 @@ public final class Storable {
         if (value.compareTo(MAX_LATENCY) > 0) {
             throw new IllegalArgumentException(field + " must be at most " + MAX_LATENCY + ", was " + value);
         }
-        return value;
+        return value.truncatedTo(ChronoUnit.MICROS);
     }
 }

@@ -44,12 +44,19 @@ class StorableTest {
     @Test
     void instants_from_year_1_to_9999_are_accepted_and_others_rejected_with_their_value() {
         assertThat(Storable.instant("t", Storable.MIN_INSTANT)).isEqualTo(Storable.MIN_INSTANT);
-        assertThat(Storable.instant("t", Storable.MAX_INSTANT)).isEqualTo(Storable.MAX_INSTANT);
+        assertThat(Storable.instant("t", Storable.MAX_INSTANT)).isEqualTo(Storable.MAX_INSTANT.minusNanos(999));
         for (Instant bad : new Instant[] {Instant.MAX, Instant.MIN, Storable.MAX_INSTANT.plusNanos(1),
                 Storable.MIN_INSTANT.minusNanos(1)}) {
             assertThatIllegalArgumentException().isThrownBy(() -> Storable.instant("checkedAt", bad))
                     .withMessageContaining("checkedAt").withMessageEndingWith("was " + bad);
         }
+    }
+
+    @Test
+    void instants_and_latencies_are_kept_to_the_microsecond_as_every_adapter_stores_them() {
+        assertThat(Storable.instant("t", Instant.parse("2026-01-02T03:04:05.123456789Z")))
+                .isEqualTo(Instant.parse("2026-01-02T03:04:05.123456Z"));
+        assertThat(Storable.latency("l", Duration.ofNanos(1_234_567_891))).isEqualTo(Duration.ofNanos(1_234_567_000));
     }
 
     @Test
