@@ -219,7 +219,9 @@ public final class JdbcStorage implements ProxyStorage {
             if (tx.fetchOne(sql.sql("SELECT id FROM {proxy} WHERE id = {id} FOR UPDATE", "id", uuid(proxyId))) == null) {
                 return false;
             }
-            tx.execute(sql.sql("UPDATE {lease} SET status = 'RELEASED', released_at = now()"
+            // statement_timestamp(), not now() (the transaction's start): a lease committed while
+            // we waited for the lock may have been acquired after our transaction began
+            tx.execute(sql.sql("UPDATE {lease} SET status = 'RELEASED', released_at = statement_timestamp()"
                     + " WHERE proxy_id = {id} AND status = 'ACTIVE'", "id", uuid(proxyId)));
             tx.execute(sql.sql("DELETE FROM {proxy} WHERE id = {id}", "id", uuid(proxyId)));
             return true;
