@@ -56,7 +56,8 @@ import java.util.function.Supplier;
  * lapsed leases, re-decide its capacity on the locked (latest) row, count the new lease and
  * insert it. Every operation that changes a proxy's counter locks the proxy row before its
  * lease rows, and acquire never waits for a lease row, so operations cannot deadlock. Every
- * time is the database's {@code now()}.
+ * time is the database's clock: {@code now()}, or {@code statement_timestamp()} where a
+ * statement runs after waiting for a lock (removing a proxy ends its leases at that time).
  *
  * <p>Pools and consumers are never deleted, so their ids are cached by name: once a pool and
  * a consumer are known, an acquire is a single round trip.
