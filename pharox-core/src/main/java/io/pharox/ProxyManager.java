@@ -42,6 +42,8 @@ import java.util.function.Function;
 public final class ProxyManager {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProxyManager.class);
+    /** A wait longer than this (about 73 years) waits this long: "forever" for any caller. */
+    private static final Duration LONGEST_WAIT = Duration.ofNanos(Long.MAX_VALUE / 4);
 
     private final ProxyStorage storage;
     private final String defaultConsumer;
@@ -138,7 +140,9 @@ public final class ProxyManager {
         if (maxWait.isNegative()) {
             throw new IllegalArgumentException("maxWait must not be negative, was " + maxWait);
         }
-        long deadline = System.nanoTime() + Math.min(maxWait.toNanos(), Long.MAX_VALUE / 4);
+        // saturate before converting: toNanos() overflows past 292 years
+        long deadline = System.nanoTime()
+                + (maxWait.compareTo(LONGEST_WAIT) >= 0 ? LONGEST_WAIT.toNanos() : maxWait.toNanos());
         while (true) {
             if (Thread.interrupted()) {
                 throw new InterruptedException("interrupted while waiting for a proxy in pool '" + request.poolName() + "'");

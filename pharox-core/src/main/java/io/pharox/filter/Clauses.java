@@ -1,5 +1,7 @@
 package io.pharox.filter;
 
+import io.pharox.model.Storable;
+
 import java.util.List;
 import java.util.Objects;
 
@@ -14,7 +16,7 @@ final class Clauses {
         if (value.isBlank()) {
             throw new IllegalArgumentException(field + " filter value must not be blank, was '" + value + "'");
         }
-        return value.strip();
+        return Storable.text(field + " filter value", value.strip());
     }
 
     static List<ProxyFilter> copy(String kind, List<ProxyFilter> clauses) {

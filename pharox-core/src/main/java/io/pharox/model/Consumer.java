@@ -31,7 +31,7 @@ public record Consumer(UUID id, String name, Instant createdAt) {
      *
      * @return the name
      * @throws NullPointerException if it is {@code null}
-     * @throws IllegalArgumentException if it is blank, longer than 255 characters or holds NUL
+     * @throws IllegalArgumentException if it is blank, longer than 255 characters, or not {@link Storable#text storable}
      */
     public static String requireName(String name) {
         return Names.require("consumer name", name);

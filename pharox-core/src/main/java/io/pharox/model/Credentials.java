@@ -1,7 +1,5 @@
 package io.pharox.model;
 
-import java.util.Objects;
-
 /**
  * Username and password for an authenticating proxy.
  *
@@ -15,11 +13,12 @@ public record Credentials(String username, String password) {
 
     /**
      * @throws NullPointerException if either argument is {@code null}
-     * @throws IllegalArgumentException if the username is blank
+     * @throws IllegalArgumentException if the username is blank, or either is not {@link Storable#text storable}
+     *         (the message never shows the password)
      */
     public Credentials {
-        Objects.requireNonNull(username, "username");
-        Objects.requireNonNull(password, "password");
+        Storable.text("username", username);
+        Storable.text("password", password);
         if (username.isBlank()) {
             throw new IllegalArgumentException("credentials username must not be blank, was '" + username + "'");
         }

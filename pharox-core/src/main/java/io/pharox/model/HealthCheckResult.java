@@ -33,7 +33,8 @@ public final class HealthCheckResult {
      * @param latency time the probe took, or {@code null} if it did not complete
      * @param error   what went wrong, or {@code null} if nothing did
      * @throws NullPointerException if the proxy id, status or check time is {@code null}
-     * @throws IllegalArgumentException if the latency is negative
+     * @throws IllegalArgumentException if the latency is out of {@link Storable#latency range} or the check time
+     *         out of {@link Storable#instant range}
      */
     public HealthCheckResult(UUID proxyId, HealthStatus status, Duration latency, Instant checkedAt, String error) {
         this(proxyId, status, latency, checkedAt, error, null);
@@ -44,7 +45,8 @@ public final class HealthCheckResult {
      * @param error      what went wrong, or {@code null} if nothing did
      * @param httpStatus the HTTP status the probe received, or {@code null} if it received none
      * @throws NullPointerException if the proxy id, status or check time is {@code null}
-     * @throws IllegalArgumentException if the latency is negative or the HTTP status is not 100..599
+     * @throws IllegalArgumentException if the latency or check time is out of {@link Storable range}, or the HTTP
+     *         status is not 100..599
      */
     public HealthCheckResult(UUID proxyId, HealthStatus status, Duration latency, Instant checkedAt, String error,
                              Integer httpStatus) {
@@ -54,11 +56,8 @@ public final class HealthCheckResult {
         this.httpStatus = httpStatus;
         this.proxyId = Objects.requireNonNull(proxyId, "proxyId");
         this.status = Objects.requireNonNull(status, "status");
-        if (latency != null && latency.isNegative()) {
-            throw new IllegalArgumentException("latency must not be negative, was " + latency);
-        }
-        this.latency = latency;
-        this.checkedAt = Objects.requireNonNull(checkedAt, "checkedAt");
+        this.latency = latency == null ? null : Storable.latency("latency", latency);
+        this.checkedAt = Storable.instant("checkedAt", checkedAt);
         this.error = error;
     }
 

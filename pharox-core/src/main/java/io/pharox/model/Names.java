@@ -19,9 +19,6 @@ final class Names {
         if (value.length() > MAX_LENGTH) {
             throw new IllegalArgumentException(field + " must be at most " + MAX_LENGTH + " characters, was " + value.length());
         }
-        if (value.chars().anyMatch(c -> c == 0)) {
-            throw new IllegalArgumentException(field + " must not contain NUL characters");
-        }
-        return value;
+        return Storable.text(field, value);
     }
 }

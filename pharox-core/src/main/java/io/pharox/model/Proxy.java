@@ -74,11 +74,8 @@ public final class Proxy {
         }
         this.asn = b.asn;
         this.location = b.location;
-        this.lastCheckedAt = b.lastCheckedAt;
-        if (b.lastLatency != null && b.lastLatency.isNegative()) {
-            throw new IllegalArgumentException("lastLatency must not be negative, was " + b.lastLatency);
-        }
-        this.lastLatency = b.lastLatency;
+        this.lastCheckedAt = b.lastCheckedAt == null ? null : Storable.instant("lastCheckedAt", b.lastCheckedAt);
+        this.lastLatency = b.lastLatency == null ? null : Storable.latency("lastLatency", b.lastLatency);
     }
 
     private static String requireHost(String host) {
@@ -89,14 +86,14 @@ public final class Proxy {
         if (host.length() > 253) {
             throw new IllegalArgumentException("host must be at most 253 characters, was " + host.length());
         }
-        return host;
+        return Storable.text("host", host);
     }
 
     private static String requireTag(String field, String value) {
         if (value.isBlank()) {
             throw new IllegalArgumentException(field + " must not be blank when set, was '" + value + "'");
         }
-        return value.strip();
+        return Storable.text(field, value.strip());
     }
 
     /** A builder with defaults: a new {@link Ids#next()} id, HTTP, ACTIVE, exclusive (max 1). */
@@ -447,13 +444,13 @@ public final class Proxy {
             return location(new GeoPoint(latitude, longitude));
         }
 
-        /** Sets the time of the last health check; {@code null} for never. */
+        /** Sets the time of the last health check, kept to the microsecond; {@code null} for never. */
         public Builder lastCheckedAt(Instant lastCheckedAt) {
             this.lastCheckedAt = lastCheckedAt;
             return this;
         }
 
-        /** Sets the latency of the last health check; {@code null} for unknown. */
+        /** Sets the latency of the last health check, kept to the microsecond; {@code null} for unknown. */
         public Builder lastLatency(Duration lastLatency) {
             this.lastLatency = lastLatency;
             return this;

@@ -16,12 +16,12 @@ public record ProxyPool(UUID id, String name, String description, Instant create
 
     /**
      * @throws NullPointerException if an argument is {@code null}
-     * @throws IllegalArgumentException if the name is blank or too long
+     * @throws IllegalArgumentException if the name is blank or too long, or a text is not {@link Storable#text storable}
      */
     public ProxyPool {
         Objects.requireNonNull(id, "id");
         requireName(name);
-        Objects.requireNonNull(description, "description");
+        requireDescription(description);
         Objects.requireNonNull(createdAt, "createdAt");
     }
 
@@ -30,9 +30,21 @@ public record ProxyPool(UUID id, String name, String description, Instant create
      *
      * @return the name
      * @throws NullPointerException if it is {@code null}
-     * @throws IllegalArgumentException if it is blank, longer than 255 characters or holds NUL
+     * @throws IllegalArgumentException if it is blank, longer than 255 characters, or not {@link Storable#text storable}
      */
     public static String requireName(String name) {
         return Names.require("pool name", name);
+    }
+
+    /**
+     * Checks a pool description as every entry point does: any {@link Storable#text storable}
+     * text, empty included.
+     *
+     * @return the description
+     * @throws NullPointerException if it is {@code null}
+     * @throws IllegalArgumentException if it holds NUL or an unpaired surrogate
+     */
+    public static String requireDescription(String description) {
+        return Storable.text("description", description);
     }
 }

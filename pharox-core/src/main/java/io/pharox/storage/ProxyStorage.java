@@ -32,6 +32,9 @@ import java.util.UUID;
  *   <li>An unknown pool is an error ({@link io.pharox.PoolNotFoundException}); an empty pool,
  *       or one where nothing is available, is not: {@link #acquire} returns empty.</li>
  *   <li>Storage failures surface as {@link io.pharox.StorageException}.</li>
+ *   <li>A call rejected for its input (a null, an invalid value, an unknown or taken name or
+ *       id) changes nothing in the store; {@code docs/bad-input.md} lists every input and
+ *       its outcome.</li>
  * </ul>
  * "Now" is the storage's clock: an injected {@link java.time.Clock} in memory, the database's
  * clock in SQL adapters, so that every process agrees on expiry.
@@ -42,7 +45,8 @@ public interface ProxyStorage {
      * Creates a pool.
      *
      * @throws io.pharox.PoolAlreadyExistsException if the name is taken
-     * @throws IllegalArgumentException if the name is blank or too long
+     * @throws IllegalArgumentException if the name is blank or too long, or the name or
+     *         description is not {@link io.pharox.model.Storable#text storable} text
      */
     ProxyPool createPool(String name, String description);
 

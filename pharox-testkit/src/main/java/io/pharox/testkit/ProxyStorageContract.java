@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Nested;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -95,6 +96,24 @@ public abstract class ProxyStorageContract {
     /** Operations each thread of the concurrent tests performs. Default: 150. */
     protected int operationsPerThread() {
         return 150;
+    }
+
+    /**
+     * A value that changes whenever anything the storage holds changes; the bad-input catalogue
+     * compares it before and after every rejected call. The default is what the port can see:
+     * every pool, its proxies with their lease counters, and its active leases. Adapters that can
+     * look deeper should: SQL adapters return
+     * {@link io.pharox.testkit.postgres.TestPostgres#fingerprint TestPostgres.fingerprint} of their
+     * schema, which also covers consumers, finished leases and selector cursors.
+     */
+    protected Object storeFingerprint() {
+        List<Object> snapshot = new ArrayList<>();
+        for (ProxyPool pool : storage.listPools()) {
+            snapshot.add(pool);
+            snapshot.add(storage.listProxies(pool.name()));
+            snapshot.add(storage.activeLeasesInPool(pool.name()));
+        }
+        return snapshot;
     }
 
     @BeforeEach
@@ -276,10 +295,14 @@ public abstract class ProxyStorageContract {
         }
     }
 
-    /** Errors for bad input and unknown things. */
+    /**
+     * The bad-input catalogue: every entry point given nulls, blanks, out-of-range values,
+     * hostile text, oversized filter trees, unknown and foreign ids; a named error or an empty
+     * result, and an unchanged store (see {@link #storeFingerprint()}).
+     */
     @Nested
-    class Validation extends ValidationContract {
-        Validation() {
+    class BadInput extends BadInputContract {
+        BadInput() {
             super(ProxyStorageContract.this);
         }
     }

@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * Translates a predicate-free filter tree into a jOOQ condition on the proxy table aliased
- * {@code p}. Every value is a bind value. Each leaf is written so that it is never NULL
+ * {@code p}. Every string is a bind value; the geo clauses' numbers are inline literals. Each leaf is written so that it is never NULL
  * (a missing tag makes it false, not unknown), so that {@code NOT (…)} of a
  * {@link ProxyFilter.NoneOf} means what the Java filter means.
  */
@@ -81,14 +81,14 @@ final class FilterTranslator implements ProxyFilter.Visitor<Condition> {
         double maxLat = center.latitude() + dLat;
         if (minLat > -90 && maxLat < 90) {
             // the box reaches no pole: bound the latitude, and the longitude unless it wraps
-            condition = condition.and(LATITUDE.between(DSL.val(minLat), DSL.val(maxLat)));
+            condition = condition.and(LATITUDE.between(number(minLat), number(maxLat)));
             double ratio = Math.sin(angular) / Math.cos(Math.toRadians(center.latitude()));
             if (angular < Math.PI / 2 && ratio < 1) {
                 double dLon = Math.toDegrees(Math.asin(ratio)) + BOX_MARGIN_DEGREES;
                 double minLon = center.longitude() - dLon;
                 double maxLon = center.longitude() + dLon;
                 if (minLon > -180 && maxLon < 180) {
-                    condition = condition.and(LONGITUDE.between(DSL.val(minLon), DSL.val(maxLon)));
+                    condition = condition.and(LONGITUDE.between(number(minLon), number(maxLon)));
                 }
             }
         }
@@ -96,9 +96,19 @@ final class FilterTranslator implements ProxyFilter.Visitor<Condition> {
         Condition exact = DSL.condition(
                 "2 * {0} * asin(least(1.0, sqrt(power(sin((radians({1}) - {2}) / 2), 2)"
                         + " + cos({2}) * cos(radians({1})) * power(sin(radians({3} - {4}) / 2), 2)))) <= {5}",
-                DSL.val(GeoPoint.EARTH_RADIUS_KM), LATITUDE, DSL.val(Math.toRadians(center.latitude())),
-                LONGITUDE, DSL.val(center.longitude()), DSL.val(clause.radiusKm()));
+                number(GeoPoint.EARTH_RADIUS_KM), LATITUDE, number(Math.toRadians(center.latitude())),
+                LONGITUDE, number(center.longitude()), number(clause.radiusKm()));
         return condition.and(exact);
+    }
+
+    /**
+     * A finite number written into the SQL rather than bound: a geo clause would otherwise need
+     * eight bind values, and the widest accepted tree of them would pass the driver's limit of
+     * 65,535 unless jOOQ happened to inline the whole statement (found by the bad-input
+     * catalogue). Strings stay bound, one per leaf at most.
+     */
+    private static Field<Double> number(double value) {
+        return DSL.inline(value, SQLDataType.DOUBLE);
     }
 
     @Override

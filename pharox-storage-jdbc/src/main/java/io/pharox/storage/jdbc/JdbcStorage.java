@@ -55,7 +55,8 @@ import java.util.function.Supplier;
  * lapsed leases, re-decide its capacity on the locked (latest) row, count the new lease and
  * insert it. Every operation that changes a proxy's counter locks the proxy row before its
  * lease rows, and acquire never waits for a lease row, so operations cannot deadlock. Every
- * time is the database's {@code now()}.
+ * time is the database's clock: {@code now()}, or {@code statement_timestamp()} where a
+ * statement runs after waiting for a lock (removing a proxy ends its leases at that time).
  *
  * <p>Pools and consumers are never deleted, so their ids are cached by name: once a pool and
  * a consumer are known, an acquire is a single round trip.
@@ -114,7 +115,7 @@ public final class JdbcStorage implements ProxyStorage {
     @Override
     public ProxyPool createPool(String name, String description) {
         ProxyPool.requireName(name);
-        Objects.requireNonNull(description, "description");
+        ProxyPool.requireDescription(description);
         UUID id = Ids.next();
         Record r = call(() -> ctx.fetchOne(sql.sql(
                 "INSERT INTO {pool} (id, name, description, created_at) VALUES ({id}, {name}, {description}, now())"
@@ -218,7 +219,9 @@ public final class JdbcStorage implements ProxyStorage {
             if (tx.fetchOne(sql.sql("SELECT id FROM {proxy} WHERE id = {id} FOR UPDATE", "id", uuid(proxyId))) == null) {
                 return false;
             }
-            tx.execute(sql.sql("UPDATE {lease} SET status = 'RELEASED', released_at = now()"
+            // statement_timestamp(), not now() (the transaction's start): a lease committed while
+            // we waited for the lock may have been acquired after our transaction began
+            tx.execute(sql.sql("UPDATE {lease} SET status = 'RELEASED', released_at = statement_timestamp()"
                     + " WHERE proxy_id = {id} AND status = 'ACTIVE'", "id", uuid(proxyId)));
             tx.execute(sql.sql("DELETE FROM {proxy} WHERE id = {id}", "id", uuid(proxyId)));
             return true;

@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * Translates a predicate-free filter tree into a Criteria predicate on a {@link ProxyEntity}
- * root. Every value is a parameter. Each leaf is written so that it is never NULL (a missing
+ * root. Every string is a parameter; the geo clauses' numbers are literals. Each leaf is written so that it is never NULL (a missing
  * tag makes it false, not unknown), so that {@code NOT (…)} of a {@link ProxyFilter.NoneOf}
  * means what the Java filter means.
  */
@@ -80,33 +80,50 @@ final class CriteriaFilter implements ProxyFilter.Visitor<Predicate> {
         double maxLat = center.latitude() + dLat;
         if (minLat > -90 && maxLat < 90) {
             // the box reaches no pole: bound the latitude, and the longitude unless it wraps
-            condition = cb.and(condition, cb.between(lat, minLat, maxLat));
+            condition = cb.and(condition, cb.between(lat, number(minLat), number(maxLat)));
             double ratio = Math.sin(angular) / Math.cos(Math.toRadians(center.latitude()));
             if (angular < Math.PI / 2 && ratio < 1) {
                 double dLon = Math.toDegrees(Math.asin(ratio)) + BOX_MARGIN_DEGREES;
                 double minLon = center.longitude() - dLon;
                 double maxLon = center.longitude() + dLon;
                 if (minLon > -180 && maxLon < 180) {
-                    condition = cb.and(condition, cb.between(lon, minLon, maxLon));
+                    condition = cb.and(condition, cb.between(lon, number(minLon), number(maxLon)));
                 }
             }
         }
-        // the haversine formula of GeoPoint.distanceKm, term by term
-        // (the centre's terms are computed here, so that every value is a bind parameter)
+        // the haversine formula of GeoPoint.distanceKm, term by term (the centre's terms are
+        // computed here)
         double centerLat = Math.toRadians(center.latitude());
         Expression<Double> latRad = radians(lat);
-        Expression<Double> halfDLat = cb.quot(cb.diff(latRad, centerLat), 2.0).as(Double.class);
-        Expression<Double> halfDLon = cb.quot(radians(cb.diff(lon, center.longitude())), 2.0).as(Double.class);
+        Expression<Double> halfDLat = cb.quot(minus(latRad, centerLat), number(2.0)).as(Double.class);
+        Expression<Double> halfDLon = cb.quot(radians(minus(lon, center.longitude())), number(2.0)).as(Double.class);
         Expression<Double> a = cb.sum(
                 square(fn("sin", halfDLat)),
-                cb.prod(cb.prod(Math.cos(centerLat), fn("cos", latRad)), square(fn("sin", halfDLon))));
-        Expression<Double> distance = cb.prod(2 * GeoPoint.EARTH_RADIUS_KM,
-                fn("asin", cb.function("least", Double.class, cb.literal(1.0), cb.sqrt(a).as(Double.class))));
-        return cb.and(condition, cb.le(distance, clause.radiusKm()));
+                cb.prod(cb.prod(number(Math.cos(centerLat)), fn("cos", latRad)), square(fn("sin", halfDLon))));
+        Expression<Double> distance = cb.prod(number(2 * GeoPoint.EARTH_RADIUS_KM),
+                fn("asin", cb.function("least", Double.class, number(1.0), cb.sqrt(a).as(Double.class))));
+        return cb.and(condition, cb.le(distance, number(clause.radiusKm())));
+    }
+
+    /**
+     * A finite number written into the SQL rather than bound: a geo clause would otherwise need
+     * ten bind values, and the widest accepted tree of them would pass the driver's limit of
+     * 65,535 (found by the bad-input catalogue). Strings stay bound, one per leaf at most.
+     */
+    private Expression<Double> number(double value) {
+        return cb.literal(value);
+    }
+
+    /**
+     * {@code x - value}, written as {@code x + |value|} when the value is negative: Hibernate
+     * renders {@code x - (-0.9)} as {@code x--0.9}, and {@code --} starts an SQL comment.
+     */
+    private Expression<Double> minus(Expression<Double> x, double value) {
+        return value < 0 ? cb.sum(x, number(-value)) : cb.diff(x, number(value));
     }
 
     private Expression<Double> radians(Expression<Double> degrees) {
-        return cb.prod(degrees, Math.PI / 180);
+        return cb.prod(degrees, number(Math.PI / 180));
     }
 
     private Expression<Double> square(Expression<Double> x) {

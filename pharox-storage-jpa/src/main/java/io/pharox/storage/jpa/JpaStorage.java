@@ -139,7 +139,7 @@ public final class JpaStorage implements ProxyStorage {
     @Override
     public ProxyPool createPool(String name, String description) {
         ProxyPool.requireName(name);
-        Objects.requireNonNull(description, "description");
+        ProxyPool.requireDescription(description);
         return inTransaction(em -> {
             PoolEntity pool = new PoolEntity(Ids.next(), name, description, now(em));
             em.persist(pool);
@@ -218,9 +218,11 @@ public final class JpaStorage implements ProxyStorage {
             if (entity == null) {
                 return false;
             }
+            // the time after the lock, not now() (the transaction's start): a lease committed
+            // while we waited may have been acquired after our transaction began
             em.createQuery("update PharoxLease l set l.status = 'RELEASED', l.releasedAt = :now"
                             + " where l.proxyId = :proxy and l.status = 'ACTIVE'")
-                    .setParameter("now", now(em)).setParameter("proxy", proxyId).executeUpdate();
+                    .setParameter("now", statementTime(em)).setParameter("proxy", proxyId).executeUpdate();
             em.remove(entity);
             return true;
         }));
@@ -564,7 +566,16 @@ public final class JpaStorage implements ProxyStorage {
 
     /** The database's {@code now()}: the start of the running transaction. */
     private static Instant now(EntityManager em) {
-        Object t = em.createNativeQuery("SELECT now()").getSingleResult();
+        return time(em, "now()");
+    }
+
+    /** The database's time at this statement, later than every commit this transaction has waited for. */
+    private static Instant statementTime(EntityManager em) {
+        return time(em, "statement_timestamp()");
+    }
+
+    private static Instant time(EntityManager em, String function) {
+        Object t = em.createNativeQuery("SELECT " + function).getSingleResult();
         if (t instanceof Instant i) {
             return i;
         }
@@ -574,7 +585,7 @@ public final class JpaStorage implements ProxyStorage {
         if (t instanceof Timestamp ts) {
             return ts.toInstant();
         }
-        throw new IllegalStateException("now() returned a " + t.getClass().getName());
+        throw new IllegalStateException(function + " returned a " + t.getClass().getName());
     }
 
     private <T> T inTransaction(Function<EntityManager, T> work) {

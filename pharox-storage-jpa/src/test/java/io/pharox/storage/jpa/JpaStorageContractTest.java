@@ -2,6 +2,7 @@ package io.pharox.storage.jpa;
 
 import io.pharox.storage.ProxyStorage;
 import io.pharox.testkit.ProxyStorageContract;
+import io.pharox.testkit.postgres.TestPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -24,5 +25,11 @@ class JpaStorageContractTest extends ProxyStorageContract {
     protected ProxyStorage createStorage() {
         db.truncate();
         return new JpaStorage(db.emf);
+    }
+
+    /** Every table of the schema, so that the bad-input catalogue sees consumers, finished leases and cursors too. */
+    @Override
+    protected Object storeFingerprint() {
+        return TestPostgres.fingerprint(db.dataSource, db.schema);
     }
 }

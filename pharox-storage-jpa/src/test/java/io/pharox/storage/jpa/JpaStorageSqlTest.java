@@ -10,12 +10,14 @@ import io.pharox.storage.AcquireRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.IntStream;
 
 import static io.pharox.filter.ProxyFilters.allOf;
 import static io.pharox.filter.ProxyFilters.anyOf;
@@ -108,5 +110,27 @@ class JpaStorageSqlTest {
         recording.take();
         storage.acquire(request).orElseThrow();
         assertThat(recording.take()).hasSize(ACQUIRE_STATEMENTS + (strategy == SelectorStrategy.ROUND_ROBIN ? 2 : 0));
+    }
+
+    @Test
+    void geo_clauses_bind_no_values_so_the_widest_tree_stays_within_the_drivers_limit() {
+        add(0);
+        int oneRadius = bindMarkers(within(52.5, 13.4, 50));
+        int manyRadii = bindMarkers(anyOf(IntStream.range(0, 50)
+                .mapToObj(i -> within(52.5, 13.4, 50 + i)).toList()));
+        int twoCities = bindMarkers(anyOf(city("Berlin"), city("Bonn")));
+        int oneCity = bindMarkers(city("Berlin"));
+
+        assertThat(manyRadii).as("bind values of 50 radii vs 1").isEqualTo(oneRadius);
+        assertThat(twoCities - oneCity).as("bind values of a string leaf").isEqualTo(1);
+    }
+
+    /** The bind markers of the statements one acquire with {@code filter} sends. */
+    private int bindMarkers(ProxyFilter filter) {
+        AcquireRequest request = AcquireRequest.forPool(pool.name()).consumer("counted").filter(filter).build();
+        storage.acquire(request).ifPresent(l -> storage.release(l.lease().id()));
+        recording.take();
+        storage.acquire(request).ifPresent(l -> storage.release(l.lease().id()));
+        return recording.take().stream().mapToInt(sql -> sql.length() - sql.replace("?", "").length()).sum();
     }
 }

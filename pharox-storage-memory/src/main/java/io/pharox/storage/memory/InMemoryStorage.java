@@ -97,7 +97,7 @@ public final class InMemoryStorage implements ProxyStorage {
     @Override
     public ProxyPool createPool(String name, String description) {
         ProxyPool.requireName(name);
-        Objects.requireNonNull(description, "description");
+        ProxyPool.requireDescription(description);
         PoolState state = new PoolState(new ProxyPool(Ids.next(), name, description, clock.instant()));
         if (poolsByName.putIfAbsent(name, state) != null) {
             throw new PoolAlreadyExistsException(name);

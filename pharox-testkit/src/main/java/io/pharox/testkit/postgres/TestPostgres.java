@@ -1,13 +1,18 @@
 package io.pharox.testkit.postgres;
 
+import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.StringJoiner;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -171,6 +176,52 @@ public final class TestPostgres {
     /** Drops {@code schema} and everything in it, if it exists. */
     public void dropSchema(String schema) {
         execute("DROP SCHEMA IF EXISTS " + requireSchema(schema) + " CASCADE");
+    }
+
+    /**
+     * A fingerprint of every table in {@code schema}: per table, its row count and the md5 of
+     * its rows as text in sorted order. Equal fingerprints mean equal contents, so a test can
+     * prove that a rejected call changed nothing (the contract's
+     * {@code ProxyStorageContract.storeFingerprint()}). One statement on a connection of
+     * {@code dataSource}.
+     *
+     * @throws IllegalArgumentException if the schema is not a lower-case SQL identifier
+     * @throws IllegalStateException if the schema has no tables or the query fails
+     */
+    public static String fingerprint(DataSource dataSource, String schema) {
+        requireSchema(schema);
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            List<String> tables = new ArrayList<>();
+            try (ResultSet r = s.executeQuery("SELECT table_name FROM information_schema.tables WHERE table_schema = '"
+                    + schema + "' AND table_type = 'BASE TABLE' ORDER BY table_name")) {
+                while (r.next()) {
+                    tables.add(r.getString(1));
+                }
+            }
+            if (tables.isEmpty()) {
+                throw new IllegalStateException("schema " + schema + " has no tables to fingerprint");
+            }
+            StringJoiner query = new StringJoiner(" UNION ALL ");
+            for (String table : tables) {
+                String quoted = '"' + table.replace("\"", "\"\"") + '"';
+                query.add("SELECT " + quote(table) + " || ': ' || count(*) || ' rows, md5 '"
+                        + " || coalesce(md5(string_agg(t::text, ',' ORDER BY t::text)), '-')"
+                        + " FROM " + schema + "." + quoted + " t");
+            }
+            StringJoiner fingerprint = new StringJoiner("\n");
+            try (ResultSet r = s.executeQuery(query.toString())) {
+                while (r.next()) {
+                    fingerprint.add(r.getString(1));
+                }
+            }
+            return fingerprint.toString();
+        } catch (SQLException e) {
+            throw new IllegalStateException("fingerprinting schema " + schema + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static String quote(String literal) {
+        return "'" + literal.replace("'", "''") + "'";
     }
 
     private static String requireSchema(String schema) {
