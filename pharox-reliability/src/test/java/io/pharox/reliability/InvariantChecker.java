@@ -1,9 +1,11 @@
 package io.pharox.reliability;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -102,16 +104,29 @@ final class InvariantChecker implements AutoCloseable {
         return live;
     }
 
-    /**
-     * Leases recorded {@code ACTIVE} whose time has passed: after a cleanup with no worker
-     * running, there must be none.
-     */
-    synchronized long lapsedButActive() throws SQLException {
+    /** The database's clock now: read it before a cleanup, to pass to {@link #lapsedButActive}. */
+    synchronized OffsetDateTime databaseNow() throws SQLException {
         try (Connection c = db.checkerConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM " + db.schema()
-                     + ".lease WHERE status = 'ACTIVE' AND expires_at <= now()")) {
+             ResultSet rs = s.executeQuery("SELECT now()")) {
             rs.next();
-            return rs.getLong(1);
+            return rs.getObject(1, OffsetDateTime.class);
+        }
+    }
+
+    /**
+     * Leases recorded {@code ACTIVE} whose time had passed by {@code cutoff}, a
+     * {@link #databaseNow} read before a cleanup: after that cleanup, with no worker running,
+     * there must be none. (Counting against the time of this query instead would also count
+     * leases that lapsed after the cleanup ran, which nothing has had the chance to reclaim.)
+     */
+    synchronized long lapsedButActive(OffsetDateTime cutoff) throws SQLException {
+        try (Connection c = db.checkerConnection(); PreparedStatement s = c.prepareStatement("SELECT count(*) FROM "
+                + db.schema() + ".lease WHERE status = 'ACTIVE' AND expires_at <= ?")) {
+            s.setObject(1, cutoff);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
         }
     }
 
