@@ -62,10 +62,7 @@ public final class Proxy {
             throw new IllegalArgumentException("maxConcurrency must be >= 1 (or Proxy.UNLIMITED), was " + b.maxConcurrency);
         }
         this.maxConcurrency = b.maxConcurrency;
-        if (b.currentLeases < 0) {
-            throw new IllegalArgumentException("currentLeases must be >= 0, was " + b.currentLeases);
-        }
-        this.currentLeases = b.currentLeases;
+        this.currentLeases = requireLeases(b.currentLeases);
         this.country = b.country == null ? null : requireTag("country", b.country).toUpperCase(Locale.ROOT);
         this.city = b.city == null ? null : requireTag("city", b.city);
         this.source = b.source == null ? null : requireTag("source", b.source);
@@ -76,6 +73,33 @@ public final class Proxy {
         this.location = b.location;
         this.lastCheckedAt = b.lastCheckedAt == null ? null : Storable.instant("lastCheckedAt", b.lastCheckedAt);
         this.lastLatency = b.lastLatency == null ? null : Storable.latency("lastLatency", b.lastLatency);
+    }
+
+    /** A copy of {@code p} with {@code currentLeases}, without checking again what {@code p} holds. */
+    private Proxy(Proxy p, int currentLeases) {
+        this.id = p.id;
+        this.poolId = p.poolId;
+        this.host = p.host;
+        this.port = p.port;
+        this.protocol = p.protocol;
+        this.credentials = p.credentials;
+        this.status = p.status;
+        this.maxConcurrency = p.maxConcurrency;
+        this.currentLeases = requireLeases(currentLeases);
+        this.country = p.country;
+        this.city = p.city;
+        this.source = p.source;
+        this.asn = p.asn;
+        this.location = p.location;
+        this.lastCheckedAt = p.lastCheckedAt;
+        this.lastLatency = p.lastLatency;
+    }
+
+    private static int requireLeases(int leases) {
+        if (leases < 0) {
+            throw new IllegalArgumentException("currentLeases must be >= 0, was " + leases);
+        }
+        return leases;
     }
 
     private static String requireHost(String host) {
@@ -196,9 +220,14 @@ public final class Proxy {
         return toBuilder().status(newStatus).build();
     }
 
-    /** A copy with another lease counter. */
+    /**
+     * A copy with another lease counter. Every other value is taken over as it is: it was
+     * checked when this proxy was built, and storages call this on every acquire.
+     *
+     * @throws IllegalArgumentException if {@code leases} is negative
+     */
     public Proxy withCurrentLeases(int leases) {
-        return toBuilder().currentLeases(leases).build();
+        return leases == currentLeases ? this : new Proxy(this, leases);
     }
 
     /**
