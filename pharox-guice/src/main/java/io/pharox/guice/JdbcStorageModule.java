@@ -17,7 +17,8 @@ import java.util.Objects;
  * an unreachable database or a failed migration fails {@code Guice.createInjector} (a
  * {@code CreationException} whose cause is the adapter's {@code StorageException}) instead
  * of the first acquire. Flyway takes a lock in the database, so JVMs starting together
- * migrate once. Needs {@code pharox-storage-jdbc} on the class path.
+ * migrate once. Needs {@code pharox-storage-jdbc} on the class path, and {@code pharox-schema} unless it
+ * does not migrate.
  *
  * <p>Lifecycle: the data source is yours; this module never closes it. Close it after the
  * last use of the injector's storage.

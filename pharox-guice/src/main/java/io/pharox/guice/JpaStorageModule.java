@@ -24,7 +24,8 @@ import java.util.Objects;
  * </ul>
  * The storage is an eager singleton: migration and Hibernate's start-up run while the
  * injector is created, so a failure there fails {@code Guice.createInjector} rather than the
- * first acquire. Needs {@code pharox-storage-jpa} on the class path.
+ * first acquire. Needs {@code pharox-storage-jpa} on the class path, and {@code pharox-schema}
+ * when it migrates.
  *
  * <pre>{@code
  * try (JpaStorageModule jpa = new JpaStorageModule(dataSource, "pharox")) {

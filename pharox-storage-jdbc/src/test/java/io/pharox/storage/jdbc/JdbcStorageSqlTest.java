@@ -7,9 +7,6 @@ import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
 import io.pharox.select.SelectorStrategy;
 import io.pharox.storage.AcquireRequest;
-import org.jooq.DSLContext;
-import org.jooq.SQLDialect;
-import org.jooq.impl.DSL;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,7 +18,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.stream.IntStream;
 
 import static io.pharox.filter.ProxyFilters.allOf;
 import static io.pharox.filter.ProxyFilters.anyOf;
@@ -196,18 +192,5 @@ class JdbcStorageSqlTest {
     void a_schema_name_that_is_not_an_identifier_is_rejected() {
         assertThatThrownBy(() -> new JdbcStorage(db.dataSource, "x\"; DROP SCHEMA public; --"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("schema");
-    }
-
-    @Test
-    void geo_clauses_bind_no_values_so_the_widest_tree_stays_within_the_drivers_limit() {
-        DSLContext render = DSL.using(SQLDialect.POSTGRES);
-        ProxyFilter widest = anyOf(IntStream.range(0, ProxyFilter.MAX_CLAUSES - 1)
-                .mapToObj(i -> within(-80 + i * 0.001, 10, 5)).toList());
-
-        String sql = render.render(FilterTranslator.translate(widest));
-
-        assertThat(sql.chars().filter(c -> c == '?').count()).as("bind markers of 9,999 geo radii").isZero();
-        assertThat(render.render(FilterTranslator.translate(city("?"))))
-                .as("a string leaf is bound").containsOnlyOnce("?");
     }
 }

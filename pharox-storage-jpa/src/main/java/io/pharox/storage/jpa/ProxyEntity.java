@@ -110,7 +110,7 @@ class ProxyEntity {
         latitude = location == null ? null : location.latitude();
         longitude = location == null ? null : location.longitude();
         lastCheckedAt = proxy.lastCheckedAt().orElse(null);
-        lastLatencyMicros = proxy.lastLatency().map(JpaStorage::micros).orElse(null);
+        lastLatencyMicros = proxy.lastLatency().map(io.pharox.storage.sql.Rows::micros).orElse(null);
     }
 
     Proxy toProxy() {

@@ -1,4 +1,4 @@
-package io.pharox.schema;
+package io.pharox.storage.sql;
 
 import io.pharox.PoolAlreadyExistsException;
 import io.pharox.PoolNotFoundException;

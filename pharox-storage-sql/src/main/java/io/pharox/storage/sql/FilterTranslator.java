@@ -1,4 +1,4 @@
-package io.pharox.storage.jdbc;
+package io.pharox.storage.sql;
 
 import io.pharox.filter.ProxyFilter;
 import io.pharox.model.GeoPoint;
@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * Translates a predicate-free filter tree into a jOOQ condition on the proxy table aliased
- * {@code p}. Every string is a bind value; the geo clauses' numbers are inline literals. Each leaf is written so that it is never NULL
+ * {@code p} ({@link Rows#P}). Every string is a bind value; the geo clauses' numbers are inline literals. Each leaf is written so that it is never NULL
  * (a missing tag makes it false, not unknown), so that {@code NOT (…)} of a
  * {@link ProxyFilter.NoneOf} means what the Java filter means.
  */
@@ -22,13 +22,13 @@ final class FilterTranslator implements ProxyFilter.Visitor<Condition> {
     /** Widening of the geo bounding box, in degrees, so rounding never cuts a boundary point. */
     private static final double BOX_MARGIN_DEGREES = 1e-6;
 
-    private static final Field<String> COUNTRY = DSL.field(DSL.name("p", "country"), SQLDataType.CLOB);
-    private static final Field<String> CITY = DSL.field(DSL.name("p", "city"), SQLDataType.CLOB);
-    private static final Field<String> SOURCE = DSL.field(DSL.name("p", "source"), SQLDataType.CLOB);
-    private static final Field<Long> ASN = DSL.field(DSL.name("p", "asn"), SQLDataType.BIGINT);
-    private static final Field<String> PROTOCOL = DSL.field(DSL.name("p", "protocol"), SQLDataType.VARCHAR);
-    private static final Field<Double> LATITUDE = DSL.field(DSL.name("p", "latitude"), SQLDataType.DOUBLE);
-    private static final Field<Double> LONGITUDE = DSL.field(DSL.name("p", "longitude"), SQLDataType.DOUBLE);
+    private static final Field<String> COUNTRY = Rows.P.COUNTRY;
+    private static final Field<String> CITY = Rows.P.CITY;
+    private static final Field<String> SOURCE = Rows.P.SOURCE;
+    private static final Field<Long> ASN = Rows.P.ASN;
+    private static final Field<String> PROTOCOL = Rows.P.PROTOCOL;
+    private static final Field<Double> LATITUDE = Rows.P.LATITUDE;
+    private static final Field<Double> LONGITUDE = Rows.P.LONGITUDE;
 
     private FilterTranslator() {
     }
@@ -92,7 +92,9 @@ final class FilterTranslator implements ProxyFilter.Visitor<Condition> {
                 }
             }
         }
-        // the haversine formula of GeoPoint.distanceKm, term by term
+        // the haversine formula of GeoPoint.distanceKm, term by term. Plain SQL: the DSL's
+        // trigonometric functions are typed NUMERIC, and a cast to numeric anywhere would
+        // round differently from the Java formula at the boundary; this stays in double precision
         Condition exact = DSL.condition(
                 "2 * {0} * asin(least(1.0, sqrt(power(sin((radians({1}) - {2}) / 2), 2)"
                         + " + cos({2}) * cos(radians({1})) * power(sin(radians({3} - {4}) / 2), 2)))) <= {5}",

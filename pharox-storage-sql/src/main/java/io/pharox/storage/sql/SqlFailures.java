@@ -1,4 +1,4 @@
-package io.pharox.schema;
+package io.pharox.storage.sql;
 
 import io.pharox.PharoxException;
 import io.pharox.PoolAlreadyExistsException;
@@ -7,6 +7,7 @@ import io.pharox.ProxyAlreadyExistsException;
 import io.pharox.StorageException;
 import io.pharox.model.Proxy;
 
+import java.sql.SQLException;
 import java.util.function.Supplier;
 
 /**
@@ -63,6 +64,24 @@ public final class SqlFailures {
             return new RolledBack(messageFor(sqlState), cause);
         }
         return new StorageException(messageFor(sqlState), cause);
+    }
+
+    /**
+     * The exception for {@code failure}, thrown by jOOQ, Hibernate or the driver: the
+     * translation of the first {@link SQLException} in its cause chain as by
+     * {@link #translate(String, String, Throwable, String, Proxy)}, or a {@link StorageException}
+     * if there is none.
+     *
+     * @param poolName the pool name the failed call tried to create, or {@code null}
+     * @param proxy    the proxy the failed call tried to store, or {@code null}
+     */
+    public static PharoxException translate(Throwable failure, String poolName, Proxy proxy) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                return translate(sql.getSQLState(), sql.getMessage(), failure, poolName, proxy);
+            }
+        }
+        return new StorageException("database operation failed: " + failure.getMessage(), failure);
     }
 
     /**

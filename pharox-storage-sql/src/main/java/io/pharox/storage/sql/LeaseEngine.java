@@ -1,0 +1,381 @@
+package io.pharox.storage.sql;
+
+import io.pharox.LeaseNotFoundException;
+import io.pharox.PoolNotFoundException;
+import io.pharox.ProxyNotFoundException;
+import io.pharox.filter.ProxyFilter;
+import io.pharox.filter.ProxyFilters;
+import io.pharox.model.Consumer;
+import io.pharox.model.HealthCheckResult;
+import io.pharox.model.Ids;
+import io.pharox.model.Lease;
+import io.pharox.model.LeaseStatus;
+import io.pharox.model.LeasedProxy;
+import io.pharox.model.Proxy;
+import io.pharox.model.ProxyPool;
+import io.pharox.model.ProxyStatus;
+import io.pharox.storage.AcquireRequest;
+import io.pharox.storage.sql.Claims.Lock;
+import io.pharox.storage.sql.schema.tables.records.LeaseRecord;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.Record2;
+import org.jooq.SortField;
+import org.jooq.impl.DSL;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static io.pharox.storage.sql.Claims.ACTIVE;
+import static io.pharox.storage.sql.Claims.CLOCK;
+import static io.pharox.storage.sql.Rows.P;
+import static io.pharox.storage.sql.schema.Tables.CONSUMER;
+import static io.pharox.storage.sql.schema.Tables.LEASE;
+import static io.pharox.storage.sql.schema.Tables.POOL;
+import static io.pharox.storage.sql.schema.Tables.PROXY;
+import static org.jooq.impl.DSL.count;
+import static org.jooq.impl.DSL.currentOffsetDateTime;
+import static org.jooq.impl.DSL.inline;
+import static org.jooq.impl.DSL.name;
+import static org.jooq.impl.DSL.select;
+import static org.jooq.impl.DSL.selectOne;
+import static org.jooq.impl.DSL.val;
+import static org.jooq.impl.DSL.when;
+
+/**
+ * The PostgreSQL lease engine that every SQL storage adapter runs: acquire, release, renew,
+ * expiry, the end of a removed proxy's leases, health results, and the reads of leases,
+ * written once in jOOQ's DSL on the tables generated from the {@code pharox-schema}
+ * migrations. An adapter supplies only a {@link SqlAccess}: how to run a statement.
+ *
+ * <p>Locking, which is what makes the engine deadlock-free: a statement that may wait for a
+ * proxy row waits for rows in id order only (a waiting claim, a cleanup) or for one proxy row
+ * (release, renew, removal, health); a statement that locks in any other order skips rows that
+ * others hold and never waits for a proxy. A lease row is locked only by a holder of its
+ * proxy's row, or skipped when locked. The round-robin cursor is the last row a claim locks.
+ * No transaction of the engine holds a lock taken out of id order while it waits.
+ *
+ * <p>Every time is the database's clock: a grant's time is read after its proxy row is
+ * locked ({@code clock_timestamp()}); expiry is decided against the database's time.
+ * Pools and consumers are never deleted, so their ids are cached by name.
+ */
+public final class LeaseEngine {
+
+    /** Candidates locked at once when a filter holds Java predicates. */
+    public static final int PREDICATE_BATCH = 32;
+
+    /** Claims tried when a locked candidate turns out to have no room (a lapsed lease held by another). */
+    private static final int CLAIM_ATTEMPTS = 3;
+
+    private final SqlAccess db;
+    private final ConcurrentHashMap<String, UUID> poolIds = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, UUID> consumerIds = new ConcurrentHashMap<>();
+
+    /** An engine that runs its statements through {@code db}. */
+    public LeaseEngine(SqlAccess db) {
+        this.db = Objects.requireNonNull(db, "db");
+    }
+
+    // ---------------------------------------------------------------- pools and consumers
+
+    /**
+     * The id of the pool named {@code name}.
+     *
+     * @throws PoolNotFoundException if there is no such pool
+     */
+    public UUID poolId(String name) {
+        ProxyPool.requireName(name);
+        UUID id = poolIds.get(name);
+        if (id != null) {
+            return id;
+        }
+        UUID found = db.statement(ctx -> ctx.select(POOL.ID).from(POOL).where(POOL.NAME.eq(name)).fetchOptional(POOL.ID))
+                .orElseThrow(() -> new PoolNotFoundException(name));
+        poolIds.putIfAbsent(name, found);
+        return found;
+    }
+
+    /** The consumer named {@code name}, created if it does not exist yet; concurrent first uses agree on one. */
+    public Consumer ensureConsumer(String name) {
+        Consumer.requireName(name);
+        // DO NOTHING, not an update: an update would lock the row against the key-share locks
+        // that every lease insert takes on its consumer
+        Consumer consumer = db.statement(ctx -> ctx.insertInto(CONSUMER, CONSUMER.ID, CONSUMER.NAME, CONSUMER.CREATED_AT)
+                        .values(val(Ids.next()), val(name), currentOffsetDateTime())
+                        .onConflict(CONSUMER.NAME).doNothing()
+                        .returning().fetchOptional())
+                .or(() -> db.statement(ctx -> ctx.selectFrom(CONSUMER).where(CONSUMER.NAME.eq(name)).fetchOptional()))
+                .map(Rows::consumer)
+                .orElseThrow(() -> new IllegalStateException("consumer " + name + " neither inserted nor found"));
+        consumerIds.putIfAbsent(name, consumer.id());
+        return consumer;
+    }
+
+    private UUID consumerId(String name) {
+        UUID id = consumerIds.get(name);
+        return id != null ? id : ensureConsumer(name).id();
+    }
+
+    // ---------------------------------------------------------------- acquire
+
+    /**
+     * Leases one proxy for {@code request}, or returns empty when none can take a lease now.
+     * Without Java predicates in the filter this is one statement (two when every candidate
+     * is locked by concurrent acquires and the engine waits for one).
+     */
+    public Optional<LeasedProxy> acquire(AcquireRequest request) {
+        Objects.requireNonNull(request, "request");
+        UUID pool = poolId(request.poolName());
+        UUID consumer = consumerId(request.consumerName());
+        return SqlFailures.retrying(() -> request.filter().hasPredicates()
+                ? acquireWithPredicates(request, pool, consumer)
+                : acquireInSql(request, pool, consumer));
+    }
+
+    private Optional<LeasedProxy> acquireInSql(AcquireRequest request, UUID pool, UUID consumer) {
+        Condition where = Claims.leasable(pool, FilterTranslator.translate(request.filter()));
+        for (int attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
+            Claims.Claimed claimed = db.statement(ctx -> Claims.claim(ctx, request, pool, consumer, where, Lock.SKIP));
+            if (claimed.othersHoldEveryCandidate()) {
+                // every candidate is held by concurrent acquires: wait for one, in id order
+                claimed = db.statement(ctx -> Claims.claim(ctx, request, pool, consumer, where, Lock.WAIT));
+            }
+            if (!claimed.locked()) {
+                return Optional.empty();
+            }
+            Optional<LeasedProxy> leased = claimed.leased();
+            if (leased.isPresent()) {
+                return leased;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Acquire with Java predicates. A first transaction locks batches of candidates that pass
+     * the rest of the filter in the strategy's order, skipping rows others hold, tests the
+     * predicates on the locked rows and claims the first that passes. If it finds none, it
+     * commits (releasing its locks) and a second transaction goes through the candidates not
+     * yet examined in id order, waiting for rows others hold: a transaction that waits holds
+     * only locks taken in id order.
+     */
+    private Optional<LeasedProxy> acquireWithPredicates(AcquireRequest request, UUID pool, UUID consumer) {
+        Condition relaxed = Claims.leasable(pool, FilterTranslator.translate(ProxyFilters.withoutPredicates(request.filter())));
+        List<UUID> seen = new ArrayList<>();
+        Optional<LeasedProxy> leased = db.transaction(ctx -> {
+            List<Condition> regions = new ArrayList<>();
+            Claims.start(request.strategy(), pool).ifPresent(regions::add);
+            regions.add(DSL.trueCondition());
+            for (Condition region : regions) {
+                Optional<LeasedProxy> found = scan(ctx, request, pool, consumer, relaxed.and(region),
+                        Claims.order(request.strategy()), seen, Lock.SKIP);
+                if (found.isPresent()) {
+                    return found;
+                }
+            }
+            return Optional.<LeasedProxy>empty();
+        });
+        if (leased.isPresent()) {
+            return leased;
+        }
+        return db.transaction(ctx -> scan(ctx, request, pool, consumer, relaxed, List.of(P.ID.asc()), seen, Lock.WAIT));
+    }
+
+    private static Optional<LeasedProxy> scan(DSLContext ctx, AcquireRequest request, UUID pool, UUID consumer,
+                                              Condition where, List<SortField<?>> order, List<UUID> seen, Lock lock) {
+        UUID after = null;
+        while (true) {
+            Condition batchWhere = where.and(P.ID.ne(DSL.all(val(seen.toArray(new UUID[0])))));
+            if (lock == Lock.WAIT && after != null) {
+                // keyset, so that every lock this transaction waits for has a higher id than the ones it holds
+                batchWhere = batchWhere.and(P.ID.gt(after));
+            }
+            var select = ctx.select(Rows.PROXY_COLUMNS).from(P).where(batchWhere).orderBy(order)
+                    .limit(inline(PREDICATE_BATCH)).forUpdate().of(P);
+            List<Proxy> batch = (lock == Lock.SKIP ? select.skipLocked() : select).fetch(Rows::proxy);
+            for (Proxy candidate : batch) {
+                after = candidate.id();
+                if (request.filter().matches(candidate)) {
+                    // already locked by this transaction: the claim does not wait
+                    Optional<LeasedProxy> leased = Claims.claim(ctx, request, pool, consumer,
+                            P.ID.eq(candidate.id()), Lock.WAIT).leased();
+                    if (leased.isPresent()) {
+                        return leased;
+                    }
+                }
+                seen.add(candidate.id());
+            }
+            if (batch.size() < PREDICATE_BATCH) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- release, renew, expiry
+
+    /**
+     * Ends the lease {@code leaseId}: released if it was active and not lapsed, expired if it
+     * had lapsed; its slot is freed once.
+     *
+     * @return whether this call released it
+     * @throws LeaseNotFoundException if there is no such lease
+     */
+    public boolean release(UUID leaseId) {
+        Objects.requireNonNull(leaseId, "leaseId");
+        Record2<String, Boolean> r = SqlFailures.retrying(() -> db.statement(ctx -> {
+            var locked = name("locked").as(select(PROXY.ID).from(PROXY)
+                    .where(PROXY.ID.eq(select(LEASE.PROXY_ID).from(LEASE).where(LEASE.ID.eq(leaseId)))).forUpdate());
+            Condition lapsed = LEASE.EXPIRES_AT.le(currentOffsetDateTime());
+            var ended = name("ended").as(DSL.update(LEASE)
+                    .set(LEASE.STATUS, when(lapsed, inline(LeaseStatus.EXPIRED.name())).otherwise(inline(LeaseStatus.RELEASED.name())))
+                    .set(LEASE.RELEASED_AT, when(lapsed, DSL.castNull(LEASE.RELEASED_AT)).otherwise(currentOffsetDateTime()))
+                    .from(locked)
+                    .where(LEASE.ID.eq(leaseId), LEASE.PROXY_ID.eq(locked.field(PROXY.ID)), LEASE.STATUS.eq(inline(ACTIVE)))
+                    .returning(LEASE.PROXY_ID, LEASE.STATUS));
+            var freed = name("freed").as(DSL.update(PROXY).set(PROXY.CURRENT_LEASES, PROXY.CURRENT_LEASES.minus(inline(1)))
+                    .where(PROXY.ID.in(select(ended.field(LEASE.PROXY_ID)).from(ended)))
+                    .returning(PROXY.ID));
+            return ctx.with(locked, ended, freed)
+                    .select(DSL.field(select(ended.field(LEASE.STATUS)).from(ended)),
+                            DSL.field(DSL.exists(selectOne().from(LEASE).where(LEASE.ID.eq(leaseId)))))
+                    .fetchOne();
+        }));
+        if (!Boolean.TRUE.equals(r.value2())) {
+            throw new LeaseNotFoundException(leaseId);
+        }
+        return LeaseStatus.RELEASED.name().equals(r.value1());
+    }
+
+    /**
+     * Moves the expiry of the active lease {@code leaseId} to {@code ttl} from now.
+     *
+     * @return the renewed lease, or empty if it is no longer active (released, expired, lapsed)
+     * @throws LeaseNotFoundException if there is no such lease
+     */
+    public Optional<Lease> renew(UUID leaseId, Duration ttl) {
+        Objects.requireNonNull(leaseId, "leaseId");
+        AcquireRequest.requireTtl(ttl);
+        Optional<LeaseRecord> renewed = db.statement(ctx -> ctx.update(LEASE)
+                .set(LEASE.EXPIRES_AT, currentOffsetDateTime().plus(val(Rows.interval(ttl))))
+                .where(LEASE.ID.eq(leaseId), LEASE.STATUS.eq(inline(ACTIVE)), LEASE.EXPIRES_AT.gt(currentOffsetDateTime()))
+                .returning().fetchOptional());
+        if (renewed.isPresent()) {
+            return renewed.map(Rows::lease);
+        }
+        if (findLease(leaseId).isEmpty()) {
+            throw new LeaseNotFoundException(leaseId);
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Marks every active lease whose time has passed as expired and frees its slot, locking
+     * the proxies concerned in id order.
+     *
+     * @return how many leases this call expired
+     */
+    public int cleanupExpiredLeases() {
+        return SqlFailures.retrying(() -> db.statement(ctx -> {
+            var locked = name("locked").as(select(PROXY.ID).from(PROXY)
+                    .where(PROXY.ID.in(select(LEASE.PROXY_ID).from(LEASE)
+                            .where(LEASE.STATUS.eq(inline(ACTIVE)), LEASE.EXPIRES_AT.le(currentOffsetDateTime()))))
+                    .orderBy(PROXY.ID).forUpdate());
+            var expired = name("expired").as(DSL.update(LEASE).set(LEASE.STATUS, inline(LeaseStatus.EXPIRED.name()))
+                    .from(locked)
+                    .where(LEASE.PROXY_ID.eq(locked.field(PROXY.ID)), LEASE.STATUS.eq(inline(ACTIVE)),
+                            LEASE.EXPIRES_AT.le(currentOffsetDateTime()))
+                    .returning(LEASE.PROXY_ID));
+            var perProxy = name("per_proxy").fields("proxy_id", "n").as(select(expired.field(LEASE.PROXY_ID), count())
+                    .from(expired).groupBy(expired.field(LEASE.PROXY_ID)));
+            var freed = name("freed").as(DSL.update(PROXY)
+                    .set(PROXY.CURRENT_LEASES, PROXY.CURRENT_LEASES.minus(perProxy.field("n", Integer.class)))
+                    .from(perProxy).where(PROXY.ID.eq(perProxy.field("proxy_id", UUID.class)))
+                    .returning(PROXY.ID));
+            return ctx.with(locked, expired, perProxy, freed).select(count()).from(expired).fetchOne(0, Integer.class);
+        }));
+    }
+
+    /**
+     * Removes the proxy {@code proxyId}: waits for acquires that hold it, ends its active
+     * leases as released at the time of the removal, deletes it.
+     *
+     * @return whether the proxy existed
+     */
+    public boolean removeProxy(UUID proxyId) {
+        Objects.requireNonNull(proxyId, "proxyId");
+        return SqlFailures.retrying(() -> db.transaction(ctx -> {
+            if (ctx.select(PROXY.ID).from(PROXY).where(PROXY.ID.eq(proxyId)).forUpdate().fetchOptional().isEmpty()) {
+                return false;
+            }
+            // the clock after the lock, not now() (the transaction's start): a lease committed
+            // while we waited for the lock may have been acquired after our transaction began
+            ctx.update(LEASE).set(LEASE.STATUS, inline(LeaseStatus.RELEASED.name())).set(LEASE.RELEASED_AT, CLOCK)
+                    .where(LEASE.PROXY_ID.eq(proxyId), LEASE.STATUS.eq(inline(ACTIVE))).execute();
+            ctx.deleteFrom(PROXY).where(PROXY.ID.eq(proxyId)).execute();
+            return true;
+        }));
+    }
+
+    // ---------------------------------------------------------------- health
+
+    /**
+     * Records a health-check result on its proxy: status (a {@code BANNED} proxy stays
+     * banned), check time and latency.
+     *
+     * @return the proxy as updated
+     * @throws ProxyNotFoundException if there is no such proxy
+     */
+    public Proxy applyHealthCheckResult(HealthCheckResult result) {
+        Objects.requireNonNull(result, "result");
+        return db.statement(ctx -> ctx.update(P)
+                        .set(P.STATUS, when(P.STATUS.eq(inline(ProxyStatus.BANNED.name())), P.STATUS)
+                                .otherwise(val(result.status().proxyStatus().name())))
+                        .set(P.LAST_CHECKED_AT, Rows.timestamp(result.checkedAt()))
+                        .set(P.LAST_LATENCY_MICROS, result.latency().map(Rows::micros).orElse(null))
+                        .where(P.ID.eq(result.proxyId()))
+                        .returning(Rows.PROXY_COLUMNS).fetchOptional())
+                .map(Rows::proxy)
+                .orElseThrow(() -> new ProxyNotFoundException(result.proxyId()));
+    }
+
+    // ---------------------------------------------------------------- leases
+
+    /** The lease {@code leaseId}, reported {@code EXPIRED} once its time has passed even before cleanup. */
+    public Optional<Lease> findLease(UUID leaseId) {
+        Objects.requireNonNull(leaseId, "leaseId");
+        Field<String> status = when(LEASE.STATUS.eq(inline(ACTIVE)).and(LEASE.EXPIRES_AT.le(currentOffsetDateTime())),
+                inline(LeaseStatus.EXPIRED.name())).otherwise(LEASE.STATUS).as(LEASE.STATUS);
+        return db.statement(ctx -> ctx.select(LEASE.ID, LEASE.POOL_ID, LEASE.PROXY_ID, LEASE.CONSUMER_ID, status,
+                        LEASE.ACQUIRED_AT, LEASE.EXPIRES_AT, LEASE.RELEASED_AT)
+                .from(LEASE).where(LEASE.ID.eq(leaseId)).fetchOptionalInto(LEASE))
+                .map(Rows::lease);
+    }
+
+    /** The leases of proxy {@code proxyId} that are active and not lapsed, oldest first. */
+    public List<Lease> activeLeases(UUID proxyId) {
+        Objects.requireNonNull(proxyId, "proxyId");
+        return activeLeasesWhere(LEASE.PROXY_ID.eq(proxyId));
+    }
+
+    /**
+     * The leases of the pool named {@code poolName} that are active and not lapsed, oldest first.
+     *
+     * @throws PoolNotFoundException if there is no such pool
+     */
+    public List<Lease> activeLeasesInPool(String poolName) {
+        return activeLeasesWhere(LEASE.POOL_ID.eq(poolId(poolName)));
+    }
+
+    private List<Lease> activeLeasesWhere(Condition condition) {
+        return db.statement(ctx -> ctx.selectFrom(LEASE)
+                .where(condition, LEASE.STATUS.eq(inline(ACTIVE)), LEASE.EXPIRES_AT.gt(currentOffsetDateTime()))
+                .orderBy(LEASE.ACQUIRED_AT, LEASE.ID).fetch(Rows::lease));
+    }
+}

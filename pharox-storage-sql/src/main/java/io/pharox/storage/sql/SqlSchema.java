@@ -1,0 +1,96 @@
+package io.pharox.storage.sql;
+
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.conf.MappedSchema;
+import org.jooq.conf.RenderMapping;
+import org.jooq.conf.Settings;
+import io.pharox.storage.sql.schema.Public;
+import org.jooq.impl.DSL;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * The PostgreSQL schema that holds the Pharox tables, and the jOOQ contexts that render the
+ * generated table classes ({@code io.pharox.storage.sql.schema}) qualified with its name.
+ */
+public final class SqlSchema {
+
+    /** The schema used when none is given. */
+    public static final String DEFAULT = "pharox";
+
+    /** Where the Flyway migrations of {@code pharox-schema} live on the class path, for users running their own Flyway. */
+    public static final String MIGRATION_LOCATION = "classpath:db/migration/pharox";
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z_0-9$]{0,62}");
+
+    private final String name;
+    private final Settings settings;
+
+    private SqlSchema(String name) {
+        this.name = name;
+        // the generated classes belong to a schema named "public" (what the code generator
+        // calls the migrations' unqualified schema): map it to ours
+        this.settings = new Settings()
+                .withRenderMapping(new RenderMapping().withSchemata(new MappedSchema()
+                        .withInput(Public.PUBLIC.getName()).withOutput(name)))
+                .withExecuteLogging(false);
+    }
+
+    /**
+     * The schema named {@code name}.
+     *
+     * @throws NullPointerException if {@code name} is null
+     * @throws IllegalArgumentException if it is not a plain SQL identifier (a letter or
+     *         {@code _}, then letters, digits, {@code _} or {@code $}; at most 63 characters)
+     */
+    public static SqlSchema named(String name) {
+        Objects.requireNonNull(name, "schema");
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("schema must be a plain SQL identifier, was '" + name + "'");
+        }
+        return new SqlSchema(name);
+    }
+
+    /** The schema's name. */
+    public String name() {
+        return name;
+    }
+
+    /** A context that runs each statement on a connection of {@code dataSource}, in its own transaction. */
+    public DSLContext using(DataSource dataSource) {
+        return DSL.using(Objects.requireNonNull(dataSource, "dataSource"), SQLDialect.POSTGRES, settings);
+    }
+
+    /** A context on {@code connection}, in whatever transaction the connection is in. */
+    public DSLContext using(Connection connection) {
+        return DSL.using(Objects.requireNonNull(connection, "connection"), SQLDialect.POSTGRES, settings);
+    }
+
+    /**
+     * Creates or upgrades the Pharox tables in this schema (created if missing) with the
+     * migrations of {@code pharox-schema}. Only this call needs {@code pharox-schema} and
+     * Flyway on the class path; the engine and the adapters run without them.
+     *
+     * @throws io.pharox.StorageException if the migration fails
+     * @throws IllegalStateException if {@code pharox-schema} or Flyway is not on the class path
+     */
+    public void migrate(DataSource dataSource) {
+        Objects.requireNonNull(dataSource, "dataSource");
+        try {
+            io.pharox.schema.PharoxSchema.migrate(dataSource, name);
+        } catch (NoClassDefFoundError e) {
+            throw new IllegalStateException("migrating needs pharox-schema and Flyway on the class path (missing "
+                    + e.getMessage() + "); add them, or run the migrations at " + MIGRATION_LOCATION
+                    + " with your own tool", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}
