@@ -16,10 +16,11 @@ import java.util.Properties;
 import java.util.UUID;
 
 /**
- * A migrated schema of its own on a PostgreSQL server (the shared test server, or a private
- * cluster), and a unique application name for the connections of this run: workers and the
- * test's own pools carry it, the checker does not, so terminating the backends of that name
- * hits this run's workers and nothing else on the server.
+ * A migrated schema of its own on a PostgreSQL server (the shared test server, in its test
+ * database or in a database of its own, or a private cluster), and a unique application name
+ * for the connections of this run: workers and the test's own pools carry it, the checker does
+ * not, so terminating the backends of that name hits this run's workers and nothing else on
+ * the server.
  */
 final class SoakDatabase implements AutoCloseable {
 
@@ -29,6 +30,7 @@ final class SoakDatabase implements AutoCloseable {
     private final String schema;
     private final String applicationName;
     private final List<HikariDataSource> pools = new ArrayList<>();
+    private Runnable dropDatabase = () -> { };
 
     private SoakDatabase(String url, String user, String password, String prefix) {
         this.url = url;
@@ -42,13 +44,45 @@ final class SoakDatabase implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("creating schema " + schema + " on " + url + " failed: " + e.getMessage(), e);
         }
-        JdbcStorage.migrate(dataSource(2), schema);
+        try (HikariDataSource ds = dataSource(2)) {
+            JdbcStorage.migrate(ds, schema);
+        }
     }
 
     /** A fresh schema on the shared test PostgreSQL ({@link TestPostgres}). */
     static SoakDatabase onTestPostgres(String prefix) {
         TestPostgres pg = TestPostgres.get();
         return new SoakDatabase(pg.url(), pg.user() == null ? "postgres" : pg.user(), pg.password(), prefix);
+    }
+
+    /**
+     * A fresh schema in a database of its own, created on the shared test PostgreSQL
+     * ({@link TestPostgres}) and dropped on {@link #close()}: the statistics PostgreSQL keeps
+     * per database ({@code pg_stat_database}) then count this run alone, not the other users
+     * of the server's test database.
+     */
+    static SoakDatabase inOwnDatabase(String prefix) {
+        TestPostgres pg = TestPostgres.get();
+        String name = prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        execute(pg, "CREATE DATABASE " + name);
+        Runnable drop = () -> execute(pg, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        try {
+            String url = pg.url().replaceFirst("^(jdbc:postgresql://[^/?]*/)[^?]*", "$1" + name);
+            SoakDatabase db = new SoakDatabase(url, pg.user() == null ? "postgres" : pg.user(), pg.password(), prefix);
+            db.dropDatabase = drop;
+            return db;
+        } catch (RuntimeException e) {
+            drop.run();
+            throw e;
+        }
+    }
+
+    private static void execute(TestPostgres pg, String sql) {
+        try (Connection c = pg.open(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException("'" + sql + "' failed on " + pg.url() + ": " + e.getMessage(), e);
+        }
     }
 
     /** A fresh schema on a private cluster. */
@@ -114,6 +148,18 @@ final class SoakDatabase implements AutoCloseable {
         }
     }
 
+    /** How many backends of this run's application name (workers and test pools) the server has now. */
+    int backends() throws SQLException {
+        try (Connection c = checkerConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = ?")) {
+            s.setString(1, applicationName);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
     @Override
     public void close() {
         pools.forEach(HikariDataSource::close);
@@ -122,5 +168,6 @@ final class SoakDatabase implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("dropping schema " + schema + " failed: " + e.getMessage(), e);
         }
+        dropDatabase.run();
     }
 }

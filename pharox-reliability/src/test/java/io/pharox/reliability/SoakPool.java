@@ -7,6 +7,7 @@ import io.pharox.model.ProxyPool;
 import io.pharox.storage.ProxyStorage;
 
 import java.util.List;
+import java.util.function.IntUnaryOperator;
 
 /**
  * The pool the soak leases from: 16 proxies of capacity 1, 2 or 3, tagged DE (in Berlin), FR
@@ -32,12 +33,21 @@ final class SoakPool {
 
     /** Creates the pool and its proxies in {@code storage}. */
     static ProxyPool seed(ProxyStorage storage) {
-        ProxyPool pool = storage.createPool(NAME, "leased by the soak's workers");
-        String[] countries = {"DE", "FR", "US", null};
         int[] capacities = {1, 2, 3, 1};
-        for (int i = 0; i < PROXIES; i++) {
+        return seed(storage, NAME, PROXIES, i -> capacities[i % capacities.length]);
+    }
+
+    /**
+     * Creates pool {@code name} of {@code proxies} proxies in {@code storage}, tagged and placed
+     * as those of the soak's pool (so that every one of {@link #FILTERS} matches some), proxy
+     * {@code i} of capacity {@code capacity.applyAsInt(i)}.
+     */
+    static ProxyPool seed(ProxyStorage storage, String name, int proxies, IntUnaryOperator capacity) {
+        ProxyPool pool = storage.createPool(name, "leased by the soak's workers");
+        String[] countries = {"DE", "FR", "US", null};
+        for (int i = 0; i < proxies; i++) {
             Proxy.Builder b = Proxy.builder().poolId(pool.id()).address("10.77.0." + (i + 1), 3128 + i)
-                    .maxConcurrency(capacities[i % capacities.length]).country(countries[i % countries.length]);
+                    .maxConcurrency(capacity.applyAsInt(i)).country(countries[i % countries.length]);
             if (i % 4 == 0) {
                 b.location(52.52, 13.40);
             } else if (i % 4 == 1) {

@@ -1,23 +1,29 @@
 package io.pharox.reliability;
 
+import com.zaxxer.hikari.HikariDataSource;
+import io.pharox.StorageException;
+import io.pharox.storage.ProxyStorage;
 import io.pharox.storage.jdbc.JdbcStorage;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * One soak: worker JVMs of {@link SoakWorker} lease from a fresh {@link SoakPool} for a
- * duration while an {@link InvariantChecker} samples the database; a fault is injected at a
- * quarter, a half and three quarters of the duration, and after each the run waits until every
- * worker has acquired again (recovery without a restart), then lets them run out the duration
- * and stops them. At the end it asserts the
+ * duration while an {@link InvariantChecker} samples the database; a fault (if the run has
+ * one) is injected at a quarter, a half and three quarters of the duration, and after each the
+ * run waits until every worker has acquired again (recovery without a restart), then lets them
+ * run out the duration and stops them. At the end it asserts the
  * invariants, that no lease stays active past its time once cleanup ran, and that every error
- * a worker saw was a {@code StorageException} with a message naming what happened.
+ * a worker saw was a {@code StorageException} (of its own class or a subclass, such as the
+ * adapters' deadlock victims) with a message naming what happened.
  */
 final class SoakRun {
 
@@ -43,26 +49,40 @@ final class SoakRun {
     private SoakRun() {
     }
 
+    /** The soak of {@link SoakPool}: {@code jvms} workers of both adapters for {@link #DURATION}. */
     static Report run(SoakDatabase db, int jvms, int threadsPerJvm, Fault fault) throws Exception {
-        JdbcStorage storage = new JdbcStorage(db.dataSource(2), db.schema());
-        SoakPool.seed(storage);
+        Map<String, List<String>> workers = new LinkedHashMap<>();
+        for (int i = 0; i < jvms; i++) {
+            workers.put("soak-" + i, List.of("threads=" + threadsPerJvm, "seed=" + (i + 1)));
+        }
+        return run(db, SoakPool::seed, workers, DURATION, fault);
+    }
+
+    /**
+     * A soak of one {@link SoakWorker} JVM per entry of {@code workerArgs} (its name, and its
+     * arguments after {@link WorkerArgs#of}) on the pool that {@code seed} creates, for
+     * {@code duration}, with {@code fault} injected at each quarter, or none if it is
+     * {@code null}. When it returns, every connection it opened to {@code db} is closed.
+     */
+    static Report run(SoakDatabase db, Consumer<ProxyStorage> seed, Map<String, List<String>> workerArgs,
+                      Duration duration, Fault fault) throws Exception {
+        HikariDataSource ds = db.dataSource(2);
+        JdbcStorage storage = new JdbcStorage(ds, db.schema());
+        seed.accept(storage);
         List<WorkerProcess> workers = new ArrayList<>();
         int faults = 0;
         try (InvariantChecker checker = new InvariantChecker(db)) {
-            for (int i = 0; i < jvms; i++) {
-                workers.add(WorkerProcess.start("soak-" + i, SoakWorker.class, List.of(), WorkerArgs.of(db,
-                        "threads=" + threadsPerJvm, "seed=" + (i + 1))));
+            for (Map.Entry<String, List<String>> w : workerArgs.entrySet()) {
+                workers.add(WorkerProcess.start(w.getKey(), SoakWorker.class, List.of(),
+                        WorkerArgs.of(db, w.getValue().toArray(new String[0]))));
             }
             for (WorkerProcess w : workers) {
                 w.awaitLine("ready", Duration.ofSeconds(60));
             }
             long started = System.nanoTime();
             checker.start();
-            for (int quarter = 1; quarter <= 3; quarter++) {
-                long at = started + DURATION.toNanos() * quarter / 4;
-                while (System.nanoTime() < at) {
-                    Thread.sleep(Math.max(1, Math.min(200, (at - System.nanoTime()) / 1_000_000)));
-                }
+            for (int quarter = 1; fault != null && quarter <= 3; quarter++) {
+                waitUntil(started + duration.toNanos() * quarter / 4);
                 List<Long> before = workers.stream().map(w -> w.stats().getOrDefault("acquired", 0L)).toList();
                 fault.inject();
                 faults++;
@@ -73,10 +93,7 @@ final class SoakRun {
                 }
             }
             // the full duration, but never less than it took the workers to recover from the last fault
-            long end = started + DURATION.toNanos();
-            while (System.nanoTime() < end) {
-                Thread.sleep(Math.max(1, Math.min(200, (end - System.nanoTime()) / 1_000_000)));
-            }
+            waitUntil(started + duration.toNanos());
             for (WorkerProcess w : workers) {
                 w.send("stop");
             }
@@ -101,7 +118,7 @@ final class SoakRun {
                 assertThat(counts.get("acquired")).as("leases taken by %s", w.name()).isPositive();
                 Map<String, String> seen = w.errors();
                 assertThat(seen.keySet()).as("exception classes callers saw in %s", w.log())
-                        .allMatch(type -> type.equals("io.pharox.StorageException"));
+                        .allMatch(SoakRun::isStorageException);
                 assertThat(seen.values()).as("messages of the errors callers saw in %s", w.name())
                         .allMatch(m -> m.startsWith("database ") && m.contains("SQL state"));
                 errors.add(seen);
@@ -111,6 +128,22 @@ final class SoakRun {
             for (WorkerProcess w : workers) {
                 w.close();
             }
+            ds.close();
+        }
+    }
+
+    private static boolean isStorageException(String className) {
+        try {
+            return StorageException.class.isAssignableFrom(Class.forName(className));
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+
+    /** Returns when {@link System#nanoTime()} has reached {@code at}. */
+    private static void waitUntil(long at) throws InterruptedException {
+        while (System.nanoTime() < at) {
+            Thread.sleep(Math.max(1, Math.min(200, (at - System.nanoTime()) / 1_000_000)));
         }
     }
 }

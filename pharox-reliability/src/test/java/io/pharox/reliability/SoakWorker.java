@@ -14,6 +14,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -34,11 +35,15 @@ import java.util.concurrent.atomic.LongAdder;
  * test writes {@code stop} to its standard input (or closes it): acquire with a random strategy and filter, renew, release, let
  * short leases expire, clean up. Every failure is caught, counted by exception class and the
  * first of each class printed ({@code error <class> <message>}), and the thread goes on: a
- * worker is an application that must recover without a restart.
+ * worker is an application that must recover without a restart. Failures caused by a deadlock
+ * (SQL state {@code 40P01}, after the adapter's own retries) are counted apart as {@code deadlocks},
+ * and the first of them printed with its stack trace.
  *
  * <p>Arguments ({@code key=value}): url, user, [password], schema, app (the connections'
- * application name), threads, seed. Prints {@code ready}, then
- * cumulative {@code stats} lines every 200 ms, and {@code done} with the final counts.
+ * application name), threads, seed, [pool] (the pool's name, default {@link SoakPool#NAME}),
+ * [adapter] ({@code jdbc} or {@code jpa} for every thread, default {@code both}: alternating).
+ * Prints {@code ready}, then cumulative {@code stats} lines every 200 ms, and {@code done} with
+ * the final counts.
  */
 public final class SoakWorker {
 
@@ -47,10 +52,12 @@ public final class SoakWorker {
 
     private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+    private final String pool;
 
-    private SoakWorker() {
+    private SoakWorker(String pool) {
+        this.pool = pool;
         for (String key : List.of("acquired", "empty", "released", "late", "renewed", "lost", "abandoned", "cleaned",
-                "cleanups", "errors", "violations")) {
+                "cleanups", "errors", "deadlocks", "violations")) {
             counts.put(key, new AtomicLong());
         }
     }
@@ -60,7 +67,11 @@ public final class SoakWorker {
         WorkerArgs a = WorkerArgs.parse(args);
         int threads = a.getInt("threads");
         long seed = Long.parseLong(a.get("seed"));
-        SoakWorker worker = new SoakWorker();
+        String adapter = a.get("adapter", "both");
+        if (!List.of("jdbc", "jpa", "both").contains(adapter)) {
+            throw new IllegalArgumentException("adapter is jdbc, jpa or both, was '" + adapter + "'");
+        }
+        SoakWorker worker = new SoakWorker(a.get("pool", SoakPool.NAME));
         try (HikariDataSource ds = a.dataSource(threads + 1)) {
             EntityManagerFactory emf = JpaStorage.entityManagerFactory(ds, a.get("schema"));
             ProxyStorage jdbc = new JdbcStorage(ds, a.get("schema"));
@@ -72,7 +83,11 @@ public final class SoakWorker {
             List<Thread> running = new ArrayList<>();
             System.out.println("ready");
             for (int t = 0; t < threads; t++) {
-                ProxyStorage storage = t % 2 == 0 ? jdbc : jpa;
+                ProxyStorage storage = switch (adapter) {
+                    case "jdbc" -> jdbc;
+                    case "jpa" -> jpa;
+                    default -> t % 2 == 0 ? jdbc : jpa;
+                };
                 Random random = new Random(seed * 1_000 + t);
                 String consumer = a.get("app") + "-" + t;
                 Thread thread = new Thread(() -> worker.run(storage, random, consumer, stop), "soak-" + t);
@@ -129,7 +144,7 @@ public final class SoakWorker {
         if (dice < 45 || held.isEmpty()) {
             boolean abandon = dice < 8;
             Duration ttl = abandon ? Duration.ofMillis(50 + random.nextInt(300)) : Duration.ofMillis(1_000 + random.nextInt(3_000));
-            Optional<LeasedProxy> leased = storage.acquire(AcquireRequest.forPool(SoakPool.NAME).consumer(consumer)
+            Optional<LeasedProxy> leased = storage.acquire(AcquireRequest.forPool(pool).consumer(consumer)
                     .strategy(STRATEGIES[random.nextInt(STRATEGIES.length)])
                     .filter(SoakPool.FILTERS.get(random.nextInt(SoakPool.FILTERS.size())))
                     .ttl(ttl).build());
@@ -176,6 +191,10 @@ public final class SoakWorker {
 
     private void failed(RuntimeException e) {
         count("errors");
+        if (deadlock(e) && counts.get("deadlocks").incrementAndGet() == 1) {
+            System.out.println("first deadlock, in thread " + Thread.currentThread().getName());
+            e.printStackTrace(System.out);
+        }
         String type = e.getClass().getName();
         if (errors.computeIfAbsent(type, k -> new LongAdder()).sum() == 0) {
             System.out.println("error " + type + " " + String.valueOf(e.getMessage()).replace('\n', ' '));
@@ -185,6 +204,25 @@ public final class SoakWorker {
             }
         }
         errors.get(type).increment();
+    }
+
+    /**
+     * Whether PostgreSQL rolled {@code e}'s transaction back as a deadlock victim: SQL state
+     * {@code 40P01} in its message or on an {@link SQLException} among its causes, or among
+     * their next exceptions (a failed JDBC batch reports its entry's failure there).
+     */
+    private static boolean deadlock(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (String.valueOf(t.getMessage()).contains("SQL state 40P01")) {
+                return true;
+            }
+            for (SQLException s = t instanceof SQLException sql ? sql : null; s != null; s = s.getNextException()) {
+                if ("40P01".equals(s.getSQLState())) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static void pause() {

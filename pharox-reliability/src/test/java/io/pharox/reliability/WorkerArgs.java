@@ -46,6 +46,11 @@ record WorkerArgs(Map<String, String> values) {
         return value;
     }
 
+    /** The value of {@code key}, or {@code otherwise} if it was not given. */
+    String get(String key, String otherwise) {
+        return values.getOrDefault(key, otherwise);
+    }
+
     int getInt(String key) {
         return Integer.parseInt(get(key));
     }
