@@ -136,8 +136,13 @@ final class Claims {
      * includes {@link #leasable}) for {@code request}, run on {@code ctx}: what it locked,
      * granted, or could have locked.
      */
-    static Claimed claim(DSLContext ctx, AcquireRequest request, UUID pool, UUID consumer, Condition where,
-                                     Lock lock) {
+    static Claimed claim(DSLContext ctx, AcquireRequest request, UUID pool, UUID consumer, Condition where, Lock lock) {
+        return new Claimed(statement(ctx, request, pool, consumer, where, lock).fetchSingle(), consumer);
+    }
+
+    /** The statement of {@link #claim}: one row, whether anything was locked or not. */
+    static ResultQuery<Record> statement(DSLContext ctx, AcquireRequest request, UUID pool, UUID consumer,
+                                         Condition where, Lock lock) {
         SelectorStrategy strategy = request.strategy();
         List<CommonTableExpression<?>> ctes = new ArrayList<>();
         CommonTableExpression<?> picked;
@@ -220,12 +225,11 @@ final class Claims {
         Field<Boolean> anyCandidate = lock == Lock.WAIT ? inline(false)
                 : when(exists(selectOne().from(picked)), inline(false)).otherwise(field(select(P.ID).from(P).where(where)
                         .orderBy(P.ID).limit(inline(1))).isNotNull());
-        return new Claimed(ctx.with(ctes).select(claimed.asterisk(), inserted.field(LEASE.ID).as("lease_id"),
+        return ctx.with(ctes).select(claimed.asterisk(), inserted.field(LEASE.ID).as("lease_id"),
                         inserted.field(LEASE.ACQUIRED_AT).as("lease_acquired_at"),
                         inserted.field(LEASE.EXPIRES_AT).as("lease_expires_at"), anyCandidate.as(ANY_CANDIDATE))
                 .from(selectOne().asTable("one")).leftJoin(claimed).on(DSL.trueCondition())
-                .leftJoin(inserted).on(DSL.trueCondition())
-                .fetchSingle(), consumer);
+                .leftJoin(inserted).on(DSL.trueCondition());
     }
 
     private static Select<Record3<UUID, Integer, Integer>> pick(Condition where, List<SortField<?>> order, Lock lock) {
