@@ -11,13 +11,17 @@ import io.pharox.model.ProxyStatus;
 import io.pharox.select.SelectorStrategy;
 import org.junit.jupiter.api.Test;
 
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.Queue;
 import java.util.Random;
 import java.util.Set;
@@ -97,6 +101,7 @@ abstract class ConcurrencyContract extends ContractGroup {
         Map<UUID, AtomicInteger> held = new ConcurrentHashMap<>();
         proxies.forEach(p -> held.put(p.id(), new AtomicInteger()));
         Queue<String> violations = new ConcurrentLinkedQueue<>();
+        Queue<UUID> granted = new ConcurrentLinkedQueue<>();
         List<ProxyFilter> filters = List.of(
                 ProxyFilters.matchAll(),
                 ProxyFilters.noneOf(ProxyFilters.country("XX")),
@@ -124,6 +129,7 @@ abstract class ConcurrencyContract extends ContractGroup {
                                     + leased.get().proxy().currentLeases() + " on " + proxy);
                         }
                         mine.add(leased.get());
+                        granted.add(leased.get().lease().id());
                     }
                 } else if (!mine.isEmpty()) {
                     LeasedProxy oldest = mine.poll();
@@ -149,6 +155,38 @@ abstract class ConcurrencyContract extends ContractGroup {
         leftovers.forEach(deque -> deque.forEach(l -> assertThat(storage().release(l.lease().id())).isTrue()));
         proxies.forEach(p -> assertThat(counter(p)).as("counter of %s after the last release", p).isZero());
         assertThat(storage().activeLeasesInPool(pool.name())).isEmpty();
+        assertHistoryWithinCapacity(byId, granted);
+    }
+
+    /**
+     * The lease history tells the truth: for every proxy, at no instant do more of its leases
+     * overlap (from acquired to released, or to expiry) than its capacity. A lease stamped as
+     * acquired before the release that made its room would break this, though no slot was
+     * ever held twice.
+     */
+    private void assertHistoryWithinCapacity(Map<UUID, Proxy> proxies, Collection<UUID> leaseIds) {
+        Map<UUID, List<Lease>> byProxy = new HashMap<>();
+        for (UUID id : leaseIds) {
+            Lease lease = storage().findLease(id).orElseThrow(() -> new AssertionError("lease " + id + " is gone"));
+            byProxy.computeIfAbsent(lease.proxyId(), k -> new ArrayList<>()).add(lease);
+        }
+        assertThat(byProxy).as("proxies that were leased").isNotEmpty();
+        byProxy.forEach((proxyId, leases) -> {
+            List<Lease> sorted = new ArrayList<>(leases);
+            sorted.sort(Comparator.comparing(Lease::acquiredAt));
+            // open intervals by end time: a lease that ends when another begins does not overlap it
+            PriorityQueue<Instant> ends = new PriorityQueue<>();
+            int most = 0;
+            for (Lease lease : sorted) {
+                while (!ends.isEmpty() && !ends.peek().isAfter(lease.acquiredAt())) {
+                    ends.poll();
+                }
+                ends.add(lease.releasedAt().orElse(lease.expiresAt()));
+                most = Math.max(most, ends.size());
+            }
+            assertThat(most).as("most overlapping leases in the history of %s", proxies.get(proxyId))
+                    .isLessThanOrEqualTo(proxies.get(proxyId).maxConcurrency());
+        });
     }
 
     @Test

@@ -208,14 +208,18 @@ public final class InMemoryStorage implements ProxyStorage {
                 continue;
             }
             Proxy proxy = slot.proxy.get();
-            Lease lease = Lease.active(Ids.next(), pool.pool.id(), proxy.id(), consumer.id(), now, now.plus(request.ttl()));
+            // the clock once the slot is ours: a release that freed it read the clock before freeing
+            // it, so the lease history never shows this lease beginning before that one ended
+            Instant grantedAt = clock.instant();
+            Lease lease = Lease.active(Ids.next(), pool.pool.id(), proxy.id(), consumer.id(), grantedAt,
+                    grantedAt.plus(request.ttl()));
             LeaseRecord record = new LeaseRecord(lease, slot);
             leases.put(lease.id(), record);
             slot.active.put(lease.id(), record);
             byExpiry.put(new ExpiryKey(lease.expiresAt(), lease.id()), record);
             if (slot.removed) {
                 // removeProxy ran between our claim and our bookkeeping: undo, try the next one
-                end(record, now, Ending.REMOVE);
+                end(record, grantedAt, Ending.REMOVE);
                 continue;
             }
             if (request.strategy() == SelectorStrategy.ROUND_ROBIN) {
