@@ -13,9 +13,10 @@ import java.nio.file.Path;
 
 /**
  * The subset of the benchmark matrix recorded in {@code docs/benchmarks.md}, sized to answer
- * every target in about twenty minutes on a small machine: throughput against the baselines
- * at 1, 2, 4, 8 and 16 threads; acquire latency at 1,000 and 1,000,000 proxies with and
- * without the filter tree; every strategy, exclusive and shared, at one size and thread count.
+ * every target in about forty minutes on a small machine: throughput against the baselines
+ * at 1, 2, 4, 8 and 16 threads; acquire latency of every strategy at 1,000 and 1,000,000
+ * proxies with and without the filter tree; every strategy, exclusive and shared, at one size
+ * and thread count.
  * Each trial: one fork, a 3 s warm-up, two 3 s measurements. JMH takes one thread count per run, so the scaling part is one run per count. Each part
  * writes its JMH JSON file to the directory given as the first argument (default
  * {@code pharox-benchmarks/target/recorded}), named after its section of the report.
@@ -40,7 +41,7 @@ public final class RecordedRun {
         }
         run(out.resolve("latency.json"), options(LATENCY, 1)
                 .param("poolSize", "1000", "1000000").param("capacity", "exclusive").param("filter", "none", "tree")
-                .param("strategy", "FIRST_AVAILABLE"));
+                .param("strategy", "FIRST_AVAILABLE", "ROUND_ROBIN", "LEAST_USED", "RANDOM"));
         run(out.resolve("strategies.json"), options(THROUGHPUT, 2)
                 .param("poolSize", "1000").param("capacity", "exclusive", "shared").param("filter", "none")
                 .param("strategy", "FIRST_AVAILABLE", "ROUND_ROBIN", "LEAST_USED", "RANDOM"));
