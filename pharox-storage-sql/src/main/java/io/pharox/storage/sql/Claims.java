@@ -24,7 +24,9 @@ import org.jooq.impl.SQLDataType;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -188,12 +190,14 @@ final class Claims {
         List<Field<?>> returned = new ArrayList<>(Rows.PROXY_COLUMNS);
         returned.add(granted.as(GRANTED));
         returned.add(decision.field(AT, OffsetDateTime.class).as(AT));
-        CommonTableExpression<?> claimed = name("claimed").as(DSL.update(P)
-                .set(P.CURRENT_LEASES, P.CURRENT_LEASES.minus(decision.field(FREED, Integer.class))
-                        .plus(when(granted, inline(1)).otherwise(inline(0))))
-                .set(P.RANDOM_KEY, strategy == SelectorStrategy.RANDOM
-                        // a granted proxy moves to a new random place in the order
-                        ? when(granted, DSL.rand().cast(SQLDataType.DOUBLE)).otherwise(P.RANDOM_KEY) : P.RANDOM_KEY)
+        Map<Field<?>, Field<?>> moved = new LinkedHashMap<>();
+        moved.put(P.CURRENT_LEASES, P.CURRENT_LEASES.minus(decision.field(FREED, Integer.class))
+                .plus(when(granted, inline(1)).otherwise(inline(0))));
+        if (strategy == SelectorStrategy.RANDOM) {
+            // a granted proxy moves to a new random place in the order
+            moved.put(P.RANDOM_KEY, when(granted, DSL.rand().cast(SQLDataType.DOUBLE)).otherwise(P.RANDOM_KEY));
+        }
+        CommonTableExpression<?> claimed = name("claimed").as(DSL.update(P).set(moved)
                 .from(decision)
                 .where(P.ID.eq(decision.field(ID, UUID.class)))
                 .returning(returned));

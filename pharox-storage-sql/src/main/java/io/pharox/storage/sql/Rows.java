@@ -12,7 +12,6 @@ import io.pharox.model.ProxyStatus;
 import io.pharox.storage.sql.schema.tables.records.ConsumerRecord;
 import io.pharox.storage.sql.schema.tables.records.LeaseRecord;
 import io.pharox.storage.sql.schema.tables.records.PoolRecord;
-import io.pharox.storage.sql.schema.tables.records.ProxyRecord;
 import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.types.DayToSecond;
