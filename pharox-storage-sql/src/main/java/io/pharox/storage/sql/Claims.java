@@ -21,6 +21,7 @@ import org.jooq.SelectForUpdateOfStep;
 import org.jooq.SortField;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
+import org.jooq.types.DayToSecond;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -121,13 +122,13 @@ final class Claims {
      * than the beginning and wrap: after the pool's cursor, or after a random key. Empty for
      * strategies that always start at the beginning.
      */
-    static Optional<Condition> start(SelectorStrategy strategy, UUID pool) {
+    static Optional<Condition> start(SelectorStrategy strategy, UUID pool, double randomStart) {
         switch (strategy) {
             case ROUND_ROBIN:
                 return Optional.of(P.ID.gt(select(POOL_SELECTOR_STATE.CURSOR_PROXY_ID).from(POOL_SELECTOR_STATE)
                         .where(POOL_SELECTOR_STATE.POOL_ID.eq(pool), POOL_SELECTOR_STATE.STRATEGY.eq(inline(strategy.name())))));
             case RANDOM:
-                return Optional.of(P.RANDOM_KEY.gt(ThreadLocalRandom.current().nextDouble()));
+                return Optional.of(P.RANDOM_KEY.gt(randomStart));
             default:
                 return Optional.empty();
         }
@@ -139,20 +140,34 @@ final class Claims {
      * granted, or could have locked.
      */
     static Claimed claim(DSLContext ctx, AcquireRequest request, UUID pool, UUID consumer, Condition where, Lock lock) {
-        return new Claimed(statement(ctx, request, pool, consumer, where, lock).fetchSingle(), consumer);
+        Binds binds = Binds.fresh(request, pool, consumer);
+        return new Claimed(statement(ctx, request.strategy(), binds, where, lock).fetchSingle(), consumer);
     }
 
-    /** The statement of {@link #claim}: one row, whether anything was locked or not. */
-    static ResultQuery<Record> statement(DSLContext ctx, AcquireRequest request, UUID pool, UUID consumer,
-                                         Condition where, Lock lock) {
-        SelectorStrategy strategy = request.strategy();
+    /** The values a claim binds that change from call to call. */
+    record Binds(UUID leaseId, UUID pool, UUID consumer, DayToSecond ttl, double randomStart) {
+
+        /** New values for a claim for {@code request}: a new lease id, a new random start. */
+        static Binds fresh(AcquireRequest request, UUID pool, UUID consumer) {
+            return new Binds(Ids.next(), pool, consumer, Rows.interval(request.ttl()),
+                    ThreadLocalRandom.current().nextDouble());
+        }
+    }
+
+    /**
+     * The statement of {@link #claim}, whose condition {@code where} is on {@link Rows#P} and
+     * includes {@link #leasable}: one row, whether anything was locked or not.
+     */
+    static ResultQuery<Record> statement(DSLContext ctx, SelectorStrategy strategy, Binds binds, Condition where,
+                                         Lock lock) {
+        UUID pool = binds.pool();
         List<CommonTableExpression<?>> ctes = new ArrayList<>();
         CommonTableExpression<?> picked;
         if (lock == Lock.WAIT) {
             picked = name("picked").as(pick(where, List.of(P.ID.asc()), lock));
             ctes.add(picked);
         } else {
-            Optional<Condition> start = start(strategy, pool);
+            Optional<Condition> start = start(strategy, pool, binds.randomStart());
             List<SortField<?>> order = order(strategy);
             if (start.isEmpty()) {
                 picked = name("picked").as(pick(where, order, lock));
@@ -207,8 +222,8 @@ final class Claims {
         CommonTableExpression<?> inserted = name("inserted").as(DSL.insertInto(LEASE,
                         LEASE.ID, LEASE.POOL_ID, LEASE.PROXY_ID, LEASE.CONSUMER_ID, LEASE.STATUS, LEASE.ACQUIRED_AT,
                         LEASE.EXPIRES_AT)
-                .select(select(val(Ids.next()), val(pool), claimedId, val(consumer), inline(ACTIVE), claimedAt,
-                        claimedAt.plus(val(Rows.interval(request.ttl()))))
+                .select(select(val(binds.leaseId()), val(pool), claimedId, val(binds.consumer()), inline(ACTIVE),
+                        claimedAt, claimedAt.plus(val(binds.ttl())))
                         .from(claimed).where(claimedGranted))
                 .returning(LEASE.ID, LEASE.ACQUIRED_AT, LEASE.EXPIRES_AT));
         ctes.add(candidate);

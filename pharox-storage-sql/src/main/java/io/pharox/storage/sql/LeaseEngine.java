@@ -30,6 +30,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 
 import static io.pharox.storage.sql.Claims.ACTIVE;
 import static io.pharox.storage.sql.Claims.CLOCK;
@@ -73,6 +74,7 @@ public final class LeaseEngine {
     private static final int CLAIM_ATTEMPTS = 3;
 
     private final SqlAccess db;
+    private final ClaimShapes shapes = new ClaimShapes();
     private final ConcurrentHashMap<String, UUID> poolIds = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, UUID> consumerIds = new ConcurrentHashMap<>();
 
@@ -138,12 +140,11 @@ public final class LeaseEngine {
     }
 
     private Optional<LeasedProxy> acquireInSql(AcquireRequest request, UUID pool, UUID consumer) {
-        Condition where = Claims.leasable(pool, FilterTranslator.translate(request.filter()));
         for (int attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
-            Claims.Claimed claimed = db.statement(ctx -> Claims.claim(ctx, request, pool, consumer, where, Lock.SKIP));
+            Claims.Claimed claimed = db.statement(ctx -> shapes.claim(ctx, request, pool, consumer, Lock.SKIP));
             if (claimed.othersHoldEveryCandidate()) {
                 // every candidate is held by concurrent acquires: wait for one, in id order
-                claimed = db.statement(ctx -> Claims.claim(ctx, request, pool, consumer, where, Lock.WAIT));
+                claimed = db.statement(ctx -> shapes.claim(ctx, request, pool, consumer, Lock.WAIT));
             }
             if (!claimed.locked()) {
                 return Optional.empty();
@@ -169,7 +170,7 @@ public final class LeaseEngine {
         List<UUID> seen = new ArrayList<>();
         Optional<LeasedProxy> leased = db.transaction(ctx -> {
             List<Condition> regions = new ArrayList<>();
-            Claims.start(request.strategy(), pool).ifPresent(regions::add);
+            Claims.start(request.strategy(), pool, ThreadLocalRandom.current().nextDouble()).ifPresent(regions::add);
             regions.add(DSL.trueCondition());
             for (Condition region : regions) {
                 Optional<LeasedProxy> found = scan(ctx, request, pool, consumer, relaxed.and(region),

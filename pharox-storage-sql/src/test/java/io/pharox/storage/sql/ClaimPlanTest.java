@@ -97,7 +97,7 @@ class ClaimPlanTest {
                                                       ProxyFilter filter) throws SQLException {
         AcquireRequest request = AcquireRequest.forPool("plans").consumer("planner").strategy(strategy).filter(filter)
                 .build();
-        Query claim = Claims.statement(render, request, pool, UUID.randomUUID(),
+        Query claim = Claims.statement(render, strategy, Claims.Binds.fresh(request, pool, UUID.randomUUID()),
                 Claims.leasable(pool, FilterTranslator.translate(filter)), lock);
 
         for (String plan : List.of(customPlan(claim), genericPlan(claim))) {
