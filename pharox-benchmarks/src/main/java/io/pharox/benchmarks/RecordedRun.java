@@ -10,6 +10,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
 
 /**
  * The subset of the benchmark matrix recorded in {@code docs/benchmarks.md}, sized to answer
@@ -17,9 +18,11 @@ import java.nio.file.Path;
  * at 1, 2, 4, 8 and 16 threads; acquire latency of every strategy at 1,000 and 1,000,000
  * proxies with and without the filter tree; every strategy, exclusive and shared, at one size
  * and thread count.
- * Each trial: one fork, a 3 s warm-up, two 3 s measurements. JMH takes one thread count per run, so the scaling part is one run per count. Each part
+ * Each trial: one fork, a 3 s warm-up, two 3 s measurements (three 4 s ones for latency).
+ * JMH takes one thread count per run, so the scaling part is one run per count. Each part
  * writes its JMH JSON file to the directory given as the first argument (default
- * {@code pharox-benchmarks/target/recorded}), named after its section of the report.
+ * {@code pharox-benchmarks/target/recorded}), named after its section of the report; a
+ * second argument names the parts to run ({@code throughput,latency,strategies}, the default).
  */
 public final class RecordedRun {
 
@@ -33,18 +36,28 @@ public final class RecordedRun {
     public static void main(String[] args) throws RunnerException, IOException {
         // the profile's default JMH arguments start with "-": not a directory
         Path out = Path.of(args.length > 0 && !args[0].startsWith("-") ? args[0] : "pharox-benchmarks/target/recorded");
+        Set<String> parts = args.length > 1 ? Set.of(args[1].split(",")) : Set.of("throughput", "latency", "strategies");
         Files.createDirectories(out);
-        for (int threads : new int[] {1, 2, 4, 8, 16}) {
-            run(out.resolve("throughput-t" + threads + ".json"), options(THROUGHPUT, threads)
-                    .param("poolSize", "1000").param("capacity", "exclusive").param("filter", "none")
-                    .param("strategy", "FIRST_AVAILABLE"));
+        if (parts.contains("throughput")) {
+            for (int threads : new int[] {1, 2, 4, 8, 16}) {
+                run(out.resolve("throughput-t" + threads + ".json"), options(THROUGHPUT, threads)
+                        .param("poolSize", "1000").param("capacity", "exclusive").param("filter", "none")
+                        .param("strategy", "FIRST_AVAILABLE"));
+            }
         }
-        run(out.resolve("latency.json"), options(LATENCY, 1)
-                .param("poolSize", "1000", "1000000").param("capacity", "exclusive").param("filter", "none", "tree")
-                .param("strategy", "FIRST_AVAILABLE", "ROUND_ROBIN", "LEAST_USED", "RANDOM"));
-        run(out.resolve("strategies.json"), options(THROUGHPUT, 2)
-                .param("poolSize", "1000").param("capacity", "exclusive", "shared").param("filter", "none")
-                .param("strategy", "FIRST_AVAILABLE", "ROUND_ROBIN", "LEAST_USED", "RANDOM"));
+        if (parts.contains("latency")) {
+            // three longer measurements: a median of a few thousand SQL acquires moves by a
+            // fifth from one trial to the next on two shared cores
+            run(out.resolve("latency.json"), options(LATENCY, 1).measurementIterations(3)
+                    .measurementTime(TimeValue.seconds(4))
+                    .param("poolSize", "1000", "1000000").param("capacity", "exclusive").param("filter", "none", "tree")
+                    .param("strategy", "FIRST_AVAILABLE", "ROUND_ROBIN", "LEAST_USED", "RANDOM"));
+        }
+        if (parts.contains("strategies")) {
+            run(out.resolve("strategies.json"), options(THROUGHPUT, 2)
+                    .param("poolSize", "1000").param("capacity", "exclusive", "shared").param("filter", "none")
+                    .param("strategy", "FIRST_AVAILABLE", "ROUND_ROBIN", "LEAST_USED", "RANDOM"));
+        }
     }
 
     private static ChainedOptionsBuilder options(String include, int threads) {
