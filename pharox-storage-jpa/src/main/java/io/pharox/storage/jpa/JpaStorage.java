@@ -28,7 +28,6 @@ import org.hibernate.jpa.HibernatePersistenceConfiguration;
 import org.jooq.DSLContext;
 
 import javax.sql.DataSource;
-import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -282,11 +281,7 @@ public final class JpaStorage implements ProxyStorage {
 
     /** The database's {@code now()}: the start of the running transaction. */
     private static Instant now(EntityManager em) {
-        return time(em, "now()");
-    }
-
-    private static Instant time(EntityManager em, String function) {
-        Object t = em.createNativeQuery("SELECT " + function).getSingleResult();
+        Object t = em.createNativeQuery("SELECT now()").getSingleResult();
         if (t instanceof Instant i) {
             return i;
         }
@@ -296,7 +291,7 @@ public final class JpaStorage implements ProxyStorage {
         if (t instanceof Timestamp ts) {
             return ts.toInstant();
         }
-        throw new IllegalStateException(function + " returned a " + t.getClass().getName());
+        throw new IllegalStateException("now() returned a " + t.getClass().getName());
     }
 
     private <T> T inTransaction(Function<EntityManager, T> work) {
@@ -324,7 +319,7 @@ public final class JpaStorage implements ProxyStorage {
             return result;
         } catch (PharoxException | IllegalArgumentException e) {
             rollback(tx);
-            if (e instanceof IllegalArgumentException && hasSqlCause(e)) {
+            if (e instanceof IllegalArgumentException && SqlFailures.sqlCause(e).isPresent()) {
                 throw SqlFailures.translate(e, poolName, proxy);
             }
             throw e;
@@ -344,14 +339,5 @@ public final class JpaStorage implements ProxyStorage {
         } catch (RuntimeException ignored) {
             // the failure that made us roll back is the one to report
         }
-    }
-
-    private static boolean hasSqlCause(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException) {
-                return true;
-            }
-        }
-        return false;
     }
 }

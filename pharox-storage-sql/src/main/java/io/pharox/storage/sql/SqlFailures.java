@@ -8,6 +8,7 @@ import io.pharox.StorageException;
 import io.pharox.model.Proxy;
 
 import java.sql.SQLException;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -76,12 +77,19 @@ public final class SqlFailures {
      * @param proxy    the proxy the failed call tried to store, or {@code null}
      */
     public static PharoxException translate(Throwable failure, String poolName, Proxy proxy) {
+        return sqlCause(failure)
+                .map(sql -> translate(sql.getSQLState(), sql.getMessage(), failure, poolName, proxy))
+                .orElseGet(() -> new StorageException("database operation failed: " + failure.getMessage(), failure));
+    }
+
+    /** The first {@link SQLException} in the cause chain of {@code failure}, if any: a failure of the database. */
+    public static Optional<SQLException> sqlCause(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof SQLException sql) {
-                return translate(sql.getSQLState(), sql.getMessage(), failure, poolName, proxy);
+                return Optional.of(sql);
             }
         }
-        return new StorageException("database operation failed: " + failure.getMessage(), failure);
+        return Optional.empty();
     }
 
     /**

@@ -44,6 +44,22 @@ class ClaimShapesTest {
     }
 
     @Test
+    void the_claim_of_the_widest_accepted_string_tree_stays_below_the_drivers_bind_limit() {
+        ProxyFilter widest = ProxyFilters.anyOf(java.util.stream.IntStream.range(0, ProxyFilter.MAX_CLAUSES - 1)
+                .mapToObj(i -> ProxyFilters.city("nowhere-" + i)).toList());
+        UUID pool = UUID.randomUUID();
+        for (SelectorStrategy strategy : SelectorStrategy.values()) {
+            AcquireRequest request = AcquireRequest.forPool("p").strategy(strategy).filter(widest).build();
+            int binds = Claims.statement(ctx, strategy, Binds.fresh(request, pool, UUID.randomUUID()),
+                    Claims.leasable(pool, FilterTranslator.translate(widest)), Lock.SKIP).getBindValues().size();
+
+            // the claim reads the filter up to three times (start, wrap, any candidate)
+            assertThat(binds).as("bind values of the %s claim", strategy)
+                    .isGreaterThanOrEqualTo(2 * (ProxyFilter.MAX_CLAUSES - 1)).isLessThan(65_535);
+        }
+    }
+
+    @Test
     void equal_filters_share_one_shape_and_the_number_of_shapes_is_bounded() {
         ClaimShapes shapes = new ClaimShapes();
         DSLContext answering = SqlSchema.named("shapes").using(new MockConnection(c -> new MockResult[] {
