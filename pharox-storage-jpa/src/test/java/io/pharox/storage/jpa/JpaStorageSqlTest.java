@@ -111,7 +111,13 @@ class JpaStorageSqlTest {
         storage.acquire(request).orElseThrow();
         recording.take();
         storage.acquire(request).orElseThrow();
-        assertThat(recording.take()).hasSize(PREDICATE_ACQUIRE_STATEMENTS);
+        if (strategy == SelectorStrategy.RANDOM) {
+            // RANDOM starts after a random key: when that lies past every candidate's key, the
+            // batch after it is empty and a second batch wraps to the lowest keys
+            assertThat(recording.take()).hasSizeBetween(PREDICATE_ACQUIRE_STATEMENTS, PREDICATE_ACQUIRE_STATEMENTS + 1);
+        } else {
+            assertThat(recording.take()).hasSize(PREDICATE_ACQUIRE_STATEMENTS);
+        }
     }
 
     @Test
