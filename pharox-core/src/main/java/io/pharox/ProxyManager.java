@@ -1,5 +1,9 @@
 package io.pharox;
 
+import io.pharox.exception.LeaseNotActiveException;
+import io.pharox.exception.LeaseNotFoundException;
+import io.pharox.exception.PoolNotFoundException;
+import io.pharox.exception.ProxyNotFoundException;
 import io.pharox.model.Consumer;
 import io.pharox.model.HealthCheckResult;
 import io.pharox.model.Lease;

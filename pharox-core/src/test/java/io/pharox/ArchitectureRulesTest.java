@@ -53,4 +53,15 @@ class ArchitectureRulesTest {
         assertThat(ArchitectureTest.core_does_not_depend_on_adapters_testkit_or_guice_module.evaluate(classes)
                 .hasViolation()).isFalse();
     }
+
+    @Test
+    void two_packages_that_use_each_other_break_the_cycle_rule() {
+        JavaClasses cycle = new ClassFileImporter().importClasses(
+                io.pharox.cyclefixture.a.A.class, io.pharox.cyclefixture.b.B.class);
+        JavaClasses oneWay = new ClassFileImporter().importClasses(
+                io.pharox.cyclefixture.a.A.class, UsesOnlyTheJdk.class);
+
+        assertThat(ArchitectureTest.packages_are_free_of_cycles.evaluate(cycle).hasViolation()).isTrue();
+        assertThat(ArchitectureTest.packages_are_free_of_cycles.evaluate(oneWay).hasViolation()).isFalse();
+    }
 }

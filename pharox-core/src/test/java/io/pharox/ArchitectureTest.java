@@ -7,6 +7,7 @@ import com.tngtech.archunit.lang.ArchRule;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
  * The core depends on the JDK and the SLF4J API only, never on an adapter or a framework. Of the
@@ -47,4 +48,10 @@ class ArchitectureTest {
             .that().resideInAPackage("io.pharox..")
             .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "javax.net..", "org.slf4j..", "io.pharox..")
             .because("pharox-core may depend on the JDK and the SLF4J API only");
+
+    @ArchTest
+    static final ArchRule packages_are_free_of_cycles = slices()
+            .matching("(**)")
+            .should().beFreeOfCycles()
+            .because("a package cycle ties concepts together that the layout says are apart");
 }

@@ -1,6 +1,6 @@
 package io.pharox.health;
 
-import io.pharox.ProxyNotFoundException;
+import io.pharox.exception.ProxyNotFoundException;
 import io.pharox.model.HealthCheckResult;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyStatus;
@@ -62,7 +62,7 @@ public final class HealthMonitor implements AutoCloseable {
      * supports, and applies each result to storage.
      *
      * @return what was found and what changed
-     * @throws io.pharox.PoolNotFoundException if the pool does not exist
+     * @throws io.pharox.exception.PoolNotFoundException if the pool does not exist
      * @throws CancellationException if the thread is interrupted
      */
     public PoolHealthReport checkPool(String poolName) {

@@ -29,9 +29,9 @@ import java.util.UUID;
  *       changes nothing and never frees a slot another lease holds.</li>
  *   <li>At every instant, for every proxy: active leases ≤ capacity, and the stored
  *       {@link Proxy#currentLeases()} equals its number of lease records in state ACTIVE.</li>
- *   <li>An unknown pool is an error ({@link io.pharox.PoolNotFoundException}); an empty pool,
+ *   <li>An unknown pool is an error ({@link io.pharox.exception.PoolNotFoundException}); an empty pool,
  *       or one where nothing is available, is not: {@link #acquire} returns empty.</li>
- *   <li>Storage failures surface as {@link io.pharox.StorageException}.</li>
+ *   <li>Storage failures surface as {@link io.pharox.exception.StorageException}.</li>
  *   <li>A call rejected for its input (a null, an invalid value, an unknown or taken name or
  *       id) changes nothing in the store; {@code docs/bad-input.md} lists every input and
  *       its outcome.</li>
@@ -44,7 +44,7 @@ public interface ProxyStorage {
     /**
      * Creates a pool.
      *
-     * @throws io.pharox.PoolAlreadyExistsException if the name is taken
+     * @throws io.pharox.exception.PoolAlreadyExistsException if the name is taken
      * @throws IllegalArgumentException if the name is blank or too long, or the name or
      *         description is not {@link io.pharox.model.Storable#text storable} text
      */
@@ -61,8 +61,8 @@ public interface ProxyStorage {
      * with no leases whatever {@link Proxy#currentLeases()} says.
      *
      * @return the proxy as stored
-     * @throws io.pharox.PoolNotFoundException if its pool does not exist
-     * @throws io.pharox.ProxyAlreadyExistsException if the id, or host and port, is taken in the pool
+     * @throws io.pharox.exception.PoolNotFoundException if its pool does not exist
+     * @throws io.pharox.exception.ProxyAlreadyExistsException if the id, or host and port, is taken in the pool
      */
     Proxy addProxy(Proxy proxy);
 
@@ -72,9 +72,9 @@ public interface ProxyStorage {
      * capacity below the active leases ends none of them, it only blocks new acquires.
      *
      * @return the proxy as stored
-     * @throws io.pharox.ProxyNotFoundException if no proxy has its id
+     * @throws io.pharox.exception.ProxyNotFoundException if no proxy has its id
      * @throws IllegalArgumentException if it names another pool than the stored proxy
-     * @throws io.pharox.ProxyAlreadyExistsException if the new host and port are taken in the pool
+     * @throws io.pharox.exception.ProxyAlreadyExistsException if the new host and port are taken in the pool
      */
     Proxy updateProxy(Proxy proxy);
 
@@ -91,7 +91,7 @@ public interface ProxyStorage {
     /**
      * The pool's proxies in {@link Proxy#STABLE_ORDER}; unmodifiable.
      *
-     * @throws io.pharox.PoolNotFoundException if the pool does not exist
+     * @throws io.pharox.exception.PoolNotFoundException if the pool does not exist
      */
     List<Proxy> listProxies(String poolName);
 
@@ -109,7 +109,7 @@ public interface ProxyStorage {
      * and counts it against the proxy's capacity.
      *
      * @return the lease and the proxy, or empty if no proxy is available
-     * @throws io.pharox.PoolNotFoundException if the pool does not exist
+     * @throws io.pharox.exception.PoolNotFoundException if the pool does not exist
      */
     Optional<LeasedProxy> acquire(AcquireRequest request);
 
@@ -118,7 +118,7 @@ public interface ProxyStorage {
      *
      * @return {@code true} if this call released an active lease; {@code false} if it was
      *         already released or has expired (an expired lease's slot is reclaimed, once)
-     * @throws io.pharox.LeaseNotFoundException if no lease has this id
+     * @throws io.pharox.exception.LeaseNotFoundException if no lease has this id
      */
     boolean release(UUID leaseId);
 
@@ -126,7 +126,7 @@ public interface ProxyStorage {
      * Extends an active lease: its expiry becomes now + {@code ttl}.
      *
      * @return the renewed lease, or empty if it is released or expired
-     * @throws io.pharox.LeaseNotFoundException if no lease has this id
+     * @throws io.pharox.exception.LeaseNotFoundException if no lease has this id
      * @throws IllegalArgumentException if the ttl is out of {@link AcquireRequest#requireTtl range}
      */
     Optional<Lease> renew(UUID leaseId, Duration ttl);
@@ -145,7 +145,7 @@ public interface ProxyStorage {
      * being leased; its current leases are not ended.
      *
      * @return the proxy as stored afterwards
-     * @throws io.pharox.ProxyNotFoundException if the proxy does not exist
+     * @throws io.pharox.exception.ProxyNotFoundException if the proxy does not exist
      */
     Proxy applyHealthCheckResult(HealthCheckResult result);
 
@@ -161,7 +161,7 @@ public interface ProxyStorage {
     /**
      * The pool's active (unexpired) leases, oldest first; unmodifiable.
      *
-     * @throws io.pharox.PoolNotFoundException if the pool does not exist
+     * @throws io.pharox.exception.PoolNotFoundException if the pool does not exist
      */
     List<Lease> activeLeasesInPool(String poolName);
 }

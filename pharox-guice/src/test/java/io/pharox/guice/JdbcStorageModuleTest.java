@@ -4,7 +4,7 @@ import com.google.inject.CreationException;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.zaxxer.hikari.HikariDataSource;
-import io.pharox.StorageException;
+import io.pharox.exception.StorageException;
 import io.pharox.storage.ProxyStorage;
 import io.pharox.storage.jdbc.JdbcStorage;
 import org.junit.jupiter.api.AfterAll;

@@ -1,6 +1,6 @@
 package io.pharox.reliability;
 
-import io.pharox.StorageException;
+import io.pharox.exception.StorageException;
 import io.pharox.model.LeasedProxy;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;

@@ -1,7 +1,7 @@
 package io.pharox.reliability;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.pharox.StorageException;
+import io.pharox.exception.StorageException;
 import io.pharox.storage.ProxyStorage;
 import io.pharox.storage.jdbc.JdbcStorage;
 

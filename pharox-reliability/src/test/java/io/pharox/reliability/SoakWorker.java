@@ -198,7 +198,7 @@ public final class SoakWorker {
         String type = e.getClass().getName();
         if (errors.computeIfAbsent(type, k -> new LongAdder()).sum() == 0) {
             System.out.println("error " + type + " " + String.valueOf(e.getMessage()).replace('\n', ' '));
-            if (!type.equals("io.pharox.StorageException")) {
+            if (!type.equals("io.pharox.exception.StorageException")) {
                 System.out.println("in thread " + Thread.currentThread().getName());
                 e.printStackTrace(System.out);
             }

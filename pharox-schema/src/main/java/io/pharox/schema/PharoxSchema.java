@@ -1,6 +1,6 @@
 package io.pharox.schema;
 
-import io.pharox.StorageException;
+import io.pharox.exception.StorageException;
 import org.flywaydb.core.Flyway;
 
 import javax.sql.DataSource;

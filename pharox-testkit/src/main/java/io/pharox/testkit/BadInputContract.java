@@ -1,12 +1,12 @@
 package io.pharox.testkit;
 
-import io.pharox.LeaseNotActiveException;
-import io.pharox.LeaseNotFoundException;
-import io.pharox.PoolAlreadyExistsException;
-import io.pharox.PoolNotFoundException;
-import io.pharox.ProxyAlreadyExistsException;
+import io.pharox.exception.LeaseNotActiveException;
+import io.pharox.exception.LeaseNotFoundException;
+import io.pharox.exception.PoolAlreadyExistsException;
+import io.pharox.exception.PoolNotFoundException;
+import io.pharox.exception.ProxyAlreadyExistsException;
 import io.pharox.ProxyManager;
-import io.pharox.ProxyNotFoundException;
+import io.pharox.exception.ProxyNotFoundException;
 import io.pharox.filter.ProxyFilter;
 import io.pharox.filter.ProxyFilters;
 import io.pharox.model.Consumer;

@@ -1,6 +1,6 @@
 package io.pharox.testkit;
 
-import io.pharox.ProxyNotFoundException;
+import io.pharox.exception.ProxyNotFoundException;
 import io.pharox.model.HealthCheckResult;
 import io.pharox.model.HealthStatus;
 import io.pharox.model.Lease;

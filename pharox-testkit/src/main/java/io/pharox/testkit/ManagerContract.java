@@ -1,8 +1,8 @@
 package io.pharox.testkit;
 
 import io.pharox.LeaseListener;
-import io.pharox.LeaseNotActiveException;
-import io.pharox.PoolNotFoundException;
+import io.pharox.exception.LeaseNotActiveException;
+import io.pharox.exception.PoolNotFoundException;
 import io.pharox.ProxyManager;
 import io.pharox.model.HealthCheckResult;
 import io.pharox.model.HealthStatus;

@@ -1,6 +1,6 @@
 package io.pharox.testkit;
 
-import io.pharox.PoolAlreadyExistsException;
+import io.pharox.exception.PoolAlreadyExistsException;
 import io.pharox.model.ProxyPool;
 import org.junit.jupiter.api.Test;
 

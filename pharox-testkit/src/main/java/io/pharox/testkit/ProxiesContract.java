@@ -1,8 +1,8 @@
 package io.pharox.testkit;
 
-import io.pharox.PoolNotFoundException;
-import io.pharox.ProxyAlreadyExistsException;
-import io.pharox.ProxyNotFoundException;
+import io.pharox.exception.PoolNotFoundException;
+import io.pharox.exception.ProxyAlreadyExistsException;
+import io.pharox.exception.ProxyNotFoundException;
 import io.pharox.model.Credentials;
 import io.pharox.model.Ids;
 import io.pharox.model.LeaseStatus;

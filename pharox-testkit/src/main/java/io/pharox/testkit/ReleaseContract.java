@@ -1,6 +1,6 @@
 package io.pharox.testkit;
 
-import io.pharox.LeaseNotFoundException;
+import io.pharox.exception.LeaseNotFoundException;
 import io.pharox.model.Lease;
 import io.pharox.model.LeaseStatus;
 import io.pharox.model.LeasedProxy;

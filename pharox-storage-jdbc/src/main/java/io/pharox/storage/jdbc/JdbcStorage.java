@@ -1,7 +1,7 @@
 package io.pharox.storage.jdbc;
 
-import io.pharox.ProxyNotFoundException;
-import io.pharox.StorageException;
+import io.pharox.exception.ProxyNotFoundException;
+import io.pharox.exception.StorageException;
 import io.pharox.model.Consumer;
 import io.pharox.model.HealthCheckResult;
 import io.pharox.model.Ids;

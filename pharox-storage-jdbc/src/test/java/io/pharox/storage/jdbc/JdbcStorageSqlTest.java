@@ -1,6 +1,6 @@
 package io.pharox.storage.jdbc;
 
-import io.pharox.PoolNotFoundException;
+import io.pharox.exception.PoolNotFoundException;
 import io.pharox.filter.ProxyFilter;
 import io.pharox.model.LeasedProxy;
 import io.pharox.model.Proxy;

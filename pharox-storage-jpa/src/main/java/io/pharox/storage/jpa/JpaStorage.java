@@ -1,8 +1,8 @@
 package io.pharox.storage.jpa;
 
-import io.pharox.PharoxException;
-import io.pharox.ProxyNotFoundException;
-import io.pharox.StorageException;
+import io.pharox.exception.PharoxException;
+import io.pharox.exception.ProxyNotFoundException;
+import io.pharox.exception.StorageException;
 import io.pharox.model.Consumer;
 import io.pharox.model.HealthCheckResult;
 import io.pharox.model.Ids;

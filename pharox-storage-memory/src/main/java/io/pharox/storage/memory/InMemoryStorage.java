@@ -1,10 +1,10 @@
 package io.pharox.storage.memory;
 
-import io.pharox.LeaseNotFoundException;
-import io.pharox.PoolAlreadyExistsException;
-import io.pharox.PoolNotFoundException;
-import io.pharox.ProxyAlreadyExistsException;
-import io.pharox.ProxyNotFoundException;
+import io.pharox.exception.LeaseNotFoundException;
+import io.pharox.exception.PoolAlreadyExistsException;
+import io.pharox.exception.PoolNotFoundException;
+import io.pharox.exception.ProxyAlreadyExistsException;
+import io.pharox.exception.ProxyNotFoundException;
 import io.pharox.filter.ProxyFilter;
 import io.pharox.model.Consumer;
 import io.pharox.model.HealthCheckResult;

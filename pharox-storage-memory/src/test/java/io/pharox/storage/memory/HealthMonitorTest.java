@@ -1,6 +1,6 @@
 package io.pharox.storage.memory;
 
-import io.pharox.PoolNotFoundException;
+import io.pharox.exception.PoolNotFoundException;
 import io.pharox.health.ClosingProxy;
 import io.pharox.health.HealthCheckOptions;
 import io.pharox.health.HealthChecker;

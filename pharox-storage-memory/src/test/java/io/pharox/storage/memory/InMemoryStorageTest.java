@@ -1,6 +1,6 @@
 package io.pharox.storage.memory;
 
-import io.pharox.LeaseNotFoundException;
+import io.pharox.exception.LeaseNotFoundException;
 import io.pharox.model.LeaseStatus;
 import io.pharox.model.LeasedProxy;
 import io.pharox.model.Proxy;

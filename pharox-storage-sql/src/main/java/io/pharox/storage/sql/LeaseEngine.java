@@ -1,8 +1,8 @@
 package io.pharox.storage.sql;
 
-import io.pharox.LeaseNotFoundException;
-import io.pharox.PoolNotFoundException;
-import io.pharox.ProxyNotFoundException;
+import io.pharox.exception.LeaseNotFoundException;
+import io.pharox.exception.PoolNotFoundException;
+import io.pharox.exception.ProxyNotFoundException;
 import io.pharox.filter.ProxyFilters;
 import io.pharox.model.Consumer;
 import io.pharox.model.HealthCheckResult;

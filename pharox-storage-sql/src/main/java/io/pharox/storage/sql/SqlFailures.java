@@ -1,10 +1,10 @@
 package io.pharox.storage.sql;
 
-import io.pharox.PharoxException;
-import io.pharox.PoolAlreadyExistsException;
-import io.pharox.PoolNotFoundException;
-import io.pharox.ProxyAlreadyExistsException;
-import io.pharox.StorageException;
+import io.pharox.exception.PharoxException;
+import io.pharox.exception.PoolAlreadyExistsException;
+import io.pharox.exception.PoolNotFoundException;
+import io.pharox.exception.ProxyAlreadyExistsException;
+import io.pharox.exception.StorageException;
 import io.pharox.model.Proxy;
 
 import java.sql.SQLException;

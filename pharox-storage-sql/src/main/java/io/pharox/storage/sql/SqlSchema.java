@@ -75,7 +75,7 @@ public final class SqlSchema {
      * migrations of {@code pharox-schema}. Only this call needs {@code pharox-schema} and
      * Flyway on the class path; the engine and the adapters run without them.
      *
-     * @throws io.pharox.StorageException if the migration fails
+     * @throws io.pharox.exception.StorageException if the migration fails
      * @throws IllegalStateException if {@code pharox-schema} or Flyway is not on the class path
      */
     public void migrate(DataSource dataSource) {

@@ -1,4 +1,4 @@
-package io.pharox;
+package io.pharox.exception;
 
 /** A pool with the given name exists already. */
 public class PoolAlreadyExistsException extends PharoxException {

@@ -1,4 +1,4 @@
-package io.pharox;
+package io.pharox.exception;
 
 /**
  * The storage failed for a reason outside the domain: a lost connection, a database

@@ -1,4 +1,4 @@
-package io.pharox;
+package io.pharox.exception;
 
 /**
  * Root of Pharox's domain errors: a pool, proxy or lease that does not exist, a name already

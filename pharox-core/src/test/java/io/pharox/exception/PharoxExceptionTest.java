@@ -1,4 +1,4 @@
-package io.pharox;
+package io.pharox.exception;
 
 import io.pharox.model.LeaseStatus;
 import org.junit.jupiter.api.Test;

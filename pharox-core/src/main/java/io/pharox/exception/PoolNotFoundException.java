@@ -1,4 +1,4 @@
-package io.pharox;
+package io.pharox.exception;
 
 /** No pool has the given name (or id). */
 public class PoolNotFoundException extends PharoxException {

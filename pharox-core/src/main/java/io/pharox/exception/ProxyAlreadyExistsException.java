@@ -1,4 +1,4 @@
-package io.pharox;
+package io.pharox.exception;
 
 /** The pool already holds a proxy with that id, or with that host and port. */
 public class ProxyAlreadyExistsException extends PharoxException {

@@ -1,4 +1,4 @@
-package io.pharox;
+package io.pharox.exception;
 
 import java.util.UUID;
 
