@@ -1,13 +1,14 @@
 package io.pharox.guice;
 
+import io.pharox.testkit.postgres.TestSchema;
 import com.google.inject.CreationException;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import io.pharox.storage.ProxyStorage;
 import io.pharox.storage.jpa.JpaStorage;
 import jakarta.persistence.EntityManagerFactory;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,22 +17,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** {@link JpaStorageModule} on the real test PostgreSQL, each test in a schema of its own. */
 class JpaStorageModuleTest {
 
-    private static TestDatabase db;
+    private TestSchema db;
 
-    @BeforeAll
-    static void connect() {
-        db = new TestDatabase("pharox_guice_jpa");
+    @BeforeEach
+    void emptySchema() {
+        db = TestSchema.empty("pharox_guice_jpa", 4);
     }
 
-    @AfterAll
-    static void dropSchemas() {
+    @AfterEach
+    void dropSchema() {
         db.close();
     }
 
     @Test
     void a_lease_round_trips_through_the_jpa_module_which_owns_the_factory_it_built() {
         ProxyStorage storage;
-        try (JpaStorageModule jpa = new JpaStorageModule(db.dataSource, db.newSchema())) {
+        try (JpaStorageModule jpa = new JpaStorageModule(db.dataSource(), db.name())) {
             Injector injector = Guice.createInjector(new PharoxModule(), jpa);
 
             RoundTrip.leaseThrough(injector, "jpa");
@@ -46,9 +47,9 @@ class JpaStorageModuleTest {
 
     @Test
     void a_module_on_your_factory_neither_migrates_nor_closes_it() {
-        String schema = db.newSchema();
-        JpaStorage.migrate(db.dataSource, schema);
-        EntityManagerFactory emf = JpaStorage.entityManagerFactory(db.dataSource, schema);
+        String schema = db.name();
+        JpaStorage.migrate(db.dataSource(), schema);
+        EntityManagerFactory emf = JpaStorage.entityManagerFactory(db.dataSource(), schema);
         try {
             JpaStorageModule jpa = new JpaStorageModule(emf);
             RoundTrip.leaseThrough(Guice.createInjector(new PharoxModule(), jpa), "yours");
@@ -64,8 +65,8 @@ class JpaStorageModuleTest {
 
     @Test
     void without_migration_an_unmigrated_schema_fails_the_injector() {
-        String schema = db.newSchema();
-        try (JpaStorageModule jpa = new JpaStorageModule(db.dataSource, schema).withoutMigration()) {
+        String schema = db.name();
+        try (JpaStorageModule jpa = new JpaStorageModule(db.dataSource(), schema).withoutMigration()) {
             assertThat(jpa.migrates()).isFalse();
             assertThatThrownBy(() -> Guice.createInjector(new PharoxModule(), jpa))
                     .isInstanceOf(CreationException.class)
@@ -75,7 +76,7 @@ class JpaStorageModuleTest {
 
     @Test
     void a_closed_module_starts_no_new_factory() {
-        JpaStorageModule jpa = new JpaStorageModule(db.dataSource, db.newSchema());
+        JpaStorageModule jpa = new JpaStorageModule(db.dataSource(), db.name());
         jpa.close();
 
         assertThatThrownBy(() -> Guice.createInjector(new PharoxModule(), jpa))
@@ -85,7 +86,7 @@ class JpaStorageModuleTest {
 
     @Test
     void a_bad_schema_name_fails_the_injector_with_the_name() {
-        try (JpaStorageModule jpa = new JpaStorageModule(db.dataSource, "pharox; drop table x")) {
+        try (JpaStorageModule jpa = new JpaStorageModule(db.dataSource(), "pharox; drop table x")) {
             assertThatThrownBy(() -> Guice.createInjector(new PharoxModule(), jpa))
                     .isInstanceOf(CreationException.class)
                     .hasMessageContaining("'pharox; drop table x'");

@@ -1,19 +1,19 @@
 package io.pharox.storage.jdbc;
 
+import io.pharox.testkit.postgres.TestSchema;
 import io.pharox.storage.ProxyStorage;
 import io.pharox.testkit.ProxyStorageContract;
-import io.pharox.testkit.postgres.TestPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /** The JDBC adapter against the full storage contract, on PostgreSQL, in a schema of its own. */
 class JdbcStorageContractTest extends ProxyStorageContract {
 
-    private static TestDatabase db;
+    private static TestSchema db;
 
     @BeforeAll
     static void createSchema() {
-        db = new TestDatabase("pharox_contract", 20);
+        db = TestSchema.migrated("pharox_contract", 20);
     }
 
     @AfterAll
@@ -24,12 +24,12 @@ class JdbcStorageContractTest extends ProxyStorageContract {
     @Override
     protected ProxyStorage createStorage() {
         db.truncate();
-        return new JdbcStorage(db.dataSource, db.schema);
+        return new JdbcStorage(db.dataSource(), db.name());
     }
 
     /** Every table of the schema, so that the bad-input catalogue sees consumers, finished leases and cursors too. */
     @Override
     protected Object storeFingerprint() {
-        return TestPostgres.fingerprint(db.dataSource, db.schema);
+        return db.fingerprint();
     }
 }

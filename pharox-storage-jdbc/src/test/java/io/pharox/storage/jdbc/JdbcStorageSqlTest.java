@@ -1,5 +1,6 @@
 package io.pharox.storage.jdbc;
 
+import io.pharox.testkit.postgres.TestSchema;
 import io.pharox.exception.PoolNotFoundException;
 import io.pharox.filter.ProxyFilter;
 import io.pharox.model.LeasedProxy;
@@ -33,14 +34,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** What the SQL of the JDBC adapter guarantees beyond the contract: round trips, bound values, migrations. */
 class JdbcStorageSqlTest {
 
-    private static TestDatabase db;
+    private static TestSchema db;
     private CountingDataSource counting;
     private JdbcStorage storage;
     private ProxyPool pool;
 
     @BeforeAll
     static void createSchema() {
-        db = new TestDatabase("pharox_sql", 20);
+        db = TestSchema.migrated("pharox_sql", 20);
     }
 
     @AfterAll
@@ -51,8 +52,8 @@ class JdbcStorageSqlTest {
     @BeforeEach
     void freshStorage() {
         db.truncate();
-        counting = new CountingDataSource(db.dataSource);
-        storage = new JdbcStorage(counting.dataSource(), db.schema);
+        counting = new CountingDataSource(db.dataSource());
+        storage = new JdbcStorage(counting.dataSource(), db.name());
         pool = storage.createPool("sql-" + UUID.randomUUID(), "");
     }
 
@@ -183,14 +184,14 @@ class JdbcStorageSqlTest {
     void migrating_again_changes_nothing() {
         Proxy proxy = add(1, b -> b);
 
-        JdbcStorage.migrate(db.dataSource, db.schema);
+        JdbcStorage.migrate(db.dataSource(), db.name());
 
         assertThat(storage.listProxies(pool.name())).containsExactly(proxy);
     }
 
     @Test
     void a_schema_name_that_is_not_an_identifier_is_rejected() {
-        assertThatThrownBy(() -> new JdbcStorage(db.dataSource, "x\"; DROP SCHEMA public; --"))
+        assertThatThrownBy(() -> new JdbcStorage(db.dataSource(), "x\"; DROP SCHEMA public; --"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("schema");
     }
 }

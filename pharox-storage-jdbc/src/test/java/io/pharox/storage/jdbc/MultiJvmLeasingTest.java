@@ -1,5 +1,6 @@
 package io.pharox.storage.jdbc;
 
+import io.pharox.testkit.postgres.TestSchema;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
 import io.pharox.testkit.postgres.TestPostgres;
@@ -28,11 +29,11 @@ class MultiJvmLeasingTest {
     private static final int WORKERS = 3;
     private static final int OPERATIONS = 600;
 
-    private static TestDatabase db;
+    private static TestSchema db;
 
     @BeforeAll
     static void createSchema() {
-        db = new TestDatabase("pharox_multijvm", 2);
+        db = TestSchema.migrated("pharox_multijvm", 2);
     }
 
     @AfterAll
@@ -42,7 +43,7 @@ class MultiJvmLeasingTest {
 
     @Test
     void processes_sharing_a_pool_never_exceed_a_capacity_and_keep_counters_exact() throws Exception {
-        JdbcStorage storage = new JdbcStorage(db.dataSource, db.schema);
+        JdbcStorage storage = new JdbcStorage(db.dataSource(), db.name());
         ProxyPool pool = storage.createPool("multi-jvm", "shared by several processes");
         int[] capacities = {1, 1, 2, 3, 1, 2};
         for (int i = 0; i < capacities.length; i++) {
@@ -52,7 +53,7 @@ class MultiJvmLeasingTest {
 
         List<Process> workers = new ArrayList<>();
         List<Path> outputs = new ArrayList<>();
-        TestPostgres pg = db.postgres;
+        TestPostgres pg = db.postgres();
         for (int w = 0; w < WORKERS; w++) {
             Path out = Files.createTempFile("pharox-worker-" + w, ".log");
             outputs.add(out);
@@ -61,7 +62,7 @@ class MultiJvmLeasingTest {
                     "-cp", System.getProperty("java.class.path"),
                     LeaseWorker.class.getName(),
                     pg.url(), pg.user() == null ? "-" : pg.user(), pg.password() == null ? "-" : pg.password(),
-                    db.schema, pool.name(), Integer.toString(OPERATIONS), "worker-" + w)
+                    db.name(), pool.name(), Integer.toString(OPERATIONS), "worker-" + w)
                     .redirectErrorStream(true).redirectOutput(out.toFile()).start());
         }
 
@@ -97,10 +98,10 @@ class MultiJvmLeasingTest {
      */
     private static int checkInvariant() throws SQLException {
         int total = 0;
-        try (Connection c = db.dataSource.getConnection(); Statement s = c.createStatement();
+        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT p.id, p.max_concurrency, p.current_leases,"
-                     + " (SELECT count(*) FROM " + db.schema + ".lease l WHERE l.proxy_id = p.id AND l.status = 'ACTIVE') AS active"
-                     + " FROM " + db.schema + ".proxy p")) {
+                     + " (SELECT count(*) FROM " + db.name() + ".lease l WHERE l.proxy_id = p.id AND l.status = 'ACTIVE') AS active"
+                     + " FROM " + db.name() + ".proxy p")) {
             while (rs.next()) {
                 int max = rs.getInt("max_concurrency");
                 int counter = rs.getInt("current_leases");

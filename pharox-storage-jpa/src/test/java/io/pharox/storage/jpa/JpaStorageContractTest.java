@@ -2,34 +2,38 @@ package io.pharox.storage.jpa;
 
 import io.pharox.storage.ProxyStorage;
 import io.pharox.testkit.ProxyStorageContract;
-import io.pharox.testkit.postgres.TestPostgres;
+import io.pharox.testkit.postgres.TestSchema;
+import jakarta.persistence.EntityManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /** The JPA adapter against the full storage contract, on PostgreSQL, in a schema of its own. */
 class JpaStorageContractTest extends ProxyStorageContract {
 
-    private static TestDatabase db;
+    private static TestSchema db;
+    private static EntityManagerFactory emf;
 
     @BeforeAll
     static void createSchema() {
-        db = new TestDatabase("pharox_jpa_contract", 20);
+        db = TestSchema.migrated("pharox_jpa_contract", 20);
+        emf = JpaStorage.entityManagerFactory(db.dataSource(), db.name());
     }
 
     @AfterAll
     static void dropSchema() {
+        emf.close();
         db.close();
     }
 
     @Override
     protected ProxyStorage createStorage() {
         db.truncate();
-        return new JpaStorage(db.emf);
+        return new JpaStorage(emf);
     }
 
     /** Every table of the schema, so that the bad-input catalogue sees consumers, finished leases and cursors too. */
     @Override
     protected Object storeFingerprint() {
-        return TestPostgres.fingerprint(db.dataSource, db.schema);
+        return db.fingerprint();
     }
 }

@@ -1,5 +1,7 @@
 package io.pharox.storage.jpa;
 
+import jakarta.persistence.EntityManagerFactory;
+import io.pharox.testkit.postgres.TestSchema;
 import io.pharox.filter.ProxyFilter;
 import io.pharox.model.GeoPoint;
 import io.pharox.model.LeasedProxy;
@@ -39,27 +41,28 @@ class JpaStorageSqlTest {
     private static final int PREDICATE_ACQUIRE_STATEMENTS = 2;
 
     private static RecordingDataSource recording;
-    private static TestDatabase db;
+    private static TestSchema db;
+    private static EntityManagerFactory emf;
     private JpaStorage storage;
     private ProxyPool pool;
 
     @BeforeAll
     static void createSchema() {
-        db = new TestDatabase("pharox_jpa_sql", 10, ds -> {
-            recording = new RecordingDataSource(ds);
-            return recording.dataSource();
-        });
+        db = TestSchema.migrated("pharox_jpa_sql", 10);
+        recording = new RecordingDataSource(db.dataSource());
+        emf = JpaStorage.entityManagerFactory(recording.dataSource(), db.name());
     }
 
     @AfterAll
     static void dropSchema() {
+        emf.close();
         db.close();
     }
 
     @BeforeEach
     void freshStorage() {
         db.truncate();
-        storage = new JpaStorage(db.emf);
+        storage = new JpaStorage(emf);
         pool = storage.createPool("sql-" + UUID.randomUUID(), "");
     }
 

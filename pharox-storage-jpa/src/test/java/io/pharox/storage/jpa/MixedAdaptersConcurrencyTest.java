@@ -1,5 +1,7 @@
 package io.pharox.storage.jpa;
 
+import jakarta.persistence.EntityManagerFactory;
+import io.pharox.testkit.postgres.TestSchema;
 import io.pharox.filter.ProxyFilter;
 import io.pharox.filter.ProxyFilters;
 import io.pharox.model.LeasedProxy;
@@ -50,22 +52,25 @@ class MixedAdaptersConcurrencyTest {
     private static final Duration HELD = Duration.ofMinutes(1);
     private static final Duration ABANDONED = Duration.ofMillis(30);
 
-    private static TestDatabase db;
+    private static TestSchema db;
+    private static EntityManagerFactory emf;
 
     @BeforeAll
     static void createSchema() {
-        db = new TestDatabase("pharox_jpa_mixed", 24);
+        db = TestSchema.migrated("pharox_jpa_mixed", 24);
+        emf = JpaStorage.entityManagerFactory(db.dataSource(), db.name());
     }
 
     @AfterAll
     static void dropSchema() {
+        emf.close();
         db.close();
     }
 
     @Test
     void jdbc_and_jpa_adapters_on_one_schema_never_over_lease() throws Exception {
-        ProxyStorage jpa = new JpaStorage(db.emf);
-        ProxyStorage jdbc = new JdbcStorage(db.dataSource, db.schema);
+        ProxyStorage jpa = new JpaStorage(emf);
+        ProxyStorage jdbc = new JdbcStorage(db.dataSource(), db.name());
         ProxyPool pool = jpa.createPool("mixed", "leased by both adapters");
         List<Proxy> proxies = List.of(
                 jpa.addProxy(proxy(pool, 1).exclusive().country("DE").build()),
@@ -161,10 +166,10 @@ class MixedAdaptersConcurrencyTest {
 
     /** Checked with plain SQL: each proxy's counter equals its ACTIVE lease rows and never exceeds its capacity. */
     private static void assertCountersMatchLeaseRows() throws SQLException {
-        try (Connection c = db.dataSource.getConnection(); Statement s = c.createStatement();
+        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
              ResultSet r = s.executeQuery("SELECT p.id, p.current_leases, p.max_concurrency,"
-                     + " (SELECT count(*) FROM " + db.schema + ".lease l WHERE l.proxy_id = p.id AND l.status = 'ACTIVE')"
-                     + " AS active_rows FROM " + db.schema + ".proxy p")) {
+                     + " (SELECT count(*) FROM " + db.name() + ".lease l WHERE l.proxy_id = p.id AND l.status = 'ACTIVE')"
+                     + " AS active_rows FROM " + db.name() + ".proxy p")) {
             int rows = 0;
             while (r.next()) {
                 rows++;

@@ -1,5 +1,6 @@
 package io.pharox.storage.jpa;
 
+import io.pharox.testkit.postgres.TestSchema;
 import com.zaxxer.hikari.HikariDataSource;
 import io.pharox.model.LeasedProxy;
 import io.pharox.model.Proxy;
@@ -46,7 +47,7 @@ class WithoutFlywayTest {
     static void migrateWithPlainSql() throws IOException, SQLException {
         postgres = TestPostgres.get();
         schema = postgres.createSchema("pharox_no_flyway");
-        dataSource = TestDatabase.dataSource(postgres, 4);
+        dataSource = TestSchema.dataSource(postgres, 4);
         List<Path> scripts;
         try (Stream<Path> files = Files.list(MIGRATIONS)) {
             // V1__…, V2__…: Flyway's order, which is the version's
