@@ -6,6 +6,7 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /** The JDBC adapter depends on the core, jOOQ and Flyway: no other adapter, no ORM, no DI container, no testkit. */
 @AnalyzeClasses(packages = "io.pharox.storage.jdbc", importOptions = ImportOption.DoNotIncludeTests.class)
@@ -18,4 +19,7 @@ class ArchitectureTest {
                     "io.pharox.storage.memory..", "io.pharox.storage.jpa..", "io.pharox.guice..",
                     "org.hibernate..", "jakarta.persistence..", "javax.persistence..",
                     "com.google.inject..", "jakarta.inject..", "javax.inject..", "io.pharox.testkit..");
+
+    @ArchTest
+    static final ArchRule packages_are_free_of_cycles = slices().matching("(**)").should().beFreeOfCycles();
 }

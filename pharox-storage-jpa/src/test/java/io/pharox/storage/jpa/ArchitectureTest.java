@@ -6,6 +6,7 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
  * The JPA adapter depends on the core, Jakarta Persistence, Hibernate and the shared lease engine
@@ -20,4 +21,7 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage(
                     "io.pharox.storage.memory..", "io.pharox.storage.jdbc..", "io.pharox.guice..",
                     "com.google.inject..", "jakarta.inject..", "javax.inject..", "org.springframework..", "io.pharox.testkit..");
+
+    @ArchTest
+    static final ArchRule packages_are_free_of_cycles = slices().matching("(**)").should().beFreeOfCycles();
 }

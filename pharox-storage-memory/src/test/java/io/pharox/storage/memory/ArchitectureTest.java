@@ -6,6 +6,7 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /** The in-memory adapter depends on the core only: no other adapter, no SQL, no DI container. */
 @AnalyzeClasses(packages = "io.pharox.storage.memory", importOptions = ImportOption.DoNotIncludeTests.class)
@@ -18,4 +19,7 @@ class ArchitectureTest {
                     "io.pharox.storage.jdbc..", "io.pharox.storage.jpa..", "io.pharox.guice..",
                     "java.sql..", "javax.sql..", "org.jooq..", "org.hibernate..", "jakarta.persistence..",
                     "com.google.inject..", "jakarta.inject..", "javax.inject..", "io.pharox.testkit..");
+
+    @ArchTest
+    static final ArchRule packages_are_free_of_cycles = slices().matching("(**)").should().beFreeOfCycles();
 }
