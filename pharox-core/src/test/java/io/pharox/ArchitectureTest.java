@@ -46,8 +46,8 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule core_depends_only_on_the_jdk_slf4j_and_itself = classes()
             .that().resideInAPackage("io.pharox..")
-            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "javax.net..", "org.slf4j..", "io.pharox..")
-            .because("pharox-core may depend on the JDK and the SLF4J API only");
+            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "javax.net..", "org.slf4j..", "org.jspecify..", "io.pharox..")
+            .because("pharox-core may depend on the JDK, the SLF4J API and the JSpecify annotations only");
 
     @ArchTest
     static final ArchRule packages_are_free_of_cycles = slices()
