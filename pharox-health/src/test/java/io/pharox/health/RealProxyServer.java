@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * <p>When a binary is missing the test fails, naming the packages to install: a health check
  * suite that silently skipped its real servers would prove nothing.
  */
-public final class RealProxyServer implements AutoCloseable {
+final class RealProxyServer implements AutoCloseable {
 
     /** What to run when a binary is missing. */
     public static final String INSTALL_HINT =

@@ -37,7 +37,7 @@ import javax.net.ssl.TrustManagerFactory;
  * </ul>
  * It records the most requests it ever had in progress at once.
  */
-public final class TargetServer implements AutoCloseable {
+final class TargetServer implements AutoCloseable {
 
     private static final char[] STORE_PASSWORD = "target-store".toCharArray();
 

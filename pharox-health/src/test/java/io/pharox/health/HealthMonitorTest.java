@@ -1,13 +1,6 @@
-package io.pharox.storage.memory;
+package io.pharox.health;
 
 import io.pharox.exception.PoolNotFoundException;
-import io.pharox.health.ClosingProxy;
-import io.pharox.health.HealthCheckOptions;
-import io.pharox.health.HealthChecker;
-import io.pharox.health.HealthMonitor;
-import io.pharox.health.PoolHealthReport;
-import io.pharox.health.RealProxyServer;
-import io.pharox.health.TargetServer;
 import io.pharox.model.HealthStatus;
 import io.pharox.model.LeasedProxy;
 import io.pharox.model.Proxy;
@@ -15,6 +8,7 @@ import io.pharox.model.ProxyPool;
 import io.pharox.model.ProxyProtocol;
 import io.pharox.model.ProxyStatus;
 import io.pharox.storage.AcquireRequest;
+import io.pharox.storage.memory.InMemoryStorage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,10 +33,9 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The health monitor on the in-memory storage, checking real proxy servers (tinyproxy and
- * microsocks on loopback, from {@code pharox-core}'s test support): failing proxies leave
- * rotation, recovered ones return, banned ones stay banned. It lives here rather than in
- * {@code pharox-core} because it needs a real storage, and the core cannot depend on an adapter.
+ * The health monitor on a real storage (the in-memory adapter, a test dependency), checking real
+ * proxy servers (tinyproxy and microsocks on loopback): failing proxies leave rotation, recovered
+ * ones return, banned ones stay banned.
  */
 class HealthMonitorTest {
 

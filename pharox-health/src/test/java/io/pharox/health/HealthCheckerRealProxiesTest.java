@@ -1,6 +1,5 @@
 package io.pharox.health;
 
-import io.pharox.Fixtures;
 import io.pharox.model.HealthCheckResult;
 import io.pharox.model.HealthStatus;
 import io.pharox.model.Proxy;
@@ -36,7 +35,7 @@ class HealthCheckerRealProxiesTest {
     private static final String USER = "alice";
     private static final String PASSWORD = "Sesame-8f2c41";
     private static final String WRONG_PASSWORD = "Wrong-77aa19";
-    private static final Clock CLOCK = Clock.fixed(Fixtures.T0, ZoneOffset.UTC);
+    private static final Clock CLOCK = Clock.fixed(TestProxies.T0, ZoneOffset.UTC);
 
     @TempDir
     static Path dir;
@@ -70,11 +69,11 @@ class HealthCheckerRealProxiesTest {
     }
 
     static Proxy proxy(ProxyProtocol protocol, int port) {
-        return Fixtures.proxy().address("127.0.0.1", port).protocol(protocol).build();
+        return TestProxies.on(protocol, port).build();
     }
 
     static Proxy proxy(ProxyProtocol protocol, int port, String password) {
-        return Fixtures.proxy().address("127.0.0.1", port).protocol(protocol).credentials(USER, password).build();
+        return TestProxies.on(protocol, port).credentials(USER, password).build();
     }
 
     static HealthCheckOptions.Builder options(String url) {
@@ -93,7 +92,7 @@ class HealthCheckerRealProxiesTest {
         assertThat(result.httpStatus()).hasValue(200);
         assertThat(result.latency()).isPresent();
         assertThat(result.error()).isEmpty();
-        assertThat(result.checkedAt()).isEqualTo(Fixtures.T0);
+        assertThat(result.checkedAt()).isEqualTo(TestProxies.T0);
     }
 
     @Nested

@@ -14,7 +14,7 @@ import javax.net.ssl.SSLContext;
  * front of tinyproxy, it makes a real HTTP proxy that clients reach over TLS (the HTTPS proxy
  * protocol), which Debian's tinyproxy cannot do by itself.
  */
-public final class TlsFront implements AutoCloseable {
+final class TlsFront implements AutoCloseable {
 
     private final ServerSocket server;
     private final int backendPort;
