@@ -5,6 +5,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import io.pharox.ProxyManager;
+import io.pharox.health.HealthChecker;
 import io.pharox.storage.jdbc.JdbcStorage;
 import io.pharox.storage.jpa.JpaStorage;
 import io.pharox.storage.memory.InMemoryStorage;
@@ -15,7 +16,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Guice stays at the edge: the core and the adapters, imported here from the jars this
+ * Guice stays at the edge: the core, the health checks and the adapters, imported here from the jars this
  * module's tests run with (where Guice and jakarta.inject are on the class path too), use no
  * DI container, so they work with plain constructors and with any container.
  */
@@ -34,6 +35,7 @@ class ArchitectureTest {
                 .importPackages("io.pharox");
 
         assertThat(classes.contain(ProxyManager.class)).isTrue();
+        assertThat(classes.contain(HealthChecker.class)).isTrue();
         assertThat(classes.contain(InMemoryStorage.class)).isTrue();
         assertThat(classes.contain(JdbcStorage.class)).isTrue();
         assertThat(classes.contain(JpaStorage.class)).isTrue();
