@@ -17,7 +17,8 @@ import javax.net.ssl.SSLContext;
  * {@link #builder(URI)}.
  *
  * <p>Defaults: connect timeout 5 s, read timeout 10 s, expected statuses 200..299, slow above
- * 2 s, no retry, 16 proxies at once, the JVM's default {@link SSLContext}.
+ * 2 s, no retry, 16 proxies at once, the JVM's default {@link SSLContext}, target host names
+ * resolved by the proxy.
  */
 public final class HealthCheckOptions {
 
@@ -33,6 +34,7 @@ public final class HealthCheckOptions {
     private final int retries;
     private final int concurrency;
     private final SSLContext sslContext;
+    private final boolean resolveTargetLocally;
 
     private HealthCheckOptions(Builder b) {
         this.target = b.target;
@@ -43,6 +45,7 @@ public final class HealthCheckOptions {
         this.retries = b.retries;
         this.concurrency = b.concurrency;
         this.sslContext = b.sslContext;
+        this.resolveTargetLocally = b.resolveTargetLocally;
     }
 
     /**
@@ -116,11 +119,22 @@ public final class HealthCheckOptions {
         return Optional.ofNullable(sslContext);
     }
 
+    /**
+     * Whether a SOCKS probe resolves the target's host name in this JVM and sends the proxy an
+     * address (SOCKS4 without the 4a extension, SOCKS5 with an IP address type), rather than
+     * sending the name for the proxy to resolve (SOCKS4a, SOCKS5's domain type). HTTP proxies
+     * always get the name. An IP-literal target is sent as it is either way.
+     */
+    public boolean resolveTargetLocally() {
+        return resolveTargetLocally;
+    }
+
     @Override
     public String toString() {
         return "HealthCheckOptions[target=" + target + ", connectTimeout=" + connectTimeout
                 + ", readTimeout=" + readTimeout + ", expectedStatuses=" + Probe.describeStatuses(expectedStatuses)
-                + ", slowThreshold=" + slowThreshold + ", retries=" + retries + ", concurrency=" + concurrency + ']';
+                + ", slowThreshold=" + slowThreshold + ", retries=" + retries + ", concurrency=" + concurrency
+                + (resolveTargetLocally ? ", resolveTargetLocally" : "") + ']';
     }
 
     /** Builds {@link HealthCheckOptions}; every setter validates its value at once. */
@@ -134,6 +148,7 @@ public final class HealthCheckOptions {
         private int retries;
         private int concurrency = 16;
         private SSLContext sslContext;
+        private boolean resolveTargetLocally;
 
         private Builder(URI target) {
             Objects.requireNonNull(target, "target");
@@ -235,6 +250,17 @@ public final class HealthCheckOptions {
         /** The TLS context for https targets and HTTPS proxies, for example one trusting a private CA. */
         public Builder sslContext(SSLContext sslContext) {
             this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
+            return this;
+        }
+
+        /**
+         * Whether SOCKS probes resolve the target's host name here and send the proxy its address;
+         * off by default, so the proxy resolves it. Turn it on for SOCKS4 proxies without the 4a
+         * extension (Dante's among them), which refuse a request that names the host. See
+         * {@link HealthCheckOptions#resolveTargetLocally()}.
+         */
+        public Builder resolveTargetLocally(boolean resolveLocally) {
+            this.resolveTargetLocally = resolveLocally;
             return this;
         }
 

@@ -35,17 +35,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code HTTPS} proxies: the same, inside a TLS connection to the proxy.</li>
  *   <li>{@code SOCKS5} proxies: the RFC 1928 handshake with RFC 1929 username/password when
  *       the proxy has credentials, then the request (TLS first for an https target).</li>
+ *   <li>{@code SOCKS4} proxies: a SOCKS4 {@code CONNECT} to an IPv4 target, SOCKS4a for a host
+ *       name (unless {@link HealthCheckOptions#resolveTargetLocally()}), then the request. The
+ *       user id sent is the credentials' username; SOCKS4 has no password, and the password is
+ *       never sent.</li>
  * </ul>
- * {@code SOCKS4} is not supported ({@link #supports}).
  *
  * <h2>Outcomes</h2>
  * <ul>
  *   <li>HEALTHY: the target answered with an expected status within the slow threshold;
  *       SLOW: the same, slower. Both carry the latency and the HTTP status.</li>
  *   <li>AUTH_FAILED: the proxy rejected the credentials or demanded some (HTTP 407, or 401
- *       from a proxy with credentials; a SOCKS5 login refused or no acceptable method).</li>
+ *       from a proxy with credentials; a SOCKS5 login refused or no acceptable method; a SOCKS4
+ *       user id that identd did not confirm).</li>
  *   <li>UNEXPECTED_RESPONSE: the proxy or target answered, but not as expected (another
- *       HTTP status, a refused tunnel, a SOCKS5 connect failure, an untrusted certificate).</li>
+ *       HTTP status, a refused tunnel, a SOCKS connect failure, an untrusted certificate).</li>
  *   <li>UNREACHABLE: connection refused, timed out, closed mid-exchange or broken. Only these
  *       are retried, up to {@link HealthCheckOptions#retries()} more times.</li>
  * </ul>
@@ -55,8 +59,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class HealthChecker {
 
     private static final Logger LOG = LoggerFactory.getLogger(HealthChecker.class);
-    private static final Set<ProxyProtocol> SUPPORTED =
-            EnumSet.of(ProxyProtocol.HTTP, ProxyProtocol.HTTPS, ProxyProtocol.SOCKS5);
+    private static final Set<ProxyProtocol> SUPPORTED = EnumSet.allOf(ProxyProtocol.class);
     private static final AtomicInteger THREADS = new AtomicInteger();
 
     private final HealthCheckOptions options;
@@ -82,7 +85,7 @@ public final class HealthChecker {
         return options;
     }
 
-    /** Whether this checker can probe proxies speaking {@code protocol} (all but SOCKS4). */
+    /** Whether this checker can probe proxies speaking {@code protocol}: every protocol Pharox knows. */
     public boolean supports(ProxyProtocol protocol) {
         return SUPPORTED.contains(Objects.requireNonNull(protocol, "protocol"));
     }
@@ -190,7 +193,7 @@ public final class HealthChecker {
     private void requireSupported(Proxy proxy) {
         Objects.requireNonNull(proxy, "proxy");
         if (!supports(proxy.protocol())) {
-            throw new IllegalArgumentException("health checks support HTTP, HTTPS and SOCKS5 proxies; proxy "
+            throw new IllegalArgumentException("health checks support " + SUPPORTED + " proxies; proxy "
                     + proxy.id() + " speaks " + proxy.protocol());
         }
     }

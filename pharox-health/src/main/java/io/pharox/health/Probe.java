@@ -31,7 +31,8 @@ import javax.net.ssl.SSLSocketFactory;
 
 /**
  * One probe of one proxy: connect, speak the proxy's protocol (an absolute-form request or a
- * {@code CONNECT} tunnel for HTTP proxies, the RFC 1928/1929 handshake for SOCKS5), TLS to the
+ * {@code CONNECT} tunnel for HTTP proxies, the RFC 1928/1929 handshake for SOCKS5, a SOCKS4 or
+ * SOCKS4a {@code CONNECT}), TLS to the
  * target when it is https, send a GET and read the response head. The latency is the time
  * from the start of the connection to the end of the response head.
  *
@@ -119,9 +120,13 @@ final class Probe {
 
     private int exchange(Socket socket) throws IOException, ProbeFailure {
         ProxyProtocol protocol = proxy.protocol();
-        if (protocol == ProxyProtocol.SOCKS5) {
-            phase = "SOCKS5 handshake";
-            Socks5.open(socket, proxy, targetHost, targetPort);
+        if (protocol == ProxyProtocol.SOCKS5 || protocol == ProxyProtocol.SOCKS4) {
+            phase = protocol + " handshake";
+            if (protocol == ProxyProtocol.SOCKS5) {
+                Socks5.open(socket, proxy, targetHost, targetPort, options.resolveTargetLocally());
+            } else {
+                Socks4.open(socket, proxy, targetHost, targetPort, options.resolveTargetLocally());
+            }
             Socket stream = options.targetIsHttps() ? tls(socket, "target", targetHost, targetPort) : socket;
             return request(stream, originForm(), false);
         }

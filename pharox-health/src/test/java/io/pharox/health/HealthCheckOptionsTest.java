@@ -27,6 +27,7 @@ class HealthCheckOptionsTest {
         assertThat(options.retries()).isZero();
         assertThat(options.concurrency()).isEqualTo(16);
         assertThat(options.sslContext()).isEmpty();
+        assertThat(options.resolveTargetLocally()).isFalse();
     }
 
     @Test
@@ -35,7 +36,7 @@ class HealthCheckOptionsTest {
         HealthCheckOptions options = HealthCheckOptions.builder(URI.create("http://10.0.0.9:8081/ping"))
                 .connectTimeout(Duration.ofMillis(300)).readTimeout(Duration.ofMillis(700))
                 .expectedStatuses(200, 204).slowThreshold(Duration.ofMillis(900)).retries(2).concurrency(3)
-                .sslContext(context).build();
+                .sslContext(context).resolveTargetLocally(true).build();
 
         assertThat(options.targetIsHttps()).isFalse();
         assertThat(options.targetPort()).isEqualTo(8081);
@@ -46,7 +47,9 @@ class HealthCheckOptionsTest {
         assertThat(options.retries()).isEqualTo(2);
         assertThat(options.concurrency()).isEqualTo(3);
         assertThat(options.sslContext()).containsSame(context);
-        assertThat(options.toString()).contains("http://10.0.0.9:8081/ping", "expectedStatuses=200, 204", "retries=2");
+        assertThat(options.resolveTargetLocally()).isTrue();
+        assertThat(options.toString()).contains("http://10.0.0.9:8081/ping", "expectedStatuses=200, 204", "retries=2",
+                "resolveTargetLocally");
     }
 
     @Test

@@ -18,17 +18,18 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
  * The health checker against real proxy servers on loopback: tinyproxy for HTTP and
  * {@code CONNECT} (open, and with Basic auth), microsocks for SOCKS5 (open, and with
- * username/password), in front of a local http/https target. Nothing is mocked: a missing
- * server binary fails the class with the command that installs it.
+ * username/password), Dante for SOCKS4 and OpenSSH's {@code ssh -D} for SOCKS4a, in front of a
+ * local http/https target. Nothing is mocked: a missing server binary fails the class with the
+ * command that installs it.
  */
 class HealthCheckerRealProxiesTest {
 
@@ -45,6 +46,8 @@ class HealthCheckerRealProxiesTest {
     static RealProxyServer tinyproxyWithAuth;
     static RealProxyServer microsocks;
     static RealProxyServer microsocksWithAuth;
+    static RealProxyServer dante;
+    static RealProxyServer sshSocks;
 
     @BeforeAll
     static void startServers() throws Exception {
@@ -53,11 +56,14 @@ class HealthCheckerRealProxiesTest {
         tinyproxyWithAuth = RealProxyServer.tinyproxy(dir, USER, PASSWORD, target.httpsPort());
         microsocks = RealProxyServer.microsocks(dir, null, null);
         microsocksWithAuth = RealProxyServer.microsocks(dir, USER, PASSWORD);
+        dante = RealProxyServer.dante(dir);
+        sshSocks = RealProxyServer.sshDynamicForward(dir);
     }
 
     @AfterAll
     static void stopServers() {
-        for (AutoCloseable server : new AutoCloseable[] {tinyproxy, tinyproxyWithAuth, microsocks, microsocksWithAuth, target}) {
+        for (AutoCloseable server : new AutoCloseable[] {tinyproxy, tinyproxyWithAuth, microsocks, microsocksWithAuth, dante, sshSocks,
+                target}) {
             if (server != null) {
                 try {
                     server.close();
@@ -166,7 +172,7 @@ class HealthCheckerRealProxiesTest {
         @Test
         void is_reached_over_tls_then_forwards_or_tunnels_like_an_http_proxy() throws Exception {
             // tinyproxy behind a TLS terminator carrying the target's (trusted) certificate
-            try (TlsFront front = new TlsFront(target.serverContext(), tinyproxyWithAuth.port())) {
+            try (Relay front = Relay.tls(target.serverContext(), tinyproxyWithAuth.port())) {
                 Proxy proxy = proxy(ProxyProtocol.HTTPS, front.port(), PASSWORD);
 
                 assertHealthy(check(target.httpUrl("/ok"), proxy), proxy);
@@ -176,7 +182,7 @@ class HealthCheckerRealProxiesTest {
 
         @Test
         void with_a_wrong_password_fails_authentication() throws Exception {
-            try (TlsFront front = new TlsFront(target.serverContext(), tinyproxyWithAuth.port())) {
+            try (Relay front = Relay.tls(target.serverContext(), tinyproxyWithAuth.port())) {
                 HealthCheckResult result = check(target.httpsUrl("/ok"),
                         proxy(ProxyProtocol.HTTPS, front.port(), WRONG_PASSWORD));
 
@@ -186,7 +192,7 @@ class HealthCheckerRealProxiesTest {
 
         @Test
         void whose_certificate_is_not_trusted_fails_the_check_naming_the_proxy_handshake() throws Exception {
-            try (TlsFront front = new TlsFront(target.serverContext(), tinyproxy.port())) {
+            try (Relay front = Relay.tls(target.serverContext(), tinyproxy.port())) {
                 // the JVM's default trust store does not know the self-signed certificate
                 HealthChecker checker = new HealthChecker(HealthCheckOptions.builder(target.httpUrl("/ok")).build(), CLOCK);
 
@@ -249,6 +255,25 @@ class HealthCheckerRealProxiesTest {
         }
 
         @Test
+        void sends_the_host_name_for_the_proxy_to_resolve_or_an_address_resolved_here() throws Exception {
+            try (Relay byName = Relay.plain(microsocks.port()); Relay byAddress = Relay.plain(microsocks.port())) {
+                String url = target.httpsUrlByName("/ok");
+                Proxy viaName = proxy(ProxyProtocol.SOCKS5, byName.port());
+                Proxy viaAddress = proxy(ProxyProtocol.SOCKS5, byAddress.port());
+
+                assertHealthy(check(url, viaName), viaName);
+                assertHealthy(new HealthChecker(options(url).resolveTargetLocally(true).build(), CLOCK).check(viaAddress),
+                        viaAddress);
+
+                // after the greeting (5, 1, 0): the connect request's address type, then the address
+                assertThat(Arrays.copyOfRange(byName.sentByClients(), 3, 8)).as("domain type, length, name")
+                        .containsExactly(5, 1, 0, 3, "localhost".length());
+                assertThat(Arrays.copyOfRange(byAddress.sentByClients(), 3, 10)).as("IPv4 type, 127.0.0.1")
+                        .containsExactly(5, 1, 0, 1, 127, 0, 0);
+            }
+        }
+
+        @Test
         void without_credentials_where_they_are_required_fails_authentication() {
             Proxy proxy = proxy(ProxyProtocol.SOCKS5, microsocksWithAuth.port());
 
@@ -256,6 +281,81 @@ class HealthCheckerRealProxiesTest {
 
             assertThat(result.status()).as("%s", result).isEqualTo(HealthStatus.AUTH_FAILED);
             assertThat(result.error()).hasValueSatisfying(e -> assertThat(e).contains("requires authentication"));
+        }
+    }
+
+    @Nested
+    class Socks4_proxy {
+
+        @Test
+        void connects_to_an_http_target_by_its_ipv4_address() {
+            Proxy proxy = proxy(ProxyProtocol.SOCKS4, dante.port());
+
+            assertHealthy(check(target.httpUrl("/ok"), proxy), proxy);
+        }
+
+        @Test
+        void connects_to_an_https_target_and_verifies_its_certificate() {
+            Proxy proxy = proxy(ProxyProtocol.SOCKS4, dante.port());
+
+            assertHealthy(check(target.httpsUrl("/ok"), proxy), proxy);
+        }
+
+        @Test
+        void sends_the_username_as_its_user_id_and_never_the_password() throws Exception {
+            try (Relay relay = Relay.plain(dante.port())) {
+                Proxy proxy = proxy(ProxyProtocol.SOCKS4, relay.port(), PASSWORD);
+
+                assertHealthy(check(target.httpUrl("/ok"), proxy), proxy);
+
+                byte[] sent = relay.sentByClients();
+                int port = target.httpPort();
+                assertThat(Arrays.copyOf(sent, 15)).as("VN, CD, port, 127.0.0.1, user id, NUL, then the GET")
+                        .containsExactly(4, 1, port >>> 8, port & 0xFF, 127, 0, 0, 1, 'a', 'l', 'i', 'c', 'e', 0, 'G');
+                assertThat(new String(sent, StandardCharsets.ISO_8859_1)).doesNotContain(PASSWORD);
+            }
+        }
+
+        @Test
+        void a_host_name_goes_to_the_proxy_with_socks4a_which_resolves_it() throws Exception {
+            try (Relay relay = Relay.plain(sshSocks.port())) {
+                Proxy proxy = proxy(ProxyProtocol.SOCKS4, relay.port());
+
+                assertHealthy(check(target.httpsUrlByName("/ok"), proxy), proxy);
+
+                byte[] sent = relay.sentByClients();
+                int port = target.httpsPort();
+                assertThat(Arrays.copyOf(sent, 19)).as("VN, CD, port, 0.0.0.1, empty user id, NUL, name, NUL")
+                        .containsExactly(4, 1, port >>> 8, port & 0xFF, 0, 0, 0, 1, 0,
+                                'l', 'o', 'c', 'a', 'l', 'h', 'o', 's', 't', 0);
+            }
+        }
+
+        @Test
+        void a_proxy_without_socks4a_refuses_a_host_name_unless_the_checker_resolves_it() {
+            Proxy proxy = proxy(ProxyProtocol.SOCKS4, dante.port());
+            String url = target.httpsUrlByName("/ok");
+
+            HealthCheckResult refused = check(url, proxy);
+            HealthCheckResult resolvedHere = new HealthChecker(options(url).resolveTargetLocally(true).build(), CLOCK)
+                    .check(proxy);
+
+            assertThat(refused.status()).as("%s", refused).isEqualTo(HealthStatus.UNEXPECTED_RESPONSE);
+            assertThat(refused.error()).hasValueSatisfying(e -> assertThat(e)
+                    .contains("refused to connect to localhost:" + target.httpsPort(), "reply 91", "SOCKS4a",
+                            "resolveTargetLocally(true)"));
+            assertHealthy(resolvedHere, proxy);
+        }
+
+        @Test
+        void cannot_reach_an_ipv6_target() {
+            Proxy proxy = proxy(ProxyProtocol.SOCKS4, dante.port());
+
+            HealthCheckResult result = check("http://[::1]:8080/ok", proxy);
+
+            assertThat(result.status()).as("%s", result).isEqualTo(HealthStatus.UNEXPECTED_RESPONSE);
+            assertThat(result.error()).hasValueSatisfying(e -> assertThat(e)
+                    .contains("cannot connect to the IPv6 address ::1", "only IPv4"));
         }
     }
 
@@ -292,7 +392,7 @@ class HealthCheckerRealProxiesTest {
         void a_port_where_nothing_listens_is_unreachable() throws Exception {
             int nothing = RealProxyServer.freePort();
 
-            for (ProxyProtocol protocol : List.of(ProxyProtocol.HTTP, ProxyProtocol.SOCKS5)) {
+            for (ProxyProtocol protocol : ProxyProtocol.values()) {
                 HealthCheckResult result = check(target.httpUrl("/ok"), proxy(protocol, nothing));
 
                 assertThat(result.status()).as("%s", result).isEqualTo(HealthStatus.UNREACHABLE);
@@ -304,7 +404,7 @@ class HealthCheckerRealProxiesTest {
         @Test
         void a_proxy_that_closes_the_connection_is_unreachable() throws Exception {
             try (ClosingProxy closing = new ClosingProxy()) {
-                for (ProxyProtocol protocol : List.of(ProxyProtocol.HTTP, ProxyProtocol.SOCKS5)) {
+                for (ProxyProtocol protocol : List.of(ProxyProtocol.HTTP, ProxyProtocol.SOCKS4, ProxyProtocol.SOCKS5)) {
                     HealthCheckResult result = check(target.httpsUrl("/ok"), proxy(protocol, closing.port()));
 
                     assertThat(result.status()).as("%s", result).isEqualTo(HealthStatus.UNREACHABLE);
@@ -372,16 +472,6 @@ class HealthCheckerRealProxiesTest {
             assertThat(result.error()).hasValueSatisfying(e -> assertThat(e)
                     .contains("TLS handshake with the target failed", "certificate for 127.0.0.2 is not trusted"));
         }
-
-        @Test
-        void socks4_proxies_are_refused_naming_the_proxy_and_protocol() {
-            Proxy proxy = proxy(ProxyProtocol.SOCKS4, 1080);
-            HealthChecker checker = new HealthChecker(options(target.httpUrl("/ok")).build(), CLOCK);
-
-            assertThat(checker.supports(ProxyProtocol.SOCKS4)).isFalse();
-            assertThatIllegalArgumentException().isThrownBy(() -> checker.check(proxy))
-                    .withMessageContaining(proxy.id().toString()).withMessageContaining("SOCKS4");
-        }
     }
 
     @Nested
@@ -421,7 +511,9 @@ class HealthCheckerRealProxiesTest {
                     proxy(ProxyProtocol.HTTP, tinyproxyWithAuth.port(), WRONG_PASSWORD),
                     proxy(ProxyProtocol.SOCKS5, microsocksWithAuth.port(), PASSWORD),
                     proxy(ProxyProtocol.SOCKS5, microsocksWithAuth.port(), WRONG_PASSWORD),
-                    proxy(ProxyProtocol.SOCKS5, tinyproxyWithAuth.port(), PASSWORD));
+                    proxy(ProxyProtocol.SOCKS5, tinyproxyWithAuth.port(), PASSWORD),
+                    proxy(ProxyProtocol.SOCKS4, dante.port(), PASSWORD),
+                    proxy(ProxyProtocol.SOCKS4, tinyproxyWithAuth.port(), PASSWORD));
             List<String> texts = new ArrayList<>();
             ByteArrayOutputStream captured = new ByteArrayOutputStream();
             PrintStream originalErr = System.err;
@@ -437,12 +529,6 @@ class HealthCheckerRealProxiesTest {
                         result.error().ifPresent(texts::add);
                     }
                 }
-                Proxy socks4 = proxy(ProxyProtocol.SOCKS4, 1080, PASSWORD);
-                try {
-                    new HealthChecker(options(target.httpUrl("/ok")).build()).check(socks4);
-                } catch (IllegalArgumentException e) {
-                    texts.add(e.getMessage());
-                }
             } finally {
                 System.setErr(originalErr);
             }
@@ -450,7 +536,7 @@ class HealthCheckerRealProxiesTest {
 
             // the capture saw the checks (so the scan is not vacuous), the credentials' user and the failures
             assertThat(log).contains("HealthChecker", "alice:****@", "AUTH_FAILED", "HEALTHY");
-            assertThat(String.join("\n", texts)).contains("AUTH_FAILED", "HEALTHY", "SOCKS4");
+            assertThat(String.join("\n", texts)).contains("AUTH_FAILED", "HEALTHY", "UNREACHABLE");
             assertThat(log).doesNotContain(PASSWORD).doesNotContain(WRONG_PASSWORD);
             assertThat(texts).noneMatch(t -> t.contains(PASSWORD) || t.contains(WRONG_PASSWORD));
         }

@@ -91,12 +91,17 @@ final class TargetServer implements AutoCloseable {
 
     /** {@code http://127.0.0.1:PORT} + path. */
     public String httpUrl(String path) {
-        return "http://127.0.0.1:" + http.getAddress().getPort() + path;
+        return "http://127.0.0.1:" + httpPort() + path;
     }
 
     /** {@code https://127.0.0.1:PORT} + path. */
     public String httpsUrl(String path) {
         return "https://127.0.0.1:" + httpsPort() + path;
+    }
+
+    /** {@code https://localhost:PORT} + path: the same server by a host name, which its certificate names. */
+    public String httpsUrlByName(String path) {
+        return "https://localhost:" + httpsPort() + path;
     }
 
     /**
@@ -105,6 +110,11 @@ final class TargetServer implements AutoCloseable {
      */
     public String unnamedHttpsUrl(String path) {
         return "https://127.0.0.2:" + unnamedHttps.getAddress().getPort() + path;
+    }
+
+    /** The http server's port. */
+    public int httpPort() {
+        return http.getAddress().getPort();
     }
 
     /** The https server's port, for tinyproxy's {@code ConnectPort}. */
