@@ -2,7 +2,10 @@ package io.pharox.health;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -35,6 +38,7 @@ public final class HealthCheckOptions {
     private final int concurrency;
     private final SSLContext sslContext;
     private final boolean resolveTargetLocally;
+    private final Map<String, String> headers;
 
     private HealthCheckOptions(Builder b) {
         this.target = b.target;
@@ -46,6 +50,7 @@ public final class HealthCheckOptions {
         this.concurrency = b.concurrency;
         this.sslContext = b.sslContext;
         this.resolveTargetLocally = b.resolveTargetLocally;
+        this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(b.headers));
     }
 
     /**
@@ -129,12 +134,23 @@ public final class HealthCheckOptions {
         return resolveTargetLocally;
     }
 
+    /**
+     * The headers the probe's {@code GET} carries besides its own {@code Host},
+     * {@code Connection: close} and (unless given here) {@code User-Agent} and {@code Accept}, in
+     * the order given; unmodifiable. They go to the target only: never in the {@code CONNECT}
+     * request an HTTP proxy sees before a tunnel to an https target.
+     */
+    public Map<String, String> headers() {
+        return headers;
+    }
+
     @Override
     public String toString() {
         return "HealthCheckOptions[target=" + target + ", connectTimeout=" + connectTimeout
                 + ", readTimeout=" + readTimeout + ", expectedStatuses=" + Probe.describeStatuses(expectedStatuses)
                 + ", slowThreshold=" + slowThreshold + ", retries=" + retries + ", concurrency=" + concurrency
-                + (resolveTargetLocally ? ", resolveTargetLocally" : "") + ']';
+                + (resolveTargetLocally ? ", resolveTargetLocally" : "")
+                + (headers.isEmpty() ? "" : ", headers=" + headers.keySet()) + ']';
     }
 
     /** Builds {@link HealthCheckOptions}; every setter validates its value at once. */
@@ -149,6 +165,7 @@ public final class HealthCheckOptions {
         private int concurrency = 16;
         private SSLContext sslContext;
         private boolean resolveTargetLocally;
+        private final Map<String, String> headers = new LinkedHashMap<>();
 
         private Builder(URI target) {
             Objects.requireNonNull(target, "target");
@@ -261,6 +278,26 @@ public final class HealthCheckOptions {
          */
         public Builder resolveTargetLocally(boolean resolveLocally) {
             this.resolveTargetLocally = resolveLocally;
+            return this;
+        }
+
+        /**
+         * A header for the probe's request to the target, replacing one of the same name (names
+         * compare ignoring case), {@code User-Agent} and {@code Accept} included. Values may be
+         * secrets (an {@code Authorization} token): no message, log line or {@code toString}
+         * shows them.
+         *
+         * @throws NullPointerException if either is {@code null}
+         * @throws IllegalArgumentException if the name is not an HTTP token, or is one the checker
+         *         writes itself ({@code Host}, {@code Connection}, {@code Content-Length},
+         *         {@code Transfer-Encoding}, {@code Proxy-Authorization} and the other hop-by-hop
+         *         headers); or the value holds a line break, another control character or a
+         *         character beyond ISO-8859-1. The message names the header, never the value.
+         */
+        public Builder header(String name, String value) {
+            RequestHeaders.require(name, value);
+            headers.keySet().removeIf(name::equalsIgnoreCase);
+            headers.put(name, value);
             return this;
         }
 

@@ -22,6 +22,7 @@ import java.security.GeneralSecurityException;
 import java.security.cert.CertificateException;
 import java.util.Base64;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -167,10 +168,16 @@ final class Probe {
         phase = "GET request";
         StringBuilder head = new StringBuilder()
                 .append("GET ").append(requestTarget).append(" HTTP/1.1\r\n")
-                .append("Host: ").append(hostHeader()).append("\r\n")
-                .append("User-Agent: ").append(USER_AGENT).append("\r\n")
-                .append("Accept: */*\r\n")
-                .append("Connection: close\r\n");
+                .append("Host: ").append(hostHeader()).append("\r\n");
+        Map<String, String> headers = options.headers();
+        if (!RequestHeaders.contains(headers, "User-Agent")) {
+            head.append("User-Agent: ").append(USER_AGENT).append("\r\n");
+        }
+        if (!RequestHeaders.contains(headers, "Accept")) {
+            head.append("Accept: */*\r\n");
+        }
+        headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+        head.append("Connection: close\r\n");
         if (throughHttpProxy) {
             proxyAuthorization(head);
         }

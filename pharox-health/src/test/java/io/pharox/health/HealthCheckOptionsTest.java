@@ -4,12 +4,15 @@ import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import javax.net.ssl.SSLContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 class HealthCheckOptionsTest {
 
@@ -105,6 +108,60 @@ class HealthCheckOptionsTest {
                 .withMessage("expectedStatuses must not be empty");
         assertThatIllegalArgumentException().isThrownBy(() -> builder.expectedStatuses(200, 600))
                 .withMessage("expected statuses must be 100..599, was 600");
+    }
+
+    @Test
+    void headers_keep_their_order_replace_one_of_the_same_name_and_show_no_value() {
+        HealthCheckOptions options = HealthCheckOptions.builder("https://example.com/")
+                .header("X-Probe", "one").header("Authorization", "Bearer s3cret-token").header("x-probe", "two")
+                .build();
+
+        assertThat(options.headers()).containsExactly(entry("Authorization", "Bearer s3cret-token"), entry("x-probe", "two"));
+        assertThat(options.toString()).contains("headers=[Authorization, x-probe]").doesNotContain("s3cret-token");
+        assertThatThrownBy(() -> options.headers().put("X-Other", "v")).isInstanceOf(UnsupportedOperationException.class);
+        assertThat(HealthCheckOptions.builder("https://example.com/").build().headers()).isEmpty();
+    }
+
+    @Test
+    void a_header_name_that_is_not_a_token_is_rejected_without_what_follows_the_bad_character() {
+        HealthCheckOptions.Builder builder = HealthCheckOptions.builder("http://example.com");
+
+        assertThatIllegalArgumentException().isThrownBy(() -> builder.header("Authorization: Bearer s3cret", "x"))
+                .withMessageStartingWith("header name must be an HTTP token")
+                .withMessageEndingWith("'Authorization' is followed by ':' at index 13")
+                .withMessageNotContaining("s3cret");
+        assertThatIllegalArgumentException().isThrownBy(() -> builder.header("X-Bad\r\nInjected: yes", "x"))
+                .withMessageEndingWith("'X-Bad' is followed by U+000D at index 5");
+        assertThatIllegalArgumentException().isThrownBy(() -> builder.header(" X", "x"))
+                .withMessageEndingWith("it starts with U+0020 at index 0");
+        assertThatIllegalArgumentException().isThrownBy(() -> builder.header("", "x"))
+                .withMessage("header name must not be empty");
+        assertThatNullPointerException().isThrownBy(() -> builder.header(null, "x")).withMessage("header name");
+        assertThatNullPointerException().isThrownBy(() -> builder.header("X-Probe", null)).withMessage("header value");
+    }
+
+    @Test
+    void a_header_value_with_a_line_break_or_a_control_character_is_rejected_naming_the_header_only() {
+        HealthCheckOptions.Builder builder = HealthCheckOptions.builder("http://example.com");
+
+        assertThatIllegalArgumentException().isThrownBy(() -> builder.header("X-Token", "s3cret\r\nX-Injected: yes"))
+                .withMessage("value of header 'X-Token' must be one line of ISO-8859-1 text without control"
+                        + " characters; found U+000D at index 6");
+        assertThatIllegalArgumentException().isThrownBy(() -> builder.header("X-Token", "s3cret\u0000"))
+                .withMessageContaining("'X-Token'").withMessageNotContaining("s3cret");
+        assertThatIllegalArgumentException().isThrownBy(() -> builder.header("X-Token", "price \u20ac"))
+                .withMessageContaining("found U+20AC");
+        assertThat(builder.header("X-Tabbed", "a\tb").build().headers()).containsEntry("X-Tabbed", "a\tb");
+    }
+
+    @Test
+    void headers_the_checker_writes_itself_cannot_be_set() {
+        HealthCheckOptions.Builder builder = HealthCheckOptions.builder("http://example.com");
+
+        for (String name : List.of("Host", "connection", "Content-Length", "Transfer-Encoding", "Proxy-Authorization")) {
+            assertThatIllegalArgumentException().isThrownBy(() -> builder.header(name, "x"))
+                    .withMessageStartingWith("header '" + name + "' is written by the health checker and cannot be set");
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.pharox.health;
 
+import com.sun.net.httpserver.Headers;
 import io.pharox.model.HealthCheckResult;
 import io.pharox.model.HealthStatus;
 import io.pharox.model.Proxy;
@@ -19,7 +20,9 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -356,6 +359,50 @@ class HealthCheckerRealProxiesTest {
             assertThat(result.status()).as("%s", result).isEqualTo(HealthStatus.UNEXPECTED_RESPONSE);
             assertThat(result.error()).hasValueSatisfying(e -> assertThat(e)
                     .contains("cannot connect to the IPv6 address ::1", "only IPv4"));
+        }
+    }
+
+    @Nested
+    class Request_headers {
+
+        @Test
+        void reach_the_target_through_every_kind_of_proxy_and_may_replace_the_user_agent() {
+            Map<String, Proxy> cases = new LinkedHashMap<>();
+            cases.put(target.httpUrl("/ok?case=http-proxy"), proxy(ProxyProtocol.HTTP, tinyproxy.port()));
+            cases.put(target.httpsUrl("/ok?case=http-proxy-tunnel"), proxy(ProxyProtocol.HTTP, tinyproxy.port()));
+            cases.put(target.httpsUrl("/ok?case=socks5"), proxy(ProxyProtocol.SOCKS5, microsocks.port()));
+            cases.put(target.httpUrl("/ok?case=socks4"), proxy(ProxyProtocol.SOCKS4, dante.port()));
+
+            cases.forEach((url, proxy) -> {
+                HealthChecker checker = new HealthChecker(options(url).header("X-Probe", "probe-7")
+                        .header("Authorization", "Bearer token-3f9a").header("user-agent", "pharox-test/1.0").build(), CLOCK);
+
+                assertHealthy(checker.check(proxy), proxy);
+
+                Headers received = target.lastHeaders(url.substring(url.indexOf("/ok"))).orElseThrow();
+                assertThat(received.get("X-Probe")).as(url).containsExactly("probe-7");
+                assertThat(received.get("Authorization")).as(url).containsExactly("Bearer token-3f9a");
+                assertThat(received.get("User-Agent")).as(url).containsExactly("pharox-test/1.0");
+                assertThat(received.get("Accept")).as(url).containsExactly("*/*");
+            });
+        }
+
+        @Test
+        void never_go_to_the_proxy_in_the_connect_request() throws Exception {
+            try (Relay relay = Relay.plain(tinyproxy.port())) {
+                Proxy proxy = proxy(ProxyProtocol.HTTP, relay.port());
+                HealthChecker checker = new HealthChecker(options(target.httpsUrl("/ok?case=connect"))
+                        .header("X-Api-Key", "key-for-the-target-only").build(), CLOCK);
+
+                assertHealthy(checker.check(proxy), proxy);
+
+                // the proxy saw the CONNECT in clear, then only TLS records
+                String seenByTheProxy = new String(relay.sentByClients(), StandardCharsets.ISO_8859_1);
+                assertThat(seenByTheProxy).startsWith("CONNECT 127.0.0.1:" + target.httpsPort())
+                        .doesNotContain("X-Api-Key").doesNotContain("key-for-the-target-only");
+                assertThat(target.lastHeaders("/ok?case=connect").orElseThrow().get("X-Api-Key"))
+                        .containsExactly("key-for-the-target-only");
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package io.pharox.health;
 
+import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
@@ -16,6 +17,9 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,7 +39,8 @@ import javax.net.ssl.TrustManagerFactory;
  *   <li>{@code /status/N}: status N;</li>
  *   <li>{@code /hang}: no answer until the server closes.</li>
  * </ul>
- * It records the most requests it ever had in progress at once.
+ * It records the most requests it ever had in progress at once, and the headers of the last
+ * request for each path and query.
  */
 final class TargetServer implements AutoCloseable {
 
@@ -50,6 +55,7 @@ final class TargetServer implements AutoCloseable {
     private final CountDownLatch closing = new CountDownLatch(1);
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
+    private final Map<String, Headers> lastHeaders = new ConcurrentHashMap<>();
 
     private TargetServer(Path dir) throws IOException, GeneralSecurityException, InterruptedException {
         KeyStore keyStore = generateKeyStore(dir);
@@ -137,6 +143,11 @@ final class TargetServer implements AutoCloseable {
         return maxInFlight.get();
     }
 
+    /** The headers of the last request for {@code pathAndQuery} (as sent: {@code /ok?case=1}), if there was one. */
+    public Optional<Headers> lastHeaders(String pathAndQuery) {
+        return Optional.ofNullable(lastHeaders.get(pathAndQuery));
+    }
+
     /** Forgets {@link #maxInFlight()}. */
     public void resetMaxInFlight() {
         maxInFlight.set(0);
@@ -145,6 +156,7 @@ final class TargetServer implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
         try (exchange) {
+            lastHeaders.put(exchange.getRequestURI().toString(), exchange.getRequestHeaders());
             String path = exchange.getRequestURI().getPath();
             String query = exchange.getRequestURI().getQuery();
             int status = 200;
