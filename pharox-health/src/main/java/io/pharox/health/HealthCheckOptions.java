@@ -14,14 +14,14 @@ import java.util.stream.IntStream;
 import javax.net.ssl.SSLContext;
 
 /**
- * How a {@link HealthChecker} probes proxies: the target it asks for through each proxy, the
- * timeouts, which answers count as healthy, when a proxy is slow, how often a failed probe
- * is retried and how many proxies are checked at once. Immutable; build with
- * {@link #builder(URI)}.
+ * How a {@link HealthChecker} probes proxies: the target it asks for through each proxy and the
+ * headers it sends, the timeouts, which answers count as healthy, what a redirect means, when a
+ * proxy is slow, how often a failed probe is retried and how many proxies are checked at once.
+ * Immutable; build with {@link #builder(URI)}.
  *
  * <p>Defaults: connect timeout 5 s, read timeout 10 s, expected statuses 200..299, slow above
- * 2 s, no retry, 16 proxies at once, the JVM's default {@link SSLContext}, target host names
- * resolved by the proxy.
+ * 2 s, redirects not followed, no retry, 16 proxies at once, the JVM's default {@link SSLContext},
+ * target host names resolved by the proxy, no extra request headers.
  */
 public final class HealthCheckOptions {
 
@@ -39,6 +39,7 @@ public final class HealthCheckOptions {
     private final SSLContext sslContext;
     private final boolean resolveTargetLocally;
     private final Map<String, String> headers;
+    private final RedirectPolicy redirects;
 
     private HealthCheckOptions(Builder b) {
         this.target = b.target;
@@ -51,6 +52,7 @@ public final class HealthCheckOptions {
         this.sslContext = b.sslContext;
         this.resolveTargetLocally = b.resolveTargetLocally;
         this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(b.headers));
+        this.redirects = b.redirects;
     }
 
     /**
@@ -81,12 +83,20 @@ public final class HealthCheckOptions {
 
     /** Whether the target is an {@code https} URL (reached through a tunnel, then TLS). */
     public boolean targetIsHttps() {
-        return "https".equals(target.getScheme().toLowerCase(Locale.ROOT));
+        return isHttps(target);
     }
 
     /** The target's port, explicit or the scheme's default. */
     public int targetPort() {
-        return target.getPort() != -1 ? target.getPort() : targetIsHttps() ? 443 : 80;
+        return portOf(target);
+    }
+
+    static boolean isHttps(URI url) {
+        return "https".equals(url.getScheme().toLowerCase(Locale.ROOT));
+    }
+
+    static int portOf(URI url) {
+        return url.getPort() != -1 ? url.getPort() : isHttps(url) ? 443 : 80;
     }
 
     /** Longest wait for the TCP connection to the proxy. */
@@ -144,11 +154,17 @@ public final class HealthCheckOptions {
         return headers;
     }
 
+    /** What a probe does with a redirect from the target; {@link RedirectPolicy#NEVER} unless set. */
+    public RedirectPolicy redirects() {
+        return redirects;
+    }
+
     @Override
     public String toString() {
         return "HealthCheckOptions[target=" + target + ", connectTimeout=" + connectTimeout
                 + ", readTimeout=" + readTimeout + ", expectedStatuses=" + Probe.describeStatuses(expectedStatuses)
-                + ", slowThreshold=" + slowThreshold + ", retries=" + retries + ", concurrency=" + concurrency
+                + ", slowThreshold=" + slowThreshold + ", redirects=" + redirects + ", retries=" + retries
+                + ", concurrency=" + concurrency
                 + (resolveTargetLocally ? ", resolveTargetLocally" : "")
                 + (headers.isEmpty() ? "" : ", headers=" + headers.keySet()) + ']';
     }
@@ -166,6 +182,7 @@ public final class HealthCheckOptions {
         private SSLContext sslContext;
         private boolean resolveTargetLocally;
         private final Map<String, String> headers = new LinkedHashMap<>();
+        private RedirectPolicy redirects = RedirectPolicy.NEVER;
 
         private Builder(URI target) {
             Objects.requireNonNull(target, "target");
@@ -299,6 +316,21 @@ public final class HealthCheckOptions {
             headers.keySet().removeIf(name::equalsIgnoreCase);
             headers.put(name, value);
             return this;
+        }
+
+        /** What a probe does with a redirect: {@link RedirectPolicy#NEVER} (the default), ACCEPT or follow(n). */
+        public Builder redirects(RedirectPolicy policy) {
+            this.redirects = Objects.requireNonNull(policy, "redirects");
+            return this;
+        }
+
+        /**
+         * Follows up to {@code maxHops} redirects: {@code redirects(RedirectPolicy.follow(maxHops))}.
+         *
+         * @throws IllegalArgumentException if {@code maxHops} is not 1..{@value RedirectPolicy#MAX_HOPS}
+         */
+        public Builder followRedirects(int maxHops) {
+            return redirects(RedirectPolicy.follow(maxHops));
         }
 
         /** The options. */

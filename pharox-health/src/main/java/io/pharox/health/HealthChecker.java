@@ -169,7 +169,7 @@ public final class HealthChecker {
     private HealthCheckResult probeOnce(Proxy proxy) {
         long start = System.nanoTime();
         try {
-            int status = new Probe(proxy, options).run();
+            int status = BuiltInProbe.run(proxy, options);
             Duration latency = Duration.ofNanos(System.nanoTime() - start);
             HealthStatus outcome = latency.compareTo(options.slowThreshold()) > 0 ? HealthStatus.SLOW : HealthStatus.HEALTHY;
             return HealthCheckResult.passed(proxy.id(), outcome, latency, clock.instant()).withHttpStatus(status);

@@ -31,6 +31,8 @@ class HealthCheckOptionsTest {
         assertThat(options.concurrency()).isEqualTo(16);
         assertThat(options.sslContext()).isEmpty();
         assertThat(options.resolveTargetLocally()).isFalse();
+        assertThat(options.redirects()).isEqualTo(RedirectPolicy.NEVER);
+        assertThat(options.headers()).isEmpty();
     }
 
     @Test
@@ -39,7 +41,7 @@ class HealthCheckOptionsTest {
         HealthCheckOptions options = HealthCheckOptions.builder(URI.create("http://10.0.0.9:8081/ping"))
                 .connectTimeout(Duration.ofMillis(300)).readTimeout(Duration.ofMillis(700))
                 .expectedStatuses(200, 204).slowThreshold(Duration.ofMillis(900)).retries(2).concurrency(3)
-                .sslContext(context).resolveTargetLocally(true).build();
+                .sslContext(context).resolveTargetLocally(true).followRedirects(3).build();
 
         assertThat(options.targetIsHttps()).isFalse();
         assertThat(options.targetPort()).isEqualTo(8081);
@@ -51,8 +53,9 @@ class HealthCheckOptionsTest {
         assertThat(options.concurrency()).isEqualTo(3);
         assertThat(options.sslContext()).containsSame(context);
         assertThat(options.resolveTargetLocally()).isTrue();
+        assertThat(options.redirects()).isEqualTo(RedirectPolicy.follow(3));
         assertThat(options.toString()).contains("http://10.0.0.9:8081/ping", "expectedStatuses=200, 204", "retries=2",
-                "resolveTargetLocally");
+                "resolveTargetLocally", "redirects=FOLLOW(3)");
     }
 
     @Test
@@ -162,6 +165,22 @@ class HealthCheckOptionsTest {
             assertThatIllegalArgumentException().isThrownBy(() -> builder.header(name, "x"))
                     .withMessageStartingWith("header '" + name + "' is written by the health checker and cannot be set");
         }
+    }
+
+    @Test
+    void a_redirect_policy_follows_1_to_20_hops_and_only_follow_has_hops() {
+        assertThat(RedirectPolicy.follow(20).maxHops()).isEqualTo(20);
+        assertThat(RedirectPolicy.ACCEPT).hasToString("ACCEPT");
+        assertThatIllegalArgumentException().isThrownBy(() -> RedirectPolicy.follow(0))
+                .withMessage("maxHops must be 1..20 to follow redirects, was 0");
+        assertThatIllegalArgumentException().isThrownBy(() -> HealthCheckOptions.builder("http://example.com")
+                .followRedirects(21)).withMessage("maxHops must be 1..20 to follow redirects, was 21");
+        assertThatIllegalArgumentException().isThrownBy(() -> new RedirectPolicy(RedirectPolicy.Mode.NEVER, 2))
+                .withMessage("maxHops must be 0 when redirects are not followed (NEVER), was 2");
+        assertThatNullPointerException().isThrownBy(() -> HealthCheckOptions.builder("http://example.com").redirects(null))
+                .withMessage("redirects");
+        assertThat(List.of(300, 301, 302, 303, 304, 307, 308)).filteredOn(RedirectPolicy::isRedirect)
+                .containsExactly(301, 302, 303, 307, 308);
     }
 
     @Test

@@ -407,6 +407,96 @@ class HealthCheckerRealProxiesTest {
     }
 
     @Nested
+    class Redirects {
+
+        @Test
+        void by_default_are_judged_by_the_expected_statuses_and_not_followed() {
+            Proxy proxy = proxy(ProxyProtocol.HTTP, tinyproxy.port());
+            String url = target.httpUrl(TargetServer.redirectPath(302, "/ok?case=not-followed"));
+
+            HealthCheckResult judged = check(url, proxy);
+            HealthCheckResult expected = new HealthChecker(options(url).expectedStatuses(200, 302).build(), CLOCK)
+                    .check(proxy);
+
+            assertThat(judged.status()).as("%s", judged).isEqualTo(HealthStatus.UNEXPECTED_RESPONSE);
+            assertThat(judged.httpStatus()).hasValue(302);
+            assertThat(judged.error()).hasValueSatisfying(e -> assertThat(e).contains("HTTP 302", "not followed"));
+            assertThat(expected.status()).as("%s", expected).isEqualTo(HealthStatus.HEALTHY);
+            assertThat(expected.httpStatus()).hasValue(302);
+            assertThat(target.lastHeaders("/ok?case=not-followed")).isEmpty();
+        }
+
+        @Test
+        void accepted_count_as_healthy_whatever_the_expected_statuses() {
+            Proxy proxy = proxy(ProxyProtocol.SOCKS5, microsocks.port());
+            String url = target.httpsUrl(TargetServer.redirectPath(301, "/status/500?case=accepted"));
+
+            HealthCheckResult result = new HealthChecker(options(url).redirects(RedirectPolicy.ACCEPT)
+                    .expectedStatuses(200).build(), CLOCK).check(proxy);
+
+            assertThat(result.status()).as("%s", result).isEqualTo(HealthStatus.HEALTHY);
+            assertThat(result.httpStatus()).hasValue(301);
+            assertThat(target.lastHeaders("/status/500?case=accepted")).as("not followed").isEmpty();
+        }
+
+        @Test
+        void followed_lead_to_the_answer_at_the_end_which_is_judged() {
+            Proxy proxy = proxy(ProxyProtocol.HTTP, tinyproxy.port());
+            String toOk = TargetServer.redirectPath(302, TargetServer.redirectPath(307, "/ok?case=followed"));
+            String toError = TargetServer.redirectPath(303, "/status/503");
+
+            HealthCheckResult healthy = new HealthChecker(options(target.httpUrl(toOk)).followRedirects(2).build(), CLOCK)
+                    .check(proxy);
+            HealthCheckResult failed = new HealthChecker(options(target.httpUrl(toError)).followRedirects(2).build(), CLOCK)
+                    .check(proxy);
+
+            assertHealthy(healthy, proxy);
+            assertThat(target.lastHeaders("/ok?case=followed")).isPresent();
+            assertThat(failed.status()).as("%s", failed).isEqualTo(HealthStatus.UNEXPECTED_RESPONSE);
+            assertThat(failed.httpStatus()).hasValue(503);
+        }
+
+        @Test
+        void followed_to_another_origin_go_through_the_same_proxy_without_the_target_s_headers() {
+            for (Proxy proxy : List.of(proxy(ProxyProtocol.HTTP, tinyproxy.port()),
+                    proxy(ProxyProtocol.SOCKS5, microsocks.port()), proxy(ProxyProtocol.SOCKS4, dante.port()))) {
+                String last = "/ok?case=cross-origin-" + proxy.protocol();
+                String first = TargetServer.redirectPath(302, target.httpsUrl(last));
+                HealthChecker checker = new HealthChecker(options(target.httpUrl(first)).followRedirects(1)
+                        .header("X-Token", "for-the-first-origin").build(), CLOCK);
+
+                assertHealthy(checker.check(proxy), proxy);
+
+                assertThat(target.lastHeaders(first).orElseThrow().get("X-Token")).containsExactly("for-the-first-origin");
+                assertThat(target.lastHeaders(last).orElseThrow().containsKey("X-Token")).as("http -> https").isFalse();
+            }
+        }
+
+        @Test
+        void one_too_many_without_a_location_or_to_another_scheme_fail_the_check() {
+            Proxy proxy = proxy(ProxyProtocol.SOCKS5, microsocks.port());
+            String threeHops = TargetServer.redirectPath(302, TargetServer.redirectPath(302,
+                    TargetServer.redirectPath(302, "/ok")));
+
+            HealthCheckResult tooMany = new HealthChecker(options(target.httpUrl(threeHops)).followRedirects(2).build(),
+                    CLOCK).check(proxy);
+            HealthCheckResult nowhere = new HealthChecker(options(target.httpUrl("/redirect/302")).followRedirects(2)
+                    .build(), CLOCK).check(proxy);
+            HealthCheckResult ftp = new HealthChecker(options(target.httpUrl(TargetServer.redirectPath(301,
+                    "ftp://127.0.0.1/file?token=t0k3n"))).followRedirects(2).build(), CLOCK).check(proxy);
+
+            assertThat(List.of(tooMany, nowhere, ftp)).allSatisfy(r -> {
+                assertThat(r.status()).as("%s", r).isEqualTo(HealthStatus.UNEXPECTED_RESPONSE);
+                assertThat(r.httpStatus()).isPresent();
+            });
+            assertThat(tooMany.error()).hasValueSatisfying(e -> assertThat(e).contains("redirected more than 2 times"));
+            assertThat(nowhere.error()).hasValueSatisfying(e -> assertThat(e).contains("without a Location"));
+            assertThat(ftp.error()).hasValueSatisfying(e -> assertThat(e).contains("not an http(s) URL")
+                    .doesNotContain("t0k3n"));
+        }
+    }
+
+    @Nested
     class Outcomes {
 
         @Test

@@ -10,6 +10,8 @@ import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +39,8 @@ import javax.net.ssl.TrustManagerFactory;
  *   <li>{@code /ok}: 200 at once;</li>
  *   <li>{@code /slow?ms=N}: 200 after N milliseconds;</li>
  *   <li>{@code /status/N}: status N;</li>
+ *   <li>{@code /redirect/N?to=LOCATION}: status N with {@code Location: LOCATION} (URL-decoded),
+ *       or without a {@code Location} when there is no {@code to};</li>
  *   <li>{@code /hang}: no answer until the server closes.</li>
  * </ul>
  * It records the most requests it ever had in progress at once, and the headers of the last
@@ -123,6 +127,11 @@ final class TargetServer implements AutoCloseable {
         return http.getAddress().getPort();
     }
 
+    /** The path that redirects with {@code status} to {@code location} (a path or a URL). */
+    public static String redirectPath(int status, String location) {
+        return "/redirect/" + status + "?to=" + URLEncoder.encode(location, StandardCharsets.UTF_8);
+    }
+
     /** The https server's port, for tinyproxy's {@code ConnectPort}. */
     public int httpsPort() {
         return https.getAddress().getPort();
@@ -167,6 +176,13 @@ final class TargetServer implements AutoCloseable {
                 return;
             } else if (path.startsWith("/status/")) {
                 status = Integer.parseInt(path.substring("/status/".length()));
+            } else if (path.startsWith("/redirect/")) {
+                status = Integer.parseInt(path.substring("/redirect/".length()));
+                String rawQuery = exchange.getRequestURI().getRawQuery();
+                if (rawQuery != null && rawQuery.startsWith("to=")) {
+                    exchange.getResponseHeaders().set("Location",
+                            URLDecoder.decode(rawQuery.substring(3), StandardCharsets.UTF_8));
+                }
             } else if (!path.equals("/ok")) {
                 status = 404;
             }
