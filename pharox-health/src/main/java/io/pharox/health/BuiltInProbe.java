@@ -8,17 +8,35 @@ import java.net.URISyntaxException;
 import java.util.Locale;
 
 /**
- * The checker's own probe of a proxy: a {@code GET} for the target through it (see
- * {@link Probe}), redirects handled as {@link HealthCheckOptions#redirects()} says, and the
- * final answer judged by {@link HealthCheckOptions#expectedStatuses()}.
+ * The checker's own probe of a proxy, for every protocol: a {@code GET} for the target through
+ * it (see {@link Probe}), redirects handled as {@link HealthCheckOptions#redirects()} says, and
+ * the final answer judged by {@link HealthCheckOptions#expectedStatuses()}. Stateless.
  */
-final class BuiltInProbe {
+final class BuiltInProbe implements ProxyProbe {
+
+    static final BuiltInProbe INSTANCE = new BuiltInProbe();
 
     private BuiltInProbe() {
     }
 
+    @Override
+    public ProbeResult probe(Proxy proxy, HealthCheckOptions options) {
+        try {
+            return ProbeResult.passed(run(proxy, options));
+        } catch (ProbeFailure failure) {
+            return failure.httpStatus() == null
+                    ? ProbeResult.failed(failure.status(), failure.getMessage())
+                    : ProbeResult.failed(failure.status(), failure.getMessage(), failure.httpStatus());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "the built-in probe";
+    }
+
     /** Probes {@code proxy}; returns the HTTP status of the answer that passed the check. */
-    static int run(Proxy proxy, HealthCheckOptions options) throws ProbeFailure {
+    private static int run(Proxy proxy, HealthCheckOptions options) throws ProbeFailure {
         RedirectPolicy policy = options.redirects();
         URI url = options.target();
         for (int hop = 0; ; hop++) {
