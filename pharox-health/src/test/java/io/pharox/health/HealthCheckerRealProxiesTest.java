@@ -65,16 +65,7 @@ class HealthCheckerRealProxiesTest {
 
     @AfterAll
     static void stopServers() {
-        for (AutoCloseable server : new AutoCloseable[] {tinyproxy, tinyproxyWithAuth, microsocks, microsocksWithAuth, dante, sshSocks,
-                target}) {
-            if (server != null) {
-                try {
-                    server.close();
-                } catch (Exception ignored) {
-                    // best effort: the next server must still be stopped
-                }
-            }
-        }
+        RealProxyServer.stopAll(tinyproxy, tinyproxyWithAuth, microsocks, microsocksWithAuth, dante, sshSocks, target);
     }
 
     static Proxy proxy(ProxyProtocol protocol, int port) {

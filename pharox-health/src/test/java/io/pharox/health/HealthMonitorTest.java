@@ -64,12 +64,8 @@ class HealthMonitorTest {
     }
 
     @AfterAll
-    static void stopServers() throws Exception {
-        for (AutoCloseable server : new AutoCloseable[] {tinyproxy, microsocksWithAuth, dante, closing, target}) {
-            if (server != null) {
-                server.close();
-            }
-        }
+    static void stopServers() {
+        RealProxyServer.stopAll(tinyproxy, microsocksWithAuth, dante, closing, target);
     }
 
     @BeforeEach

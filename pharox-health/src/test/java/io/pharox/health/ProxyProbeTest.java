@@ -52,15 +52,7 @@ class ProxyProbeTest {
 
     @AfterAll
     static void stopServers() {
-        for (AutoCloseable server : new AutoCloseable[] {tinyproxy, microsocks, target}) {
-            if (server != null) {
-                try {
-                    server.close();
-                } catch (Exception ignored) {
-                    // best effort: the next server must still be stopped
-                }
-            }
-        }
+        RealProxyServer.stopAll(tinyproxy, microsocks, target);
     }
 
     static HealthChecker checker() {

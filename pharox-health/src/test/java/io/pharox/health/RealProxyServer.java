@@ -240,7 +240,20 @@ final class RealProxyServer implements AutoCloseable {
                 + "/usr/local/bin: apt-get install -y " + PACKAGES.getOrDefault(name, name) + " (" + INSTALL_HINT + ")"));
     }
 
-    /** Stops the processes, the last started first. */
+    /** Stops every server given that was started ({@code null}s are skipped), each even if one before failed to stop. */
+    static void stopAll(AutoCloseable... servers) {
+        for (AutoCloseable server : servers) {
+            if (server != null) {
+                try {
+                    server.close();
+                } catch (Exception ignored) {
+                    // best effort: the next server must still be stopped
+                }
+            }
+        }
+    }
+
+        /** Stops the processes, the last started first. */
     @Override
     public void close() {
         for (int i = processes.size() - 1; i >= 0; i--) {
