@@ -1,17 +1,26 @@
 package io.pharox;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.channels.NetworkChannel;
+
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.type;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
- * The core depends on the JDK and the SLF4J API only, never on an adapter or a framework. Of the
- * JDK's {@code javax} packages it uses TLS ({@code javax.net}), for health checks of https targets.
+ * The core depends on the JDK and the SLF4J API only, never on an adapter or a framework, and it
+ * does no network I/O: health checks, which do, live in {@code pharox-health}.
  */
 @AnalyzeClasses(packages = "io.pharox", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -43,10 +52,27 @@ class ArchitectureTest {
                     "io.pharox.guice..", "io.pharox.testkit..")
             .because("adapters, the Guice module and the testkit depend on the core, not the other way");
 
+    /**
+     * All of {@code java.net} but the {@link URI} value (sockets, URL connections, the HTTP
+     * client, name resolution through {@code InetAddress}, {@code java.net.Proxy}), TLS and socket
+     * factories ({@code javax.net}), and the socket channels of NIO (every
+     * {@link NetworkChannel}; file channels stay allowed).
+     */
+    private static final DescribedPredicate<JavaClass> NETWORK = resideInAnyPackage("java.net..", "javax.net..")
+            .and(DescribedPredicate.not(type(URI.class).or(type(URISyntaxException.class))))
+            .or(assignableTo(NetworkChannel.class))
+            .as("network classes (java.net but URI, javax.net, NIO socket channels)");
+
+    @ArchTest
+    static final ArchRule core_does_not_use_the_network = noClasses()
+            .that().resideInAPackage("io.pharox..")
+            .should().dependOnClassesThat(NETWORK)
+            .because("the core is the domain; probing proxies over the network is pharox-health's job");
+
     @ArchTest
     static final ArchRule core_depends_only_on_the_jdk_slf4j_and_itself = classes()
             .that().resideInAPackage("io.pharox..")
-            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "javax.net..", "org.slf4j..", "org.jspecify..", "io.pharox..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "org.slf4j..", "org.jspecify..", "io.pharox..")
             .because("pharox-core may depend on the JDK, the SLF4J API and the JSpecify annotations only");
 
     @ArchTest

@@ -5,6 +5,7 @@ import com.google.inject.Binder;
 import com.google.inject.ProvisionException;
 import com.google.inject.Provides;
 import com.google.inject.binder.LinkedBindingBuilder;
+import com.google.inject.multibindings.MapBinder;
 import com.google.inject.multibindings.Multibinder;
 import com.google.inject.multibindings.OptionalBinder;
 import io.pharox.LeaseListener;
@@ -12,7 +13,9 @@ import io.pharox.ProxyManager;
 import io.pharox.health.HealthCheckOptions;
 import io.pharox.health.HealthChecker;
 import io.pharox.health.HealthMonitor;
+import io.pharox.health.ProxyProbe;
 import io.pharox.model.Consumer;
+import io.pharox.model.ProxyProtocol;
 import io.pharox.select.SelectorStrategy;
 import io.pharox.storage.AcquireRequest;
 import io.pharox.storage.ProxyStorage;
@@ -20,6 +23,7 @@ import jakarta.inject.Singleton;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -59,7 +63,9 @@ import java.util.Set;
  * {@link Builder#healthChecks}, or bind them from another module through
  * {@link #healthCheckOptionsBinding}. Without options the injector still starts, and asking
  * for the checker or the monitor fails with a message saying how to give them. The monitor
- * runs nothing until you call {@link HealthMonitor#start}; whoever starts it closes it.
+ * runs nothing until you call {@link HealthMonitor#start}; whoever starts it closes it. Probes
+ * of your own ({@link ProxyProbe}) replace the built-in one for their protocol when a module adds
+ * them through {@link #healthProbes}.
  */
 public final class PharoxModule extends AbstractModule {
 
@@ -116,6 +122,16 @@ public final class PharoxModule extends AbstractModule {
                 .setBinding();
     }
 
+    /**
+     * The probes for another module to add (in its {@code configure}), at most one per protocol,
+     * each replacing the bound {@link HealthChecker}'s built-in probe for that protocol (see
+     * {@link HealthChecker#withProbe}):
+     * {@code PharoxModule.healthProbes(binder()).addBinding(ProxyProtocol.SOCKS5).toInstance(probe)}.
+     */
+    public static MapBinder<ProxyProtocol, ProxyProbe> healthProbes(Binder binder) {
+        return MapBinder.newMapBinder(Objects.requireNonNull(binder, "binder"), ProxyProtocol.class, ProxyProbe.class);
+    }
+
     @Override
     protected void configure() {
         OptionalBinder.newOptionalBinder(binder(), Clock.class).setDefault().toInstance(clock);
@@ -124,14 +140,20 @@ public final class PharoxModule extends AbstractModule {
             options.setDefault().toInstance(healthChecks);
         }
         leaseListeners(binder());
+        healthProbes(binder());
     }
 
     @Provides
     @Singleton
-    HealthChecker healthChecker(Optional<HealthCheckOptions> options, Clock boundClock) {
-        return new HealthChecker(options.orElseThrow(() -> new ProvisionException("health checking needs"
-                + " HealthCheckOptions (the target URL to probe): give them with PharoxModule.builder()"
+    HealthChecker healthChecker(Optional<HealthCheckOptions> options, Clock boundClock,
+                                Map<ProxyProtocol, ProxyProbe> probes) {
+        HealthChecker checker = new HealthChecker(options.orElseThrow(() -> new ProvisionException("health checking"
+                + " needs HealthCheckOptions (the target URL to probe): give them with PharoxModule.builder()"
                 + ".healthChecks(options) or PharoxModule.healthCheckOptionsBinding(binder())")), boundClock);
+        for (Map.Entry<ProxyProtocol, ProxyProbe> probe : probes.entrySet()) {
+            checker = checker.withProbe(probe.getKey(), probe.getValue());
+        }
+        return checker;
     }
 
     @Provides

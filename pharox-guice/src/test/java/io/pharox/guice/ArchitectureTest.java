@@ -7,6 +7,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import io.pharox.ProxyManager;
+import io.pharox.health.HealthChecker;
 import io.pharox.storage.jdbc.JdbcStorage;
 import io.pharox.storage.jpa.JpaStorage;
 import io.pharox.storage.memory.InMemoryStorage;
@@ -19,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
- * Guice stays at the edge: the core and the adapters, imported here from the jars this
+ * Guice stays at the edge: the core, the health checks and the adapters, imported here from the jars this
  * module's tests run with (where Guice and jakarta.inject are on the class path too), use no
  * DI container, so they work with plain constructors and with any container.
  */
@@ -38,6 +39,7 @@ class ArchitectureTest {
                 .importPackages("io.pharox");
 
         assertThat(classes.contain(ProxyManager.class)).isTrue();
+        assertThat(classes.contain(HealthChecker.class)).isTrue();
         assertThat(classes.contain(InMemoryStorage.class)).isTrue();
         assertThat(classes.contain(JdbcStorage.class)).isTrue();
         assertThat(classes.contain(JpaStorage.class)).isTrue();

@@ -10,12 +10,15 @@ import io.pharox.health.HealthCheckOptions;
 import io.pharox.health.HealthChecker;
 import io.pharox.health.HealthMonitor;
 import io.pharox.health.PoolHealthReport;
+import io.pharox.health.ProbeResult;
+import io.pharox.health.ProxyProbe;
 import io.pharox.model.HealthStatus;
 import io.pharox.model.ProxyStatus;
 import io.pharox.model.LeaseStatus;
 import io.pharox.model.LeasedProxy;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
+import io.pharox.model.ProxyProtocol;
 import io.pharox.select.SelectorStrategy;
 import io.pharox.storage.AcquireRequest;
 import io.pharox.storage.ProxyStorage;
@@ -200,6 +203,30 @@ class PharoxModuleTest {
         });
 
         assertThat(injector.getInstance(HealthChecker.class).options()).isSameAs(options);
+    }
+
+    @Test
+    void a_module_can_replace_the_built_in_probe_of_a_protocol() {
+        ProxyProbe maintenance = (proxy, options) -> ProbeResult.failed(HealthStatus.UNEXPECTED_RESPONSE,
+                "in a maintenance window");
+        Injector injector = Guice.createInjector(
+                PharoxModule.builder().healthChecks(HealthCheckOptions.builder("http://127.0.0.1:9/").build()).build(),
+                new InMemoryStorageModule(), new AbstractModule() {
+                    @Override
+                    protected void configure() {
+                        PharoxModule.healthProbes(binder()).addBinding(ProxyProtocol.HTTP).toInstance(maintenance);
+                    }
+                });
+        ProxyStorage storage = injector.getInstance(ProxyStorage.class);
+        ProxyPool pool = storage.createPool("maintained", "");
+        Proxy proxy = storage.addProxy(Proxy.builder().poolId(pool.id()).address("192.0.2.1", 3128).build());
+
+        PoolHealthReport report = injector.getInstance(HealthMonitor.class).checkPool("maintained");
+
+        assertThat(injector.getInstance(HealthChecker.class).probe(ProxyProtocol.HTTP)).isSameAs(maintenance);
+        assertThat(injector.getInstance(HealthChecker.class).probe(ProxyProtocol.SOCKS5)).isNotSameAs(maintenance);
+        assertThat(report.removedFromRotation()).containsExactly(proxy.id());
+        assertThat(report.results().get(0).error()).hasValue("in a maintenance window");
     }
 
     @Test

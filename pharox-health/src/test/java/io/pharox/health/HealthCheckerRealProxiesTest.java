@@ -1,6 +1,6 @@
 package io.pharox.health;
 
-import io.pharox.Fixtures;
+import com.sun.net.httpserver.Headers;
 import io.pharox.model.HealthCheckResult;
 import io.pharox.model.HealthStatus;
 import io.pharox.model.Proxy;
@@ -19,24 +19,27 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
  * The health checker against real proxy servers on loopback: tinyproxy for HTTP and
  * {@code CONNECT} (open, and with Basic auth), microsocks for SOCKS5 (open, and with
- * username/password), in front of a local http/https target. Nothing is mocked: a missing
- * server binary fails the class with the command that installs it.
+ * username/password), Dante for SOCKS4 and OpenSSH's {@code ssh -D} for SOCKS4a, in front of a
+ * local http/https target. Nothing is mocked: a missing server binary fails the class with the
+ * command that installs it.
  */
 class HealthCheckerRealProxiesTest {
 
     private static final String USER = "alice";
     private static final String PASSWORD = "Sesame-8f2c41";
     private static final String WRONG_PASSWORD = "Wrong-77aa19";
-    private static final Clock CLOCK = Clock.fixed(Fixtures.T0, ZoneOffset.UTC);
+    private static final Clock CLOCK = Clock.fixed(TestProxies.T0, ZoneOffset.UTC);
 
     @TempDir
     static Path dir;
@@ -46,6 +49,8 @@ class HealthCheckerRealProxiesTest {
     static RealProxyServer tinyproxyWithAuth;
     static RealProxyServer microsocks;
     static RealProxyServer microsocksWithAuth;
+    static RealProxyServer dante;
+    static RealProxyServer sshSocks;
 
     @BeforeAll
     static void startServers() throws Exception {
@@ -54,27 +59,21 @@ class HealthCheckerRealProxiesTest {
         tinyproxyWithAuth = RealProxyServer.tinyproxy(dir, USER, PASSWORD, target.httpsPort());
         microsocks = RealProxyServer.microsocks(dir, null, null);
         microsocksWithAuth = RealProxyServer.microsocks(dir, USER, PASSWORD);
+        dante = RealProxyServer.dante(dir);
+        sshSocks = RealProxyServer.sshDynamicForward(dir);
     }
 
     @AfterAll
     static void stopServers() {
-        for (AutoCloseable server : new AutoCloseable[] {tinyproxy, tinyproxyWithAuth, microsocks, microsocksWithAuth, target}) {
-            if (server != null) {
-                try {
-                    server.close();
-                } catch (Exception ignored) {
-                    // best effort: the next server must still be stopped
-                }
-            }
-        }
+        RealProxyServer.stopAll(tinyproxy, tinyproxyWithAuth, microsocks, microsocksWithAuth, dante, sshSocks, target);
     }
 
     static Proxy proxy(ProxyProtocol protocol, int port) {
-        return Fixtures.proxy().address("127.0.0.1", port).protocol(protocol).build();
+        return TestProxies.on(protocol, port).build();
     }
 
     static Proxy proxy(ProxyProtocol protocol, int port, String password) {
-        return Fixtures.proxy().address("127.0.0.1", port).protocol(protocol).credentials(USER, password).build();
+        return TestProxies.on(protocol, port).credentials(USER, password).build();
     }
 
     static HealthCheckOptions.Builder options(String url) {
@@ -93,7 +92,7 @@ class HealthCheckerRealProxiesTest {
         assertThat(result.httpStatus()).hasValue(200);
         assertThat(result.latency()).isPresent();
         assertThat(result.error()).isEmpty();
-        assertThat(result.checkedAt()).isEqualTo(Fixtures.T0);
+        assertThat(result.checkedAt()).isEqualTo(TestProxies.T0);
     }
 
     @Nested
@@ -167,7 +166,7 @@ class HealthCheckerRealProxiesTest {
         @Test
         void is_reached_over_tls_then_forwards_or_tunnels_like_an_http_proxy() throws Exception {
             // tinyproxy behind a TLS terminator carrying the target's (trusted) certificate
-            try (TlsFront front = new TlsFront(target.serverContext(), tinyproxyWithAuth.port())) {
+            try (Relay front = Relay.tls(target.serverContext(), tinyproxyWithAuth.port())) {
                 Proxy proxy = proxy(ProxyProtocol.HTTPS, front.port(), PASSWORD);
 
                 assertHealthy(check(target.httpUrl("/ok"), proxy), proxy);
@@ -177,7 +176,7 @@ class HealthCheckerRealProxiesTest {
 
         @Test
         void with_a_wrong_password_fails_authentication() throws Exception {
-            try (TlsFront front = new TlsFront(target.serverContext(), tinyproxyWithAuth.port())) {
+            try (Relay front = Relay.tls(target.serverContext(), tinyproxyWithAuth.port())) {
                 HealthCheckResult result = check(target.httpsUrl("/ok"),
                         proxy(ProxyProtocol.HTTPS, front.port(), WRONG_PASSWORD));
 
@@ -187,7 +186,7 @@ class HealthCheckerRealProxiesTest {
 
         @Test
         void whose_certificate_is_not_trusted_fails_the_check_naming_the_proxy_handshake() throws Exception {
-            try (TlsFront front = new TlsFront(target.serverContext(), tinyproxy.port())) {
+            try (Relay front = Relay.tls(target.serverContext(), tinyproxy.port())) {
                 // the JVM's default trust store does not know the self-signed certificate
                 HealthChecker checker = new HealthChecker(HealthCheckOptions.builder(target.httpUrl("/ok")).build(), CLOCK);
 
@@ -250,6 +249,25 @@ class HealthCheckerRealProxiesTest {
         }
 
         @Test
+        void sends_the_host_name_for_the_proxy_to_resolve_or_an_address_resolved_here() throws Exception {
+            try (Relay byName = Relay.plain(microsocks.port()); Relay byAddress = Relay.plain(microsocks.port())) {
+                String url = target.httpsUrlByName("/ok");
+                Proxy viaName = proxy(ProxyProtocol.SOCKS5, byName.port());
+                Proxy viaAddress = proxy(ProxyProtocol.SOCKS5, byAddress.port());
+
+                assertHealthy(check(url, viaName), viaName);
+                assertHealthy(new HealthChecker(options(url).resolveTargetLocally(true).build(), CLOCK).check(viaAddress),
+                        viaAddress);
+
+                // after the greeting (5, 1, 0): the connect request's address type, then the address
+                assertThat(Arrays.copyOfRange(byName.sentByClients(), 3, 8)).as("domain type, length, name")
+                        .containsExactly(5, 1, 0, 3, "localhost".length());
+                assertThat(Arrays.copyOfRange(byAddress.sentByClients(), 3, 10)).as("IPv4 type, 127.0.0.1")
+                        .containsExactly(5, 1, 0, 1, 127, 0, 0);
+            }
+        }
+
+        @Test
         void without_credentials_where_they_are_required_fails_authentication() {
             Proxy proxy = proxy(ProxyProtocol.SOCKS5, microsocksWithAuth.port());
 
@@ -257,6 +275,215 @@ class HealthCheckerRealProxiesTest {
 
             assertThat(result.status()).as("%s", result).isEqualTo(HealthStatus.AUTH_FAILED);
             assertThat(result.error()).hasValueSatisfying(e -> assertThat(e).contains("requires authentication"));
+        }
+    }
+
+    @Nested
+    class Socks4_proxy {
+
+        @Test
+        void connects_to_an_http_target_by_its_ipv4_address() {
+            Proxy proxy = proxy(ProxyProtocol.SOCKS4, dante.port());
+
+            assertHealthy(check(target.httpUrl("/ok"), proxy), proxy);
+        }
+
+        @Test
+        void connects_to_an_https_target_and_verifies_its_certificate() {
+            Proxy proxy = proxy(ProxyProtocol.SOCKS4, dante.port());
+
+            assertHealthy(check(target.httpsUrl("/ok"), proxy), proxy);
+        }
+
+        @Test
+        void sends_the_username_as_its_user_id_and_never_the_password() throws Exception {
+            try (Relay relay = Relay.plain(dante.port())) {
+                Proxy proxy = proxy(ProxyProtocol.SOCKS4, relay.port(), PASSWORD);
+
+                assertHealthy(check(target.httpUrl("/ok"), proxy), proxy);
+
+                byte[] sent = relay.sentByClients();
+                int port = target.httpPort();
+                assertThat(Arrays.copyOf(sent, 15)).as("VN, CD, port, 127.0.0.1, user id, NUL, then the GET")
+                        .containsExactly(4, 1, port >>> 8, port & 0xFF, 127, 0, 0, 1, 'a', 'l', 'i', 'c', 'e', 0, 'G');
+                assertThat(new String(sent, StandardCharsets.ISO_8859_1)).doesNotContain(PASSWORD);
+            }
+        }
+
+        @Test
+        void a_host_name_goes_to_the_proxy_with_socks4a_which_resolves_it() throws Exception {
+            try (Relay relay = Relay.plain(sshSocks.port())) {
+                Proxy proxy = proxy(ProxyProtocol.SOCKS4, relay.port());
+
+                assertHealthy(check(target.httpsUrlByName("/ok"), proxy), proxy);
+
+                byte[] sent = relay.sentByClients();
+                int port = target.httpsPort();
+                assertThat(Arrays.copyOf(sent, 19)).as("VN, CD, port, 0.0.0.1, empty user id, NUL, name, NUL")
+                        .containsExactly(4, 1, port >>> 8, port & 0xFF, 0, 0, 0, 1, 0,
+                                'l', 'o', 'c', 'a', 'l', 'h', 'o', 's', 't', 0);
+            }
+        }
+
+        @Test
+        void a_proxy_without_socks4a_refuses_a_host_name_unless_the_checker_resolves_it() {
+            Proxy proxy = proxy(ProxyProtocol.SOCKS4, dante.port());
+            String url = target.httpsUrlByName("/ok");
+
+            HealthCheckResult refused = check(url, proxy);
+            HealthCheckResult resolvedHere = new HealthChecker(options(url).resolveTargetLocally(true).build(), CLOCK)
+                    .check(proxy);
+
+            assertThat(refused.status()).as("%s", refused).isEqualTo(HealthStatus.UNEXPECTED_RESPONSE);
+            assertThat(refused.error()).hasValueSatisfying(e -> assertThat(e)
+                    .contains("refused to connect to localhost:" + target.httpsPort(), "reply 91", "SOCKS4a",
+                            "resolveTargetLocally(true)"));
+            assertHealthy(resolvedHere, proxy);
+        }
+
+        @Test
+        void cannot_reach_an_ipv6_target() {
+            Proxy proxy = proxy(ProxyProtocol.SOCKS4, dante.port());
+
+            HealthCheckResult result = check("http://[::1]:8080/ok", proxy);
+
+            assertThat(result.status()).as("%s", result).isEqualTo(HealthStatus.UNEXPECTED_RESPONSE);
+            assertThat(result.error()).hasValueSatisfying(e -> assertThat(e)
+                    .contains("cannot connect to the IPv6 address ::1", "only IPv4"));
+        }
+    }
+
+    @Nested
+    class Request_headers {
+
+        @Test
+        void reach_the_target_through_every_kind_of_proxy_and_may_replace_the_user_agent() {
+            Map<String, Proxy> cases = new LinkedHashMap<>();
+            cases.put(target.httpUrl("/ok?case=http-proxy"), proxy(ProxyProtocol.HTTP, tinyproxy.port()));
+            cases.put(target.httpsUrl("/ok?case=http-proxy-tunnel"), proxy(ProxyProtocol.HTTP, tinyproxy.port()));
+            cases.put(target.httpsUrl("/ok?case=socks5"), proxy(ProxyProtocol.SOCKS5, microsocks.port()));
+            cases.put(target.httpUrl("/ok?case=socks4"), proxy(ProxyProtocol.SOCKS4, dante.port()));
+
+            cases.forEach((url, proxy) -> {
+                HealthChecker checker = new HealthChecker(options(url).header("X-Probe", "probe-7")
+                        .header("Authorization", "Bearer token-3f9a").header("user-agent", "pharox-test/1.0").build(), CLOCK);
+
+                assertHealthy(checker.check(proxy), proxy);
+
+                Headers received = target.lastHeaders(url.substring(url.indexOf("/ok"))).orElseThrow();
+                assertThat(received.get("X-Probe")).as(url).containsExactly("probe-7");
+                assertThat(received.get("Authorization")).as(url).containsExactly("Bearer token-3f9a");
+                assertThat(received.get("User-Agent")).as(url).containsExactly("pharox-test/1.0");
+                assertThat(received.get("Accept")).as(url).containsExactly("*/*");
+            });
+        }
+
+        @Test
+        void never_go_to_the_proxy_in_the_connect_request() throws Exception {
+            try (Relay relay = Relay.plain(tinyproxy.port())) {
+                Proxy proxy = proxy(ProxyProtocol.HTTP, relay.port());
+                HealthChecker checker = new HealthChecker(options(target.httpsUrl("/ok?case=connect"))
+                        .header("X-Api-Key", "key-for-the-target-only").build(), CLOCK);
+
+                assertHealthy(checker.check(proxy), proxy);
+
+                // the proxy saw the CONNECT in clear, then only TLS records
+                String seenByTheProxy = new String(relay.sentByClients(), StandardCharsets.ISO_8859_1);
+                assertThat(seenByTheProxy).startsWith("CONNECT 127.0.0.1:" + target.httpsPort())
+                        .doesNotContain("X-Api-Key").doesNotContain("key-for-the-target-only");
+                assertThat(target.lastHeaders("/ok?case=connect").orElseThrow().get("X-Api-Key"))
+                        .containsExactly("key-for-the-target-only");
+            }
+        }
+    }
+
+    @Nested
+    class Redirects {
+
+        @Test
+        void by_default_are_judged_by_the_expected_statuses_and_not_followed() {
+            Proxy proxy = proxy(ProxyProtocol.HTTP, tinyproxy.port());
+            String url = target.httpUrl(TargetServer.redirectPath(302, "/ok?case=not-followed"));
+
+            HealthCheckResult judged = check(url, proxy);
+            HealthCheckResult expected = new HealthChecker(options(url).expectedStatuses(200, 302).build(), CLOCK)
+                    .check(proxy);
+
+            assertThat(judged.status()).as("%s", judged).isEqualTo(HealthStatus.UNEXPECTED_RESPONSE);
+            assertThat(judged.httpStatus()).hasValue(302);
+            assertThat(judged.error()).hasValueSatisfying(e -> assertThat(e).contains("HTTP 302", "not followed"));
+            assertThat(expected.status()).as("%s", expected).isEqualTo(HealthStatus.HEALTHY);
+            assertThat(expected.httpStatus()).hasValue(302);
+            assertThat(target.lastHeaders("/ok?case=not-followed")).isEmpty();
+        }
+
+        @Test
+        void accepted_count_as_healthy_whatever_the_expected_statuses() {
+            Proxy proxy = proxy(ProxyProtocol.SOCKS5, microsocks.port());
+            String url = target.httpsUrl(TargetServer.redirectPath(301, "/status/500?case=accepted"));
+
+            HealthCheckResult result = new HealthChecker(options(url).redirects(RedirectPolicy.ACCEPT)
+                    .expectedStatuses(200).build(), CLOCK).check(proxy);
+
+            assertThat(result.status()).as("%s", result).isEqualTo(HealthStatus.HEALTHY);
+            assertThat(result.httpStatus()).hasValue(301);
+            assertThat(target.lastHeaders("/status/500?case=accepted")).as("not followed").isEmpty();
+        }
+
+        @Test
+        void followed_lead_to_the_answer_at_the_end_which_is_judged() {
+            Proxy proxy = proxy(ProxyProtocol.HTTP, tinyproxy.port());
+            String toOk = TargetServer.redirectPath(302, TargetServer.redirectPath(307, "/ok?case=followed"));
+            String toError = TargetServer.redirectPath(303, "/status/503");
+
+            HealthCheckResult healthy = new HealthChecker(options(target.httpUrl(toOk)).followRedirects(2).build(), CLOCK)
+                    .check(proxy);
+            HealthCheckResult failed = new HealthChecker(options(target.httpUrl(toError)).followRedirects(2).build(), CLOCK)
+                    .check(proxy);
+
+            assertHealthy(healthy, proxy);
+            assertThat(target.lastHeaders("/ok?case=followed")).isPresent();
+            assertThat(failed.status()).as("%s", failed).isEqualTo(HealthStatus.UNEXPECTED_RESPONSE);
+            assertThat(failed.httpStatus()).hasValue(503);
+        }
+
+        @Test
+        void followed_to_another_origin_go_through_the_same_proxy_without_the_target_s_headers() {
+            for (Proxy proxy : List.of(proxy(ProxyProtocol.HTTP, tinyproxy.port()),
+                    proxy(ProxyProtocol.SOCKS5, microsocks.port()), proxy(ProxyProtocol.SOCKS4, dante.port()))) {
+                String last = "/ok?case=cross-origin-" + proxy.protocol();
+                String first = TargetServer.redirectPath(302, target.httpsUrl(last));
+                HealthChecker checker = new HealthChecker(options(target.httpUrl(first)).followRedirects(1)
+                        .header("X-Token", "for-the-first-origin").build(), CLOCK);
+
+                assertHealthy(checker.check(proxy), proxy);
+
+                assertThat(target.lastHeaders(first).orElseThrow().get("X-Token")).containsExactly("for-the-first-origin");
+                assertThat(target.lastHeaders(last).orElseThrow().containsKey("X-Token")).as("http -> https").isFalse();
+            }
+        }
+
+        @Test
+        void one_too_many_without_a_location_or_to_another_scheme_fail_the_check() {
+            Proxy proxy = proxy(ProxyProtocol.SOCKS5, microsocks.port());
+            String threeHops = TargetServer.redirectPath(302, TargetServer.redirectPath(302,
+                    TargetServer.redirectPath(302, "/ok")));
+
+            HealthCheckResult tooMany = new HealthChecker(options(target.httpUrl(threeHops)).followRedirects(2).build(),
+                    CLOCK).check(proxy);
+            HealthCheckResult nowhere = new HealthChecker(options(target.httpUrl("/redirect/302")).followRedirects(2)
+                    .build(), CLOCK).check(proxy);
+            HealthCheckResult ftp = new HealthChecker(options(target.httpUrl(TargetServer.redirectPath(301,
+                    "ftp://127.0.0.1/file?token=t0k3n"))).followRedirects(2).build(), CLOCK).check(proxy);
+
+            assertThat(List.of(tooMany, nowhere, ftp)).allSatisfy(r -> {
+                assertThat(r.status()).as("%s", r).isEqualTo(HealthStatus.UNEXPECTED_RESPONSE);
+                assertThat(r.httpStatus()).isPresent();
+            });
+            assertThat(tooMany.error()).hasValueSatisfying(e -> assertThat(e).contains("redirected more than 2 times"));
+            assertThat(nowhere.error()).hasValueSatisfying(e -> assertThat(e).contains("without a Location"));
+            assertThat(ftp.error()).hasValueSatisfying(e -> assertThat(e).contains("not an http(s) URL")
+                    .doesNotContain("t0k3n"));
         }
     }
 
@@ -293,7 +520,7 @@ class HealthCheckerRealProxiesTest {
         void a_port_where_nothing_listens_is_unreachable() throws Exception {
             int nothing = RealProxyServer.freePort();
 
-            for (ProxyProtocol protocol : List.of(ProxyProtocol.HTTP, ProxyProtocol.SOCKS5)) {
+            for (ProxyProtocol protocol : ProxyProtocol.values()) {
                 HealthCheckResult result = check(target.httpUrl("/ok"), proxy(protocol, nothing));
 
                 assertThat(result.status()).as("%s", result).isEqualTo(HealthStatus.UNREACHABLE);
@@ -305,7 +532,7 @@ class HealthCheckerRealProxiesTest {
         @Test
         void a_proxy_that_closes_the_connection_is_unreachable() throws Exception {
             try (ClosingProxy closing = new ClosingProxy()) {
-                for (ProxyProtocol protocol : List.of(ProxyProtocol.HTTP, ProxyProtocol.SOCKS5)) {
+                for (ProxyProtocol protocol : List.of(ProxyProtocol.HTTP, ProxyProtocol.SOCKS4, ProxyProtocol.SOCKS5)) {
                     HealthCheckResult result = check(target.httpsUrl("/ok"), proxy(protocol, closing.port()));
 
                     assertThat(result.status()).as("%s", result).isEqualTo(HealthStatus.UNREACHABLE);
@@ -373,16 +600,6 @@ class HealthCheckerRealProxiesTest {
             assertThat(result.error()).hasValueSatisfying(e -> assertThat(e)
                     .contains("TLS handshake with the target failed", "certificate for 127.0.0.2 is not trusted"));
         }
-
-        @Test
-        void socks4_proxies_are_refused_naming_the_proxy_and_protocol() {
-            Proxy proxy = proxy(ProxyProtocol.SOCKS4, 1080);
-            HealthChecker checker = new HealthChecker(options(target.httpUrl("/ok")).build(), CLOCK);
-
-            assertThat(checker.supports(ProxyProtocol.SOCKS4)).isFalse();
-            assertThatIllegalArgumentException().isThrownBy(() -> checker.check(proxy))
-                    .withMessageContaining(proxy.id().toString()).withMessageContaining("SOCKS4");
-        }
     }
 
     @Nested
@@ -422,7 +639,9 @@ class HealthCheckerRealProxiesTest {
                     proxy(ProxyProtocol.HTTP, tinyproxyWithAuth.port(), WRONG_PASSWORD),
                     proxy(ProxyProtocol.SOCKS5, microsocksWithAuth.port(), PASSWORD),
                     proxy(ProxyProtocol.SOCKS5, microsocksWithAuth.port(), WRONG_PASSWORD),
-                    proxy(ProxyProtocol.SOCKS5, tinyproxyWithAuth.port(), PASSWORD));
+                    proxy(ProxyProtocol.SOCKS5, tinyproxyWithAuth.port(), PASSWORD),
+                    proxy(ProxyProtocol.SOCKS4, dante.port(), PASSWORD),
+                    proxy(ProxyProtocol.SOCKS4, tinyproxyWithAuth.port(), PASSWORD));
             List<String> texts = new ArrayList<>();
             ByteArrayOutputStream captured = new ByteArrayOutputStream();
             PrintStream originalErr = System.err;
@@ -438,12 +657,6 @@ class HealthCheckerRealProxiesTest {
                         result.error().ifPresent(texts::add);
                     }
                 }
-                Proxy socks4 = proxy(ProxyProtocol.SOCKS4, 1080, PASSWORD);
-                try {
-                    new HealthChecker(options(target.httpUrl("/ok")).build()).check(socks4);
-                } catch (IllegalArgumentException e) {
-                    texts.add(e.getMessage());
-                }
             } finally {
                 System.setErr(originalErr);
             }
@@ -451,7 +664,7 @@ class HealthCheckerRealProxiesTest {
 
             // the capture saw the checks (so the scan is not vacuous), the credentials' user and the failures
             assertThat(log).contains("HealthChecker", "alice:****@", "AUTH_FAILED", "HEALTHY");
-            assertThat(String.join("\n", texts)).contains("AUTH_FAILED", "HEALTHY", "SOCKS4");
+            assertThat(String.join("\n", texts)).contains("AUTH_FAILED", "HEALTHY", "UNREACHABLE");
             assertThat(log).doesNotContain(PASSWORD).doesNotContain(WRONG_PASSWORD);
             assertThat(texts).noneMatch(t -> t.contains(PASSWORD) || t.contains(WRONG_PASSWORD));
         }

@@ -1,7 +1,7 @@
 package io.pharox.health;
 
-import io.pharox.Fixtures;
 import io.pharox.model.Proxy;
+import io.pharox.model.ProxyProtocol;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,7 +11,7 @@ class RedactionTest {
 
     @Test
     void a_password_inside_a_detail_is_masked() {
-        Proxy proxy = Fixtures.proxy().credentials("alice", "pa55word!").build();
+        Proxy proxy = TestProxies.on(ProxyProtocol.HTTP, 8080).credentials("alice", "pa55word!").build();
 
         assertThat(HealthChecker.redact("server said pa55word! twice: pa55word!", proxy))
                 .isEqualTo("server said **** twice: ****");
@@ -19,8 +19,8 @@ class RedactionTest {
 
     @Test
     void details_of_proxies_without_a_password_or_with_a_very_short_one_are_unchanged() {
-        assertThat(HealthChecker.redact("connection refused", Fixtures.proxy().build())).isEqualTo("connection refused");
-        assertThat(HealthChecker.redact("connection refused", Fixtures.proxy().credentials("bob", "e").build()))
+        assertThat(HealthChecker.redact("connection refused", TestProxies.on(ProxyProtocol.HTTP, 8080).build())).isEqualTo("connection refused");
+        assertThat(HealthChecker.redact("connection refused", TestProxies.on(ProxyProtocol.HTTP, 8080).credentials("bob", "e").build()))
                 .isEqualTo("connection refused");
     }
 }

@@ -14,8 +14,9 @@ import java.util.UUID;
  * @param results             one result per checked proxy, in the pool's stable order
  * @param removedFromRotation proxies that were leasable before the pass and are not after it
  * @param returnedToRotation  proxies that were not leasable before the pass and are after it
- * @param skipped             proxies left unchecked: BANNED ones (a check never lifts a ban) and
- *                            those whose protocol the checker does not support
+ * @param skipped             proxies left unchecked: BANNED ones (a check never lifts a ban), and
+ *                            any whose protocol the checker has no probe for (none: every
+ *                            protocol has a built-in probe)
  */
 public record PoolHealthReport(String poolName, List<HealthCheckResult> results, List<UUID> removedFromRotation,
                                List<UUID> returnedToRotation, List<UUID> skipped) {

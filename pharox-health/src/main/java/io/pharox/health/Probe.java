@@ -22,6 +22,7 @@ import java.security.GeneralSecurityException;
 import java.security.cert.CertificateException;
 import java.util.Base64;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -30,10 +31,10 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
- * One probe of one proxy: connect, speak the proxy's protocol (an absolute-form request or a
- * {@code CONNECT} tunnel for HTTP proxies, the RFC 1928/1929 handshake for SOCKS5), TLS to the
- * target when it is https, send a GET and read the response head. The latency is the time
- * from the start of the connection to the end of the response head.
+ * One request of one proxy to one URL: connect, speak the proxy's protocol (an absolute-form
+ * request or a {@code CONNECT} tunnel for HTTP proxies, the RFC 1928/1929 handshake for SOCKS5, a
+ * SOCKS4 or SOCKS4a {@code CONNECT}), TLS to the target when it is https, send a GET and read the
+ * response head. What the answer means is {@link BuiltInProbe}'s to judge.
  *
  * <p>Every failure becomes a {@link ProbeFailure} whose detail is written here from what was
  * observed; credentials only ever go onto the wire.
@@ -46,34 +47,39 @@ final class Probe {
     private final Proxy proxy;
     private final HealthCheckOptions options;
     private final URI target;
+    private final boolean targetIsHttps;
     private final String targetHost;
     private final int targetPort;
+    private final Map<String, String> headers;
     /** What the probe is doing, for failure details. */
     private String phase = "connecting";
     /** The host name the last TLS handshake verified against. */
     private String tlsHost;
 
-    Probe(Proxy proxy, HealthCheckOptions options) {
+    /**
+     * A request for {@code target} (an http(s) URL with a host) through {@code proxy}, carrying
+     * the options' {@link HealthCheckOptions#headers() headers} when {@code withHeaders}.
+     */
+    Probe(Proxy proxy, HealthCheckOptions options, URI target, boolean withHeaders) {
         this.proxy = proxy;
         this.options = options;
-        this.target = options.target();
+        this.target = target;
+        this.targetIsHttps = HealthCheckOptions.isHttps(target);
         this.targetHost = unbracket(target.getHost());
-        this.targetPort = options.targetPort();
+        this.targetPort = HealthCheckOptions.portOf(target);
+        this.headers = withHeaders ? options.headers() : Map.of();
     }
 
-    /** Runs the probe; returns the HTTP status of the target's answer, which is expected. */
-    int run() throws ProbeFailure {
+    /** The head of an answer: its status and {@code Location} header ({@code null} without one). */
+    record Answer(int status, String location) {
+    }
+
+    /** Runs the request; returns the answer, from the target or from an HTTP proxy. */
+    Answer run() throws ProbeFailure {
         Socket socket = connect();
         try {
             socket.setSoTimeout(timeoutMillis(options.readTimeout().toMillis()));
-            int status = exchange(socket);
-            if (!options.expectedStatuses().contains(status)) {
-                throw new ProbeFailure(HealthStatus.UNEXPECTED_RESPONSE,
-                        "target answered HTTP " + status + " through proxy " + proxy.address()
-                                + ", expected " + describeStatuses(options.expectedStatuses()),
-                        status);
-            }
-            return status;
+            return exchange(socket);
         } catch (SocketTimeoutException e) {
             throw new ProbeFailure(HealthStatus.UNREACHABLE, "no answer from proxy " + proxy.address()
                     + " within the read timeout of " + options.readTimeout().toMillis() + " ms (" + phase + ")");
@@ -117,19 +123,23 @@ final class Probe {
         }
     }
 
-    private int exchange(Socket socket) throws IOException, ProbeFailure {
+    private Answer exchange(Socket socket) throws IOException, ProbeFailure {
         ProxyProtocol protocol = proxy.protocol();
-        if (protocol == ProxyProtocol.SOCKS5) {
-            phase = "SOCKS5 handshake";
-            Socks5.open(socket, proxy, targetHost, targetPort);
-            Socket stream = options.targetIsHttps() ? tls(socket, "target", targetHost, targetPort) : socket;
+        if (protocol == ProxyProtocol.SOCKS5 || protocol == ProxyProtocol.SOCKS4) {
+            phase = protocol + " handshake";
+            if (protocol == ProxyProtocol.SOCKS5) {
+                Socks5.open(socket, proxy, targetHost, targetPort, options.resolveTargetLocally());
+            } else {
+                Socks4.open(socket, proxy, targetHost, targetPort, options.resolveTargetLocally());
+            }
+            Socket stream = targetIsHttps ? tls(socket, "target", targetHost, targetPort) : socket;
             return request(stream, originForm(), false);
         }
         Socket toProxy = socket;
         if (protocol == ProxyProtocol.HTTPS) {
             toProxy = tls(socket, "proxy", unbracket(proxy.host()), proxy.port());
         }
-        if (!options.targetIsHttps()) {
+        if (!targetIsHttps) {
             return request(toProxy, absoluteForm(), true);
         }
         tunnel(toProxy);
@@ -147,7 +157,7 @@ final class Probe {
         proxyAuthorization(head);
         head.append("\r\n");
         write(socket.getOutputStream(), head);
-        int status = readStatus(socket.getInputStream(), "the CONNECT request");
+        int status = readHead(socket.getInputStream(), "the CONNECT request").status();
         if (status == 407 || status == 401 && proxy.credentials().isPresent()) {
             throw authFailed(status);
         }
@@ -157,27 +167,34 @@ final class Probe {
         }
     }
 
-    /** Sends a GET and returns the status of the answer, which comes from the proxy or the target. */
-    private int request(Socket socket, String requestTarget, boolean throughHttpProxy) throws IOException, ProbeFailure {
+    /** Sends a GET and returns the answer, which comes from the proxy or the target. */
+    private Answer request(Socket socket, String requestTarget, boolean throughHttpProxy)
+            throws IOException, ProbeFailure {
         phase = "GET request";
         StringBuilder head = new StringBuilder()
                 .append("GET ").append(requestTarget).append(" HTTP/1.1\r\n")
-                .append("Host: ").append(hostHeader()).append("\r\n")
-                .append("User-Agent: ").append(USER_AGENT).append("\r\n")
-                .append("Accept: */*\r\n")
-                .append("Connection: close\r\n");
+                .append("Host: ").append(hostHeader()).append("\r\n");
+        if (!RequestHeaders.contains(headers, "User-Agent")) {
+            head.append("User-Agent: ").append(USER_AGENT).append("\r\n");
+        }
+        if (!RequestHeaders.contains(headers, "Accept")) {
+            head.append("Accept: */*\r\n");
+        }
+        headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+        head.append("Connection: close\r\n");
         if (throughHttpProxy) {
             proxyAuthorization(head);
         }
         head.append("\r\n");
         write(socket.getOutputStream(), head);
-        int status = readStatus(socket.getInputStream(), "the request");
+        Answer answer = readHead(socket.getInputStream(), "the request");
+        int status = answer.status();
         if (throughHttpProxy && !options.expectedStatuses().contains(status)
                 && (status == 407 || status == 401 && proxy.credentials().isPresent())) {
             // Some proxies (tinyproxy among them) answer a wrong Basic-auth password with 401.
             throw authFailed(status);
         }
-        return status;
+        return answer;
     }
 
     private ProbeFailure authFailed(int status) {
@@ -198,8 +215,8 @@ final class Probe {
         }
     }
 
-    /** Reads a response head and returns its status code; the body is left unread. */
-    private int readStatus(InputStream in, String after) throws IOException, ProbeFailure {
+    /** Reads a response head and returns its status code and location; the body is left unread. */
+    private Answer readHead(InputStream in, String after) throws IOException, ProbeFailure {
         ByteArrayOutputStream head = new ByteArrayOutputStream(256);
         int last = 0;
         // One byte at a time: after a CONNECT answer the next bytes belong to the tunnel.
@@ -220,20 +237,25 @@ final class Probe {
                         + " sent a response head longer than " + MAX_HEAD_BYTES + " bytes to " + after);
             }
         }
-        String text = head.toString(StandardCharsets.ISO_8859_1);
-        int lineEnd = text.indexOf('\n');
-        String statusLine = text.substring(0, lineEnd).strip();
+        String[] lines = head.toString(StandardCharsets.ISO_8859_1).split("\n");
+        String statusLine = lines[0].strip();
         String[] parts = statusLine.split(" ", 3);
         if (parts.length < 2 || !parts[0].startsWith("HTTP/") || parts[1].length() != 3) {
             throw new ProbeFailure(HealthStatus.UNEXPECTED_RESPONSE, "proxy " + proxy.address()
                     + " did not answer " + after + " with an HTTP status line");
+        }
+        String location = null;
+        for (int i = 1; i < lines.length && location == null; i++) {
+            if (lines[i].regionMatches(true, 0, "Location:", 0, 9)) {
+                location = lines[i].substring(9).strip();
+            }
         }
         try {
             int status = Integer.parseInt(parts[1]);
             if (status < 100 || status > 599) {
                 throw new NumberFormatException();
             }
-            return status;
+            return new Answer(status, location);
         } catch (NumberFormatException e) {
             throw new ProbeFailure(HealthStatus.UNEXPECTED_RESPONSE, "proxy " + proxy.address()
                     + " answered " + after + " with an invalid HTTP status");

@@ -13,12 +13,15 @@ class RealProxyServerTest {
         assertThatThrownBy(() -> RealProxyServer.binary("no-such-proxy-server"))
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("no-such-proxy-server was not found")
-                .hasMessageContaining("apt-get install -y tinyproxy microsocks");
+                .hasMessageContaining("apt-get install -y tinyproxy microsocks dante-server openssh-server openssh-client");
     }
 
     @Test
     void the_installed_servers_are_found() {
         assertThat(RealProxyServer.binary("tinyproxy")).endsWith("/tinyproxy");
         assertThat(RealProxyServer.binary("microsocks")).endsWith("/microsocks");
+        assertThat(RealProxyServer.binary("danted")).endsWith("/danted");
+        assertThat(RealProxyServer.binary("sshd")).endsWith("/sshd");
+        assertThat(RealProxyServer.binary("ssh")).endsWith("/ssh");
     }
 }

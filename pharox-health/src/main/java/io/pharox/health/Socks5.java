@@ -9,7 +9,6 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -36,7 +35,8 @@ final class Socks5 {
     }
 
     /** Greets, authenticates if the proxy asks to, and connects to {@code host:port}. */
-    static void open(Socket socket, Proxy proxy, String host, int port) throws IOException, ProbeFailure {
+    static void open(Socket socket, Proxy proxy, String host, int port, boolean resolveLocally)
+            throws IOException, ProbeFailure {
         DataInputStream in = new DataInputStream(socket.getInputStream());
         OutputStream out = socket.getOutputStream();
         Optional<Credentials> credentials = proxy.credentials();
@@ -63,7 +63,7 @@ final class Socks5 {
             throw new ProbeFailure(HealthStatus.UNEXPECTED_RESPONSE, "SOCKS5 proxy " + proxy.address()
                     + " chose authentication method " + method + ", which was not offered");
         }
-        connect(in, out, proxy, host, port);
+        connect(in, out, proxy, host, port, TargetAddress.of(host, resolveLocally, false));
     }
 
     private static void authenticate(DataInputStream in, OutputStream out, Proxy proxy, Credentials credentials)
@@ -96,16 +96,16 @@ final class Socks5 {
         }
     }
 
-    private static void connect(DataInputStream in, OutputStream out, Proxy proxy, String host, int port)
-            throws IOException, ProbeFailure {
+    /** Connects to {@code address}, or to {@code host} by name when the address is {@code null}. */
+    private static void connect(DataInputStream in, OutputStream out, Proxy proxy, String host, int port,
+                                byte[] address) throws IOException, ProbeFailure {
         ByteArrayOutputStream request = new ByteArrayOutputStream(22 + host.length());
         request.write(VERSION);
         request.write(CONNECT);
         request.write(0);
-        byte[] literal = ipLiteral(host);
-        if (literal != null) {
-            request.write(literal.length == 4 ? IPV4 : IPV6);
-            request.write(literal, 0, literal.length);
+        if (address != null) {
+            request.write(address.length == 4 ? IPV4 : IPV6);
+            request.write(address, 0, address.length);
         } else {
             byte[] name = host.getBytes(StandardCharsets.US_ASCII);
             request.write(DOMAIN);
@@ -142,21 +142,6 @@ final class Socks5 {
             throw new EOFException("during " + phase);
         }
         return b;
-    }
-
-    /** The address bytes of an IP literal, or {@code null} for a host name (resolved by the proxy). */
-    private static byte[] ipLiteral(String host) {
-        boolean ipv4 = host.matches("\\d{1,3}(\\.\\d{1,3}){3}");
-        boolean ipv6 = host.indexOf(':') >= 0;
-        if (!ipv4 && !ipv6) {
-            return null;
-        }
-        try {
-            // An IP literal is parsed, never looked up.
-            return InetAddress.getByName(host).getAddress();
-        } catch (java.net.UnknownHostException e) {
-            return null;
-        }
     }
 
     private static String replyText(int reply) {

@@ -12,10 +12,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.EnumSet;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -27,7 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Probes proxies by requesting {@link HealthCheckOptions#target()} through them, and reports
- * each as a {@link HealthCheckResult}. JDK sockets only, no HTTP client library:
+ * each as a {@link HealthCheckResult}. Its built-in probe uses JDK sockets only, no HTTP client
+ * library:
  * <ul>
  *   <li>{@code HTTP} proxies: an absolute-form {@code GET} for an http target, a
  *       {@code CONNECT} tunnel and then TLS for an https target; credentials go in a
@@ -35,32 +37,40 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code HTTPS} proxies: the same, inside a TLS connection to the proxy.</li>
  *   <li>{@code SOCKS5} proxies: the RFC 1928 handshake with RFC 1929 username/password when
  *       the proxy has credentials, then the request (TLS first for an https target).</li>
+ *   <li>{@code SOCKS4} proxies: a SOCKS4 {@code CONNECT} to an IPv4 target, SOCKS4a for a host
+ *       name (unless {@link HealthCheckOptions#resolveTargetLocally()}), then the request. The
+ *       user id sent is the credentials' username; SOCKS4 has no password, and the password is
+ *       never sent.</li>
  * </ul>
- * {@code SOCKS4} is not supported ({@link #supports}).
  *
  * <h2>Outcomes</h2>
  * <ul>
  *   <li>HEALTHY: the target answered with an expected status within the slow threshold;
  *       SLOW: the same, slower. Both carry the latency and the HTTP status.</li>
  *   <li>AUTH_FAILED: the proxy rejected the credentials or demanded some (HTTP 407, or 401
- *       from a proxy with credentials; a SOCKS5 login refused or no acceptable method).</li>
+ *       from a proxy with credentials; a SOCKS5 login refused or no acceptable method; a SOCKS4
+ *       user id that identd did not confirm).</li>
  *   <li>UNEXPECTED_RESPONSE: the proxy or target answered, but not as expected (another
- *       HTTP status, a refused tunnel, a SOCKS5 connect failure, an untrusted certificate).</li>
+ *       HTTP status, a refused tunnel, a SOCKS connect failure, an untrusted certificate).</li>
  *   <li>UNREACHABLE: connection refused, timed out, closed mid-exchange or broken. Only these
  *       are retried, up to {@link HealthCheckOptions#retries()} more times.</li>
  * </ul>
  * Details are written from what was observed; a proxy's password is never put in a result,
- * a log line or an exception message. Thread-safe.
+ * a log line or an exception message.
+ *
+ * <h2>Probes of your own</h2>
+ * {@link #withProbe} gives a copy of the checker that probes one protocol with a
+ * {@link ProxyProbe} of yours instead of the built-in one; latency, SLOW, retries, time stamps
+ * and password masking stay the checker's (see {@link ProxyProbe}). Immutable and thread-safe.
  */
 public final class HealthChecker {
 
     private static final Logger LOG = LoggerFactory.getLogger(HealthChecker.class);
-    private static final Set<ProxyProtocol> SUPPORTED =
-            EnumSet.of(ProxyProtocol.HTTP, ProxyProtocol.HTTPS, ProxyProtocol.SOCKS5);
     private static final AtomicInteger THREADS = new AtomicInteger();
 
     private final HealthCheckOptions options;
     private final Clock clock;
+    private final Map<ProxyProtocol, ProxyProbe> probes;
 
     /** A checker with these options, timestamping results with the system UTC clock. */
     public HealthChecker(HealthCheckOptions options) {
@@ -68,31 +78,69 @@ public final class HealthChecker {
     }
 
     /**
-     * A checker with these options, timestamping results with {@code clock}.
+     * A checker with these options, timestamping results with {@code clock}, probing every
+     * protocol with the built-in probe.
      *
      * @throws NullPointerException if an argument is {@code null}
      */
     public HealthChecker(HealthCheckOptions options, Clock clock) {
-        this.options = Objects.requireNonNull(options, "options");
-        this.clock = Objects.requireNonNull(clock, "clock");
+        this(options, clock, builtInProbes());
     }
 
-    /** The options this checker probes with. */
+    private HealthChecker(HealthCheckOptions options, Clock clock, Map<ProxyProtocol, ProxyProbe> probes) {
+        this.options = Objects.requireNonNull(options, "options");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.probes = probes;
+    }
+
+    private static Map<ProxyProtocol, ProxyProbe> builtInProbes() {
+        Map<ProxyProtocol, ProxyProbe> probes = new EnumMap<>(ProxyProtocol.class);
+        for (ProxyProtocol protocol : ProxyProtocol.values()) {
+            probes.put(protocol, BuiltInProbe.INSTANCE);
+        }
+        return Collections.unmodifiableMap(probes);
+    }
+
+    /**
+     * A copy of this checker (same options and clock) that probes proxies speaking
+     * {@code protocol} with {@code probe}, in place of the probe this one uses for it; the other
+     * protocols keep theirs. This checker is unchanged.
+     *
+     * @throws NullPointerException if an argument is {@code null}
+     */
+    public HealthChecker withProbe(ProxyProtocol protocol, ProxyProbe probe) {
+        Objects.requireNonNull(protocol, "protocol");
+        Objects.requireNonNull(probe, "probe");
+        Map<ProxyProtocol, ProxyProbe> copy = new EnumMap<>(probes);
+        copy.put(protocol, probe);
+        return new HealthChecker(options, clock, Collections.unmodifiableMap(copy));
+    }
+
+    /**
+     * The probe this checker uses for proxies speaking {@code protocol}: the built-in one unless
+     * {@link #withProbe} replaced it. A probe of yours may call it to add to the built-in check.
+     */
+    public ProxyProbe probe(ProxyProtocol protocol) {
+        return probes.get(Objects.requireNonNull(protocol, "protocol"));
+    }
+
+    /** The options this checker probes with, and hands to every probe. */
     public HealthCheckOptions options() {
         return options;
     }
 
-    /** Whether this checker can probe proxies speaking {@code protocol} (all but SOCKS4). */
+    /** Whether this checker has a probe for {@code protocol}: true for every protocol, each having a built-in one. */
     public boolean supports(ProxyProtocol protocol) {
-        return SUPPORTED.contains(Objects.requireNonNull(protocol, "protocol"));
+        return probes.containsKey(Objects.requireNonNull(protocol, "protocol"));
     }
 
     /**
-     * Probes one proxy, retrying an unreachable one as the options say. Never throws for
-     * what happens on the network: every failure is a result.
+     * Probes one proxy with the probe for its protocol, retrying an unreachable one as the
+     * options say. Never throws for what happens on the network: every failure is a result.
      *
-     * @throws NullPointerException if {@code proxy} is {@code null}
+     * @throws NullPointerException if {@code proxy} is {@code null}, or a registered probe returned {@code null}
      * @throws IllegalArgumentException if its protocol is not {@link #supports supported}
+     * @throws RuntimeException whatever a registered probe threw: a bug in that probe
      */
     public HealthCheckResult check(Proxy proxy) {
         requireSupported(proxy);
@@ -164,17 +212,22 @@ public final class HealthChecker {
     }
 
     private HealthCheckResult probeOnce(Proxy proxy) {
+        ProxyProbe probe = probes.get(proxy.protocol());
         long start = System.nanoTime();
-        try {
-            int status = new Probe(proxy, options).run();
-            Duration latency = Duration.ofNanos(System.nanoTime() - start);
-            HealthStatus outcome = latency.compareTo(options.slowThreshold()) > 0 ? HealthStatus.SLOW : HealthStatus.HEALTHY;
-            return HealthCheckResult.passed(proxy.id(), outcome, latency, clock.instant()).withHttpStatus(status);
-        } catch (ProbeFailure failure) {
-            HealthCheckResult result = HealthCheckResult.failed(proxy.id(), failure.status(),
-                    redact(failure.getMessage(), proxy), clock.instant());
-            return failure.httpStatus() == null ? result : result.withHttpStatus(failure.httpStatus());
+        ProbeResult outcome = probe.probe(proxy, options);
+        Duration latency = Duration.ofNanos(System.nanoTime() - start);
+        if (outcome == null) {
+            throw new NullPointerException(probe + " returned no result for proxy " + proxy.id());
         }
+        HealthCheckResult result;
+        if (outcome.isPassed()) {
+            HealthStatus status = latency.compareTo(options.slowThreshold()) > 0 ? HealthStatus.SLOW : HealthStatus.HEALTHY;
+            result = HealthCheckResult.passed(proxy.id(), status, latency, clock.instant());
+        } else {
+            result = HealthCheckResult.failed(proxy.id(), outcome.status(), redact(outcome.detail().orElseThrow(), proxy),
+                    clock.instant());
+        }
+        return outcome.httpStatus().isPresent() ? result.withHttpStatus(outcome.httpStatus().getAsInt()) : result;
     }
 
     /**
@@ -190,8 +243,8 @@ public final class HealthChecker {
     private void requireSupported(Proxy proxy) {
         Objects.requireNonNull(proxy, "proxy");
         if (!supports(proxy.protocol())) {
-            throw new IllegalArgumentException("health checks support HTTP, HTTPS and SOCKS5 proxies; proxy "
-                    + proxy.id() + " speaks " + proxy.protocol());
+            throw new IllegalArgumentException("this health checker has no probe for proxy " + proxy.id()
+                    + ", which speaks " + proxy.protocol() + "; it has probes for " + probes.keySet());
         }
     }
 

@@ -58,8 +58,9 @@ public final class HealthMonitor implements AutoCloseable {
     }
 
     /**
-     * Checks every proxy of the pool that is not BANNED and whose protocol the checker
-     * supports, and applies each result to storage.
+     * Checks every proxy of the pool that is not BANNED, each with the checker's probe for its
+     * protocol (built-in or {@link HealthChecker#withProbe registered}), and applies each result
+     * to storage.
      *
      * @return what was found and what changed
      * @throws io.pharox.exception.PoolNotFoundException if the pool does not exist

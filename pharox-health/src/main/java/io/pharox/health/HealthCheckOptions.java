@@ -2,7 +2,10 @@ package io.pharox.health;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -11,13 +14,14 @@ import java.util.stream.IntStream;
 import javax.net.ssl.SSLContext;
 
 /**
- * How a {@link HealthChecker} probes proxies: the target it asks for through each proxy, the
- * timeouts, which answers count as healthy, when a proxy is slow, how often a failed probe
- * is retried and how many proxies are checked at once. Immutable; build with
- * {@link #builder(URI)}.
+ * How a {@link HealthChecker} probes proxies: the target it asks for through each proxy and the
+ * headers it sends, the timeouts, which answers count as healthy, what a redirect means, when a
+ * proxy is slow, how often a failed probe is retried and how many proxies are checked at once.
+ * Immutable; build with {@link #builder(URI)}.
  *
  * <p>Defaults: connect timeout 5 s, read timeout 10 s, expected statuses 200..299, slow above
- * 2 s, no retry, 16 proxies at once, the JVM's default {@link SSLContext}.
+ * 2 s, redirects not followed, no retry, 16 proxies at once, the JVM's default {@link SSLContext},
+ * target host names resolved by the proxy, no extra request headers.
  */
 public final class HealthCheckOptions {
 
@@ -33,6 +37,9 @@ public final class HealthCheckOptions {
     private final int retries;
     private final int concurrency;
     private final SSLContext sslContext;
+    private final boolean resolveTargetLocally;
+    private final Map<String, String> headers;
+    private final RedirectPolicy redirects;
 
     private HealthCheckOptions(Builder b) {
         this.target = b.target;
@@ -43,6 +50,9 @@ public final class HealthCheckOptions {
         this.retries = b.retries;
         this.concurrency = b.concurrency;
         this.sslContext = b.sslContext;
+        this.resolveTargetLocally = b.resolveTargetLocally;
+        this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(b.headers));
+        this.redirects = b.redirects;
     }
 
     /**
@@ -73,12 +83,20 @@ public final class HealthCheckOptions {
 
     /** Whether the target is an {@code https} URL (reached through a tunnel, then TLS). */
     public boolean targetIsHttps() {
-        return "https".equals(target.getScheme().toLowerCase(Locale.ROOT));
+        return isHttps(target);
     }
 
     /** The target's port, explicit or the scheme's default. */
     public int targetPort() {
-        return target.getPort() != -1 ? target.getPort() : targetIsHttps() ? 443 : 80;
+        return portOf(target);
+    }
+
+    static boolean isHttps(URI url) {
+        return "https".equals(url.getScheme().toLowerCase(Locale.ROOT));
+    }
+
+    static int portOf(URI url) {
+        return url.getPort() != -1 ? url.getPort() : isHttps(url) ? 443 : 80;
     }
 
     /** Longest wait for the TCP connection to the proxy. */
@@ -116,11 +134,39 @@ public final class HealthCheckOptions {
         return Optional.ofNullable(sslContext);
     }
 
+    /**
+     * Whether a SOCKS probe resolves the target's host name in this JVM and sends the proxy an
+     * address (SOCKS4 without the 4a extension, SOCKS5 with an IP address type), rather than
+     * sending the name for the proxy to resolve (SOCKS4a, SOCKS5's domain type). HTTP proxies
+     * always get the name. An IP-literal target is sent as it is either way.
+     */
+    public boolean resolveTargetLocally() {
+        return resolveTargetLocally;
+    }
+
+    /**
+     * The headers the probe's {@code GET} carries besides its own {@code Host},
+     * {@code Connection: close} and (unless given here) {@code User-Agent} and {@code Accept}, in
+     * the order given; unmodifiable. They go to the target only: never in the {@code CONNECT}
+     * request an HTTP proxy sees before a tunnel to an https target.
+     */
+    public Map<String, String> headers() {
+        return headers;
+    }
+
+    /** What a probe does with a redirect from the target; {@link RedirectPolicy#NEVER} unless set. */
+    public RedirectPolicy redirects() {
+        return redirects;
+    }
+
     @Override
     public String toString() {
         return "HealthCheckOptions[target=" + target + ", connectTimeout=" + connectTimeout
                 + ", readTimeout=" + readTimeout + ", expectedStatuses=" + Probe.describeStatuses(expectedStatuses)
-                + ", slowThreshold=" + slowThreshold + ", retries=" + retries + ", concurrency=" + concurrency + ']';
+                + ", slowThreshold=" + slowThreshold + ", redirects=" + redirects + ", retries=" + retries
+                + ", concurrency=" + concurrency
+                + (resolveTargetLocally ? ", resolveTargetLocally" : "")
+                + (headers.isEmpty() ? "" : ", headers=" + headers.keySet()) + ']';
     }
 
     /** Builds {@link HealthCheckOptions}; every setter validates its value at once. */
@@ -134,6 +180,9 @@ public final class HealthCheckOptions {
         private int retries;
         private int concurrency = 16;
         private SSLContext sslContext;
+        private boolean resolveTargetLocally;
+        private final Map<String, String> headers = new LinkedHashMap<>();
+        private RedirectPolicy redirects = RedirectPolicy.NEVER;
 
         private Builder(URI target) {
             Objects.requireNonNull(target, "target");
@@ -236,6 +285,52 @@ public final class HealthCheckOptions {
         public Builder sslContext(SSLContext sslContext) {
             this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
             return this;
+        }
+
+        /**
+         * Whether SOCKS probes resolve the target's host name here and send the proxy its address;
+         * off by default, so the proxy resolves it. Turn it on for SOCKS4 proxies without the 4a
+         * extension (Dante's among them), which refuse a request that names the host. See
+         * {@link HealthCheckOptions#resolveTargetLocally()}.
+         */
+        public Builder resolveTargetLocally(boolean resolveLocally) {
+            this.resolveTargetLocally = resolveLocally;
+            return this;
+        }
+
+        /**
+         * A header for the probe's request to the target, replacing one of the same name (names
+         * compare ignoring case), {@code User-Agent} and {@code Accept} included. Values may be
+         * secrets (an {@code Authorization} token): no message, log line or {@code toString}
+         * shows them.
+         *
+         * @throws NullPointerException if either is {@code null}
+         * @throws IllegalArgumentException if the name is not an HTTP token, or is one the checker
+         *         writes itself ({@code Host}, {@code Connection}, {@code Content-Length},
+         *         {@code Transfer-Encoding}, {@code Proxy-Authorization} and the other hop-by-hop
+         *         headers); or the value holds a line break, another control character or a
+         *         character beyond ISO-8859-1. The message names the header, never the value.
+         */
+        public Builder header(String name, String value) {
+            RequestHeaders.require(name, value);
+            headers.keySet().removeIf(name::equalsIgnoreCase);
+            headers.put(name, value);
+            return this;
+        }
+
+        /** What a probe does with a redirect: {@link RedirectPolicy#NEVER} (the default), ACCEPT or follow(n). */
+        public Builder redirects(RedirectPolicy policy) {
+            this.redirects = Objects.requireNonNull(policy, "redirects");
+            return this;
+        }
+
+        /**
+         * Follows up to {@code maxHops} redirects: {@code redirects(RedirectPolicy.follow(maxHops))}.
+         *
+         * @throws IllegalArgumentException if {@code maxHops} is not 1..{@value RedirectPolicy#MAX_HOPS}
+         */
+        public Builder followRedirects(int maxHops) {
+            return redirects(RedirectPolicy.follow(maxHops));
         }
 
         /** The options. */

@@ -1,13 +1,6 @@
-package io.pharox.storage.memory;
+package io.pharox.health;
 
 import io.pharox.exception.PoolNotFoundException;
-import io.pharox.health.ClosingProxy;
-import io.pharox.health.HealthCheckOptions;
-import io.pharox.health.HealthChecker;
-import io.pharox.health.HealthMonitor;
-import io.pharox.health.PoolHealthReport;
-import io.pharox.health.RealProxyServer;
-import io.pharox.health.TargetServer;
 import io.pharox.model.HealthStatus;
 import io.pharox.model.LeasedProxy;
 import io.pharox.model.Proxy;
@@ -15,6 +8,7 @@ import io.pharox.model.ProxyPool;
 import io.pharox.model.ProxyProtocol;
 import io.pharox.model.ProxyStatus;
 import io.pharox.storage.AcquireRequest;
+import io.pharox.storage.memory.InMemoryStorage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,10 +33,9 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The health monitor on the in-memory storage, checking real proxy servers (tinyproxy and
- * microsocks on loopback, from {@code pharox-core}'s test support): failing proxies leave
- * rotation, recovered ones return, banned ones stay banned. It lives here rather than in
- * {@code pharox-core} because it needs a real storage, and the core cannot depend on an adapter.
+ * The health monitor on a real storage (the in-memory adapter, a test dependency), checking real
+ * proxy servers (tinyproxy, microsocks and Dante on loopback): failing proxies leave rotation, recovered
+ * ones return, banned ones stay banned.
  */
 class HealthMonitorTest {
 
@@ -55,6 +48,7 @@ class HealthMonitorTest {
     static TargetServer target;
     static RealProxyServer tinyproxy;
     static RealProxyServer microsocksWithAuth;
+    static RealProxyServer dante;
     static ClosingProxy closing;
 
     InMemoryStorage storage;
@@ -65,16 +59,13 @@ class HealthMonitorTest {
         target = TargetServer.start(dir);
         tinyproxy = RealProxyServer.tinyproxy(dir, null, null, target.httpsPort());
         microsocksWithAuth = RealProxyServer.microsocks(dir, USER, PASSWORD);
+        dante = RealProxyServer.dante(dir);
         closing = new ClosingProxy();
     }
 
     @AfterAll
-    static void stopServers() throws Exception {
-        for (AutoCloseable server : new AutoCloseable[] {tinyproxy, microsocksWithAuth, closing, target}) {
-            if (server != null) {
-                server.close();
-            }
-        }
+    static void stopServers() {
+        RealProxyServer.stopAll(tinyproxy, microsocksWithAuth, dante, closing, target);
     }
 
     @BeforeEach
@@ -127,7 +118,7 @@ class HealthMonitorTest {
         Proxy dead = add(ProxyProtocol.HTTP, closing.port(), ProxyStatus.ACTIVE, null);
         Proxy recovered = add("localhost", ProxyProtocol.HTTP, tinyproxy.port(), ProxyStatus.INACTIVE, null);
         Proxy banned = add(ProxyProtocol.HTTP, RealProxyServer.freePort(), ProxyStatus.BANNED, null);
-        Proxy socks4 = add(ProxyProtocol.SOCKS4, 1080, ProxyStatus.ACTIVE, null);
+        Proxy socks4 = add(ProxyProtocol.SOCKS4, dante.port(), ProxyStatus.ACTIVE, null);
 
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         PrintStream originalErr = System.err;
@@ -141,13 +132,13 @@ class HealthMonitorTest {
         }
 
         assertThat(report.poolName()).isEqualTo("monitored");
-        assertThat(report.results()).hasSize(5);
-        assertThat(report.count(HealthStatus.HEALTHY)).isEqualTo(3);
+        assertThat(report.results()).hasSize(6);
+        assertThat(report.count(HealthStatus.HEALTHY)).isEqualTo(4);
         assertThat(report.count(HealthStatus.AUTH_FAILED)).isEqualTo(1);
         assertThat(report.count(HealthStatus.UNREACHABLE)).isEqualTo(1);
         assertThat(report.removedFromRotation()).containsExactlyInAnyOrder(wrongPassword.id(), dead.id());
         assertThat(report.returnedToRotation()).containsExactly(recovered.id());
-        assertThat(report.skipped()).containsExactlyInAnyOrder(banned.id(), socks4.id());
+        assertThat(report.skipped()).containsExactly(banned.id());
 
         assertThat(statusOf(http)).isEqualTo(ProxyStatus.ACTIVE);
         assertThat(statusOf(socks)).isEqualTo(ProxyStatus.ACTIVE);
@@ -155,6 +146,7 @@ class HealthMonitorTest {
         assertThat(statusOf(wrongPassword)).isEqualTo(ProxyStatus.INACTIVE);
         assertThat(statusOf(dead)).isEqualTo(ProxyStatus.INACTIVE);
         assertThat(statusOf(banned)).isEqualTo(ProxyStatus.BANNED);
+        assertThat(storage.findProxy(socks4.id()).orElseThrow().lastCheckedAt()).as("SOCKS4 is checked").isPresent();
         assertThat(storage.findProxy(http.id()).orElseThrow().lastLatency()).isPresent();
         assertThat(storage.findProxy(http.id()).orElseThrow().lastCheckedAt()).isPresent();
         assertThat(storage.findProxy(banned.id()).orElseThrow().lastCheckedAt()).isEmpty();

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  * A broken proxy: it accepts each connection and closes it at once, without a byte. Counts
  * the connections, so tests can see retries happen.
  */
-public final class ClosingProxy implements AutoCloseable {
+final class ClosingProxy implements AutoCloseable {
 
     private final ServerSocket server;
     private final Semaphore accepted = new Semaphore(0);

@@ -1,5 +1,6 @@
 package io.pharox.health;
 
+import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
@@ -9,6 +10,8 @@ import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +19,9 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,11 +39,14 @@ import javax.net.ssl.TrustManagerFactory;
  *   <li>{@code /ok}: 200 at once;</li>
  *   <li>{@code /slow?ms=N}: 200 after N milliseconds;</li>
  *   <li>{@code /status/N}: status N;</li>
+ *   <li>{@code /redirect/N?to=LOCATION}: status N with {@code Location: LOCATION} (URL-decoded),
+ *       or without a {@code Location} when there is no {@code to};</li>
  *   <li>{@code /hang}: no answer until the server closes.</li>
  * </ul>
- * It records the most requests it ever had in progress at once.
+ * It records the most requests it ever had in progress at once, and the headers of the last
+ * request for each path and query.
  */
-public final class TargetServer implements AutoCloseable {
+final class TargetServer implements AutoCloseable {
 
     private static final char[] STORE_PASSWORD = "target-store".toCharArray();
 
@@ -50,6 +59,7 @@ public final class TargetServer implements AutoCloseable {
     private final CountDownLatch closing = new CountDownLatch(1);
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
+    private final Map<String, Headers> lastHeaders = new ConcurrentHashMap<>();
 
     private TargetServer(Path dir) throws IOException, GeneralSecurityException, InterruptedException {
         KeyStore keyStore = generateKeyStore(dir);
@@ -91,12 +101,17 @@ public final class TargetServer implements AutoCloseable {
 
     /** {@code http://127.0.0.1:PORT} + path. */
     public String httpUrl(String path) {
-        return "http://127.0.0.1:" + http.getAddress().getPort() + path;
+        return "http://127.0.0.1:" + httpPort() + path;
     }
 
     /** {@code https://127.0.0.1:PORT} + path. */
     public String httpsUrl(String path) {
         return "https://127.0.0.1:" + httpsPort() + path;
+    }
+
+    /** {@code https://localhost:PORT} + path: the same server by a host name, which its certificate names. */
+    public String httpsUrlByName(String path) {
+        return "https://localhost:" + httpsPort() + path;
     }
 
     /**
@@ -105,6 +120,16 @@ public final class TargetServer implements AutoCloseable {
      */
     public String unnamedHttpsUrl(String path) {
         return "https://127.0.0.2:" + unnamedHttps.getAddress().getPort() + path;
+    }
+
+    /** The http server's port. */
+    public int httpPort() {
+        return http.getAddress().getPort();
+    }
+
+    /** The path that redirects with {@code status} to {@code location} (a path or a URL). */
+    public static String redirectPath(int status, String location) {
+        return "/redirect/" + status + "?to=" + URLEncoder.encode(location, StandardCharsets.UTF_8);
     }
 
     /** The https server's port, for tinyproxy's {@code ConnectPort}. */
@@ -127,6 +152,11 @@ public final class TargetServer implements AutoCloseable {
         return maxInFlight.get();
     }
 
+    /** The headers of the last request for {@code pathAndQuery} (as sent: {@code /ok?case=1}), if there was one. */
+    public Optional<Headers> lastHeaders(String pathAndQuery) {
+        return Optional.ofNullable(lastHeaders.get(pathAndQuery));
+    }
+
     /** Forgets {@link #maxInFlight()}. */
     public void resetMaxInFlight() {
         maxInFlight.set(0);
@@ -135,6 +165,7 @@ public final class TargetServer implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
         try (exchange) {
+            lastHeaders.put(exchange.getRequestURI().toString(), exchange.getRequestHeaders());
             String path = exchange.getRequestURI().getPath();
             String query = exchange.getRequestURI().getQuery();
             int status = 200;
@@ -145,6 +176,13 @@ public final class TargetServer implements AutoCloseable {
                 return;
             } else if (path.startsWith("/status/")) {
                 status = Integer.parseInt(path.substring("/status/".length()));
+            } else if (path.startsWith("/redirect/")) {
+                status = Integer.parseInt(path.substring("/redirect/".length()));
+                String rawQuery = exchange.getRequestURI().getRawQuery();
+                if (rawQuery != null && rawQuery.startsWith("to=")) {
+                    exchange.getResponseHeaders().set("Location",
+                            URLDecoder.decode(rawQuery.substring(3), StandardCharsets.UTF_8));
+                }
             } else if (!path.equals("/ok")) {
                 status = 404;
             }
