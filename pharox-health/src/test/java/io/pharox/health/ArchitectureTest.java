@@ -30,7 +30,7 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule health_depends_only_on_the_jdk_slf4j_and_pharox = classes()
             .that().resideInAPackage("io.pharox.health..")
-            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "javax.net..", "org.slf4j..", "io.pharox..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "javax.net..", "org.slf4j..", "org.jspecify..", "io.pharox..")
             .because("pharox-health may depend on the core, the JDK and the SLF4J API only");
 
     @ArchTest
