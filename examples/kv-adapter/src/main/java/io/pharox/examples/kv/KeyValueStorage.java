@@ -1,0 +1,423 @@
+package io.pharox.examples.kv;
+
+import io.pharox.examples.kv.StoreAccess.Conflict;
+import io.pharox.exception.LeaseNotFoundException;
+import io.pharox.exception.PoolAlreadyExistsException;
+import io.pharox.exception.PoolNotFoundException;
+import io.pharox.exception.ProxyAlreadyExistsException;
+import io.pharox.exception.ProxyNotFoundException;
+import io.pharox.model.Consumer;
+import io.pharox.model.HealthCheckResult;
+import io.pharox.model.Ids;
+import io.pharox.model.Lease;
+import io.pharox.model.LeaseStatus;
+import io.pharox.model.LeasedProxy;
+import io.pharox.model.Proxy;
+import io.pharox.model.ProxyPool;
+import io.pharox.select.SelectorStrategy;
+import io.pharox.storage.AcquireRequest;
+import io.pharox.storage.ProxyStorage;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A {@link ProxyStorage} on a {@link KeyValueStore}: every pool, proxy, consumer and lease is
+ * one text record under its own key ({@link Keys} lists them), and every change is an
+ * optimistic transaction: read the records, decide, and commit the new records conditioned on
+ * the versions that were read. A commit refused because another writer changed one of those
+ * records first is not an error: the operation reads again and decides again, up to
+ * {@link #MAX_ATTEMPTS} times.
+ *
+ * <p><b>Acquire is atomic.</b> A proxy's record holds one slot for each of its active leases,
+ * so its lease counter and its capacity check live in one value. An acquire reads the pool's
+ * proxies, picks one with room by the request's filter and strategy, and commits in one
+ * {@link KeyValueStore#commit commit}: the proxy's record with the new slot, conditioned on the
+ * version it read; the new lease record; the lapsed leases of that proxy it reclaims, each
+ * conditioned on its version; and, for round robin, the pool's cursor. Two acquires that read
+ * the same version of a proxy cannot both commit, so a slot is never taken twice; the loser
+ * reads again and sees the proxy as it is now. Release, renewal, expiry and removal change a
+ * lease record and its proxy's slots in one commit too, so at every commit the counter equals
+ * the proxy's lease records in state ACTIVE. The price of one value per proxy: its record grows
+ * with its active leases and every acquire on it rewrites it, which suits proxies with tens of
+ * leases at once rather than an unlimited proxy with thousands.
+ *
+ * <p>"Now" is the injected {@link Clock}. Finished leases stay in the store (a real deployment
+ * would give their keys the store's time-to-live); nothing runs in the background. Failures of
+ * the store surface as {@link io.pharox.exception.StorageException}, whose messages name keys, never values.
+ */
+public final class KeyValueStorage implements ProxyStorage {
+
+    /** How many times an operation reads and commits before it gives up on a record that keeps changing. */
+    public static final int MAX_ATTEMPTS = 1_000;
+
+    private static final Comparator<Lease> OLDEST_FIRST =
+            Comparator.comparing(Lease::acquiredAt).thenComparing(Lease::id, Ids.ORDER);
+
+    private final StoreAccess store;
+    private final Clock clock;
+
+    /** A storage on {@code store} whose "now" is the system UTC clock. */
+    public KeyValueStorage(KeyValueStore store) {
+        this(store, Clock.systemUTC());
+    }
+
+    /** A storage on {@code store} whose "now" (acquire, expiry and release times) is {@code clock}. */
+    public KeyValueStorage(KeyValueStore store, Clock clock) {
+        this.store = new StoreAccess(store, MAX_ATTEMPTS);
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    // ------------------------------------------------------------------ pools
+
+    @Override
+    public ProxyPool createPool(String name, String description) {
+        ProxyPool.requireName(name);
+        ProxyPool.requireDescription(description);
+        ProxyPool pool = new ProxyPool(Ids.next(), name, description, clock.instant());
+        boolean created = store.tryCommit(List.of(new Write.PutIfAbsent(Keys.pool(name), Records.encode(pool)),
+                new Write.PutIfAbsent(Keys.poolId(pool.id()), name)));
+        if (!created) {
+            throw new PoolAlreadyExistsException(name);
+        }
+        return pool;
+    }
+
+    @Override
+    public Optional<ProxyPool> findPool(String name) {
+        ProxyPool.requireName(name);
+        return store.read(Keys.pool(name), Records::pool).map(Stored::value);
+    }
+
+    @Override
+    public List<ProxyPool> listPools() {
+        List<ProxyPool> pools = new ArrayList<>();
+        for (String key : store.keys(Keys.POOLS)) {
+            store.read(key, Records::pool).ifPresent(pool -> pools.add(pool.value()));
+        }
+        pools.sort(Comparator.comparing(ProxyPool::name));
+        return List.copyOf(pools);
+    }
+
+    private Optional<String> poolName(UUID poolId) {
+        return store.get(Keys.poolId(poolId)).map(Versioned::value);
+    }
+
+    private ProxyPool requirePool(String name) {
+        return findPool(name).orElseThrow(() -> new PoolNotFoundException(name));
+    }
+
+    // ------------------------------------------------------------------ proxies
+
+    @Override
+    public Proxy addProxy(Proxy proxy) {
+        Objects.requireNonNull(proxy, "proxy");
+        String poolName = poolName(proxy.poolId()).orElseThrow(() -> new PoolNotFoundException(proxy.poolId().toString()));
+        ProxyRecord record = ProxyRecord.unleased(proxy);
+        return store.retrying("adding proxy " + proxy.id(), () -> {
+            if (store.get(Keys.proxy(proxy.id())).isPresent()) {
+                throw new ProxyAlreadyExistsException(proxy.id().toString());
+            }
+            if (store.get(Keys.address(proxy)).isPresent()) {
+                throw new ProxyAlreadyExistsException(proxy.address() + " in pool '" + poolName + "'");
+            }
+            store.commit(List.of(new Write.PutIfAbsent(Keys.proxy(proxy.id()), Records.encode(record)),
+                    new Write.PutIfAbsent(Keys.member(proxy.poolId(), proxy.id()), ""),
+                    new Write.PutIfAbsent(Keys.address(proxy), proxy.id().toString())));
+            return record.proxy();
+        });
+    }
+
+    @Override
+    public Proxy updateProxy(Proxy proxy) {
+        Objects.requireNonNull(proxy, "proxy");
+        return store.retrying("updating proxy " + proxy.id(), () -> {
+            Stored<ProxyRecord> stored = requireProxy(proxy.id());
+            Proxy old = stored.value().values();
+            if (!old.poolId().equals(proxy.poolId())) {
+                throw new IllegalArgumentException("proxy " + proxy.id() + " is in pool " + old.poolId()
+                        + " and cannot be moved to pool " + proxy.poolId());
+            }
+            ProxyRecord updated = stored.value().withValues(proxy);
+            List<Write> writes = new ArrayList<>(List.of(stored.replaceWith(Records.encode(updated))));
+            if (!Keys.address(old).equals(Keys.address(proxy))) {
+                if (store.get(Keys.address(proxy)).isPresent()) {
+                    throw new ProxyAlreadyExistsException(proxy.address() + " in pool '" + poolName(old.poolId()).orElseThrow() + "'");
+                }
+                writes.add(new Write.PutIfAbsent(Keys.address(proxy), proxy.id().toString()));
+                writes.add(store.removalOf(Keys.address(old)));
+            }
+            store.commit(writes);
+            return updated.proxy();
+        });
+    }
+
+    @Override
+    public boolean removeProxy(UUID proxyId) {
+        Objects.requireNonNull(proxyId, "proxyId");
+        return store.retrying("removing proxy " + proxyId, () -> {
+            Optional<Stored<ProxyRecord>> found = store.read(Keys.proxy(proxyId), Records::proxy);
+            if (found.isEmpty()) {
+                return false;
+            }
+            Stored<ProxyRecord> stored = found.get();
+            Instant now = clock.instant();
+            List<Write> writes = new ArrayList<>(List.of(stored.removal(),
+                    store.removalOf(Keys.member(stored.value().values().poolId(), proxyId)),
+                    store.removalOf(Keys.address(stored.value().values()))));
+            for (ProxyRecord.Slot slot : stored.value().slots()) {
+                Stored<Lease> lease = activeLease(slot.leaseId());
+                writes.add(lease.replaceWith(Records.encode(lease.value().released(now))));
+            }
+            store.commit(writes);
+            return true;
+        });
+    }
+
+    @Override
+    public Optional<Proxy> findProxy(UUID proxyId) {
+        Objects.requireNonNull(proxyId, "proxyId");
+        return store.read(Keys.proxy(proxyId), Records::proxy).map(stored -> stored.value().proxy());
+    }
+
+    @Override
+    public List<Proxy> listProxies(String poolName) {
+        return proxiesOf(requirePool(poolName)).stream().map(stored -> stored.value().proxy()).toList();
+    }
+
+    @Override
+    public Proxy applyHealthCheckResult(HealthCheckResult result) {
+        Objects.requireNonNull(result, "result");
+        return store.retrying("applying a health check to proxy " + result.proxyId(), () -> {
+            Stored<ProxyRecord> stored = requireProxy(result.proxyId());
+            ProxyRecord checked = stored.value().withValues(stored.value().values().withHealthCheck(result));
+            store.commit(List.of(stored.replaceWith(Records.encode(checked))));
+            return checked.proxy();
+        });
+    }
+
+    /** The pool's proxies in {@link Proxy#STABLE_ORDER}, each as read. */
+    private List<Stored<ProxyRecord>> proxiesOf(ProxyPool pool) {
+        List<Stored<ProxyRecord>> proxies = new ArrayList<>();
+        for (String member : store.keys(Keys.members(pool.id()))) {
+            store.read(Keys.proxy(Keys.idAtEnd(member)), Records::proxy).ifPresent(proxies::add);
+        }
+        proxies.sort(Comparator.comparing(stored -> stored.value().values(), Proxy.STABLE_ORDER));
+        return proxies;
+    }
+
+    private Stored<ProxyRecord> requireProxy(UUID proxyId) {
+        return store.read(Keys.proxy(proxyId), Records::proxy).orElseThrow(() -> new ProxyNotFoundException(proxyId));
+    }
+
+    // ------------------------------------------------------------------ consumers
+
+    @Override
+    public Consumer ensureConsumer(String name) {
+        Consumer.requireName(name);
+        return store.retrying("creating consumer '" + name + "'", () -> {
+            Optional<Stored<Consumer>> existing = store.read(Keys.consumer(name), Records::consumer);
+            if (existing.isPresent()) {
+                return existing.get().value();
+            }
+            Consumer consumer = new Consumer(Ids.next(), name, clock.instant());
+            store.commit(List.of(new Write.PutIfAbsent(Keys.consumer(name), Records.encode(consumer))));
+            return consumer;
+        });
+    }
+
+    // ------------------------------------------------------------------ leasing
+
+    @Override
+    public Optional<LeasedProxy> acquire(AcquireRequest request) {
+        Objects.requireNonNull(request, "request");
+        ProxyPool pool = requirePool(request.poolName());
+        Consumer consumer = ensureConsumer(request.consumerName());
+        boolean roundRobin = request.strategy() == SelectorStrategy.ROUND_ROBIN;
+        return store.retrying("acquiring in pool '" + pool.name() + "'", () -> {
+            Optional<Stored<UUID>> cursor = roundRobin ? store.read(Keys.cursor(pool.id()), UUID::fromString) : Optional.empty();
+            List<Stored<ProxyRecord>> proxies = proxiesOf(pool);
+            // the clock is read after the records: a release that made room read it before its commit
+            Instant now = clock.instant();
+            return Selection.choose(request, proxies, cursor.map(Stored::value), now)
+                    .map(chosen -> claim(chosen, pool, consumer, request, cursor, now));
+        });
+    }
+
+    /**
+     * Takes a slot of {@code chosen} for a new lease in one commit: the proxy's record with the
+     * slot, the lease record, the proxy's lapsed leases marked EXPIRED and, for round robin, the
+     * pool's cursor, each conditioned on what was read.
+     *
+     * @throws Conflict if another writer changed any of them since
+     */
+    private LeasedProxy claim(Stored<ProxyRecord> chosen, ProxyPool pool, Consumer consumer, AcquireRequest request,
+                              Optional<Stored<UUID>> cursor, Instant now) {
+        ProxyRecord record = chosen.value();
+        Lease lease = Lease.active(Ids.next(), pool.id(), record.values().id(), consumer.id(), now, now.plus(request.ttl()));
+        List<UUID> lapsed = record.lapsedAt(now);
+        ProxyRecord claimed = record.without(lapsed).with(new ProxyRecord.Slot(lease.id(), lease.expiresAt()));
+
+        List<Write> writes = new ArrayList<>();
+        writes.add(chosen.replaceWith(Records.encode(claimed)));
+        writes.add(new Write.PutIfAbsent(Keys.lease(lease.id()), Records.encode(lease)));
+        writes.addAll(expiring(lapsed));
+        if (request.strategy() == SelectorStrategy.ROUND_ROBIN) {
+            String proxyId = record.values().id().toString();
+            writes.add(cursor.map(c -> c.replaceWith(proxyId))
+                    .orElseGet(() -> new Write.PutIfAbsent(Keys.cursor(pool.id()), proxyId)));
+        }
+        store.commit(writes);
+        return new LeasedProxy(lease, claimed.proxy());
+    }
+
+    @Override
+    public boolean release(UUID leaseId) {
+        Objects.requireNonNull(leaseId, "leaseId");
+        return store.retrying("releasing lease " + leaseId, () -> {
+            Stored<Lease> lease = requireLease(leaseId);
+            if (lease.value().status() != LeaseStatus.ACTIVE) {
+                return false;
+            }
+            Stored<ProxyRecord> proxy = holderOf(lease.value());
+            Instant now = clock.instant();
+            Lease ended = lease.value().isActiveAt(now) ? lease.value().released(now) : lease.value().expired();
+            store.commit(List.of(lease.replaceWith(Records.encode(ended)),
+                    proxy.replaceWith(Records.encode(proxy.value().without(List.of(leaseId))))));
+            return ended.status() == LeaseStatus.RELEASED;
+        });
+    }
+
+    @Override
+    public Optional<Lease> renew(UUID leaseId, Duration ttl) {
+        Objects.requireNonNull(leaseId, "leaseId");
+        AcquireRequest.requireTtl(ttl);
+        return store.retrying("renewing lease " + leaseId, () -> {
+            Stored<Lease> lease = requireLease(leaseId);
+            if (lease.value().status() != LeaseStatus.ACTIVE) {
+                return Optional.empty();
+            }
+            Stored<ProxyRecord> proxy = holderOf(lease.value());
+            Instant now = clock.instant();
+            if (!lease.value().isActiveAt(now)) {
+                return Optional.empty();
+            }
+            Lease renewed = lease.value().withExpiresAt(now.plus(ttl));
+            ProxyRecord.Slot slot = new ProxyRecord.Slot(leaseId, renewed.expiresAt());
+            store.commit(List.of(lease.replaceWith(Records.encode(renewed)),
+                    proxy.replaceWith(Records.encode(proxy.value().with(slot)))));
+            return Optional.of(renewed);
+        });
+    }
+
+    @Override
+    public int cleanupExpiredLeases() {
+        int expired = 0;
+        for (String key : store.keys(Keys.PROXIES)) {
+            expired += store.retrying("expiring the leases of " + key, () -> expireLapsed(key));
+        }
+        return expired;
+    }
+
+    /** Frees the slots of one proxy's lapsed leases and marks them EXPIRED, in one commit; returns how many. */
+    private int expireLapsed(String proxyKey) {
+        Optional<Stored<ProxyRecord>> found = store.read(proxyKey, Records::proxy);
+        if (found.isEmpty()) {
+            return 0;
+        }
+        Stored<ProxyRecord> proxy = found.get();
+        List<UUID> lapsed = proxy.value().lapsedAt(clock.instant());
+        if (lapsed.isEmpty()) {
+            return 0;
+        }
+        List<Write> writes = new ArrayList<>(expiring(lapsed));
+        writes.add(proxy.replaceWith(Records.encode(proxy.value().without(lapsed))));
+        store.commit(writes);
+        return lapsed.size();
+    }
+
+    /**
+     * The writes that mark lapsed leases EXPIRED. They go in one commit with their proxy's record,
+     * read before them: a lease renewed in between changed that record too, so the commit fails.
+     */
+    private List<Write> expiring(List<UUID> lapsed) {
+        List<Write> writes = new ArrayList<>();
+        for (UUID leaseId : lapsed) {
+            Stored<Lease> lease = activeLease(leaseId);
+            writes.add(lease.replaceWith(Records.encode(lease.value().expired())));
+        }
+        return writes;
+    }
+
+    // ------------------------------------------------------------------ reads
+
+    @Override
+    public Optional<Lease> findLease(UUID leaseId) {
+        Objects.requireNonNull(leaseId, "leaseId");
+        return store.read(Keys.lease(leaseId), Records::lease).map(Stored::value).map(lease -> {
+            Instant now = clock.instant();
+            return lease.statusAt(now) == lease.status() ? lease : lease.expired();
+        });
+    }
+
+    @Override
+    public List<Lease> activeLeases(UUID proxyId) {
+        Objects.requireNonNull(proxyId, "proxyId");
+        return activeLeasesOf(store.read(Keys.proxy(proxyId), Records::proxy).stream().toList());
+    }
+
+    @Override
+    public List<Lease> activeLeasesInPool(String poolName) {
+        return activeLeasesOf(proxiesOf(requirePool(poolName)));
+    }
+
+    /** The unexpired leases of {@code proxies}, oldest first. */
+    private List<Lease> activeLeasesOf(List<Stored<ProxyRecord>> proxies) {
+        Instant now = clock.instant();
+        List<Lease> active = new ArrayList<>();
+        for (Stored<ProxyRecord> proxy : proxies) {
+            for (ProxyRecord.Slot slot : proxy.value().slots()) {
+                if (slot.isLiveAt(now)) {
+                    store.read(Keys.lease(slot.leaseId()), Records::lease).map(Stored::value)
+                            .filter(lease -> lease.isActiveAt(now)).ifPresent(active::add);
+                }
+            }
+        }
+        active.sort(OLDEST_FIRST);
+        return List.copyOf(active);
+    }
+
+    private Stored<Lease> requireLease(UUID leaseId) {
+        return store.read(Keys.lease(leaseId), Records::lease).orElseThrow(() -> new LeaseNotFoundException(leaseId));
+    }
+
+    /**
+     * A lease recorded ACTIVE. Its proxy's record says it is: a lease record in another state
+     * means the reads saw a commit half applied.
+     *
+     * @throws Conflict if it is in another state, so that the operation reads again
+     */
+    private Stored<Lease> activeLease(UUID leaseId) {
+        return store.read(Keys.lease(leaseId), Records::lease)
+                .filter(lease -> lease.value().status() == LeaseStatus.ACTIVE)
+                .orElseThrow(() -> Conflict.INSTANCE);
+    }
+
+    /**
+     * The record of the proxy that holds a slot for an ACTIVE lease.
+     *
+     * @throws Conflict if it holds none: the reads saw a commit half applied
+     */
+    private Stored<ProxyRecord> holderOf(Lease lease) {
+        return store.read(Keys.proxy(lease.proxyId()), Records::proxy)
+                .filter(proxy -> proxy.value().holds(lease.id()))
+                .orElseThrow(() -> Conflict.INSTANCE);
+    }
+}
