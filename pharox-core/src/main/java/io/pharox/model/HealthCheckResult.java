@@ -1,5 +1,6 @@
 package io.pharox.model;
 
+import org.jspecify.annotations.Nullable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -22,10 +23,10 @@ public final class HealthCheckResult {
 
     private final UUID proxyId;
     private final HealthStatus status;
-    private final Duration latency;
+    private final @Nullable Duration latency;
     private final Instant checkedAt;
-    private final String error;
-    private final Integer httpStatus;
+    private final @Nullable String error;
+    private final @Nullable Integer httpStatus;
 
     /**
      * A result without an HTTP status.
@@ -36,7 +37,8 @@ public final class HealthCheckResult {
      * @throws IllegalArgumentException if the latency is out of {@link Storable#latency range} or the check time
      *         out of {@link Storable#instant range}
      */
-    public HealthCheckResult(UUID proxyId, HealthStatus status, Duration latency, Instant checkedAt, String error) {
+    public HealthCheckResult(UUID proxyId, HealthStatus status, @Nullable Duration latency, Instant checkedAt,
+                             @Nullable String error) {
         this(proxyId, status, latency, checkedAt, error, null);
     }
 
@@ -48,8 +50,8 @@ public final class HealthCheckResult {
      * @throws IllegalArgumentException if the latency or check time is out of {@link Storable range}, or the HTTP
      *         status is not 100..599
      */
-    public HealthCheckResult(UUID proxyId, HealthStatus status, Duration latency, Instant checkedAt, String error,
-                             Integer httpStatus) {
+    public HealthCheckResult(UUID proxyId, HealthStatus status, @Nullable Duration latency, Instant checkedAt,
+                             @Nullable String error, @Nullable Integer httpStatus) {
         if (httpStatus != null && (httpStatus < 100 || httpStatus > 599)) {
             throw new IllegalArgumentException("httpStatus must be 100..599, was " + httpStatus);
         }

@@ -1,5 +1,6 @@
 package io.pharox.model;
 
+import org.jspecify.annotations.Nullable;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -25,7 +26,7 @@ public final class Lease {
     private final LeaseStatus status;
     private final Instant acquiredAt;
     private final Instant expiresAt;
-    private final Instant releasedAt;
+    private final @Nullable Instant releasedAt;
 
     /**
      * @param releasedAt release time: required when the status is RELEASED, {@code null} otherwise
@@ -34,7 +35,7 @@ public final class Lease {
      *         or {@code releasedAt} does not fit the status or is before {@code acquiredAt}
      */
     public Lease(UUID id, UUID poolId, UUID proxyId, UUID consumerId, LeaseStatus status,
-                 Instant acquiredAt, Instant expiresAt, Instant releasedAt) {
+                 Instant acquiredAt, Instant expiresAt, @Nullable Instant releasedAt) {
         this.id = Objects.requireNonNull(id, "id");
         this.poolId = Objects.requireNonNull(poolId, "poolId");
         this.proxyId = Objects.requireNonNull(proxyId, "proxyId");

@@ -1,5 +1,6 @@
 package io.pharox.model;
 
+import org.jspecify.annotations.Nullable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -35,22 +36,22 @@ public final class Proxy {
     private final String host;
     private final int port;
     private final ProxyProtocol protocol;
-    private final Credentials credentials;
+    private final @Nullable Credentials credentials;
     private final ProxyStatus status;
     private final int maxConcurrency;
     private final int currentLeases;
-    private final String country;
-    private final String city;
-    private final String source;
-    private final Long asn;
-    private final GeoPoint location;
-    private final Instant lastCheckedAt;
-    private final Duration lastLatency;
+    private final @Nullable String country;
+    private final @Nullable String city;
+    private final @Nullable String source;
+    private final @Nullable Long asn;
+    private final @Nullable GeoPoint location;
+    private final @Nullable Instant lastCheckedAt;
+    private final @Nullable Duration lastLatency;
 
     private Proxy(Builder b) {
         this.id = Objects.requireNonNull(b.id, "id");
         this.poolId = Objects.requireNonNull(b.poolId, "poolId");
-        this.host = requireHost(b.host);
+        this.host = requireHost(Objects.requireNonNull(b.host, "host"));
         if (b.port < 1 || b.port > 65535) {
             throw new IllegalArgumentException("port must be 1..65535, was " + b.port);
         }
@@ -313,21 +314,21 @@ public final class Proxy {
     /** Builder for {@link Proxy}; {@link #build()} validates every value. Not thread-safe. */
     public static final class Builder {
         private UUID id = Ids.next();
-        private UUID poolId;
-        private String host;
+        private @Nullable UUID poolId;
+        private @Nullable String host;
         private int port;
         private ProxyProtocol protocol = ProxyProtocol.HTTP;
-        private Credentials credentials;
+        private @Nullable Credentials credentials;
         private ProxyStatus status = ProxyStatus.ACTIVE;
         private int maxConcurrency = 1;
         private int currentLeases;
-        private String country;
-        private String city;
-        private String source;
-        private Long asn;
-        private GeoPoint location;
-        private Instant lastCheckedAt;
-        private Duration lastLatency;
+        private @Nullable String country;
+        private @Nullable String city;
+        private @Nullable String source;
+        private @Nullable Long asn;
+        private @Nullable GeoPoint location;
+        private @Nullable Instant lastCheckedAt;
+        private @Nullable Duration lastLatency;
 
         private Builder() {
         }
@@ -389,7 +390,7 @@ public final class Proxy {
         }
 
         /** Sets credentials; {@code null} for none. */
-        public Builder credentials(Credentials credentials) {
+        public Builder credentials(@Nullable Credentials credentials) {
             this.credentials = credentials;
             return this;
         }
@@ -433,25 +434,25 @@ public final class Proxy {
         }
 
         /** Sets the country code tag (stored upper case); {@code null} for none. */
-        public Builder country(String country) {
+        public Builder country(@Nullable String country) {
             this.country = country;
             return this;
         }
 
         /** Sets the city tag; {@code null} for none. */
-        public Builder city(String city) {
+        public Builder city(@Nullable String city) {
             this.city = city;
             return this;
         }
 
         /** Sets the source tag; {@code null} for none. */
-        public Builder source(String source) {
+        public Builder source(@Nullable String source) {
             this.source = source;
             return this;
         }
 
         /** Sets the autonomous system number; {@code null} for none. */
-        public Builder asn(Long asn) {
+        public Builder asn(@Nullable Long asn) {
             this.asn = asn;
             return this;
         }
@@ -463,7 +464,7 @@ public final class Proxy {
         }
 
         /** Sets the location; {@code null} for none. */
-        public Builder location(GeoPoint location) {
+        public Builder location(@Nullable GeoPoint location) {
             this.location = location;
             return this;
         }
@@ -474,13 +475,13 @@ public final class Proxy {
         }
 
         /** Sets the time of the last health check, kept to the microsecond; {@code null} for never. */
-        public Builder lastCheckedAt(Instant lastCheckedAt) {
+        public Builder lastCheckedAt(@Nullable Instant lastCheckedAt) {
             this.lastCheckedAt = lastCheckedAt;
             return this;
         }
 
         /** Sets the latency of the last health check, kept to the microsecond; {@code null} for unknown. */
-        public Builder lastLatency(Duration lastLatency) {
+        public Builder lastLatency(@Nullable Duration lastLatency) {
             this.lastLatency = lastLatency;
             return this;
         }

@@ -1,5 +1,6 @@
 package io.pharox.guice;
 
+import org.jspecify.annotations.Nullable;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provider;
 import io.pharox.storage.ProxyStorage;
@@ -36,11 +37,11 @@ import java.util.Objects;
  */
 public final class JpaStorageModule extends AbstractModule implements AutoCloseable {
 
-    private final DataSource dataSource;
-    private final String schema;
+    private final @Nullable DataSource dataSource;
+    private final @Nullable String schema;
     private final boolean migrate;
-    private final EntityManagerFactory givenFactory;
-    private EntityManagerFactory createdFactory;
+    private final @Nullable EntityManagerFactory givenFactory;
+    private @Nullable EntityManagerFactory createdFactory;
     private boolean closed;
 
     /**
@@ -58,7 +59,8 @@ public final class JpaStorageModule extends AbstractModule implements AutoClosea
         this(null, null, false, Objects.requireNonNull(emf, "emf"));
     }
 
-    private JpaStorageModule(DataSource dataSource, String schema, boolean migrate, EntityManagerFactory givenFactory) {
+    private JpaStorageModule(@Nullable DataSource dataSource, @Nullable String schema, boolean migrate,
+                             @Nullable EntityManagerFactory givenFactory) {
         this.dataSource = dataSource;
         this.schema = schema;
         this.migrate = migrate;
@@ -93,13 +95,18 @@ public final class JpaStorageModule extends AbstractModule implements AutoClosea
         if (closed) {
             throw new IllegalStateException("this JpaStorageModule is closed; make a new one for a new injector");
         }
-        if (createdFactory == null) {
+        EntityManagerFactory emf = createdFactory;
+        if (emf == null) {
+            // without a factory of yours, the constructor required both
+            DataSource ds = Objects.requireNonNull(dataSource, "dataSource");
+            String name = Objects.requireNonNull(schema, "schema");
             if (migrate) {
-                JpaStorage.migrate(dataSource, schema);
+                JpaStorage.migrate(ds, name);
             }
-            createdFactory = JpaStorage.entityManagerFactory(dataSource, schema);
+            emf = JpaStorage.entityManagerFactory(ds, name);
+            createdFactory = emf;
         }
-        return createdFactory;
+        return emf;
     }
 
     /**

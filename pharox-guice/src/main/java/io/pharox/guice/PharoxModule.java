@@ -1,5 +1,6 @@
 package io.pharox.guice;
 
+import org.jspecify.annotations.Nullable;
 import com.google.inject.AbstractModule;
 import com.google.inject.Binder;
 import com.google.inject.ProvisionException;
@@ -74,7 +75,7 @@ public final class PharoxModule extends AbstractModule {
     private final SelectorStrategy defaultStrategy;
     private final Duration waitPollInterval;
     private final Clock clock;
-    private final HealthCheckOptions healthChecks;
+    private final @Nullable HealthCheckOptions healthChecks;
 
     /** A module with every default: consumer {@value Consumer#DEFAULT_NAME}, ttl 5 min, FIRST_AVAILABLE, UTC clock. */
     public PharoxModule() {
@@ -182,7 +183,7 @@ public final class PharoxModule extends AbstractModule {
         private SelectorStrategy defaultStrategy = SelectorStrategy.FIRST_AVAILABLE;
         private Duration waitPollInterval = Duration.ofMillis(50);
         private Clock clock = Clock.systemUTC();
-        private HealthCheckOptions healthChecks;
+        private @Nullable HealthCheckOptions healthChecks;
 
         private Builder() {
         }

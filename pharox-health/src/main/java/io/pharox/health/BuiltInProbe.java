@@ -25,8 +25,8 @@ final class BuiltInProbe implements ProxyProbe {
             return ProbeResult.passed(run(proxy, options));
         } catch (ProbeFailure failure) {
             return failure.httpStatus() == null
-                    ? ProbeResult.failed(failure.status(), failure.getMessage())
-                    : ProbeResult.failed(failure.status(), failure.getMessage(), failure.httpStatus());
+                    ? ProbeResult.failed(failure.status(), failure.detail())
+                    : ProbeResult.failed(failure.status(), failure.detail(), failure.httpStatus());
         }
     }
 

@@ -1,5 +1,6 @@
 package io.pharox.health;
 
+import org.jspecify.annotations.Nullable;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Collections;
@@ -36,7 +37,7 @@ public final class HealthCheckOptions {
     private final Duration slowThreshold;
     private final int retries;
     private final int concurrency;
-    private final SSLContext sslContext;
+    private final @Nullable SSLContext sslContext;
     private final boolean resolveTargetLocally;
     private final Map<String, String> headers;
     private final RedirectPolicy redirects;
@@ -179,7 +180,7 @@ public final class HealthCheckOptions {
         private Duration slowThreshold = Duration.ofSeconds(2);
         private int retries;
         private int concurrency = 16;
-        private SSLContext sslContext;
+        private @Nullable SSLContext sslContext;
         private boolean resolveTargetLocally;
         private final Map<String, String> headers = new LinkedHashMap<>();
         private RedirectPolicy redirects = RedirectPolicy.NEVER;

@@ -1,5 +1,6 @@
 package io.pharox.health;
 
+import org.jspecify.annotations.Nullable;
 import io.pharox.model.Credentials;
 import io.pharox.model.HealthCheckResult;
 import io.pharox.model.HealthStatus;
@@ -121,7 +122,8 @@ public final class HealthChecker {
      * {@link #withProbe} replaced it. A probe of yours may call it to add to the built-in check.
      */
     public ProxyProbe probe(ProxyProtocol protocol) {
-        return probes.get(Objects.requireNonNull(protocol, "protocol"));
+        // every protocol has a probe: the built-in one unless withProbe replaced it
+        return Objects.requireNonNull(probes.get(Objects.requireNonNull(protocol, "protocol")));
     }
 
     /** The options this checker probes with, and hands to every probe. */
@@ -144,16 +146,10 @@ public final class HealthChecker {
      */
     public HealthCheckResult check(Proxy proxy) {
         requireSupported(proxy);
-        HealthCheckResult result = null;
-        for (int attempt = 0; attempt <= options.retries(); attempt++) {
+        HealthCheckResult result = probeOnce(proxy);
+        for (int attempt = 1; attempt <= options.retries() && result.status() == HealthStatus.UNREACHABLE; attempt++) {
+            LOG.debug("health check of {} attempt {} failed, retrying: {}", proxy, attempt, result.error().orElse(""));
             result = probeOnce(proxy);
-            if (result.status() != HealthStatus.UNREACHABLE) {
-                break;
-            }
-            if (attempt < options.retries()) {
-                LOG.debug("health check of {} attempt {} failed, retrying: {}", proxy, attempt + 1,
-                        result.error().orElse(""));
-            }
         }
         LOG.debug("health check of {}: {}", proxy, result);
         return result;
@@ -212,7 +208,7 @@ public final class HealthChecker {
     }
 
     private HealthCheckResult probeOnce(Proxy proxy) {
-        ProxyProbe probe = probes.get(proxy.protocol());
+        ProxyProbe probe = probe(proxy.protocol());
         long start = System.nanoTime();
         ProbeResult outcome = probe.probe(proxy, options);
         Duration latency = Duration.ofNanos(System.nanoTime() - start);

@@ -1,5 +1,6 @@
 package io.pharox.health;
 
+import org.jspecify.annotations.Nullable;
 import io.pharox.exception.ProxyNotFoundException;
 import io.pharox.model.HealthCheckResult;
 import io.pharox.model.Proxy;
@@ -44,7 +45,7 @@ public final class HealthMonitor implements AutoCloseable {
 
     private final ProxyStorage storage;
     private final HealthChecker checker;
-    private final AtomicReference<ScheduledExecutorService> scheduler = new AtomicReference<>();
+    private final AtomicReference<@Nullable ScheduledExecutorService> scheduler = new AtomicReference<>();
     private volatile boolean closed;
 
     /**

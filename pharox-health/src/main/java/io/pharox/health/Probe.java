@@ -1,5 +1,6 @@
 package io.pharox.health;
 
+import org.jspecify.annotations.Nullable;
 import io.pharox.model.Credentials;
 import io.pharox.model.HealthStatus;
 import io.pharox.model.Proxy;
@@ -54,7 +55,7 @@ final class Probe {
     /** What the probe is doing, for failure details. */
     private String phase = "connecting";
     /** The host name the last TLS handshake verified against. */
-    private String tlsHost;
+    private @Nullable String tlsHost;
 
     /**
      * A request for {@code target} (an http(s) URL with a host) through {@code proxy}, carrying
@@ -71,7 +72,7 @@ final class Probe {
     }
 
     /** The head of an answer: its status and {@code Location} header ({@code null} without one). */
-    record Answer(int status, String location) {
+    record Answer(int status, @Nullable String location) {
     }
 
     /** Runs the request; returns the answer, from the target or from an HTTP proxy. */

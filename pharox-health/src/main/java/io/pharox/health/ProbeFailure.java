@@ -1,5 +1,6 @@
 package io.pharox.health;
 
+import org.jspecify.annotations.Nullable;
 import io.pharox.model.HealthStatus;
 
 /**
@@ -12,13 +13,13 @@ final class ProbeFailure extends Exception {
     private static final long serialVersionUID = 1L;
 
     private final transient HealthStatus status;
-    private final Integer httpStatus;
+    private final @Nullable Integer httpStatus;
 
     ProbeFailure(HealthStatus status, String detail) {
         this(status, detail, null);
     }
 
-    ProbeFailure(HealthStatus status, String detail, Integer httpStatus) {
+    ProbeFailure(HealthStatus status, String detail, @Nullable Integer httpStatus) {
         super(detail, null, false, false);
         this.status = status;
         this.httpStatus = httpStatus;
@@ -28,7 +29,12 @@ final class ProbeFailure extends Exception {
         return status;
     }
 
-    Integer httpStatus() {
+    @Nullable Integer httpStatus() {
         return httpStatus;
+    }
+
+    /** What went wrong, as given when thrown; never null. */
+    String detail() {
+        return String.valueOf(getMessage());
     }
 }

@@ -1,5 +1,6 @@
 package io.pharox.health;
 
+import org.jspecify.annotations.Nullable;
 import io.pharox.model.HealthStatus;
 
 import java.util.Objects;
@@ -17,10 +18,10 @@ public final class ProbeResult {
     private static final ProbeResult PASSED = new ProbeResult(HealthStatus.HEALTHY, null, null);
 
     private final HealthStatus status;
-    private final String detail;
-    private final Integer httpStatus;
+    private final @Nullable String detail;
+    private final @Nullable Integer httpStatus;
 
-    private ProbeResult(HealthStatus status, String detail, Integer httpStatus) {
+    private ProbeResult(HealthStatus status, @Nullable String detail, @Nullable Integer httpStatus) {
         if (httpStatus != null && (httpStatus < 100 || httpStatus > 599)) {
             throw new IllegalArgumentException("httpStatus must be 100..599, was " + httpStatus);
         }

@@ -1,5 +1,6 @@
 package io.pharox.health;
 
+import org.jspecify.annotations.Nullable;
 import io.pharox.model.Credentials;
 import io.pharox.model.HealthStatus;
 import io.pharox.model.Proxy;
@@ -98,7 +99,7 @@ final class Socks5 {
 
     /** Connects to {@code address}, or to {@code host} by name when the address is {@code null}. */
     private static void connect(DataInputStream in, OutputStream out, Proxy proxy, String host, int port,
-                                byte[] address) throws IOException, ProbeFailure {
+                                byte @Nullable [] address) throws IOException, ProbeFailure {
         ByteArrayOutputStream request = new ByteArrayOutputStream(22 + host.length());
         request.write(VERSION);
         request.write(CONNECT);

@@ -1,5 +1,6 @@
 package io.pharox.health;
 
+import org.jspecify.annotations.Nullable;
 import io.pharox.model.HealthStatus;
 
 import java.net.Inet4Address;
@@ -20,7 +21,7 @@ final class TargetAddress {
      * The address bytes to send for {@code host} (4 or 16, or 4 only when {@code ipv4Only}), or
      * {@code null} to send the host name for the proxy to resolve.
      */
-    static byte[] of(String host, boolean resolveLocally, boolean ipv4Only) throws ProbeFailure {
+    static byte @Nullable [] of(String host, boolean resolveLocally, boolean ipv4Only) throws ProbeFailure {
         byte[] literal = ipLiteral(host);
         if (literal != null || !resolveLocally) {
             return literal;
@@ -42,7 +43,7 @@ final class TargetAddress {
     }
 
     /** The address bytes of an IP literal, or {@code null} for a host name. */
-    static byte[] ipLiteral(String host) {
+    static byte @Nullable [] ipLiteral(String host) {
         boolean ipv4 = host.matches("\\d{1,3}(\\.\\d{1,3}){3}");
         boolean ipv6 = host.indexOf(':') >= 0;
         if (!ipv4 && !ipv6) {

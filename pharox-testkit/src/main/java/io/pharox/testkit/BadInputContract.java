@@ -50,6 +50,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  * text) must round-trip exactly and match filters exactly. {@code docs/bad-input.md} is the
  * catalogue in prose.
  */
+@SuppressWarnings("NullAway") // its rows pass null on purpose: the catalogue checks that every entry point refuses it
 abstract class BadInputContract extends ContractGroup {
 
     /** Text that is valid everywhere and must come back exactly as it went in. */

@@ -44,6 +44,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * down before a release is sent, so that count never exceeds the storage's true active
  * count); counters are checked against lease records at the end.
  */
+@SuppressWarnings("NullAway") // map lookups of ids the test itself put in, and the race's Callable returning null
 abstract class ConcurrencyContract extends ContractGroup {
 
     private static final SelectorStrategy[] STRATEGIES = SelectorStrategy.values();

@@ -48,6 +48,7 @@ public final class MutableClock extends Clock {
     }
 
     @Override
+    @SuppressWarnings("NullAway") // never null: the constructor and set() refuse null
     public Instant instant() {
         return now.get();
     }

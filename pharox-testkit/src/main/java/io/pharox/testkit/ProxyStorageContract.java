@@ -1,5 +1,7 @@
 package io.pharox.testkit;
 
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import io.pharox.model.Lease;
 import io.pharox.model.LeasedProxy;
 import io.pharox.model.Proxy;
@@ -51,7 +53,7 @@ public abstract class ProxyStorageContract {
 
     private final AtomicInteger sequence = new AtomicInteger();
     private final String runId = Long.toString(System.nanoTime() % 1_000_000_000L, 36);
-    private ProxyStorage storage;
+    private @Nullable ProxyStorage storage;
 
     /** A new, empty storage for one test. */
     protected abstract ProxyStorage createStorage();
@@ -108,10 +110,10 @@ public abstract class ProxyStorageContract {
      */
     protected Object storeFingerprint() {
         List<Object> snapshot = new ArrayList<>();
-        for (ProxyPool pool : storage.listPools()) {
+        for (ProxyPool pool : storage().listPools()) {
             snapshot.add(pool);
-            snapshot.add(storage.listProxies(pool.name()));
-            snapshot.add(storage.activeLeasesInPool(pool.name()));
+            snapshot.add(storage().listProxies(pool.name()));
+            snapshot.add(storage().activeLeasesInPool(pool.name()));
         }
         return snapshot;
     }
@@ -132,7 +134,7 @@ public abstract class ProxyStorageContract {
 
     /** The storage of the running test. */
     protected final ProxyStorage storage() {
-        return storage;
+        return Objects.requireNonNull(storage, "no storage: storage() is for the tests of this suite, while one runs");
     }
 
     /** A unique name with a readable prefix, so tests never collide in a shared store. */
@@ -142,7 +144,7 @@ public abstract class ProxyStorageContract {
 
     /** Creates a pool with a unique name. */
     protected ProxyPool seedPool() {
-        return storage.createPool(uniqueName("pool"), "seeded by the contract suite");
+        return storage().createPool(uniqueName("pool"), "seeded by the contract suite");
     }
 
     /** Adds an active, exclusive HTTP proxy with a unique address to {@code pool}. */
@@ -155,7 +157,7 @@ public abstract class ProxyStorageContract {
      * changed by {@code customize}.
      */
     protected Proxy seedProxy(ProxyPool pool, UnaryOperator<Proxy.Builder> customize) {
-        return storage.addProxy(customize.apply(proxyIn(pool)).build());
+        return storage().addProxy(customize.apply(proxyIn(pool)).build());
     }
 
     /** A builder for a proxy in {@code pool} with a unique loopback-free address. */
@@ -171,22 +173,22 @@ public abstract class ProxyStorageContract {
 
     /** Acquires on {@code pool} with every default. */
     protected final Optional<LeasedProxy> acquire(ProxyPool pool) {
-        return storage.acquire(request(pool).build());
+        return storage().acquire(request(pool).build());
     }
 
     /** Acquires on {@code pool} with a strategy. */
     protected final Optional<LeasedProxy> acquire(ProxyPool pool, SelectorStrategy strategy) {
-        return storage.acquire(request(pool).strategy(strategy).build());
+        return storage().acquire(request(pool).strategy(strategy).build());
     }
 
     /** Acquires on {@code pool} with a filter. */
     protected final Optional<LeasedProxy> acquire(ProxyPool pool, ProxyFilter filter) {
-        return storage.acquire(request(pool).filter(filter).build());
+        return storage().acquire(request(pool).filter(filter).build());
     }
 
     /** Acquires on {@code pool} with a lease of {@link #shortTtl()}. */
     protected final LeasedProxy acquireShort(ProxyPool pool) {
-        return storage.acquire(request(pool).ttl(shortTtl()).build()).orElseThrow();
+        return storage().acquire(request(pool).ttl(shortTtl()).build()).orElseThrow();
     }
 
     /** Acquires on {@code pool} and returns the leased proxy's id. */
@@ -197,7 +199,7 @@ public abstract class ProxyStorageContract {
 
     /** The stored lease counter of a proxy. */
     protected final int counter(Proxy proxy) {
-        return storage.findProxy(proxy.id()).orElseThrow().currentLeases();
+        return storage().findProxy(proxy.id()).orElseThrow().currentLeases();
     }
 
     /**
@@ -206,8 +208,8 @@ public abstract class ProxyStorageContract {
      * the pool is past its expiry without having been cleaned up.
      */
     protected final void assertInvariant(ProxyPool pool) {
-        for (Proxy proxy : storage.listProxies(pool.name())) {
-            List<Lease> active = storage.activeLeases(proxy.id());
+        for (Proxy proxy : storage().listProxies(pool.name())) {
+            List<Lease> active = storage().activeLeases(proxy.id());
             assertThat(proxy.currentLeases()).as("stored counter of %s", proxy).isEqualTo(active.size());
             if (!proxy.isUnlimited()) {
                 assertThat(active.size()).as("active leases of %s", proxy).isLessThanOrEqualTo(proxy.maxConcurrency());

@@ -1,5 +1,6 @@
 package io.pharox.storage.jdbc;
 
+import org.jspecify.annotations.Nullable;
 import io.pharox.exception.ProxyNotFoundException;
 import io.pharox.exception.StorageException;
 import io.pharox.model.Consumer;
@@ -224,7 +225,7 @@ public final class JdbcStorage implements ProxyStorage {
      * exceptions, an unknown pool into {@code PoolNotFoundException}, anything else into
      * {@link StorageException}.
      */
-    private static <T> T call(Supplier<T> work, String poolName, Proxy proxy) {
+    private static <T> T call(Supplier<T> work, @Nullable String poolName, @Nullable Proxy proxy) {
         try {
             return work.get();
         } catch (DataAccessException e) {

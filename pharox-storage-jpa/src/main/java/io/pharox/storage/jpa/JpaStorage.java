@@ -1,5 +1,6 @@
 package io.pharox.storage.jpa;
 
+import org.jspecify.annotations.Nullable;
 import io.pharox.exception.PharoxException;
 import io.pharox.exception.ProxyNotFoundException;
 import io.pharox.exception.StorageException;
@@ -271,7 +272,7 @@ public final class JpaStorage implements ProxyStorage {
      * into "lease does not exist" for leases that existed. A query throws, so the caller gets
      * a {@link StorageException} saying what happened.
      */
-    private static <E> E find(EntityManager em, Class<E> type, UUID id, LockModeType lock) {
+    private static <E> @Nullable E find(EntityManager em, Class<E> type, UUID id, LockModeType lock) {
         CriteriaBuilder cb = em.getCriteriaBuilder();
         CriteriaQuery<E> q = cb.createQuery(type);
         Root<E> root = q.from(type);
@@ -304,7 +305,7 @@ public final class JpaStorage implements ProxyStorage {
      * into their domain exceptions, an unknown pool into {@code PoolNotFoundException},
      * anything else into {@link StorageException}. Domain and argument exceptions pass.
      */
-    private <T> T inTransaction(Function<EntityManager, T> work, String poolName, Proxy proxy) {
+    private <T> T inTransaction(Function<EntityManager, T> work, @Nullable String poolName, @Nullable Proxy proxy) {
         EntityManager em;
         try {
             em = emf.createEntityManager();

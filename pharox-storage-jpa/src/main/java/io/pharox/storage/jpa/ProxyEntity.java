@@ -1,5 +1,6 @@
 package io.pharox.storage.jpa;
 
+import org.jspecify.annotations.Nullable;
 import io.pharox.model.Credentials;
 import io.pharox.model.GeoPoint;
 import io.pharox.model.Proxy;
@@ -11,6 +12,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import org.hibernate.annotations.DynamicUpdate;
 
+import java.util.Objects;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
@@ -41,10 +43,10 @@ class ProxyEntity {
     String protocol;
 
     @Column(name = "username")
-    String username;
+    @Nullable String username;
 
     @Column(name = "password")
-    String password;
+    @Nullable String password;
 
     @Column(name = "status", nullable = false, length = 16)
     String status;
@@ -56,28 +58,28 @@ class ProxyEntity {
     int currentLeases;
 
     @Column(name = "country")
-    String country;
+    @Nullable String country;
 
     @Column(name = "city")
-    String city;
+    @Nullable String city;
 
     @Column(name = "source")
-    String source;
+    @Nullable String source;
 
     @Column(name = "asn")
-    Long asn;
+    @Nullable Long asn;
 
     @Column(name = "latitude")
-    Double latitude;
+    @Nullable Double latitude;
 
     @Column(name = "longitude")
-    Double longitude;
+    @Nullable Double longitude;
 
     @Column(name = "last_checked_at")
-    Instant lastCheckedAt;
+    @Nullable Instant lastCheckedAt;
 
     @Column(name = "last_latency_micros")
-    Long lastLatencyMicros;
+    @Nullable Long lastLatencyMicros;
 
     protected ProxyEntity() {
     }
@@ -127,7 +129,7 @@ class ProxyEntity {
                 .source(source)
                 .asn(asn);
         if (username != null) {
-            b.credentials(username, password);
+            b.credentials(username, Objects.requireNonNull(password, "password column of a proxy with a username"));
         }
         if (latitude != null && longitude != null) {
             b.location(new GeoPoint(latitude, longitude));

@@ -1,5 +1,6 @@
 package io.pharox.storage.memory;
 
+import org.jspecify.annotations.Nullable;
 import io.pharox.exception.LeaseNotFoundException;
 import io.pharox.exception.PoolAlreadyExistsException;
 import io.pharox.exception.PoolNotFoundException;
@@ -140,12 +141,12 @@ public final class InMemoryStorage implements ProxyStorage {
     public Proxy updateProxy(Proxy proxy) {
         Objects.requireNonNull(proxy, "proxy");
         ProxySlot slot = liveSlot(proxy.id());
-        Proxy old = slot.proxy.get();
+        Proxy old = slot.proxy();
         if (!old.poolId().equals(proxy.poolId())) {
             throw new IllegalArgumentException("proxy " + proxy.id() + " belongs to pool " + old.poolId()
                     + "; it cannot move to pool " + proxy.poolId());
         }
-        PoolState pool = poolsById.get(old.poolId());
+        PoolState pool = Objects.requireNonNull(poolsById.get(old.poolId()), "the proxy's pool");
         String oldKey = addressKey(old);
         String newKey = addressKey(proxy);
         if (!oldKey.equals(newKey)) {
@@ -166,8 +167,8 @@ public final class InMemoryStorage implements ProxyStorage {
             return false;
         }
         slot.removed = true;
-        Proxy p = slot.proxy.get();
-        PoolState pool = poolsById.get(p.poolId());
+        Proxy p = slot.proxy();
+        PoolState pool = Objects.requireNonNull(poolsById.get(p.poolId()), "the proxy's pool");
         pool.proxies.remove(proxyId, slot);
         pool.addresses.remove(addressKey(p), proxyId);
         Instant now = clock.instant();
@@ -207,7 +208,7 @@ public final class InMemoryStorage implements ProxyStorage {
             if (!slot.tryClaim()) {
                 continue;
             }
-            Proxy proxy = slot.proxy.get();
+            Proxy proxy = slot.proxy();
             // the clock once the slot is ours: a release that freed it read the clock before freeing
             // it, so the lease history never shows this lease beginning before that one ended
             Instant grantedAt = clock.instant();
@@ -292,7 +293,7 @@ public final class InMemoryStorage implements ProxyStorage {
 
     /** Whether {@code slot} has room now and matches {@code filter}. */
     private static boolean qualifies(ProxySlot slot, ProxyFilter filter, boolean predicates) {
-        Proxy p = slot.proxy.get();
+        Proxy p = slot.proxy();
         return p.hasCapacityFor(slot.leases.get()) && filter.matches(predicates ? slot.snapshot() : p);
     }
 
@@ -321,9 +322,9 @@ public final class InMemoryStorage implements ProxyStorage {
      *
      * @return the status this call gave the lease, or {@code null} if it changed nothing
      */
-    private LeaseStatus end(LeaseRecord record, Instant now, Ending how) {
+    private @Nullable LeaseStatus end(LeaseRecord record, Instant now, Ending how) {
         while (true) {
-            Lease current = record.lease.get();
+            Lease current = record.lease();
             if (current.status() != LeaseStatus.ACTIVE) {
                 return null;
             }
@@ -351,7 +352,7 @@ public final class InMemoryStorage implements ProxyStorage {
         }
         Instant now = clock.instant();
         while (true) {
-            Lease current = record.lease.get();
+            Lease current = record.lease();
             if (!current.isActiveAt(now)) {
                 return Optional.empty();
             }
@@ -409,7 +410,7 @@ public final class InMemoryStorage implements ProxyStorage {
         if (record == null) {
             return Optional.empty();
         }
-        Lease lease = record.lease.get();
+        Lease lease = record.lease();
         return Optional.of(lease.statusAt(clock.instant()) == LeaseStatus.EXPIRED && lease.status() == LeaseStatus.ACTIVE
                 ? lease.expired() : lease);
     }
@@ -433,7 +434,7 @@ public final class InMemoryStorage implements ProxyStorage {
         List<Lease> active = new ArrayList<>();
         for (ProxySlot slot : slots) {
             for (LeaseRecord record : slot.active.values()) {
-                Lease lease = record.lease.get();
+                Lease lease = record.lease();
                 if (lease.isActiveAt(now)) {
                     active.add(lease);
                 }

@@ -1,5 +1,6 @@
 package io.pharox.storage.memory;
 
+import java.util.Objects;
 import io.pharox.model.Lease;
 
 import java.util.concurrent.atomic.AtomicReference;
@@ -16,5 +17,10 @@ final class LeaseRecord {
     LeaseRecord(Lease lease, ProxySlot slot) {
         this.lease = new AtomicReference<>(lease);
         this.slot = slot;
+    }
+
+    /** The lease as it stands now; never null. */
+    Lease lease() {
+        return Objects.requireNonNull(lease.get());
     }
 }

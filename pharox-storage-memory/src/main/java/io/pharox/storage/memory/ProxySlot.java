@@ -1,5 +1,6 @@
 package io.pharox.storage.memory;
 
+import java.util.Objects;
 import io.pharox.model.Lease;
 import io.pharox.model.Proxy;
 
@@ -27,13 +28,18 @@ final class ProxySlot {
     }
 
     UUID id() {
-        return proxy.get().id();
+        return proxy().id();
+    }
+
+    /** The stored proxy, without its lease count; never null. */
+    Proxy proxy() {
+        return Objects.requireNonNull(proxy.get());
     }
 
     /** Takes one slot if the proxy is leasable and below its capacity. */
     boolean tryClaim() {
         while (true) {
-            Proxy p = proxy.get();
+            Proxy p = proxy();
             int current = leases.get();
             if (removed || !p.hasCapacityFor(current)) {
                 return false;
@@ -52,6 +58,6 @@ final class ProxySlot {
 
     /** The stored proxy with its current lease count. */
     Proxy snapshot() {
-        return proxy.get().withCurrentLeases(leases.get());
+        return proxy().withCurrentLeases(leases.get());
     }
 }

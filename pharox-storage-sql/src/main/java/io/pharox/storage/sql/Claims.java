@@ -158,6 +158,7 @@ final class Claims {
      * The statement of {@link #claim}, whose condition {@code where} is on {@link Rows#P} and
      * includes {@link #leasable}: one row, whether anything was locked or not.
      */
+    @SuppressWarnings("NullAway") // jOOQ marks Table.field(…) and fetchOne @Nullable; these CTEs declare every field, and the statement returns one row
     static ResultQuery<Record> statement(DSLContext ctx, SelectorStrategy strategy, Binds binds, Condition where,
                                          Lock lock) {
         UUID pool = binds.pool();

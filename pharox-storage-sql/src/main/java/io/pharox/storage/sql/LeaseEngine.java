@@ -226,6 +226,7 @@ public final class LeaseEngine {
      * @return whether this call released it
      * @throws LeaseNotFoundException if there is no such lease
      */
+    @SuppressWarnings("NullAway") // jOOQ marks Table.field(…) and fetchOne @Nullable; these CTEs declare every field, and the statement returns one row
     public boolean release(UUID leaseId) {
         Objects.requireNonNull(leaseId, "leaseId");
         Record2<String, Boolean> r = SqlFailures.retrying(() -> db.statement(ctx -> {
@@ -280,6 +281,7 @@ public final class LeaseEngine {
      *
      * @return how many leases this call expired
      */
+    @SuppressWarnings("NullAway") // jOOQ marks Table.field(…) and fetchOne @Nullable; these CTEs declare every field, and the statement returns one row
     public int cleanupExpiredLeases() {
         return SqlFailures.retrying(() -> db.statement(ctx -> {
             var locked = name("locked").as(select(PROXY.ID).from(PROXY)

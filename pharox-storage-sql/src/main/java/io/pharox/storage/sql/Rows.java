@@ -1,5 +1,6 @@
 package io.pharox.storage.sql;
 
+import org.jspecify.annotations.Nullable;
 import io.pharox.model.Consumer;
 import io.pharox.model.Credentials;
 import io.pharox.model.GeoPoint;
@@ -133,11 +134,11 @@ public final class Rows {
     }
 
     /** {@code instant} as a timestamp with time zone, or {@code null}. */
-    public static OffsetDateTime timestamp(Instant instant) {
+    public static @Nullable OffsetDateTime timestamp(@Nullable Instant instant) {
         return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
     }
 
-    static Instant instant(OffsetDateTime t) {
+    static @Nullable Instant instant(@Nullable OffsetDateTime t) {
         return t == null ? null : t.toInstant();
     }
 }

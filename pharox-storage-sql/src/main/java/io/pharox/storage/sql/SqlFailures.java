@@ -1,5 +1,6 @@
 package io.pharox.storage.sql;
 
+import org.jspecify.annotations.Nullable;
 import io.pharox.exception.PharoxException;
 import io.pharox.exception.PoolAlreadyExistsException;
 import io.pharox.exception.PoolNotFoundException;
@@ -44,8 +45,8 @@ public final class SqlFailures {
      *         pool, otherwise a {@link StorageException} (one that {@link #retrying} retries for
      *         {@code 40P01} and {@code 40001})
      */
-    public static PharoxException translate(String sqlState, String driverMessage, Throwable cause,
-                                            String poolName, Proxy proxy) {
+    public static PharoxException translate(@Nullable String sqlState, @Nullable String driverMessage,
+                                            Throwable cause, @Nullable String poolName, @Nullable Proxy proxy) {
         String message = String.valueOf(driverMessage);
         if ("23505".equals(sqlState)) {
             if (message.contains("pool_name_key") && poolName != null) {
@@ -76,7 +77,7 @@ public final class SqlFailures {
      * @param poolName the pool name the failed call tried to create, or {@code null}
      * @param proxy    the proxy the failed call tried to store, or {@code null}
      */
-    public static PharoxException translate(Throwable failure, String poolName, Proxy proxy) {
+    public static PharoxException translate(Throwable failure, @Nullable String poolName, @Nullable Proxy proxy) {
         return sqlCause(failure)
                 .map(sql -> translate(sql.getSQLState(), sql.getMessage(), failure, poolName, proxy))
                 .orElseGet(() -> new StorageException("database operation failed: " + failure.getMessage(), failure));
@@ -115,7 +116,7 @@ public final class SqlFailures {
      *
      * @param sqlState the five-character SQL state, or {@code null} if the driver gave none
      */
-    public static String messageFor(String sqlState) {
+    public static String messageFor(@Nullable String sqlState) {
         if (sqlState == null) {
             return "database operation failed (no SQL state)";
         }

@@ -1,5 +1,6 @@
 package io.pharox.testkit.postgres;
 
+import org.jspecify.annotations.Nullable;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -47,13 +48,13 @@ public final class TestPostgres {
     public static final String CONTAINER_IMAGE = "postgres:16-alpine";
 
     private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z_0-9]{0,62}");
-    private static volatile TestPostgres found;
+    private static volatile @Nullable TestPostgres found;
 
     private final String url;
-    private final String user;
-    private final String password;
+    private final @Nullable String user;
+    private final @Nullable String password;
 
-    private TestPostgres(String url, String user, String password) {
+    private TestPostgres(String url, @Nullable String user, @Nullable String password) {
         this.url = url;
         this.user = user;
         this.password = password;
@@ -139,12 +140,12 @@ public final class TestPostgres {
     }
 
     /** The user, or {@code null} if the URL carries it. */
-    public String user() {
+    public @Nullable String user() {
         return user;
     }
 
     /** The password, or {@code null} for none. */
-    public String password() {
+    public @Nullable String password() {
         return password;
     }
 
