@@ -12,18 +12,15 @@ import io.pharox.model.LeasedProxy;
 public interface LeaseListener {
 
     /** A lease was acquired through the manager. */
-    default void onAcquired(LeasedProxy leased) {
-    }
+    default void onAcquired(LeasedProxy leased) {}
 
     /** A lease acquired through the manager was released through it. */
-    default void onReleased(Lease lease) {
-    }
+    default void onReleased(Lease lease) {}
 
     /**
      * A lease acquired through the manager was found expired: by the manager's
      * {@link ProxyManager#cleanupExpiredLeases()}, or by a release or renewal that came too
      * late. Fired once per lease.
      */
-    default void onExpired(Lease lease) {
-    }
+    default void onExpired(Lease lease) {}
 }

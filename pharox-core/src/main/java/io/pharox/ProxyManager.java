@@ -13,9 +13,6 @@ import io.pharox.model.Proxy;
 import io.pharox.select.SelectorStrategy;
 import io.pharox.storage.AcquireRequest;
 import io.pharox.storage.ProxyStorage;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,6 +27,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The facade services use to lease proxies: acquire (now, or waiting up to a bound), use,
@@ -100,7 +99,10 @@ public final class ProxyManager {
      * @throws IllegalArgumentException if the name is blank (when the request is built)
      */
     public AcquireRequest.Builder request(String poolName) {
-        return AcquireRequest.forPool(poolName).consumer(defaultConsumer).ttl(defaultTtl).strategy(defaultStrategy);
+        return AcquireRequest.forPool(poolName)
+                .consumer(defaultConsumer)
+                .ttl(defaultTtl)
+                .strategy(defaultStrategy);
     }
 
     /**
@@ -145,11 +147,12 @@ public final class ProxyManager {
             throw new IllegalArgumentException("maxWait must not be negative, was " + maxWait);
         }
         // saturate before converting: toNanos() overflows past 292 years
-        long deadline = System.nanoTime()
-                + (maxWait.compareTo(LONGEST_WAIT) >= 0 ? LONGEST_WAIT.toNanos() : maxWait.toNanos());
+        long deadline =
+                System.nanoTime() + (maxWait.compareTo(LONGEST_WAIT) >= 0 ? LONGEST_WAIT.toNanos() : maxWait.toNanos());
         while (true) {
             if (Thread.interrupted()) {
-                throw new InterruptedException("interrupted while waiting for a proxy in pool '" + request.poolName() + "'");
+                throw new InterruptedException(
+                        "interrupted while waiting for a proxy in pool '" + request.poolName() + "'");
             }
             long seen = releaseCount;
             Optional<LeasedProxy> leased = acquire(request);
@@ -219,7 +222,11 @@ public final class ProxyManager {
                 storage.findLease(lease.id()).ifPresent(this::endedElsewhere);
             }
         }
-        LOG.debug("released lease {} on proxy {}: {}", lease.id(), lease.proxyId(), releasedNow ? "released" : "was not active");
+        LOG.debug(
+                "released lease {} on proxy {}: {}",
+                lease.id(),
+                lease.proxyId(),
+                releasedNow ? "released" : "was not active");
         return releasedNow;
     }
 

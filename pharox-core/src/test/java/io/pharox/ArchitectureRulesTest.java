@@ -1,17 +1,16 @@
 package io.pharox;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
-import org.junit.jupiter.api.Test;
-
 import java.net.Socket;
 import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.sql.Connection;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The rules of {@link ArchitectureTest} are not vacuous: they catch a class that breaks them. */
 class ArchitectureRulesTest {
@@ -51,7 +50,8 @@ class ArchitectureRulesTest {
     void a_class_using_jdbc_breaks_the_jdbc_rule() {
         JavaClasses classes = new ClassFileImporter().importClasses(UsesJdbc.class);
 
-        assertThat(ArchitectureTest.core_does_not_use_jdbc.evaluate(classes).hasViolation()).isTrue();
+        assertThat(ArchitectureTest.core_does_not_use_jdbc.evaluate(classes).hasViolation())
+                .isTrue();
     }
 
     @Test
@@ -59,46 +59,68 @@ class ArchitectureRulesTest {
         JavaClasses socket = new ClassFileImporter().importClasses(UsesASocket.class);
         JavaClasses channel = new ClassFileImporter().importClasses(UsesASocketChannel.class);
 
-        assertThat(ArchitectureTest.core_does_not_use_the_network.evaluate(socket).hasViolation()).isTrue();
-        assertThat(ArchitectureTest.core_does_not_use_the_network.evaluate(channel).hasViolation()).isTrue();
+        assertThat(ArchitectureTest.core_does_not_use_the_network
+                        .evaluate(socket)
+                        .hasViolation())
+                .isTrue();
+        assertThat(ArchitectureTest.core_does_not_use_the_network
+                        .evaluate(channel)
+                        .hasViolation())
+                .isTrue();
     }
 
     @Test
     void a_uri_and_a_file_channel_are_not_network_use() {
         JavaClasses classes = new ClassFileImporter().importClasses(UsesAUriAndAFile.class);
 
-        assertThat(ArchitectureTest.core_does_not_use_the_network.evaluate(classes).hasViolation()).isFalse();
+        assertThat(ArchitectureTest.core_does_not_use_the_network
+                        .evaluate(classes)
+                        .hasViolation())
+                .isFalse();
     }
 
     @Test
     void a_class_using_a_library_outside_the_allow_list_breaks_it() {
         JavaClasses classes = new ClassFileImporter().importClasses(UsesALibrary.class);
 
-        assertThat(ArchitectureTest.core_depends_only_on_the_jdk_slf4j_and_itself.evaluate(classes).hasViolation())
+        assertThat(ArchitectureTest.core_depends_only_on_the_jdk_slf4j_and_itself
+                        .evaluate(classes)
+                        .hasViolation())
                 .isTrue();
-        assertThat(ArchitectureTest.core_does_not_use_jdbc.evaluate(classes).hasViolation()).isFalse();
+        assertThat(ArchitectureTest.core_does_not_use_jdbc.evaluate(classes).hasViolation())
+                .isFalse();
     }
 
     @Test
     void a_class_using_only_the_jdk_keeps_every_rule() {
         JavaClasses classes = new ClassFileImporter().importClasses(UsesOnlyTheJdk.class);
 
-        assertThat(ArchitectureTest.core_does_not_use_jdbc.evaluate(classes).hasViolation()).isFalse();
-        assertThat(ArchitectureTest.core_does_not_use_the_network.evaluate(classes).hasViolation()).isFalse();
-        assertThat(ArchitectureTest.core_depends_only_on_the_jdk_slf4j_and_itself.evaluate(classes).hasViolation())
+        assertThat(ArchitectureTest.core_does_not_use_jdbc.evaluate(classes).hasViolation())
                 .isFalse();
-        assertThat(ArchitectureTest.core_does_not_depend_on_adapters_testkit_or_guice_module.evaluate(classes)
-                .hasViolation()).isFalse();
+        assertThat(ArchitectureTest.core_does_not_use_the_network
+                        .evaluate(classes)
+                        .hasViolation())
+                .isFalse();
+        assertThat(ArchitectureTest.core_depends_only_on_the_jdk_slf4j_and_itself
+                        .evaluate(classes)
+                        .hasViolation())
+                .isFalse();
+        assertThat(ArchitectureTest.core_does_not_depend_on_adapters_testkit_or_guice_module
+                        .evaluate(classes)
+                        .hasViolation())
+                .isFalse();
     }
 
     @Test
     void two_packages_that_use_each_other_break_the_cycle_rule() {
-        JavaClasses cycle = new ClassFileImporter().importClasses(
-                io.pharox.cyclefixture.a.A.class, io.pharox.cyclefixture.b.B.class);
-        JavaClasses oneWay = new ClassFileImporter().importClasses(
-                io.pharox.cyclefixture.a.A.class, UsesOnlyTheJdk.class);
+        JavaClasses cycle = new ClassFileImporter()
+                .importClasses(io.pharox.cyclefixture.a.A.class, io.pharox.cyclefixture.b.B.class);
+        JavaClasses oneWay =
+                new ClassFileImporter().importClasses(io.pharox.cyclefixture.a.A.class, UsesOnlyTheJdk.class);
 
-        assertThat(ArchitectureTest.packages_are_free_of_cycles.evaluate(cycle).hasViolation()).isTrue();
-        assertThat(ArchitectureTest.packages_are_free_of_cycles.evaluate(oneWay).hasViolation()).isFalse();
+        assertThat(ArchitectureTest.packages_are_free_of_cycles.evaluate(cycle).hasViolation())
+                .isTrue();
+        assertThat(ArchitectureTest.packages_are_free_of_cycles.evaluate(oneWay).hasViolation())
+                .isFalse();
     }
 }

@@ -1,7 +1,6 @@
 package io.pharox;
 
 import io.pharox.model.Proxy;
-
 import java.time.Instant;
 import java.util.UUID;
 
@@ -14,8 +13,7 @@ public final class Fixtures {
     /** A fixed instant to build leases and health results around. */
     public static final Instant T0 = Instant.parse("2024-05-01T12:00:00Z");
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     /** A builder of a valid proxy (pool, host and port set); tests change what they need. */
     public static Proxy.Builder proxy() {

@@ -4,7 +4,6 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.pharox.schema.PharoxSchema;
 import io.pharox.testkit.postgres.TestPostgres;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -61,7 +60,7 @@ public final class BenchmarkDatabase {
                     + "; set -D" + URL_PROPERTY);
         }
         try (Connection c = server.open();
-             PreparedStatement exists = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+                PreparedStatement exists = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
             exists.setString(1, DATABASE);
             try (ResultSet r = exists.executeQuery()) {
                 if (!r.next()) {
@@ -75,8 +74,8 @@ public final class BenchmarkDatabase {
                 }
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot create database " + DATABASE + " on " + server.url() + ": "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot create database " + DATABASE + " on " + server.url() + ": " + e.getMessage(), e);
         }
         return new BenchmarkDatabase(m.group(1) + DATABASE + m.group(3), server.user(), server.password());
     }
@@ -109,8 +108,9 @@ public final class BenchmarkDatabase {
      */
     public void seed(String schema, int size, int capacity) {
         // a pool of its own: the lock holds one connection while Flyway takes others
-        try (HikariDataSource dataSource = dataSource(3); Connection c = dataSource.getConnection();
-             Statement s = c.createStatement()) {
+        try (HikariDataSource dataSource = dataSource(3);
+                Connection c = dataSource.getConnection();
+                Statement s = c.createStatement()) {
             s.execute("SELECT pg_advisory_lock(hashtext('" + schema + "'))");
             try {
                 PharoxSchema.migrate(dataSource, schema);
@@ -158,7 +158,8 @@ public final class BenchmarkDatabase {
      * no round-robin cursor.
      */
     public static void reset(HikariDataSource dataSource, String schema) {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement()) {
             s.execute("TRUNCATE " + schema + ".lease, " + schema + ".pool_selector_state");
             s.execute("UPDATE " + schema + ".proxy SET current_leases = 0 WHERE current_leases <> 0");
         } catch (SQLException e) {
@@ -168,8 +169,10 @@ public final class BenchmarkDatabase {
 
     /** The server's {@code SELECT version()}. */
     public String serverVersion() {
-        try (HikariDataSource ds = dataSource(1); Connection c = ds.getConnection(); Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("SELECT version()")) {
+        try (HikariDataSource ds = dataSource(1);
+                Connection c = ds.getConnection();
+                Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT version()")) {
             r.next();
             return r.getString(1);
         } catch (SQLException e) {

@@ -6,7 +6,6 @@ import io.pharox.model.GeoPoint;
 import io.pharox.model.Proxy;
 import io.pharox.select.SelectorStrategy;
 import io.pharox.storage.AcquireRequest;
-
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -39,8 +38,7 @@ public final class BenchmarkPool {
     static final GeoPoint CENTER = new GeoPoint(50.0, 10.0);
     static final double RADIUS_KM = 300;
 
-    private BenchmarkPool() {
-    }
+    private BenchmarkPool() {}
 
     /**
      * The nested filter of the benchmarks: any of two countries, none of one ASN, within a
@@ -79,13 +77,19 @@ public final class BenchmarkPool {
 
     /** The request of every acquire of a benchmark. */
     public static AcquireRequest request(String filter, String strategy) {
-        return AcquireRequest.forPool(POOL).consumer(CONSUMER).filter(filter(filter))
-                .strategy(SelectorStrategy.valueOf(strategy.toUpperCase(Locale.ROOT))).build();
+        return AcquireRequest.forPool(POOL)
+                .consumer(CONSUMER)
+                .filter(filter(filter))
+                .strategy(SelectorStrategy.valueOf(strategy.toUpperCase(Locale.ROOT)))
+                .build();
     }
 
     /** Proxy {@code i} (1-based) of the pool {@code poolId}. */
     static Proxy proxy(UUID poolId, long i, int capacity) {
-        return Proxy.builder().id(id(i)).poolId(poolId).address("p" + i + ".bench.invalid", 8080)
+        return Proxy.builder()
+                .id(id(i))
+                .poolId(poolId)
+                .address("p" + i + ".bench.invalid", 8080)
                 .maxConcurrency(capacity)
                 .country(COUNTRIES.get((int) (i % COUNTRIES.size())))
                 .source("bench")

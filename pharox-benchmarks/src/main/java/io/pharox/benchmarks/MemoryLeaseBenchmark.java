@@ -1,6 +1,8 @@
 package io.pharox.benchmarks;
 
 import io.pharox.storage.memory.InMemoryStorage;
+import java.time.Clock;
+import java.time.Duration;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
@@ -8,9 +10,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-
-import java.time.Clock;
-import java.time.Duration;
 
 /**
  * Lease acquisition in memory: {@link InMemoryStorage} and, in the same run, the
@@ -42,15 +41,15 @@ public class MemoryLeaseBenchmark extends LeaseBenchmark {
                 for (long i = 1; i <= poolSize; i++) {
                     storage.addProxy(BenchmarkPool.proxy(pool.id(), i, slots));
                 }
-                leaser = new StorageLeaser(storage, BenchmarkPool.request(filter, strategy), () -> { });
+                leaser = new StorageLeaser(storage, BenchmarkPool.request(filter, strategy), () -> {});
                 break;
             }
             case "semaphore-queue":
                 leaser = new SemaphoreQueueLeaser(poolSize, slots);
                 break;
             default:
-                throw new IllegalArgumentException("implementation must be memory or semaphore-queue, was '"
-                        + implementation + "'");
+                throw new IllegalArgumentException(
+                        "implementation must be memory or semaphore-queue, was '" + implementation + "'");
         }
     }
 

@@ -49,8 +49,8 @@ public class PostgresLeaseBenchmark extends LeaseBenchmark {
     private Leaser open(String schema) {
         switch (implementation) {
             case "jdbc":
-                return new StorageLeaser(new JdbcStorage(dataSource, schema), BenchmarkPool.request(filter, strategy),
-                        () -> { });
+                return new StorageLeaser(
+                        new JdbcStorage(dataSource, schema), BenchmarkPool.request(filter, strategy), () -> {});
             case "jpa": {
                 EntityManagerFactory emf = JpaStorage.entityManagerFactory(dataSource, schema);
                 return new StorageLeaser(new JpaStorage(emf), BenchmarkPool.request(filter, strategy), emf::close);
@@ -58,8 +58,8 @@ public class PostgresLeaseBenchmark extends LeaseBenchmark {
             case "raw-sql":
                 return new RawSqlLeaser(dataSource, schema, !"none".equals(filter));
             default:
-                throw new IllegalArgumentException("implementation must be jdbc, jpa or raw-sql, was '"
-                        + implementation + "'");
+                throw new IllegalArgumentException(
+                        "implementation must be jdbc, jpa or raw-sql, was '" + implementation + "'");
         }
     }
 

@@ -1,13 +1,12 @@
 package io.pharox.benchmarks;
 
 import io.pharox.model.Ids;
-
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.UUID;
+import javax.sql.DataSource;
 
 /**
  * The PostgreSQL baseline: the least plain JDBC that leases safely. One statement claims a
@@ -31,29 +30,36 @@ final class RawSqlLeaser implements Leaser {
         this.dataSource = dataSource;
         this.filtered = filtered;
         this.pool = queryId(dataSource, "SELECT id FROM " + schema + ".pool WHERE name = '" + BenchmarkPool.POOL + "'");
-        this.consumer = queryId(dataSource, "INSERT INTO " + schema + ".consumer (id, name, created_at) VALUES ('"
-                + Ids.next() + "', '" + BenchmarkPool.CONSUMER + "', now()) ON CONFLICT (name) DO UPDATE"
-                + " SET name = EXCLUDED.name RETURNING id");
+        this.consumer = queryId(
+                dataSource,
+                "INSERT INTO " + schema + ".consumer (id, name, created_at) VALUES ('"
+                        + Ids.next() + "', '" + BenchmarkPool.CONSUMER + "', now()) ON CONFLICT (name) DO UPDATE"
+                        + " SET name = EXCLUDED.name RETURNING id");
         this.claim = "WITH c AS (SELECT p.id FROM " + schema + ".proxy p WHERE p.pool_id = ? AND p.status = 'ACTIVE'"
                 + " AND p.current_leases < p.max_concurrency"
-                + (filtered ? " AND p.country IN ('DE', 'FR') AND p.asn <> ?"
-                    + " AND p.latitude BETWEEN ? AND ? AND p.longitude BETWEEN ? AND ?"
-                    + " AND 2 * ? * asin(least(1.0, sqrt(power(sin(radians(p.latitude - ?) / 2), 2)"
-                    + " + cos(radians(?)) * cos(radians(p.latitude)) * power(sin(radians(p.longitude - ?) / 2), 2))))"
-                    + " <= ?" : "")
+                + (filtered
+                        ? " AND p.country IN ('DE', 'FR') AND p.asn <> ?"
+                                + " AND p.latitude BETWEEN ? AND ? AND p.longitude BETWEEN ? AND ?"
+                                + " AND 2 * ? * asin(least(1.0, sqrt(power(sin(radians(p.latitude - ?) / 2), 2)"
+                                + " + cos(radians(?)) * cos(radians(p.latitude)) * power(sin(radians(p.longitude - ?) / 2), 2))))"
+                                + " <= ?"
+                        : "")
                 + " ORDER BY p.id LIMIT 1 FOR UPDATE SKIP LOCKED),"
                 + " u AS (UPDATE " + schema + ".proxy p SET current_leases = p.current_leases + 1 FROM c"
                 + " WHERE p.id = c.id RETURNING p.id)"
-                + " INSERT INTO " + schema + ".lease (id, pool_id, proxy_id, consumer_id, status, acquired_at, expires_at)"
+                + " INSERT INTO " + schema
+                + ".lease (id, pool_id, proxy_id, consumer_id, status, acquired_at, expires_at)"
                 + " SELECT ?, ?, u.id, ?, 'ACTIVE', now(), now() + interval '5 minutes' FROM u RETURNING id";
         this.release = "WITH l AS (UPDATE " + schema + ".lease SET status = 'RELEASED', released_at = now()"
                 + " WHERE id = ? AND status = 'ACTIVE' RETURNING proxy_id)"
-                + " UPDATE " + schema + ".proxy p SET current_leases = p.current_leases - 1 FROM l WHERE p.id = l.proxy_id";
+                + " UPDATE " + schema
+                + ".proxy p SET current_leases = p.current_leases - 1 FROM l WHERE p.id = l.proxy_id";
     }
 
     private static UUID queryId(DataSource dataSource, String sql) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql);
-             ResultSet r = s.executeQuery()) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement(sql);
+                ResultSet r = s.executeQuery()) {
             if (!r.next()) {
                 throw new IllegalStateException("no row from " + sql);
             }
@@ -65,14 +71,15 @@ final class RawSqlLeaser implements Leaser {
 
     @Override
     public Object acquire() {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(claim)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement(claim)) {
             int i = 1;
             s.setObject(i++, pool);
             if (filtered) {
                 double angular = BenchmarkPool.RADIUS_KM / EARTH_RADIUS_KM;
                 double dLat = Math.toDegrees(angular);
-                double dLon = Math.toDegrees(Math.asin(Math.sin(angular)
-                        / Math.cos(Math.toRadians(BenchmarkPool.CENTER.latitude()))));
+                double dLon = Math.toDegrees(
+                        Math.asin(Math.sin(angular) / Math.cos(Math.toRadians(BenchmarkPool.CENTER.latitude()))));
                 s.setLong(i++, BenchmarkPool.FIRST_ASN);
                 s.setDouble(i++, BenchmarkPool.CENTER.latitude() - dLat);
                 s.setDouble(i++, BenchmarkPool.CENTER.latitude() + dLat);
@@ -97,7 +104,8 @@ final class RawSqlLeaser implements Leaser {
 
     @Override
     public void release(Object lease) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(release)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement(release)) {
             s.setObject(1, lease);
             s.executeUpdate();
         } catch (SQLException e) {

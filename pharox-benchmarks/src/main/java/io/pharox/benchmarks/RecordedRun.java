@@ -1,16 +1,15 @@
 package io.pharox.benchmarks;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
 import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Set;
 
 /**
  * The subset of the benchmark matrix recorded in {@code docs/benchmarks.md}, sized to answer
@@ -29,45 +28,66 @@ public final class RecordedRun {
     private static final String THROUGHPUT = "(Postgres|Memory)LeaseBenchmark\\.acquireRelease$";
     private static final String LATENCY = "(Postgres|Memory)LeaseBenchmark\\.acquire$";
 
-    private RecordedRun() {
-    }
+    private RecordedRun() {}
 
     /** Runs the recorded subset; see the class comment. */
     public static void main(String[] args) throws RunnerException, IOException {
         // the profile's default JMH arguments start with "-": not a directory
         Path out = Path.of(args.length > 0 && !args[0].startsWith("-") ? args[0] : "pharox-benchmarks/target/recorded");
-        Set<String> parts = args.length > 1 ? Set.of(args[1].split(",")) : Set.of("throughput", "latency", "strategies");
+        Set<String> parts =
+                args.length > 1 ? Set.of(args[1].split(",")) : Set.of("throughput", "latency", "strategies");
         Files.createDirectories(out);
         if (parts.contains("throughput")) {
             for (int threads : new int[] {1, 2, 4, 8, 16}) {
-                run(out.resolve("throughput-t" + threads + ".json"), options(THROUGHPUT, threads)
-                        .param("poolSize", "1000").param("capacity", "exclusive").param("filter", "none")
-                        .param("strategy", "FIRST_AVAILABLE"));
+                run(
+                        out.resolve("throughput-t" + threads + ".json"),
+                        options(THROUGHPUT, threads)
+                                .param("poolSize", "1000")
+                                .param("capacity", "exclusive")
+                                .param("filter", "none")
+                                .param("strategy", "FIRST_AVAILABLE"));
             }
         }
         if (parts.contains("latency")) {
             // three longer measurements: a median of a few thousand SQL acquires moves by a
             // fifth from one trial to the next on two shared cores
-            run(out.resolve("latency.json"), options(LATENCY, 1).measurementIterations(3)
-                    .measurementTime(TimeValue.seconds(4))
-                    .param("poolSize", "1000", "1000000").param("capacity", "exclusive").param("filter", "none", "tree")
-                    .param("strategy", "FIRST_AVAILABLE", "ROUND_ROBIN", "LEAST_USED", "RANDOM"));
+            run(
+                    out.resolve("latency.json"),
+                    options(LATENCY, 1)
+                            .measurementIterations(3)
+                            .measurementTime(TimeValue.seconds(4))
+                            .param("poolSize", "1000", "1000000")
+                            .param("capacity", "exclusive")
+                            .param("filter", "none", "tree")
+                            .param("strategy", "FIRST_AVAILABLE", "ROUND_ROBIN", "LEAST_USED", "RANDOM"));
         }
         if (parts.contains("strategies")) {
-            run(out.resolve("strategies.json"), options(THROUGHPUT, 2)
-                    .param("poolSize", "1000").param("capacity", "exclusive", "shared").param("filter", "none")
-                    .param("strategy", "FIRST_AVAILABLE", "ROUND_ROBIN", "LEAST_USED", "RANDOM"));
+            run(
+                    out.resolve("strategies.json"),
+                    options(THROUGHPUT, 2)
+                            .param("poolSize", "1000")
+                            .param("capacity", "exclusive", "shared")
+                            .param("filter", "none")
+                            .param("strategy", "FIRST_AVAILABLE", "ROUND_ROBIN", "LEAST_USED", "RANDOM"));
         }
     }
 
     private static ChainedOptionsBuilder options(String include, int threads) {
-        return new OptionsBuilder().include(include).threads(threads).forks(1)
-                .warmupIterations(1).warmupTime(TimeValue.seconds(3))
-                .measurementIterations(2).measurementTime(TimeValue.seconds(3))
+        return new OptionsBuilder()
+                .include(include)
+                .threads(threads)
+                .forks(1)
+                .warmupIterations(1)
+                .warmupTime(TimeValue.seconds(3))
+                .measurementIterations(2)
+                .measurementTime(TimeValue.seconds(3))
                 .shouldFailOnError(true);
     }
 
     private static void run(Path result, ChainedOptionsBuilder options) throws RunnerException {
-        new Runner(options.resultFormat(ResultFormatType.JSON).result(result.toString()).build()).run();
+        new Runner(options.resultFormat(ResultFormatType.JSON)
+                        .result(result.toString())
+                        .build())
+                .run();
     }
 }

@@ -2,7 +2,6 @@ package io.pharox.benchmarks;
 
 import io.pharox.storage.AcquireRequest;
 import io.pharox.storage.ProxyStorage;
-
 import java.util.Objects;
 import java.util.UUID;
 

@@ -1,16 +1,17 @@
 package io.pharox.benchmarks;
 
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
-
-import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /** The benchmarks' packages (benchmarks and their report) are free of cycles. */
 @AnalyzeClasses(packages = "io.pharox.benchmarks", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 
     @ArchTest
-    static final ArchRule packages_are_free_of_cycles = slices().matching("(**)").should().beFreeOfCycles();
+    static final ArchRule packages_are_free_of_cycles =
+            slices().matching("(**)").should().beFreeOfCycles();
 }

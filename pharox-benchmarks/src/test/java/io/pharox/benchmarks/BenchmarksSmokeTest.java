@@ -1,6 +1,13 @@
 package io.pharox.benchmarks;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.pharox.testkit.postgres.TestPostgres;
+import java.util.Collection;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.openjdk.jmh.results.RunResult;
@@ -10,14 +17,6 @@ import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
-import java.util.Collection;
-import java.util.Locale;
-import java.util.Set;
-import java.util.UUID;
-import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * Proves the benchmarks still run: each benchmark class through JMH, one fork, one short
  * iteration, no warm-up, the smallest pool, on the test database in schemas of its own.
@@ -25,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class BenchmarksSmokeTest {
 
-    private static final String PREFIX = "smoke_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+    private static final String PREFIX =
+            "smoke_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
 
     @AfterAll
     static void dropSchemas() {
@@ -58,7 +58,9 @@ class BenchmarksSmokeTest {
                 .param("filter", "tree")
                 .param("strategy", "FIRST_AVAILABLE")
                 // the test database, in schemas only this run uses
-                .jvmArgsAppend("-D" + BenchmarkDatabase.URL_PROPERTY + "=" + TestPostgres.get().url(),
+                .jvmArgsAppend(
+                        "-D" + BenchmarkDatabase.URL_PROPERTY + "="
+                                + TestPostgres.get().url(),
                         "-D" + BenchmarkDatabase.SCHEMA_PREFIX_PROPERTY + "=" + PREFIX)
                 .shouldFailOnError(true)
                 .build();
@@ -66,13 +68,16 @@ class BenchmarksSmokeTest {
         Collection<RunResult> results = new Runner(options).run();
 
         Set<String> ran = results.stream()
-                .map(r -> r.getParams().getBenchmark().replaceAll(".*\\.", "") + " " + r.getParams().getParam("implementation"))
+                .map(r -> r.getParams().getBenchmark().replaceAll(".*\\.", "") + " "
+                        + r.getParams().getParam("implementation"))
                 .collect(Collectors.toSet());
         Set<String> expected = implementations.stream()
                 .flatMap(i -> Set.of("acquireRelease " + i, "acquire " + i).stream())
                 .collect(Collectors.toSet());
         assertThat(ran).isEqualTo(expected);
-        assertThat(results).allSatisfy(r -> assertThat(r.getPrimaryResult().getScore())
-                .as("score of %s", r.getParams().id().toLowerCase(Locale.ROOT)).isPositive());
+        assertThat(results)
+                .allSatisfy(r -> assertThat(r.getPrimaryResult().getScore())
+                        .as("score of %s", r.getParams().id().toLowerCase(Locale.ROOT))
+                        .isPositive());
     }
 }

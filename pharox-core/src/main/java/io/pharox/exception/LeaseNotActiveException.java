@@ -1,7 +1,6 @@
 package io.pharox.exception;
 
 import io.pharox.model.LeaseStatus;
-
 import java.util.UUID;
 
 /** The lease was released or has expired, so it cannot be renewed. */

@@ -1,15 +1,13 @@
 package io.pharox.filter;
 
 import io.pharox.model.Storable;
-
 import java.util.List;
 import java.util.Objects;
 
 /** Checks shared by the clause records. */
 final class Clauses {
 
-    private Clauses() {
-    }
+    private Clauses() {}
 
     static String requireValue(String field, String value) {
         Objects.requireNonNull(value, field);
@@ -22,8 +20,9 @@ final class Clauses {
     static List<ProxyFilter> copy(String kind, List<ProxyFilter> clauses) {
         Objects.requireNonNull(clauses, kind + " clauses");
         if (clauses.size() >= ProxyFilter.MAX_CLAUSES) {
-            throw new IllegalArgumentException(kind + " of " + clauses.size() + " clauses makes a tree of "
-                    + (clauses.size() + 1) + " clauses with itself; a filter tree may hold at most " + ProxyFilter.MAX_CLAUSES);
+            throw new IllegalArgumentException(
+                    kind + " of " + clauses.size() + " clauses makes a tree of " + (clauses.size() + 1)
+                            + " clauses with itself; a filter tree may hold at most " + ProxyFilter.MAX_CLAUSES);
         }
         for (int i = 0; i < clauses.size(); i++) {
             if (clauses.get(i) == null) {
@@ -33,8 +32,8 @@ final class Clauses {
         List<ProxyFilter> copy = List.copyOf(clauses);
         int depth = depth(copy);
         if (depth > ProxyFilter.MAX_DEPTH) {
-            throw new IllegalArgumentException(kind + " nests " + depth
-                    + " levels deep; a filter tree may nest at most " + ProxyFilter.MAX_DEPTH);
+            throw new IllegalArgumentException(
+                    kind + " nests " + depth + " levels deep; a filter tree may nest at most " + ProxyFilter.MAX_DEPTH);
         }
         int size = size(copy);
         if (size > ProxyFilter.MAX_CLAUSES) {

@@ -3,7 +3,6 @@ package io.pharox.filter;
 import io.pharox.model.GeoPoint;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyProtocol;
-
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -23,8 +22,16 @@ import java.util.function.Predicate;
  * {@link Matching} clause is as thread-safe as its predicate.
  */
 public sealed interface ProxyFilter
-        permits ProxyFilter.Country, ProxyFilter.City, ProxyFilter.Source, ProxyFilter.Asn, ProxyFilter.Protocol,
-        ProxyFilter.GeoRadius, ProxyFilter.Matching, ProxyFilter.AllOf, ProxyFilter.AnyOf, ProxyFilter.NoneOf {
+        permits ProxyFilter.Country,
+                ProxyFilter.City,
+                ProxyFilter.Source,
+                ProxyFilter.Asn,
+                ProxyFilter.Protocol,
+                ProxyFilter.GeoRadius,
+                ProxyFilter.Matching,
+                ProxyFilter.AllOf,
+                ProxyFilter.AnyOf,
+                ProxyFilter.NoneOf {
 
     /** Deepest nesting accepted, counting the root as 1. */
     int MAX_DEPTH = 64;

@@ -3,7 +3,6 @@ package io.pharox.filter;
 import io.pharox.model.GeoPoint;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyProtocol;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -26,8 +25,7 @@ public final class ProxyFilters {
     private static final ProxyFilter.AllOf MATCH_ALL = new ProxyFilter.AllOf(List.of());
     private static final ProxyFilter.AnyOf MATCH_NONE = new ProxyFilter.AnyOf(List.of());
 
-    private ProxyFilters() {
-    }
+    private ProxyFilters() {}
 
     /** The filter every proxy matches (an empty {@code allOf}). */
     public static ProxyFilter matchAll() {
@@ -156,32 +154,37 @@ public final class ProxyFilters {
     public static final class Builder {
         private final List<ProxyFilter> clauses = new ArrayList<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Country is one of {@code codes}. */
         public Builder country(String... codes) {
-            return add(oneOf("country", Arrays.stream(codes).map(ProxyFilters::country).toArray(ProxyFilter[]::new)));
+            return add(oneOf(
+                    "country", Arrays.stream(codes).map(ProxyFilters::country).toArray(ProxyFilter[]::new)));
         }
 
         /** City is one of {@code names}. */
         public Builder city(String... names) {
-            return add(oneOf("city", Arrays.stream(names).map(ProxyFilters::city).toArray(ProxyFilter[]::new)));
+            return add(
+                    oneOf("city", Arrays.stream(names).map(ProxyFilters::city).toArray(ProxyFilter[]::new)));
         }
 
         /** Source is one of {@code names}. */
         public Builder source(String... names) {
-            return add(oneOf("source", Arrays.stream(names).map(ProxyFilters::source).toArray(ProxyFilter[]::new)));
+            return add(oneOf(
+                    "source", Arrays.stream(names).map(ProxyFilters::source).toArray(ProxyFilter[]::new)));
         }
 
         /** ASN is one of {@code numbers}. */
         public Builder asn(long... numbers) {
-            return add(oneOf("asn", Arrays.stream(numbers).mapToObj(ProxyFilters::asn).toArray(ProxyFilter[]::new)));
+            return add(oneOf(
+                    "asn", Arrays.stream(numbers).mapToObj(ProxyFilters::asn).toArray(ProxyFilter[]::new)));
         }
 
         /** Protocol is one of {@code protocols}. */
         public Builder protocol(ProxyProtocol... protocols) {
-            return add(oneOf("protocol", Arrays.stream(protocols).map(ProxyFilters::protocol).toArray(ProxyFilter[]::new)));
+            return add(oneOf(
+                    "protocol",
+                    Arrays.stream(protocols).map(ProxyFilters::protocol).toArray(ProxyFilter[]::new)));
         }
 
         /** Location within {@code radiusKm} of the point. */

@@ -1,12 +1,12 @@
 package io.pharox.model;
 
-import org.jspecify.annotations.Nullable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The outcome of checking one proxy, to be applied to storage. Immutable.
@@ -37,8 +37,8 @@ public final class HealthCheckResult {
      * @throws IllegalArgumentException if the latency is out of {@link Storable#latency range} or the check time
      *         out of {@link Storable#instant range}
      */
-    public HealthCheckResult(UUID proxyId, HealthStatus status, @Nullable Duration latency, Instant checkedAt,
-                             @Nullable String error) {
+    public HealthCheckResult(
+            UUID proxyId, HealthStatus status, @Nullable Duration latency, Instant checkedAt, @Nullable String error) {
         this(proxyId, status, latency, checkedAt, error, null);
     }
 
@@ -50,8 +50,13 @@ public final class HealthCheckResult {
      * @throws IllegalArgumentException if the latency or check time is out of {@link Storable range}, or the HTTP
      *         status is not 100..599
      */
-    public HealthCheckResult(UUID proxyId, HealthStatus status, @Nullable Duration latency, Instant checkedAt,
-                             @Nullable String error, @Nullable Integer httpStatus) {
+    public HealthCheckResult(
+            UUID proxyId,
+            HealthStatus status,
+            @Nullable Duration latency,
+            Instant checkedAt,
+            @Nullable String error,
+            @Nullable Integer httpStatus) {
         if (httpStatus != null && (httpStatus < 100 || httpStatus > 599)) {
             throw new IllegalArgumentException("httpStatus must be 100..599, was " + httpStatus);
         }
@@ -142,8 +147,11 @@ public final class HealthCheckResult {
             return false;
         }
         HealthCheckResult r = (HealthCheckResult) o;
-        return proxyId.equals(r.proxyId) && status == r.status && Objects.equals(latency, r.latency)
-                && checkedAt.equals(r.checkedAt) && Objects.equals(error, r.error)
+        return proxyId.equals(r.proxyId)
+                && status == r.status
+                && Objects.equals(latency, r.latency)
+                && checkedAt.equals(r.checkedAt)
+                && Objects.equals(error, r.error)
                 && Objects.equals(httpStatus, r.httpStatus);
     }
 

@@ -26,8 +26,7 @@ public final class Ids {
     /** Milliseconds shifted left by 12, plus a 12-bit counter for ids made in the same millisecond. */
     private static final AtomicLong LAST = new AtomicLong();
 
-    private Ids() {
-    }
+    private Ids() {}
 
     /** A new time-ordered UUID, greater under {@link #ORDER} than every earlier one of this JVM. */
     public static UUID next() {

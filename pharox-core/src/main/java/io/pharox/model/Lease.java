@@ -1,10 +1,10 @@
 package io.pharox.model;
 
-import org.jspecify.annotations.Nullable;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A consumer's claim on one slot of a proxy, from {@link #acquiredAt()} until it is
@@ -34,8 +34,15 @@ public final class Lease {
      * @throws IllegalArgumentException if {@code expiresAt} is not after {@code acquiredAt},
      *         or {@code releasedAt} does not fit the status or is before {@code acquiredAt}
      */
-    public Lease(UUID id, UUID poolId, UUID proxyId, UUID consumerId, LeaseStatus status,
-                 Instant acquiredAt, Instant expiresAt, @Nullable Instant releasedAt) {
+    public Lease(
+            UUID id,
+            UUID poolId,
+            UUID proxyId,
+            UUID consumerId,
+            LeaseStatus status,
+            Instant acquiredAt,
+            Instant expiresAt,
+            @Nullable Instant releasedAt) {
         this.id = Objects.requireNonNull(id, "id");
         this.poolId = Objects.requireNonNull(poolId, "poolId");
         this.proxyId = Objects.requireNonNull(proxyId, "proxyId");
@@ -44,20 +51,23 @@ public final class Lease {
         this.acquiredAt = Objects.requireNonNull(acquiredAt, "acquiredAt");
         this.expiresAt = Objects.requireNonNull(expiresAt, "expiresAt");
         if (!expiresAt.isAfter(acquiredAt)) {
-            throw new IllegalArgumentException("expiresAt must be after acquiredAt " + acquiredAt + ", was " + expiresAt);
+            throw new IllegalArgumentException(
+                    "expiresAt must be after acquiredAt " + acquiredAt + ", was " + expiresAt);
         }
         if ((status == LeaseStatus.RELEASED) != (releasedAt != null)) {
             throw new IllegalArgumentException("releasedAt must be set exactly when the status is RELEASED; status "
                     + status + ", releasedAt " + releasedAt);
         }
         if (releasedAt != null && releasedAt.isBefore(acquiredAt)) {
-            throw new IllegalArgumentException("releasedAt must not be before acquiredAt " + acquiredAt + ", was " + releasedAt);
+            throw new IllegalArgumentException(
+                    "releasedAt must not be before acquiredAt " + acquiredAt + ", was " + releasedAt);
         }
         this.releasedAt = releasedAt;
     }
 
     /** A new active lease. */
-    public static Lease active(UUID id, UUID poolId, UUID proxyId, UUID consumerId, Instant acquiredAt, Instant expiresAt) {
+    public static Lease active(
+            UUID id, UUID poolId, UUID proxyId, UUID consumerId, Instant acquiredAt, Instant expiresAt) {
         return new Lease(id, poolId, proxyId, consumerId, LeaseStatus.ACTIVE, acquiredAt, expiresAt, null);
     }
 
@@ -135,9 +145,14 @@ public final class Lease {
             return false;
         }
         Lease l = (Lease) o;
-        return id.equals(l.id) && poolId.equals(l.poolId) && proxyId.equals(l.proxyId)
-                && consumerId.equals(l.consumerId) && status == l.status && acquiredAt.equals(l.acquiredAt)
-                && expiresAt.equals(l.expiresAt) && Objects.equals(releasedAt, l.releasedAt);
+        return id.equals(l.id)
+                && poolId.equals(l.poolId)
+                && proxyId.equals(l.proxyId)
+                && consumerId.equals(l.consumerId)
+                && status == l.status
+                && acquiredAt.equals(l.acquiredAt)
+                && expiresAt.equals(l.expiresAt)
+                && Objects.equals(releasedAt, l.releasedAt);
     }
 
     @Override

@@ -19,8 +19,8 @@ public record LeasedProxy(Lease lease, Proxy proxy) {
         Objects.requireNonNull(lease, "lease");
         Objects.requireNonNull(proxy, "proxy");
         if (!lease.proxyId().equals(proxy.id())) {
-            throw new IllegalArgumentException("lease " + lease.id() + " is on proxy " + lease.proxyId()
-                    + ", not on " + proxy.id());
+            throw new IllegalArgumentException(
+                    "lease " + lease.id() + " is on proxy " + lease.proxyId() + ", not on " + proxy.id());
         }
     }
 }

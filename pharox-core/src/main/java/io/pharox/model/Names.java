@@ -8,8 +8,7 @@ final class Names {
     /** Longest accepted pool or consumer name, in characters. */
     static final int MAX_LENGTH = 255;
 
-    private Names() {
-    }
+    private Names() {}
 
     static String require(String field, String value) {
         Objects.requireNonNull(value, field);
@@ -17,7 +16,8 @@ final class Names {
             throw new IllegalArgumentException(field + " must not be blank, was '" + value + "'");
         }
         if (value.length() > MAX_LENGTH) {
-            throw new IllegalArgumentException(field + " must be at most " + MAX_LENGTH + " characters, was " + value.length());
+            throw new IllegalArgumentException(
+                    field + " must be at most " + MAX_LENGTH + " characters, was " + value.length());
         }
         return Storable.text(field, value);
     }

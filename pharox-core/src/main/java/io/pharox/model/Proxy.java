@@ -1,6 +1,5 @@
 package io.pharox.model;
 
-import org.jspecify.annotations.Nullable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -9,6 +8,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A proxy server in a pool: where it is, how to use it, how many leases it may carry at
@@ -60,11 +60,13 @@ public final class Proxy {
         this.credentials = b.credentials;
         this.status = Objects.requireNonNull(b.status, "status");
         if (b.maxConcurrency < 1) {
-            throw new IllegalArgumentException("maxConcurrency must be >= 1 (or Proxy.UNLIMITED), was " + b.maxConcurrency);
+            throw new IllegalArgumentException(
+                    "maxConcurrency must be >= 1 (or Proxy.UNLIMITED), was " + b.maxConcurrency);
         }
         this.maxConcurrency = b.maxConcurrency;
         this.currentLeases = requireLeases(b.currentLeases);
-        this.country = b.country == null ? null : requireTag("country", b.country).toUpperCase(Locale.ROOT);
+        this.country =
+                b.country == null ? null : requireTag("country", b.country).toUpperCase(Locale.ROOT);
         this.city = b.city == null ? null : requireTag("city", b.city);
         this.source = b.source == null ? null : requireTag("source", b.source);
         if (b.asn != null && (b.asn < 0 || b.asn > 4_294_967_295L)) {
@@ -243,7 +245,10 @@ public final class Proxy {
             throw new IllegalArgumentException("health check result is for proxy " + result.proxyId() + ", not " + id);
         }
         return toBuilder()
-                .status(status == ProxyStatus.BANNED ? ProxyStatus.BANNED : result.status().proxyStatus())
+                .status(
+                        status == ProxyStatus.BANNED
+                                ? ProxyStatus.BANNED
+                                : result.status().proxyStatus())
                 .lastCheckedAt(result.checkedAt())
                 .lastLatency(result.latency().orElse(null))
                 .build();
@@ -268,12 +273,21 @@ public final class Proxy {
             return false;
         }
         Proxy p = (Proxy) o;
-        return port == p.port && maxConcurrency == p.maxConcurrency && currentLeases == p.currentLeases
-                && id.equals(p.id) && poolId.equals(p.poolId) && host.equals(p.host)
-                && protocol == p.protocol && Objects.equals(credentials, p.credentials) && status == p.status
-                && Objects.equals(country, p.country) && Objects.equals(city, p.city)
-                && Objects.equals(source, p.source) && Objects.equals(asn, p.asn)
-                && Objects.equals(location, p.location) && Objects.equals(lastCheckedAt, p.lastCheckedAt)
+        return port == p.port
+                && maxConcurrency == p.maxConcurrency
+                && currentLeases == p.currentLeases
+                && id.equals(p.id)
+                && poolId.equals(p.poolId)
+                && host.equals(p.host)
+                && protocol == p.protocol
+                && Objects.equals(credentials, p.credentials)
+                && status == p.status
+                && Objects.equals(country, p.country)
+                && Objects.equals(city, p.city)
+                && Objects.equals(source, p.source)
+                && Objects.equals(asn, p.asn)
+                && Objects.equals(location, p.location)
+                && Objects.equals(lastCheckedAt, p.lastCheckedAt)
                 && Objects.equals(lastLatency, p.lastLatency);
     }
 
@@ -286,12 +300,19 @@ public final class Proxy {
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("Proxy[")
-                .append(protocol.name().toLowerCase(Locale.ROOT)).append("://");
+                .append(protocol.name().toLowerCase(Locale.ROOT))
+                .append("://");
         if (credentials != null) {
             sb.append(credentials.username()).append(":****@");
         }
-        sb.append(address()).append(", id=").append(id).append(", status=").append(status)
-                .append(", leases=").append(currentLeases).append('/')
+        sb.append(address())
+                .append(", id=")
+                .append(id)
+                .append(", status=")
+                .append(status)
+                .append(", leases=")
+                .append(currentLeases)
+                .append('/')
                 .append(maxConcurrency == UNLIMITED ? "unlimited" : String.valueOf(maxConcurrency));
         if (country != null) {
             sb.append(", country=").append(country);
@@ -330,8 +351,7 @@ public final class Proxy {
         private @Nullable Instant lastCheckedAt;
         private @Nullable Duration lastLatency;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         private Builder(Proxy p) {
             id = p.id;

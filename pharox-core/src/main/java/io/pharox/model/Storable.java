@@ -32,8 +32,7 @@ public final class Storable {
     /** Longest latency accepted. */
     public static final Duration MAX_LATENCY = Duration.ofDays(365);
 
-    private Storable() {
-    }
+    private Storable() {}
 
     /**
      * Checks text.
@@ -48,12 +47,16 @@ public final class Storable {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c == 0) {
-                throw new IllegalArgumentException(field + " must not contain NUL characters (U+0000), found one at index " + i);
+                throw new IllegalArgumentException(
+                        field + " must not contain NUL characters (U+0000), found one at index " + i);
             }
-            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+            if (Character.isHighSurrogate(c)
+                    && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1))) {
                 i++;
             } else if (Character.isSurrogate(c)) {
-                throw new IllegalArgumentException(field + " must be well-formed Unicode, found an unpaired surrogate at index " + i);
+                throw new IllegalArgumentException(
+                        field + " must be well-formed Unicode, found an unpaired surrogate at index " + i);
             }
         }
         return value;
@@ -69,7 +72,8 @@ public final class Storable {
     public static Instant instant(String field, Instant value) {
         Objects.requireNonNull(value, field);
         if (value.isBefore(MIN_INSTANT) || value.isAfter(MAX_INSTANT)) {
-            throw new IllegalArgumentException(field + " must be between " + MIN_INSTANT + " and " + MAX_INSTANT + ", was " + value);
+            throw new IllegalArgumentException(
+                    field + " must be between " + MIN_INSTANT + " and " + MAX_INSTANT + ", was " + value);
         }
         return value.truncatedTo(ChronoUnit.MICROS);
     }

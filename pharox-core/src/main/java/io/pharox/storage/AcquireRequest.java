@@ -5,7 +5,6 @@ import io.pharox.filter.ProxyFilters;
 import io.pharox.model.Consumer;
 import io.pharox.model.ProxyPool;
 import io.pharox.select.SelectorStrategy;
-
 import java.time.Duration;
 import java.util.Objects;
 
@@ -19,8 +18,8 @@ import java.util.Objects;
  * @param filter       which proxies qualify
  * @param strategy     how to choose among qualifying proxies
  */
-public record AcquireRequest(String poolName, String consumerName, Duration ttl, ProxyFilter filter,
-                             SelectorStrategy strategy) {
+public record AcquireRequest(
+        String poolName, String consumerName, Duration ttl, ProxyFilter filter, SelectorStrategy strategy) {
 
     /** Shortest lease accepted. */
     public static final Duration MIN_TTL = Duration.ofMillis(1);
@@ -67,7 +66,11 @@ public record AcquireRequest(String poolName, String consumerName, Duration ttl,
 
     /** A builder holding this request's values. */
     public Builder toBuilder() {
-        return new Builder(poolName).consumer(consumerName).ttl(ttl).filter(filter).strategy(strategy);
+        return new Builder(poolName)
+                .consumer(consumerName)
+                .ttl(ttl)
+                .filter(filter)
+                .strategy(strategy);
     }
 
     /** Builder for {@link AcquireRequest}; {@link #build()} validates. Not thread-safe. */

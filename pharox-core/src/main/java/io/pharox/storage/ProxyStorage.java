@@ -6,7 +6,6 @@ import io.pharox.model.Lease;
 import io.pharox.model.LeasedProxy;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;

@@ -1,12 +1,11 @@
 package io.pharox.exception;
 
-import io.pharox.model.LeaseStatus;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pharox.model.LeaseStatus;
 import java.io.IOException;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** Domain errors are unchecked, share one root and name the offending value. */
 class PharoxExceptionTest {
@@ -54,7 +53,9 @@ class PharoxExceptionTest {
     void errors_keep_their_cause() {
         IOException cause = new IOException("connection reset");
 
-        assertThat(new StorageException("storage failed", cause)).hasMessage("storage failed").hasCause(cause);
+        assertThat(new StorageException("storage failed", cause))
+                .hasMessage("storage failed")
+                .hasCause(cause);
         assertThat(new PharoxException("x", cause)).hasCause(cause);
     }
 }

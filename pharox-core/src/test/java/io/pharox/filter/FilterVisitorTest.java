@@ -1,10 +1,5 @@
 package io.pharox.filter;
 
-import io.pharox.model.ProxyProtocol;
-import org.junit.jupiter.api.Test;
-
-import java.util.stream.Collectors;
-
 import static io.pharox.filter.ProxyFilters.allOf;
 import static io.pharox.filter.ProxyFilters.anyOf;
 import static io.pharox.filter.ProxyFilters.asn;
@@ -16,6 +11,10 @@ import static io.pharox.filter.ProxyFilters.protocol;
 import static io.pharox.filter.ProxyFilters.source;
 import static io.pharox.filter.ProxyFilters.within;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pharox.model.ProxyProtocol;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
 
 /** A visitor reaches every clause type through {@code accept}, the way SQL adapters translate trees. */
 class FilterVisitorTest {
@@ -59,13 +58,15 @@ class FilterVisitorTest {
 
         @Override
         public String allOf(ProxyFilter.AllOf c) {
-            return c.clauses().isEmpty() ? "TRUE"
+            return c.clauses().isEmpty()
+                    ? "TRUE"
                     : c.clauses().stream().map(x -> x.accept(this)).collect(Collectors.joining(" AND ", "(", ")"));
         }
 
         @Override
         public String anyOf(ProxyFilter.AnyOf c) {
-            return c.clauses().isEmpty() ? "FALSE"
+            return c.clauses().isEmpty()
+                    ? "FALSE"
                     : c.clauses().stream().map(x -> x.accept(this)).collect(Collectors.joining(" OR ", "(", ")"));
         }
 
@@ -103,30 +104,74 @@ class FilterVisitorTest {
     void a_nested_tree_is_walked_in_clause_order() {
         ProxyFilter filter = allOf(anyOf(country("US"), country("CA")), noneOf(asn(13335)), within(40.71, -74.0, 500));
 
-        assertThat(filter.accept(new Render())).isEqualTo(
-                "((country = 'US' OR country = 'CA') AND NOT (asn = 13335) AND within(40.71, -74.0, 500.0))");
+        assertThat(filter.accept(new Render()))
+                .isEqualTo(
+                        "((country = 'US' OR country = 'CA') AND NOT (asn = 13335) AND within(40.71, -74.0, 500.0))");
     }
 
     @Test
     void a_visitor_can_compute_values_other_than_text() {
         ProxyFilter.Visitor<Integer> leaves = new ProxyFilter.Visitor<>() {
-            @Override public Integer country(ProxyFilter.Country c) { return 1; }
-            @Override public Integer city(ProxyFilter.City c) { return 1; }
-            @Override public Integer source(ProxyFilter.Source c) { return 1; }
-            @Override public Integer asn(ProxyFilter.Asn c) { return 1; }
-            @Override public Integer protocol(ProxyFilter.Protocol c) { return 1; }
-            @Override public Integer geoRadius(ProxyFilter.GeoRadius c) { return 1; }
-            @Override public Integer matching(ProxyFilter.Matching c) { return 1; }
-            @Override public Integer allOf(ProxyFilter.AllOf c) { return sum(c.clauses()); }
-            @Override public Integer anyOf(ProxyFilter.AnyOf c) { return sum(c.clauses()); }
-            @Override public Integer noneOf(ProxyFilter.NoneOf c) { return sum(c.clauses()); }
+            @Override
+            public Integer country(ProxyFilter.Country c) {
+                return 1;
+            }
+
+            @Override
+            public Integer city(ProxyFilter.City c) {
+                return 1;
+            }
+
+            @Override
+            public Integer source(ProxyFilter.Source c) {
+                return 1;
+            }
+
+            @Override
+            public Integer asn(ProxyFilter.Asn c) {
+                return 1;
+            }
+
+            @Override
+            public Integer protocol(ProxyFilter.Protocol c) {
+                return 1;
+            }
+
+            @Override
+            public Integer geoRadius(ProxyFilter.GeoRadius c) {
+                return 1;
+            }
+
+            @Override
+            public Integer matching(ProxyFilter.Matching c) {
+                return 1;
+            }
+
+            @Override
+            public Integer allOf(ProxyFilter.AllOf c) {
+                return sum(c.clauses());
+            }
+
+            @Override
+            public Integer anyOf(ProxyFilter.AnyOf c) {
+                return sum(c.clauses());
+            }
+
+            @Override
+            public Integer noneOf(ProxyFilter.NoneOf c) {
+                return sum(c.clauses());
+            }
 
             private int sum(java.util.List<ProxyFilter> clauses) {
                 return clauses.stream().mapToInt(x -> x.accept(this)).sum();
             }
         };
-        ProxyFilter filter = allOf(country("DE"), anyOf(city("a"), noneOf(asn(1), matching("m", p -> true))),
-                source("s"), protocol(ProxyProtocol.HTTP), within(0, 0, 1));
+        ProxyFilter filter = allOf(
+                country("DE"),
+                anyOf(city("a"), noneOf(asn(1), matching("m", p -> true))),
+                source("s"),
+                protocol(ProxyProtocol.HTTP),
+                within(0, 0, 1));
 
         assertThat(filter.accept(leaves)).isEqualTo(7);
     }

@@ -1,14 +1,5 @@
 package io.pharox.filter;
 
-import io.pharox.model.Proxy;
-import io.pharox.model.ProxyProtocol;
-import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
-
 import static io.pharox.Fixtures.proxy;
 import static io.pharox.filter.ProxyFilters.allOf;
 import static io.pharox.filter.ProxyFilters.anyOf;
@@ -25,13 +16,29 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pharox.model.Proxy;
+import io.pharox.model.ProxyProtocol;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
 /** {@code allOf}, {@code anyOf}, {@code noneOf}: logic, nesting, limits and immutability. */
 class ProxyFilterCombinatorTest {
 
-    private static final Proxy DE_BERLIN = proxy().country("DE").city("Berlin").asn(3320L)
-            .protocol(ProxyProtocol.SOCKS5).location(52.52, 13.405).build();
-    private static final Proxy US_NYC = proxy().country("US").city("New York").asn(13335L)
-            .protocol(ProxyProtocol.HTTP).location(40.7128, -74.006).build();
+    private static final Proxy DE_BERLIN = proxy().country("DE")
+            .city("Berlin")
+            .asn(3320L)
+            .protocol(ProxyProtocol.SOCKS5)
+            .location(52.52, 13.405)
+            .build();
+    private static final Proxy US_NYC = proxy().country("US")
+            .city("New York")
+            .asn(13335L)
+            .protocol(ProxyProtocol.HTTP)
+            .location(40.7128, -74.006)
+            .build();
     private static final Proxy UNTAGGED = proxy().build();
 
     @Nested
@@ -103,13 +110,14 @@ class ProxyFilterCombinatorTest {
 
         @Test
         void the_documented_example_selects_north_american_proxies_outside_cloudflare_near_new_york() {
-            ProxyFilter filter = allOf(
-                    anyOf(country("US"), country("CA")),
-                    noneOf(asn(13335)),
-                    within(40.71, -74.00, 500));
-            Proxy boston = proxy().country("US").asn(7922L).location(42.36, -71.06).build();
-            Proxy kingston = proxy().country("CA").asn(577L).location(44.2312, -76.4860).build();
-            Proxy chicago = proxy().country("US").asn(7922L).location(41.88, -87.63).build();
+            ProxyFilter filter =
+                    allOf(anyOf(country("US"), country("CA")), noneOf(asn(13335)), within(40.71, -74.00, 500));
+            Proxy boston =
+                    proxy().country("US").asn(7922L).location(42.36, -71.06).build();
+            Proxy kingston =
+                    proxy().country("CA").asn(577L).location(44.2312, -76.4860).build();
+            Proxy chicago =
+                    proxy().country("US").asn(7922L).location(41.88, -87.63).build();
 
             assertThat(filter.matches(boston)).isTrue();
             assertThat(filter.matches(kingston)).isTrue();
@@ -147,8 +155,11 @@ class ProxyFilterCombinatorTest {
             assertThat(filter.matches(US_NYC)).isTrue();
             assertThat(filter.matches(UNTAGGED)).isFalse();
             assertThat(filter.matches(DE_BERLIN.toBuilder().asn(2L).build())).isFalse();
-            assertThat(filter.matches(DE_BERLIN.toBuilder().city("Hamburg").build())).isFalse();
-            assertThat(filter.matches(US_NYC.toBuilder().protocol(ProxyProtocol.HTTPS).build())).isFalse();
+            assertThat(filter.matches(DE_BERLIN.toBuilder().city("Hamburg").build()))
+                    .isFalse();
+            assertThat(filter.matches(
+                            US_NYC.toBuilder().protocol(ProxyProtocol.HTTPS).build()))
+                    .isFalse();
             assertThat(filter.depth()).isEqualTo(5);
             assertThat(filter.size()).isEqualTo(15);
         }
@@ -158,7 +169,8 @@ class ProxyFilterCombinatorTest {
             ProxyFilter inner = anyOf(country("DE"), asn(13335));
             ProxyFilter doubleNegated = noneOf(noneOf(inner));
 
-            for (Proxy p : List.of(DE_BERLIN, US_NYC, UNTAGGED, proxy().country("FR").build())) {
+            for (Proxy p :
+                    List.of(DE_BERLIN, US_NYC, UNTAGGED, proxy().country("FR").build())) {
                 assertThat(doubleNegated.matches(p)).as("%s", p).isEqualTo(inner.matches(p));
             }
         }
@@ -193,8 +205,10 @@ class ProxyFilterCombinatorTest {
             }
 
             assertThat(deep.hasPredicates()).isTrue();
-            assertThat(allOf(country("DE"), anyOf(city("x"), noneOf(asn(1)))).hasPredicates()).isFalse();
-            assertThat(anyOf(country("DE"), matching("p", p -> true)).hasPredicates()).isTrue();
+            assertThat(allOf(country("DE"), anyOf(city("x"), noneOf(asn(1)))).hasPredicates())
+                    .isFalse();
+            assertThat(anyOf(country("DE"), matching("p", p -> true)).hasPredicates())
+                    .isTrue();
             assertThat(noneOf(matching("p", p -> true)).hasPredicates()).isTrue();
         }
     }
@@ -256,7 +270,8 @@ class ProxyFilterCombinatorTest {
 
             assertThatIllegalArgumentException()
                     .isThrownBy(() -> allOf(leaves))
-                    .withMessage("allOf of 10000 clauses makes a tree of 10001 clauses with itself; a filter tree may hold at most 10000");
+                    .withMessage(
+                            "allOf of 10000 clauses makes a tree of 10001 clauses with itself; a filter tree may hold at most 10000");
         }
 
         @Test
@@ -297,11 +312,14 @@ class ProxyFilterCombinatorTest {
 
         @Test
         void a_null_clause_list_is_rejected() {
-            assertThatNullPointerException().isThrownBy(() -> allOf((List<ProxyFilter>) null))
+            assertThatNullPointerException()
+                    .isThrownBy(() -> allOf((List<ProxyFilter>) null))
                     .withMessage("allOf clauses");
-            assertThatNullPointerException().isThrownBy(() -> anyOf((ProxyFilter[]) null))
+            assertThatNullPointerException()
+                    .isThrownBy(() -> anyOf((ProxyFilter[]) null))
                     .withMessage("clauses");
-            assertThatNullPointerException().isThrownBy(() -> new ProxyFilter.NoneOf(null))
+            assertThatNullPointerException()
+                    .isThrownBy(() -> new ProxyFilter.NoneOf(null))
                     .withMessage("noneOf clauses");
         }
 

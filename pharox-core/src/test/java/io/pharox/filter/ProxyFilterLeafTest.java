@@ -1,18 +1,5 @@
 package io.pharox.filter;
 
-import io.pharox.model.GeoPoint;
-import io.pharox.model.Proxy;
-import io.pharox.model.ProxyProtocol;
-import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.params.provider.ValueSource;
-
-import java.util.Locale;
-import java.util.concurrent.atomic.AtomicInteger;
-
 import static io.pharox.Fixtures.proxy;
 import static io.pharox.filter.ProxyFilters.asn;
 import static io.pharox.filter.ProxyFilters.city;
@@ -26,6 +13,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
+import io.pharox.model.GeoPoint;
+import io.pharox.model.Proxy;
+import io.pharox.model.ProxyProtocol;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
 /** The leaf clauses: one attribute each, and a proxy lacking the attribute never matches. */
 class ProxyFilterLeafTest {
 
@@ -37,7 +36,8 @@ class ProxyFilterLeafTest {
         @ParameterizedTest
         @CsvSource({"DE, de", "de, DE", "De, dE", "' de ', DE", "DE, ' de'"})
         void country_is_compared_ignoring_case_and_surrounding_blanks(String filterCode, String proxyCode) {
-            assertThat(country(filterCode).matches(proxy().country(proxyCode).build())).isTrue();
+            assertThat(country(filterCode).matches(proxy().country(proxyCode).build()))
+                    .isTrue();
         }
 
         @Test
@@ -111,7 +111,8 @@ class ProxyFilterLeafTest {
 
         @Test
         void country_in_rejects_a_blank_code() {
-            assertThatIllegalArgumentException().isThrownBy(() -> countryIn("US", " "))
+            assertThatIllegalArgumentException()
+                    .isThrownBy(() -> countryIn("US", " "))
                     .withMessageContaining("country");
         }
     }
@@ -131,7 +132,8 @@ class ProxyFilterLeafTest {
 
         @Test
         void city_ignores_surrounding_blanks_on_both_sides() {
-            assertThat(city(" Berlin ").matches(proxy().city("Berlin\t").build())).isTrue();
+            assertThat(city(" Berlin ").matches(proxy().city("Berlin\t").build()))
+                    .isTrue();
             assertThat(new ProxyFilter.City("  Berlin ").name()).isEqualTo("Berlin");
         }
 
@@ -162,9 +164,11 @@ class ProxyFilterLeafTest {
         @ParameterizedTest
         @ValueSource(strings = {"", "  "})
         void blank_city_and_source_values_are_rejected_naming_the_field(String value) {
-            assertThatIllegalArgumentException().isThrownBy(() -> city(value))
+            assertThatIllegalArgumentException()
+                    .isThrownBy(() -> city(value))
                     .withMessage("city filter value must not be blank, was '" + value + "'");
-            assertThatIllegalArgumentException().isThrownBy(() -> source(value))
+            assertThatIllegalArgumentException()
+                    .isThrownBy(() -> source(value))
                     .withMessage("source filter value must not be blank, was '" + value + "'");
         }
 
@@ -197,7 +201,8 @@ class ProxyFilterLeafTest {
         @ParameterizedTest
         @ValueSource(longs = {-1, 4_294_967_296L, Long.MIN_VALUE, Long.MAX_VALUE})
         void an_asn_out_of_range_is_rejected_naming_it(long number) {
-            assertThatIllegalArgumentException().isThrownBy(() -> asn(number))
+            assertThatIllegalArgumentException()
+                    .isThrownBy(() -> asn(number))
                     .withMessage("asn must be 0..4294967295, was " + number);
         }
     }
@@ -229,31 +234,38 @@ class ProxyFilterLeafTest {
 
         @Test
         void a_proxy_inside_the_radius_matches() {
-            assertThat(within(paris, 400).matches(proxy().location(london).build())).isTrue();
+            assertThat(within(paris, 400).matches(proxy().location(london).build()))
+                    .isTrue();
         }
 
         @Test
         void a_proxy_outside_the_radius_does_not_match() {
-            assertThat(within(paris, 300).matches(proxy().location(london).build())).isFalse();
+            assertThat(within(paris, 300).matches(proxy().location(london).build()))
+                    .isFalse();
         }
 
         @Test
         void a_proxy_at_the_centre_matches() {
-            assertThat(within(48.8566, 2.3522, 0.001).matches(proxy().location(paris).build())).isTrue();
+            assertThat(within(48.8566, 2.3522, 0.001)
+                            .matches(proxy().location(paris).build()))
+                    .isTrue();
         }
 
         @Test
         void a_proxy_exactly_on_the_boundary_matches() {
             double distance = paris.distanceKm(london);
 
-            assertThat(within(paris, distance).matches(proxy().location(london).build())).isTrue();
+            assertThat(within(paris, distance).matches(proxy().location(london).build()))
+                    .isTrue();
         }
 
         @Test
         void a_proxy_just_beyond_the_boundary_does_not_match() {
             double distance = paris.distanceKm(london);
 
-            assertThat(within(paris, Math.nextDown(distance)).matches(proxy().location(london).build())).isFalse();
+            assertThat(within(paris, Math.nextDown(distance))
+                            .matches(proxy().location(london).build()))
+                    .isFalse();
         }
 
         @Test
@@ -271,16 +283,21 @@ class ProxyFilterLeafTest {
         @ParameterizedTest
         @ValueSource(doubles = {0, -0.0, -1, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY})
         void a_radius_that_is_not_positive_and_finite_is_rejected_naming_it(double radius) {
-            assertThatIllegalArgumentException().isThrownBy(() -> within(0, 0, radius))
+            assertThatIllegalArgumentException()
+                    .isThrownBy(() -> within(0, 0, radius))
                     .withMessage("radiusKm must be positive and finite, was " + radius);
         }
 
         @Test
         void an_invalid_centre_is_rejected_naming_the_coordinate() {
-            assertThatIllegalArgumentException().isThrownBy(() -> within(91, 0, 10))
-                    .withMessageContaining("latitude").withMessageContaining("91");
-            assertThatIllegalArgumentException().isThrownBy(() -> within(0, -181, 10))
-                    .withMessageContaining("longitude").withMessageContaining("-181");
+            assertThatIllegalArgumentException()
+                    .isThrownBy(() -> within(91, 0, 10))
+                    .withMessageContaining("latitude")
+                    .withMessageContaining("91");
+            assertThatIllegalArgumentException()
+                    .isThrownBy(() -> within(0, -181, 10))
+                    .withMessageContaining("longitude")
+                    .withMessageContaining("-181");
         }
 
         @Test
@@ -310,7 +327,8 @@ class ProxyFilterLeafTest {
             AtomicInteger calls = new AtomicInteger();
             Proxy p = proxy().build();
 
-            boolean result = matching("counts", q -> q == p && calls.incrementAndGet() > 0).matches(p);
+            boolean result = matching("counts", q -> q == p && calls.incrementAndGet() > 0)
+                    .matches(p);
 
             assertThat(result).isTrue();
             assertThat(calls).hasValue(1);
@@ -334,15 +352,26 @@ class ProxyFilterLeafTest {
 
         @Test
         void null_description_or_predicate_is_rejected_naming_it() {
-            assertThatNullPointerException().isThrownBy(() -> matching(null, p -> true)).withMessage("description");
-            assertThatNullPointerException().isThrownBy(() -> matching("d", null)).withMessage("predicate");
+            assertThatNullPointerException()
+                    .isThrownBy(() -> matching(null, p -> true))
+                    .withMessage("description");
+            assertThatNullPointerException()
+                    .isThrownBy(() -> matching("d", null))
+                    .withMessage("predicate");
         }
     }
 
     @Test
     void a_leaf_has_depth_and_size_one() {
-        for (ProxyFilter leaf : new ProxyFilter[] {country("DE"), city("c"), source("s"), asn(1),
-                protocol(ProxyProtocol.SOCKS5), within(0, 0, 1), matching("m", p -> true)}) {
+        for (ProxyFilter leaf : new ProxyFilter[] {
+            country("DE"),
+            city("c"),
+            source("s"),
+            asn(1),
+            protocol(ProxyProtocol.SOCKS5),
+            within(0, 0, 1),
+            matching("m", p -> true)
+        }) {
             assertThat(leaf.depth()).as("%s", leaf).isEqualTo(1);
             assertThat(leaf.size()).as("%s", leaf).isEqualTo(1);
         }

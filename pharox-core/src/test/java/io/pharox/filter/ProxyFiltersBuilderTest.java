@@ -1,15 +1,5 @@
 package io.pharox.filter;
 
-import io.pharox.model.Proxy;
-import io.pharox.model.ProxyProtocol;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
-
-import java.util.function.Consumer;
-import java.util.stream.Stream;
-
 import static io.pharox.Fixtures.proxy;
 import static io.pharox.filter.ProxyFilters.allOf;
 import static io.pharox.filter.ProxyFilters.anyOf;
@@ -22,6 +12,15 @@ import static io.pharox.filter.ProxyFilters.within;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
+
+import io.pharox.model.Proxy;
+import io.pharox.model.ProxyProtocol;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class ProxyFiltersBuilderTest {
 
@@ -59,8 +58,14 @@ class ProxyFiltersBuilderTest {
                 .within(50, 12, 800)
                 .matching("high port", p -> p.port() > 1024)
                 .build();
-        Proxy berlin = proxy().country("DE").city("Berlin").source("list-a").asn(3320L)
-                .protocol(ProxyProtocol.SOCKS5).location(52.52, 13.405).port(1080).build();
+        Proxy berlin = proxy().country("DE")
+                .city("Berlin")
+                .source("list-a")
+                .asn(3320L)
+                .protocol(ProxyProtocol.SOCKS5)
+                .location(52.52, 13.405)
+                .port(1080)
+                .build();
 
         assertThat(filter).isInstanceOf(ProxyFilter.AllOf.class);
         assertThat(filter.size()).isEqualTo(14);
@@ -69,8 +74,11 @@ class ProxyFiltersBuilderTest {
         assertThat(filter.matches(berlin.toBuilder().city("Munich").build())).isFalse();
         assertThat(filter.matches(berlin.toBuilder().source("list-b").build())).isFalse();
         assertThat(filter.matches(berlin.toBuilder().asn(1L).build())).isFalse();
-        assertThat(filter.matches(berlin.toBuilder().protocol(ProxyProtocol.HTTP).build())).isFalse();
-        assertThat(filter.matches(berlin.toBuilder().location(40.7, -74).build())).isFalse();
+        assertThat(filter.matches(
+                        berlin.toBuilder().protocol(ProxyProtocol.HTTP).build()))
+                .isFalse();
+        assertThat(filter.matches(berlin.toBuilder().location(40.7, -74).build()))
+                .isFalse();
         assertThat(filter.matches(berlin.toBuilder().port(80).build())).isFalse();
     }
 
@@ -102,8 +110,8 @@ class ProxyFiltersBuilderTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("emptyCriteria")
-    void a_criterion_without_values_is_rejected_naming_the_attribute(String attribute,
-                                                                    Consumer<ProxyFilters.Builder> call) {
+    void a_criterion_without_values_is_rejected_naming_the_attribute(
+            String attribute, Consumer<ProxyFilters.Builder> call) {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> call.accept(ProxyFilters.builder()))
                 .withMessage(attribute + " needs at least one value, was none");
@@ -111,13 +119,18 @@ class ProxyFiltersBuilderTest {
 
     @Test
     void invalid_values_are_rejected_as_the_factories_reject_them() {
-        assertThatIllegalArgumentException().isThrownBy(() -> ProxyFilters.builder().country("US", ""))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> ProxyFilters.builder().country("US", ""))
                 .withMessageContaining("country");
-        assertThatIllegalArgumentException().isThrownBy(() -> ProxyFilters.builder().asn(1, -1))
-                .withMessageContaining("asn").withMessageContaining("-1");
-        assertThatIllegalArgumentException().isThrownBy(() -> ProxyFilters.builder().within(0, 0, 0))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> ProxyFilters.builder().asn(1, -1))
+                .withMessageContaining("asn")
+                .withMessageContaining("-1");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> ProxyFilters.builder().within(0, 0, 0))
                 .withMessageContaining("radiusKm");
-        assertThatNullPointerException().isThrownBy(() -> ProxyFilters.builder().city("a", null))
+        assertThatNullPointerException()
+                .isThrownBy(() -> ProxyFilters.builder().city("a", null))
                 .withMessage("city");
         assertThatNullPointerException()
                 .isThrownBy(() -> ProxyFilters.builder().protocol(ProxyProtocol.HTTP, null))
@@ -126,12 +139,17 @@ class ProxyFiltersBuilderTest {
 
     @Test
     void adding_a_null_clause_is_rejected() {
-        assertThatNullPointerException().isThrownBy(() -> ProxyFilters.builder().add(null)).withMessage("clause");
+        assertThatNullPointerException()
+                .isThrownBy(() -> ProxyFilters.builder().add(null))
+                .withMessage("clause");
     }
 
     @Test
     void add_accepts_any_clause() {
-        ProxyFilter filter = ProxyFilters.builder().add(ProxyFilters.noneOf(source("bad"))).city("Oslo").build();
+        ProxyFilter filter = ProxyFilters.builder()
+                .add(ProxyFilters.noneOf(source("bad")))
+                .city("Oslo")
+                .build();
 
         assertThat(filter).isEqualTo(allOf(ProxyFilters.noneOf(source("bad")), city("Oslo")));
     }

@@ -1,13 +1,5 @@
 package io.pharox.filter;
 
-import io.pharox.model.Proxy;
-import io.pharox.model.ProxyProtocol;
-import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Random;
-
 import static io.pharox.Fixtures.proxy;
 import static io.pharox.filter.ProxyFilters.allOf;
 import static io.pharox.filter.ProxyFilters.anyOf;
@@ -17,6 +9,13 @@ import static io.pharox.filter.ProxyFilters.matching;
 import static io.pharox.filter.ProxyFilters.noneOf;
 import static io.pharox.filter.ProxyFilters.withoutPredicates;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pharox.model.Proxy;
+import io.pharox.model.ProxyProtocol;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@link ProxyFilters#withoutPredicates} relaxes a tree for SQL push-down: the result has no
@@ -210,7 +209,8 @@ class WithoutPredicatesTest {
             case 4:
                 return ProxyFilters.protocol(ProxyProtocol.values()[random.nextInt(ProxyProtocol.values().length)]);
             case 5:
-                return ProxyFilters.within(random.nextInt(21) - 10, random.nextInt(21) - 10, 100 + random.nextInt(1500));
+                return ProxyFilters.within(
+                        random.nextInt(21) - 10, random.nextInt(21) - 10, 100 + random.nextInt(1500));
             default:
                 return randomPredicate(random);
         }

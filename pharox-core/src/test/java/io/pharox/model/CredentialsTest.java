@@ -1,24 +1,28 @@
 package io.pharox.model;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import static io.pharox.Fixtures.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
 class CredentialsTest {
 
     @Test
     void a_null_username_is_rejected_naming_it() {
-        assertThatNullPointerException().isThrownBy(() -> new Credentials(null, "pw")).withMessage("username");
+        assertThatNullPointerException()
+                .isThrownBy(() -> new Credentials(null, "pw"))
+                .withMessage("username");
     }
 
     @Test
     void a_null_password_is_rejected_naming_it() {
-        assertThatNullPointerException().isThrownBy(() -> new Credentials("user", null)).withMessage("password");
+        assertThatNullPointerException()
+                .isThrownBy(() -> new Credentials("user", null))
+                .withMessage("password");
     }
 
     @ParameterizedTest
@@ -51,13 +55,15 @@ class CredentialsTest {
         Proxy p = proxy().credentials("bob", password).build();
 
         assertThat(p.toString()).doesNotContain(password).contains("bob:****@");
-        assertThat(p.credentials()).map(Credentials::toString).hasValueSatisfying(
-                s -> assertThat(s).doesNotContain(password));
+        assertThat(p.credentials())
+                .map(Credentials::toString)
+                .hasValueSatisfying(s -> assertThat(s).doesNotContain(password));
     }
 
     @Test
     void credentials_with_different_passwords_are_not_equal() {
-        assertThat(new Credentials("u", "a")).isNotEqualTo(new Credentials("u", "b"))
+        assertThat(new Credentials("u", "a"))
+                .isNotEqualTo(new Credentials("u", "b"))
                 .isEqualTo(new Credentials("u", "a"));
     }
 }

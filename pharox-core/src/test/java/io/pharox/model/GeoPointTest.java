@@ -1,22 +1,30 @@
 package io.pharox.model;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.ValueSource;
-
-import java.util.Random;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
 class GeoPointTest {
 
     @ParameterizedTest
-    @ValueSource(doubles = {-90.0000001, 90.0000001, -180, 180, Double.NaN, Double.NEGATIVE_INFINITY,
-            Double.POSITIVE_INFINITY, Double.MAX_VALUE})
+    @ValueSource(
+            doubles = {
+                -90.0000001,
+                90.0000001,
+                -180,
+                180,
+                Double.NaN,
+                Double.NEGATIVE_INFINITY,
+                Double.POSITIVE_INFINITY,
+                Double.MAX_VALUE
+            })
     void a_latitude_outside_minus_90_to_90_is_rejected_naming_it(double latitude) {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> new GeoPoint(latitude, 0))
@@ -24,8 +32,16 @@ class GeoPointTest {
     }
 
     @ParameterizedTest
-    @ValueSource(doubles = {-180.0000001, 180.0000001, -360, 360, Double.NaN, Double.NEGATIVE_INFINITY,
-            Double.POSITIVE_INFINITY})
+    @ValueSource(
+            doubles = {
+                -180.0000001,
+                180.0000001,
+                -360,
+                360,
+                Double.NaN,
+                Double.NEGATIVE_INFINITY,
+                Double.POSITIVE_INFINITY
+            })
     void a_longitude_outside_minus_180_to_180_is_rejected_naming_it(double longitude) {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> new GeoPoint(0, longitude))
@@ -43,14 +59,20 @@ class GeoPointTest {
 
     @ParameterizedTest(name = "{0} to {3}")
     @CsvSource({
-            "Paris,     48.8566,   2.3522,  London,    51.5074,  -0.1278,  343.5, 1",
-            "Berlin,    52.5200,  13.4050,  Munich,    48.1351,  11.5820,  504.0, 2",
-            "New York,  40.7128, -74.0060,  London,    51.5074,  -0.1278, 5570.0, 10",
-            "Sydney,   -33.8688, 151.2093,  Melbourne, -37.8136, 144.9631,  713.0, 3",
+        "Paris,     48.8566,   2.3522,  London,    51.5074,  -0.1278,  343.5, 1",
+        "Berlin,    52.5200,  13.4050,  Munich,    48.1351,  11.5820,  504.0, 2",
+        "New York,  40.7128, -74.0060,  London,    51.5074,  -0.1278, 5570.0, 10",
+        "Sydney,   -33.8688, 151.2093,  Melbourne, -37.8136, 144.9631,  713.0, 3",
     })
-    void distances_between_cities_match_known_values(String from, double lat1, double lon1,
-                                                     String to, double lat2, double lon2,
-                                                     double expectedKm, double toleranceKm) {
+    void distances_between_cities_match_known_values(
+            String from,
+            double lat1,
+            double lon1,
+            String to,
+            double lat2,
+            double lon2,
+            double expectedKm,
+            double toleranceKm) {
         assertThat(new GeoPoint(lat1, lon1).distanceKm(new GeoPoint(lat2, lon2)))
                 .isCloseTo(expectedKm, within(toleranceKm));
     }
@@ -88,7 +110,8 @@ class GeoPointTest {
             GeoPoint a = randomPoint(random);
             GeoPoint b = randomPoint(random);
 
-            assertThat(a.distanceKm(b)).as("%s %s", a, b)
+            assertThat(a.distanceKm(b))
+                    .as("%s %s", a, b)
                     .isCloseTo(b.distanceKm(a), within(1e-9))
                     .isBetween(0.0, max + 1e-9);
         }
@@ -101,7 +124,8 @@ class GeoPointTest {
 
     @Test
     void points_with_the_same_coordinates_are_equal() {
-        assertThat(new GeoPoint(1.5, 2.5)).isEqualTo(new GeoPoint(1.5, 2.5))
+        assertThat(new GeoPoint(1.5, 2.5))
+                .isEqualTo(new GeoPoint(1.5, 2.5))
                 .hasSameHashCodeAs(new GeoPoint(1.5, 2.5))
                 .isNotEqualTo(new GeoPoint(2.5, 1.5));
     }

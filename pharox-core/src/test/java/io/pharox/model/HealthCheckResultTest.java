@@ -1,16 +1,15 @@
 package io.pharox.model;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-
-import java.time.Duration;
-import java.util.UUID;
-
 import static io.pharox.Fixtures.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
+
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class HealthCheckResultTest {
 
@@ -64,11 +63,14 @@ class HealthCheckResultTest {
     @Test
     void the_factories_check_the_required_values_too() {
         assertThatNullPointerException()
-                .isThrownBy(() -> HealthCheckResult.healthy(null, Duration.ZERO, T0)).withMessage("proxyId");
+                .isThrownBy(() -> HealthCheckResult.healthy(null, Duration.ZERO, T0))
+                .withMessage("proxyId");
         assertThatNullPointerException()
-                .isThrownBy(() -> HealthCheckResult.healthy(PROXY, Duration.ZERO, null)).withMessage("checkedAt");
+                .isThrownBy(() -> HealthCheckResult.healthy(PROXY, Duration.ZERO, null))
+                .withMessage("checkedAt");
         assertThatNullPointerException()
-                .isThrownBy(() -> HealthCheckResult.failed(PROXY, null, "e", T0)).withMessage("status");
+                .isThrownBy(() -> HealthCheckResult.failed(PROXY, null, "e", T0))
+                .withMessage("status");
     }
 
     @Test
@@ -91,7 +93,9 @@ class HealthCheckResultTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = HealthStatus.class, names = {"UNREACHABLE", "AUTH_FAILED", "UNEXPECTED_RESPONSE"})
+    @EnumSource(
+            value = HealthStatus.class,
+            names = {"UNREACHABLE", "AUTH_FAILED", "UNEXPECTED_RESPONSE"})
     void a_failed_check_has_an_error_and_no_latency(HealthStatus status) {
         HealthCheckResult result = HealthCheckResult.failed(PROXY, status, "went wrong", T0);
 
@@ -102,7 +106,8 @@ class HealthCheckResultTest {
 
     @Test
     void a_zero_latency_is_accepted() {
-        assertThat(HealthCheckResult.healthy(PROXY, Duration.ZERO, T0).latency()).contains(Duration.ZERO);
+        assertThat(HealthCheckResult.healthy(PROXY, Duration.ZERO, T0).latency())
+                .contains(Duration.ZERO);
     }
 
     @Test
@@ -122,13 +127,16 @@ class HealthCheckResultTest {
         assertThat(HealthCheckResult.healthy(PROXY, Duration.ofMillis(250), T0).toString())
                 .contains(PROXY.toString(), "HEALTHY", "latency=250ms")
                 .doesNotContain("error=");
-        assertThat(HealthCheckResult.failed(PROXY, HealthStatus.AUTH_FAILED, "HTTP 407", T0).toString())
+        assertThat(HealthCheckResult.failed(PROXY, HealthStatus.AUTH_FAILED, "HTTP 407", T0)
+                        .toString())
                 .contains("AUTH_FAILED", "error=HTTP 407")
                 .doesNotContain("latency=");
     }
 
     @ParameterizedTest
-    @EnumSource(value = HealthStatus.class, names = {"UNREACHABLE", "AUTH_FAILED", "UNEXPECTED_RESPONSE"})
+    @EnumSource(
+            value = HealthStatus.class,
+            names = {"UNREACHABLE", "AUTH_FAILED", "UNEXPECTED_RESPONSE"})
     void a_passed_check_cannot_carry_a_failing_status(HealthStatus status) {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> HealthCheckResult.passed(PROXY, status, Duration.ofMillis(5), T0))
@@ -136,7 +144,9 @@ class HealthCheckResultTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = HealthStatus.class, names = {"HEALTHY", "SLOW"})
+    @EnumSource(
+            value = HealthStatus.class,
+            names = {"HEALTHY", "SLOW"})
     void a_failed_check_cannot_carry_a_passing_status(HealthStatus status) {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> HealthCheckResult.failed(PROXY, status, "oops", T0))
@@ -152,11 +162,15 @@ class HealthCheckResultTest {
         assertThat(withStatus.httpStatus()).hasValue(204);
         assertThat(withStatus.status()).isEqualTo(HealthStatus.HEALTHY);
         assertThat(withStatus.latency()).contains(Duration.ofMillis(9));
-        assertThat(withStatus).isNotEqualTo(result).isEqualTo(result.withHttpStatus(204))
+        assertThat(withStatus)
+                .isNotEqualTo(result)
+                .isEqualTo(result.withHttpStatus(204))
                 .hasSameHashCodeAs(result.withHttpStatus(204));
         assertThat(withStatus.toString()).contains("http=204");
-        assertThat(HealthCheckResult.failed(PROXY, HealthStatus.AUTH_FAILED, "HTTP 407", T0).withHttpStatus(407)
-                .httpStatus()).hasValue(407);
+        assertThat(HealthCheckResult.failed(PROXY, HealthStatus.AUTH_FAILED, "HTTP 407", T0)
+                        .withHttpStatus(407)
+                        .httpStatus())
+                .hasValue(407);
     }
 
     @Test
@@ -165,7 +179,8 @@ class HealthCheckResultTest {
                 .isThrownBy(() -> new HealthCheckResult(PROXY, HealthStatus.HEALTHY, Duration.ZERO, T0, null, 99))
                 .withMessage("httpStatus must be 100..599, was 99");
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> HealthCheckResult.healthy(PROXY, Duration.ZERO, T0).withHttpStatus(600))
+                .isThrownBy(() ->
+                        HealthCheckResult.healthy(PROXY, Duration.ZERO, T0).withHttpStatus(600))
                 .withMessage("httpStatus must be 100..599, was 600");
     }
 }

@@ -1,6 +1,6 @@
 package io.pharox.model;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -14,8 +14,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class IdsTest {
 
@@ -27,7 +26,9 @@ class IdsTest {
         for (int i = 0; i < 50_000; i++) {
             UUID id = Ids.next();
 
-            assertThat(Ids.ORDER.compare(previous, id)).as("%s then %s", previous, id).isNegative();
+            assertThat(Ids.ORDER.compare(previous, id))
+                    .as("%s then %s", previous, id)
+                    .isNegative();
             assertThat(seen.add(id)).isTrue();
             previous = id;
         }
@@ -120,7 +121,9 @@ class IdsTest {
 
             int expected = unsigned(a).compareTo(unsigned(b));
 
-            assertThat(Integer.signum(Ids.ORDER.compare(a, b))).as("%s vs %s", a, b).isEqualTo(expected);
+            assertThat(Integer.signum(Ids.ORDER.compare(a, b)))
+                    .as("%s vs %s", a, b)
+                    .isEqualTo(expected);
             assertThat(Integer.signum(Ids.ORDER.compare(b, a))).isEqualTo(-expected);
             if (Integer.signum(a.compareTo(b)) != expected) {
                 disagreementsWithUuidCompareTo++;
@@ -138,7 +141,8 @@ class IdsTest {
             UUID a = new UUID(msb, random.nextLong());
             UUID b = new UUID(msb, random.nextLong());
 
-            assertThat(Integer.signum(Ids.ORDER.compare(a, b))).as("%s vs %s", a, b)
+            assertThat(Integer.signum(Ids.ORDER.compare(a, b)))
+                    .as("%s vs %s", a, b)
                     .isEqualTo(unsigned(a).compareTo(unsigned(b)));
         }
     }
@@ -160,7 +164,8 @@ class IdsTest {
     void order_is_zero_only_for_equal_uuids() {
         UUID a = UUID.randomUUID();
 
-        assertThat(Ids.ORDER.compare(a, new UUID(a.getMostSignificantBits(), a.getLeastSignificantBits()))).isZero();
+        assertThat(Ids.ORDER.compare(a, new UUID(a.getMostSignificantBits(), a.getLeastSignificantBits())))
+                .isZero();
         assertThat(Ids.ORDER.compare(new UUID(0, 0), new UUID(-1, -1))).isNegative();
         assertThat(Ids.ORDER.compare(new UUID(-1, -1), new UUID(-1, -2))).isPositive();
     }

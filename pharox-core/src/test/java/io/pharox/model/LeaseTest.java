@@ -1,19 +1,18 @@
 package io.pharox.model;
 
+import static io.pharox.Fixtures.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatNullPointerException;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.time.Duration;
-import java.time.Instant;
-import java.util.UUID;
-
-import static io.pharox.Fixtures.T0;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
-import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
 class LeaseTest {
 
@@ -77,7 +76,8 @@ class LeaseTest {
 
         @Test
         void an_expiry_one_nanosecond_after_the_acquisition_is_accepted() {
-            assertThat(Lease.active(ID, POOL, PROXY, CONSUMER, T0, T0.plusNanos(1)).expiresAt())
+            assertThat(Lease.active(ID, POOL, PROXY, CONSUMER, T0, T0.plusNanos(1))
+                            .expiresAt())
                     .isEqualTo(T0.plusNanos(1));
         }
 
@@ -181,7 +181,8 @@ class LeaseTest {
 
         @Test
         void released_with_a_null_time_is_rejected() {
-            assertThatIllegalArgumentException().isThrownBy(() -> active().released(null))
+            assertThatIllegalArgumentException()
+                    .isThrownBy(() -> active().released(null))
                     .withMessageContaining("releasedAt");
         }
 
@@ -224,7 +225,8 @@ class LeaseTest {
         void leases_differing_in_a_value_are_not_equal() {
             Lease base = active();
 
-            assertThat(base).isNotEqualTo(base.released(T0.plusSeconds(1)))
+            assertThat(base)
+                    .isNotEqualTo(base.released(T0.plusSeconds(1)))
                     .isNotEqualTo(base.expired())
                     .isNotEqualTo(base.withExpiresAt(EXPIRES.plusSeconds(1)))
                     .isNotEqualTo(Lease.active(Ids.next(), POOL, PROXY, CONSUMER, T0, EXPIRES))
@@ -232,7 +234,9 @@ class LeaseTest {
                     .isNotEqualTo(Lease.active(ID, POOL, Ids.next(), CONSUMER, T0, EXPIRES))
                     .isNotEqualTo(Lease.active(ID, POOL, PROXY, Ids.next(), T0, EXPIRES))
                     .isNotEqualTo(Lease.active(ID, POOL, PROXY, CONSUMER, T0.minusSeconds(1), EXPIRES))
-                    .isNotEqualTo(base.released(T0.plusSeconds(1)).released(T0.plusSeconds(2)).expired())
+                    .isNotEqualTo(base.released(T0.plusSeconds(1))
+                            .released(T0.plusSeconds(2))
+                            .expired())
                     .isNotEqualTo(null);
         }
 
@@ -245,8 +249,15 @@ class LeaseTest {
         void to_string_names_the_lease_proxy_consumer_and_times() {
             String text = active().released(T0.plusSeconds(9)).toString();
 
-            assertThat(text).contains(ID.toString(), PROXY.toString(), CONSUMER.toString(), "RELEASED",
-                    "acquiredAt=" + T0, "expiresAt=" + EXPIRES, "releasedAt=" + T0.plusSeconds(9));
+            assertThat(text)
+                    .contains(
+                            ID.toString(),
+                            PROXY.toString(),
+                            CONSUMER.toString(),
+                            "RELEASED",
+                            "acquiredAt=" + T0,
+                            "expiresAt=" + EXPIRES,
+                            "releasedAt=" + T0.plusSeconds(9));
         }
     }
 }

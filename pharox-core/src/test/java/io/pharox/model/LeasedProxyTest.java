@@ -1,13 +1,13 @@
 package io.pharox.model;
 
-import org.junit.jupiter.api.Test;
-
 import static io.pharox.Fixtures.POOL_ID;
 import static io.pharox.Fixtures.T0;
 import static io.pharox.Fixtures.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
+
+import org.junit.jupiter.api.Test;
 
 class LeasedProxyTest {
 
@@ -37,7 +37,11 @@ class LeasedProxyTest {
         Proxy p = proxy().build();
         Lease lease = Lease.active(Ids.next(), POOL_ID, p.id(), Ids.next(), T0, T0.plusSeconds(60));
 
-        assertThatNullPointerException().isThrownBy(() -> new LeasedProxy(null, p)).withMessage("lease");
-        assertThatNullPointerException().isThrownBy(() -> new LeasedProxy(lease, null)).withMessage("proxy");
+        assertThatNullPointerException()
+                .isThrownBy(() -> new LeasedProxy(null, p))
+                .withMessage("lease");
+        assertThatNullPointerException()
+                .isThrownBy(() -> new LeasedProxy(lease, null))
+                .withMessage("proxy");
     }
 }

@@ -1,19 +1,18 @@
 package io.pharox.model;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.params.provider.ValueSource;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
 import java.time.Instant;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
-import static org.assertj.core.api.Assertions.assertThatNullPointerException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Pool and consumer names are checked the same way at every entry point. */
 class NamesTest {
@@ -48,8 +47,8 @@ class NamesTest {
 
     @ParameterizedTest(name = "{1}")
     @MethodSource("checks")
-    void a_name_longer_than_255_characters_is_rejected_naming_its_length(String field, String entry,
-                                                                        UnaryOperator<String> check) {
+    void a_name_longer_than_255_characters_is_rejected_naming_its_length(
+            String field, String entry, UnaryOperator<String> check) {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> check.apply("n".repeat(256)))
                 .withMessage(field + " must be at most 255 characters, was 256");
@@ -87,19 +86,24 @@ class NamesTest {
 
     @Test
     void a_pool_needs_an_id_a_description_and_a_creation_time() {
-        assertThatNullPointerException().isThrownBy(() -> new ProxyPool(null, "p", "", Instant.EPOCH))
+        assertThatNullPointerException()
+                .isThrownBy(() -> new ProxyPool(null, "p", "", Instant.EPOCH))
                 .withMessage("id");
-        assertThatNullPointerException().isThrownBy(() -> new ProxyPool(UUID.randomUUID(), "p", null, Instant.EPOCH))
+        assertThatNullPointerException()
+                .isThrownBy(() -> new ProxyPool(UUID.randomUUID(), "p", null, Instant.EPOCH))
                 .withMessage("description");
-        assertThatNullPointerException().isThrownBy(() -> new ProxyPool(UUID.randomUUID(), "p", "", null))
+        assertThatNullPointerException()
+                .isThrownBy(() -> new ProxyPool(UUID.randomUUID(), "p", "", null))
                 .withMessage("createdAt");
     }
 
     @Test
     void a_consumer_needs_an_id_and_a_creation_time() {
-        assertThatNullPointerException().isThrownBy(() -> new Consumer(null, "c", Instant.EPOCH))
+        assertThatNullPointerException()
+                .isThrownBy(() -> new Consumer(null, "c", Instant.EPOCH))
                 .withMessage("id");
-        assertThatNullPointerException().isThrownBy(() -> new Consumer(UUID.randomUUID(), "c", null))
+        assertThatNullPointerException()
+                .isThrownBy(() -> new Consumer(UUID.randomUUID(), "c", null))
                 .withMessage("createdAt");
     }
 

@@ -1,22 +1,21 @@
 package io.pharox.model;
 
-import io.pharox.Fixtures;
-import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.EnumSource;
+import static io.pharox.Fixtures.T0;
+import static io.pharox.Fixtures.proxy;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import io.pharox.Fixtures;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-
-import static io.pharox.Fixtures.T0;
-import static io.pharox.Fixtures.proxy;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Behaviour of {@link Proxy} values: defaults, capacity, copies, equality, order, text. */
 class ProxyTest {
@@ -90,25 +89,27 @@ class ProxyTest {
 
         @ParameterizedTest(name = "max {0}, {1} active leases -> {2}")
         @CsvSource({
-                "1, 0, true",
-                "1, 1, false",
-                "1, 2, false",
-                "3, 0, true",
-                "3, 2, true",
-                "3, 3, false",
-                "3, 4, false",
-                "2147483647, 0, true",
-                "2147483647, 1000000, true",
-                "2147483647, 2147483646, true",
+            "1, 0, true",
+            "1, 1, false",
+            "1, 2, false",
+            "3, 0, true",
+            "3, 2, true",
+            "3, 3, false",
+            "3, 4, false",
+            "2147483647, 0, true",
+            "2147483647, 1000000, true",
+            "2147483647, 2147483646, true",
         })
         void an_active_proxy_has_capacity_while_below_its_limit(int max, int active, boolean expected) {
-            assertThat(proxy().maxConcurrency(max).build().hasCapacityFor(active)).isEqualTo(expected);
+            assertThat(proxy().maxConcurrency(max).build().hasCapacityFor(active))
+                    .isEqualTo(expected);
         }
 
         @ParameterizedTest
         @EnumSource(value = ProxyStatus.class, names = "ACTIVE", mode = EnumSource.Mode.EXCLUDE)
         void a_proxy_that_is_not_active_has_no_capacity_even_when_unused(ProxyStatus status) {
-            assertThat(proxy().status(status).unlimited().build().hasCapacityFor(0)).isFalse();
+            assertThat(proxy().status(status).unlimited().build().hasCapacityFor(0))
+                    .isFalse();
         }
     }
 
@@ -228,7 +229,8 @@ class ProxyTest {
 
         @Test
         void a_failed_check_records_its_time_and_clears_the_previous_latency() {
-            Proxy p = proxy().lastLatency(Duration.ofMillis(30)).lastCheckedAt(T0).build();
+            Proxy p =
+                    proxy().lastLatency(Duration.ofMillis(30)).lastCheckedAt(T0).build();
             Instant later = T0.plusSeconds(60);
 
             Proxy checked = p.withHealthCheck(
@@ -362,11 +364,25 @@ class ProxyTest {
 
         @Test
         void to_string_shows_the_tags_and_capacity() {
-            Proxy p = proxy().country("de").city("Berlin").source("list").asn(3320L).location(52.5, 13.4)
-                    .shared(4).currentLeases(1).build();
+            Proxy p = proxy().country("de")
+                    .city("Berlin")
+                    .source("list")
+                    .asn(3320L)
+                    .location(52.5, 13.4)
+                    .shared(4)
+                    .currentLeases(1)
+                    .build();
 
-            assertThat(p.toString()).contains("leases=1/4", "country=DE", "city=Berlin", "source=list",
-                    "asn=3320", "location=52.5,13.4", "status=ACTIVE", "id=" + p.id());
+            assertThat(p.toString())
+                    .contains(
+                            "leases=1/4",
+                            "country=DE",
+                            "city=Berlin",
+                            "source=list",
+                            "asn=3320",
+                            "location=52.5,13.4",
+                            "status=ACTIVE",
+                            "id=" + p.id());
         }
 
         @Test

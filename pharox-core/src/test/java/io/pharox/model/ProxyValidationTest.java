@@ -1,17 +1,16 @@
 package io.pharox.model;
 
-import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
-import java.time.Duration;
-
 import static io.pharox.Fixtures.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every value a {@link Proxy} holds is validated when it is built, and the error names it. */
 class ProxyValidationTest {
@@ -38,7 +37,10 @@ class ProxyValidationTest {
         @Test
         void a_builder_without_a_port_is_rejected_as_port_0() {
             assertThatIllegalArgumentException()
-                    .isThrownBy(() -> Proxy.builder().poolId(io.pharox.Fixtures.POOL_ID).host("h").build())
+                    .isThrownBy(() -> Proxy.builder()
+                            .poolId(io.pharox.Fixtures.POOL_ID)
+                            .host("h")
+                            .build())
                     .withMessage("port must be 1..65535, was 0");
         }
 
@@ -129,7 +131,8 @@ class ProxyValidationTest {
         @Test
         void a_lease_counter_above_max_concurrency_is_accepted_because_the_storage_owns_it() {
             // The counter counts ACTIVE lease records, expired ones included, so it may exceed the limit.
-            assertThat(proxy().exclusive().currentLeases(2).build().currentLeases()).isEqualTo(2);
+            assertThat(proxy().exclusive().currentLeases(2).build().currentLeases())
+                    .isEqualTo(2);
         }
     }
 
@@ -186,13 +189,16 @@ class ProxyValidationTest {
 
         @Test
         void a_valid_location_is_kept() {
-            assertThat(proxy().location(52.52, 13.405).build().location())
-                    .contains(new GeoPoint(52.52, 13.405));
+            assertThat(proxy().location(52.52, 13.405).build().location()).contains(new GeoPoint(52.52, 13.405));
         }
 
         @Test
         void a_null_location_means_none() {
-            assertThat(proxy().location(new GeoPoint(1, 2)).location(null).build().location()).isEmpty();
+            assertThat(proxy().location(new GeoPoint(1, 2))
+                            .location(null)
+                            .build()
+                            .location())
+                    .isEmpty();
         }
     }
 

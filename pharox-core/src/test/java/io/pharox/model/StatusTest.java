@@ -1,10 +1,10 @@
 package io.pharox.model;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class StatusTest {
 
@@ -16,11 +16,11 @@ class StatusTest {
 
     @ParameterizedTest
     @CsvSource({
-            "HEALTHY, ACTIVE",
-            "SLOW, SLOW",
-            "UNREACHABLE, INACTIVE",
-            "AUTH_FAILED, INACTIVE",
-            "UNEXPECTED_RESPONSE, INACTIVE",
+        "HEALTHY, ACTIVE",
+        "SLOW, SLOW",
+        "UNREACHABLE, INACTIVE",
+        "AUTH_FAILED, INACTIVE",
+        "UNEXPECTED_RESPONSE, INACTIVE",
     })
     void each_health_outcome_maps_to_a_proxy_status(HealthStatus outcome, ProxyStatus status) {
         assertThat(outcome.proxyStatus()).isEqualTo(status);
@@ -42,10 +42,10 @@ class StatusTest {
 
     @Test
     void the_domain_enums_have_the_documented_constants() {
-        assertThat(ProxyStatus.values()).containsExactly(ProxyStatus.ACTIVE, ProxyStatus.SLOW, ProxyStatus.INACTIVE,
-                ProxyStatus.BANNED);
+        assertThat(ProxyStatus.values())
+                .containsExactly(ProxyStatus.ACTIVE, ProxyStatus.SLOW, ProxyStatus.INACTIVE, ProxyStatus.BANNED);
         assertThat(LeaseStatus.values()).containsExactly(LeaseStatus.ACTIVE, LeaseStatus.RELEASED, LeaseStatus.EXPIRED);
-        assertThat(ProxyProtocol.values()).containsExactly(ProxyProtocol.HTTP, ProxyProtocol.HTTPS,
-                ProxyProtocol.SOCKS4, ProxyProtocol.SOCKS5);
+        assertThat(ProxyProtocol.values())
+                .containsExactly(ProxyProtocol.HTTP, ProxyProtocol.HTTPS, ProxyProtocol.SOCKS4, ProxyProtocol.SOCKS5);
     }
 }

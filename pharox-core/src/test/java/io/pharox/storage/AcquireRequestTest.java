@@ -1,20 +1,19 @@
 package io.pharox.storage;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatNullPointerException;
+
 import io.pharox.filter.ProxyFilter;
 import io.pharox.filter.ProxyFilters;
 import io.pharox.model.Consumer;
 import io.pharox.select.SelectorStrategy;
+import java.time.Duration;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
-import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
 class AcquireRequestTest {
 
@@ -42,11 +41,16 @@ class AcquireRequestTest {
 
         @Test
         void the_builder_sets_every_value() {
-            AcquireRequest request = AcquireRequest.forPool("eu").consumer("crawler-7").ttl(Duration.ofSeconds(30))
-                    .filter(DE).strategy(SelectorStrategy.LEAST_USED).build();
+            AcquireRequest request = AcquireRequest.forPool("eu")
+                    .consumer("crawler-7")
+                    .ttl(Duration.ofSeconds(30))
+                    .filter(DE)
+                    .strategy(SelectorStrategy.LEAST_USED)
+                    .build();
 
-            assertThat(request).isEqualTo(new AcquireRequest("eu", "crawler-7", Duration.ofSeconds(30), DE,
-                    SelectorStrategy.LEAST_USED));
+            assertThat(request)
+                    .isEqualTo(new AcquireRequest(
+                            "eu", "crawler-7", Duration.ofSeconds(30), DE, SelectorStrategy.LEAST_USED));
         }
 
         @ParameterizedTest
@@ -61,9 +65,11 @@ class AcquireRequestTest {
 
         @Test
         void to_builder_changes_only_what_it_is_told() {
-            AcquireRequest request = AcquireRequest.forPool("eu").consumer("c").filter(DE).build();
+            AcquireRequest request =
+                    AcquireRequest.forPool("eu").consumer("c").filter(DE).build();
 
-            AcquireRequest changed = request.toBuilder().strategy(SelectorStrategy.RANDOM).build();
+            AcquireRequest changed =
+                    request.toBuilder().strategy(SelectorStrategy.RANDOM).build();
 
             assertThat(changed.strategy()).isEqualTo(SelectorStrategy.RANDOM);
             assertThat(changed.poolName()).isEqualTo("eu");
@@ -91,7 +97,8 @@ class AcquireRequestTest {
         @Test
         void a_zero_ttl_is_rejected_naming_it() {
             assertThatIllegalArgumentException()
-                    .isThrownBy(() -> AcquireRequest.forPool("eu").ttl(Duration.ZERO).build())
+                    .isThrownBy(() ->
+                            AcquireRequest.forPool("eu").ttl(Duration.ZERO).build())
                     .withMessage("ttl must be between PT0.001S and PT8760H, was PT0S");
         }
 
@@ -126,7 +133,10 @@ class AcquireRequestTest {
         void the_bounds_themselves_are_accepted() {
             assertThat(AcquireRequest.requireTtl(AcquireRequest.MIN_TTL)).isEqualTo(AcquireRequest.MIN_TTL);
             assertThat(AcquireRequest.requireTtl(AcquireRequest.MAX_TTL)).isEqualTo(AcquireRequest.MAX_TTL);
-            assertThat(AcquireRequest.forPool("eu").ttl(AcquireRequest.MIN_TTL).build().ttl())
+            assertThat(AcquireRequest.forPool("eu")
+                            .ttl(AcquireRequest.MIN_TTL)
+                            .build()
+                            .ttl())
                     .isEqualTo(Duration.ofMillis(1));
         }
 
@@ -135,7 +145,9 @@ class AcquireRequestTest {
             assertThatNullPointerException()
                     .isThrownBy(() -> AcquireRequest.forPool("eu").ttl(null).build())
                     .withMessage("ttl");
-            assertThatNullPointerException().isThrownBy(() -> AcquireRequest.requireTtl(null)).withMessage("ttl");
+            assertThatNullPointerException()
+                    .isThrownBy(() -> AcquireRequest.requireTtl(null))
+                    .withMessage("ttl");
         }
     }
 
@@ -154,32 +166,42 @@ class AcquireRequestTest {
         @ValueSource(strings = {"", " ", "\n"})
         void a_blank_consumer_name_is_rejected_quoting_it(String name) {
             assertThatIllegalArgumentException()
-                    .isThrownBy(() -> AcquireRequest.forPool("eu").consumer(name).build())
+                    .isThrownBy(
+                            () -> AcquireRequest.forPool("eu").consumer(name).build())
                     .withMessage("consumer name must not be blank, was '" + name + "'");
         }
 
         @Test
         void null_names_are_rejected_naming_them() {
-            assertThatNullPointerException().isThrownBy(() -> AcquireRequest.forPool(null).build())
+            assertThatNullPointerException()
+                    .isThrownBy(() -> AcquireRequest.forPool(null).build())
                     .withMessage("pool name");
-            assertThatNullPointerException().isThrownBy(() -> AcquireRequest.forPool("eu").consumer(null).build())
+            assertThatNullPointerException()
+                    .isThrownBy(
+                            () -> AcquireRequest.forPool("eu").consumer(null).build())
                     .withMessage("consumer name");
         }
 
         @Test
         void too_long_names_are_rejected_naming_their_length() {
-            assertThatIllegalArgumentException().isThrownBy(() -> AcquireRequest.forPool("p".repeat(300)).build())
+            assertThatIllegalArgumentException()
+                    .isThrownBy(() -> AcquireRequest.forPool("p".repeat(300)).build())
                     .withMessage("pool name must be at most 255 characters, was 300");
             assertThatIllegalArgumentException()
-                    .isThrownBy(() -> AcquireRequest.forPool("eu").consumer("c".repeat(256)).build())
+                    .isThrownBy(() -> AcquireRequest.forPool("eu")
+                            .consumer("c".repeat(256))
+                            .build())
                     .withMessage("consumer name must be at most 255 characters, was 256");
         }
 
         @Test
         void names_with_nul_are_rejected() {
-            assertThatIllegalArgumentException().isThrownBy(() -> AcquireRequest.forPool("e\0u").build())
+            assertThatIllegalArgumentException()
+                    .isThrownBy(() -> AcquireRequest.forPool("e\0u").build())
                     .withMessageStartingWith("pool name");
-            assertThatIllegalArgumentException().isThrownBy(() -> AcquireRequest.forPool("eu").consumer("\0").build())
+            assertThatIllegalArgumentException()
+                    .isThrownBy(
+                            () -> AcquireRequest.forPool("eu").consumer("\0").build())
                     .withMessageStartingWith("consumer name");
         }
     }
@@ -197,19 +219,20 @@ class AcquireRequestTest {
         @Test
         void a_null_strategy_is_rejected_naming_it() {
             assertThatNullPointerException()
-                    .isThrownBy(() -> AcquireRequest.forPool("eu").strategy(null).build())
+                    .isThrownBy(
+                            () -> AcquireRequest.forPool("eu").strategy(null).build())
                     .withMessage("strategy");
         }
 
         @Test
         void the_canonical_constructor_checks_like_the_builder() {
             assertThatNullPointerException()
-                    .isThrownBy(() -> new AcquireRequest("eu", "c", Duration.ofSeconds(1), null,
-                            SelectorStrategy.RANDOM))
+                    .isThrownBy(
+                            () -> new AcquireRequest("eu", "c", Duration.ofSeconds(1), null, SelectorStrategy.RANDOM))
                     .withMessage("filter");
             assertThatIllegalArgumentException()
-                    .isThrownBy(() -> new AcquireRequest("eu", "c", Duration.ofSeconds(-1), DE,
-                            SelectorStrategy.RANDOM))
+                    .isThrownBy(
+                            () -> new AcquireRequest("eu", "c", Duration.ofSeconds(-1), DE, SelectorStrategy.RANDOM))
                     .withMessageContaining("ttl");
         }
     }

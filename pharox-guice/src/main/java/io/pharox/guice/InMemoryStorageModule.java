@@ -5,7 +5,6 @@ import com.google.inject.Provides;
 import io.pharox.storage.ProxyStorage;
 import io.pharox.storage.memory.InMemoryStorage;
 import jakarta.inject.Singleton;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -33,7 +32,8 @@ public final class InMemoryStorageModule extends AbstractModule {
     public InMemoryStorageModule(Duration finishedLeaseRetention) {
         Objects.requireNonNull(finishedLeaseRetention, "finishedLeaseRetention");
         if (finishedLeaseRetention.isNegative()) {
-            throw new IllegalArgumentException("finishedLeaseRetention must not be negative, was " + finishedLeaseRetention);
+            throw new IllegalArgumentException(
+                    "finishedLeaseRetention must not be negative, was " + finishedLeaseRetention);
         }
         this.finishedLeaseRetention = finishedLeaseRetention;
     }

@@ -4,9 +4,8 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provider;
 import io.pharox.storage.ProxyStorage;
 import io.pharox.storage.jdbc.JdbcStorage;
-
-import javax.sql.DataSource;
 import java.util.Objects;
+import javax.sql.DataSource;
 
 /**
  * Binds {@link ProxyStorage} to a {@link JdbcStorage} on your {@link DataSource} and schema,

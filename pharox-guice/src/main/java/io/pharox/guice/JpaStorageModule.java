@@ -1,14 +1,13 @@
 package io.pharox.guice;
 
-import org.jspecify.annotations.Nullable;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provider;
 import io.pharox.storage.ProxyStorage;
 import io.pharox.storage.jpa.JpaStorage;
 import jakarta.persistence.EntityManagerFactory;
-
-import javax.sql.DataSource;
 import java.util.Objects;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Binds {@link ProxyStorage} to a {@link JpaStorage}, in one of two ways:
@@ -59,8 +58,11 @@ public final class JpaStorageModule extends AbstractModule implements AutoClosea
         this(null, null, false, Objects.requireNonNull(emf, "emf"));
     }
 
-    private JpaStorageModule(@Nullable DataSource dataSource, @Nullable String schema, boolean migrate,
-                             @Nullable EntityManagerFactory givenFactory) {
+    private JpaStorageModule(
+            @Nullable DataSource dataSource,
+            @Nullable String schema,
+            boolean migrate,
+            @Nullable EntityManagerFactory givenFactory) {
         this.dataSource = dataSource;
         this.schema = schema;
         this.migrate = migrate;

@@ -1,10 +1,9 @@
 package io.pharox.guice;
 
-import org.jspecify.annotations.Nullable;
 import com.google.inject.AbstractModule;
 import com.google.inject.Binder;
-import com.google.inject.ProvisionException;
 import com.google.inject.Provides;
+import com.google.inject.ProvisionException;
 import com.google.inject.binder.LinkedBindingBuilder;
 import com.google.inject.multibindings.MapBinder;
 import com.google.inject.multibindings.Multibinder;
@@ -21,13 +20,13 @@ import io.pharox.select.SelectorStrategy;
 import io.pharox.storage.AcquireRequest;
 import io.pharox.storage.ProxyStorage;
 import jakarta.inject.Singleton;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The core's Guice wiring: binds {@link ProxyManager} (a singleton on the bound
@@ -102,7 +101,8 @@ public final class PharoxModule extends AbstractModule {
      * {@code PharoxModule.clockBinding(binder()).toInstance(testClock)}.
      */
     public static LinkedBindingBuilder<Clock> clockBinding(Binder binder) {
-        return OptionalBinder.newOptionalBinder(Objects.requireNonNull(binder, "binder"), Clock.class).setBinding();
+        return OptionalBinder.newOptionalBinder(Objects.requireNonNull(binder, "binder"), Clock.class)
+                .setBinding();
     }
 
     /**
@@ -136,7 +136,8 @@ public final class PharoxModule extends AbstractModule {
     @Override
     protected void configure() {
         OptionalBinder.newOptionalBinder(binder(), Clock.class).setDefault().toInstance(clock);
-        OptionalBinder<HealthCheckOptions> options = OptionalBinder.newOptionalBinder(binder(), HealthCheckOptions.class);
+        OptionalBinder<HealthCheckOptions> options =
+                OptionalBinder.newOptionalBinder(binder(), HealthCheckOptions.class);
         if (healthChecks != null) {
             options.setDefault().toInstance(healthChecks);
         }
@@ -146,11 +147,13 @@ public final class PharoxModule extends AbstractModule {
 
     @Provides
     @Singleton
-    HealthChecker healthChecker(Optional<HealthCheckOptions> options, Clock boundClock,
-                                Map<ProxyProtocol, ProxyProbe> probes) {
-        HealthChecker checker = new HealthChecker(options.orElseThrow(() -> new ProvisionException("health checking"
-                + " needs HealthCheckOptions (the target URL to probe): give them with PharoxModule.builder()"
-                + ".healthChecks(options) or PharoxModule.healthCheckOptionsBinding(binder())")), boundClock);
+    HealthChecker healthChecker(
+            Optional<HealthCheckOptions> options, Clock boundClock, Map<ProxyProtocol, ProxyProbe> probes) {
+        HealthChecker checker = new HealthChecker(
+                options.orElseThrow(() -> new ProvisionException("health checking"
+                        + " needs HealthCheckOptions (the target URL to probe): give them with PharoxModule.builder()"
+                        + ".healthChecks(options) or PharoxModule.healthCheckOptionsBinding(binder())")),
+                boundClock);
         for (Map.Entry<ProxyProtocol, ProxyProbe> probe : probes.entrySet()) {
             checker = checker.withProbe(probe.getKey(), probe.getValue());
         }
@@ -185,8 +188,7 @@ public final class PharoxModule extends AbstractModule {
         private Clock clock = Clock.systemUTC();
         private @Nullable HealthCheckOptions healthChecks;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * The manager's default consumer name.

@@ -1,6 +1,8 @@
 package io.pharox.guice;
 
-import io.pharox.testkit.postgres.TestSchema;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.google.inject.CreationException;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
@@ -8,12 +10,10 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.pharox.exception.StorageException;
 import io.pharox.storage.ProxyStorage;
 import io.pharox.storage.jdbc.JdbcStorage;
+import io.pharox.testkit.postgres.TestSchema;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** {@link JdbcStorageModule} on the real test PostgreSQL, each test in a schema of its own. */
 class JdbcStorageModuleTest {
@@ -37,7 +37,8 @@ class JdbcStorageModuleTest {
         RoundTrip.leaseThrough(injector, "jdbc");
 
         assertThat(injector.getInstance(ProxyStorage.class)).isInstanceOf(JdbcStorage.class);
-        assertThat(injector.getInstance(LeasingService.class).fetchThroughGermany("jdbc")).contains("198.51.100.7:8080");
+        assertThat(injector.getInstance(LeasingService.class).fetchThroughGermany("jdbc"))
+                .contains("198.51.100.7:8080");
     }
 
     @Test
@@ -60,7 +61,8 @@ class JdbcStorageModuleTest {
         HikariDataSource closed = TestSchema.dataSource(db.postgres(), 1);
         closed.close();
 
-        assertThatThrownBy(() -> Guice.createInjector(new PharoxModule(), new JdbcStorageModule(closed, "pharox_never")))
+        assertThatThrownBy(
+                        () -> Guice.createInjector(new PharoxModule(), new JdbcStorageModule(closed, "pharox_never")))
                 .isInstanceOf(CreationException.class)
                 .hasMessageContaining("migrating schema pharox_never failed");
     }
@@ -71,7 +73,8 @@ class JdbcStorageModuleTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'pharox; drop table x'");
         assertThatThrownBy(() -> new JdbcStorageModule(null, "pharox"))
-                .isInstanceOf(NullPointerException.class).hasMessageContaining("dataSource");
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("dataSource");
         assertThat(new JdbcStorageModule(db.dataSource()).schema()).isEqualTo(JdbcStorage.DEFAULT_SCHEMA);
     }
 }

@@ -1,18 +1,18 @@
 package io.pharox.guice;
 
-import io.pharox.testkit.postgres.TestSchema;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.google.inject.CreationException;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import io.pharox.storage.ProxyStorage;
 import io.pharox.storage.jpa.JpaStorage;
+import io.pharox.testkit.postgres.TestSchema;
 import jakarta.persistence.EntityManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** {@link JpaStorageModule} on the real test PostgreSQL, each test in a schema of its own. */
 class JpaStorageModuleTest {
@@ -39,9 +39,11 @@ class JpaStorageModuleTest {
 
             storage = injector.getInstance(ProxyStorage.class);
             assertThat(storage).isInstanceOf(JpaStorage.class);
-            assertThat(injector.getInstance(LeasingService.class).fetchThroughGermany("jpa")).contains("198.51.100.7:8080");
+            assertThat(injector.getInstance(LeasingService.class).fetchThroughGermany("jpa"))
+                    .contains("198.51.100.7:8080");
         }
-        assertThatThrownBy(() -> storage.listPools()).as("closing the module closed its factory")
+        assertThatThrownBy(() -> storage.listPools())
+                .as("closing the module closed its factory")
                 .hasMessageContaining("closed");
     }
 
@@ -92,6 +94,7 @@ class JpaStorageModuleTest {
                     .hasMessageContaining("'pharox; drop table x'");
         }
         assertThatThrownBy(() -> new JpaStorageModule(null, "pharox"))
-                .isInstanceOf(NullPointerException.class).hasMessageContaining("dataSource");
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("dataSource");
     }
 }

@@ -1,5 +1,8 @@
 package io.pharox.guice;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.google.inject.AbstractModule;
 import com.google.inject.CreationException;
 import com.google.inject.Guice;
@@ -13,18 +16,16 @@ import io.pharox.health.PoolHealthReport;
 import io.pharox.health.ProbeResult;
 import io.pharox.health.ProxyProbe;
 import io.pharox.model.HealthStatus;
-import io.pharox.model.ProxyStatus;
 import io.pharox.model.LeaseStatus;
 import io.pharox.model.LeasedProxy;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
 import io.pharox.model.ProxyProtocol;
+import io.pharox.model.ProxyStatus;
 import io.pharox.select.SelectorStrategy;
 import io.pharox.storage.AcquireRequest;
 import io.pharox.storage.ProxyStorage;
 import io.pharox.testkit.MutableClock;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Clock;
@@ -32,9 +33,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /** What {@link PharoxModule} binds, on the in-memory adapter. */
 class PharoxModuleTest {
@@ -43,14 +42,17 @@ class PharoxModuleTest {
 
     @Test
     void the_manager_carries_the_builder_settings() {
-        Injector injector = Guice.createInjector(PharoxModule.builder()
-                .defaultConsumer("crawler-1")
-                .defaultTtl(Duration.ofSeconds(42))
-                .defaultStrategy(SelectorStrategy.LEAST_USED)
-                .waitPollInterval(Duration.ofMillis(5))
-                .build(), new InMemoryStorageModule());
+        Injector injector = Guice.createInjector(
+                PharoxModule.builder()
+                        .defaultConsumer("crawler-1")
+                        .defaultTtl(Duration.ofSeconds(42))
+                        .defaultStrategy(SelectorStrategy.LEAST_USED)
+                        .waitPollInterval(Duration.ofMillis(5))
+                        .build(),
+                new InMemoryStorageModule());
 
-        AcquireRequest request = injector.getInstance(ProxyManager.class).request("any").build();
+        AcquireRequest request =
+                injector.getInstance(ProxyManager.class).request("any").build();
 
         assertThat(request.consumerName()).isEqualTo("crawler-1");
         assertThat(request.ttl()).isEqualTo(Duration.ofSeconds(42));
@@ -61,8 +63,11 @@ class PharoxModuleTest {
     void the_defaults_are_those_of_the_plain_manager_builder() {
         Injector injector = Guice.createInjector(new PharoxModule(), new InMemoryStorageModule());
 
-        AcquireRequest injected = injector.getInstance(ProxyManager.class).request("any").build();
-        AcquireRequest plain = ProxyManager.of(injector.getInstance(ProxyStorage.class)).request("any").build();
+        AcquireRequest injected =
+                injector.getInstance(ProxyManager.class).request("any").build();
+        AcquireRequest plain = ProxyManager.of(injector.getInstance(ProxyStorage.class))
+                .request("any")
+                .build();
 
         assertThat(injected).isEqualTo(plain);
         assertThat(injector.getInstance(Clock.class)).isEqualTo(Clock.systemUTC());
@@ -71,7 +76,8 @@ class PharoxModuleTest {
     @Test
     void the_builder_clock_is_bound_and_drives_the_in_memory_storage() {
         MutableClock clock = new MutableClock(T0);
-        Injector injector = Guice.createInjector(PharoxModule.builder().clock(clock).build(), new InMemoryStorageModule());
+        Injector injector =
+                Guice.createInjector(PharoxModule.builder().clock(clock).build(), new InMemoryStorageModule());
 
         LeasedProxy leased = leaseOne(injector);
 
@@ -93,8 +99,12 @@ class PharoxModuleTest {
         clock.advance(Duration.ofMinutes(6));
 
         assertThat(leased.lease().acquiredAt()).isEqualTo(T0);
-        assertThat(injector.getInstance(ProxyStorage.class).findLease(leased.lease().id()).orElseThrow().status())
-                .as("the default ttl of 5 minutes ran out on the replaced clock").isEqualTo(LeaseStatus.EXPIRED);
+        assertThat(injector.getInstance(ProxyStorage.class)
+                        .findLease(leased.lease().id())
+                        .orElseThrow()
+                        .status())
+                .as("the default ttl of 5 minutes ran out on the replaced clock")
+                .isEqualTo(LeaseStatus.EXPIRED);
     }
 
     @Test
@@ -123,10 +133,14 @@ class PharoxModuleTest {
         Injector injector = Guice.createInjector(new PharoxModule(), new InMemoryStorageModule());
         leaseOne(injector);
         ProxyStorage storage = injector.getInstance(ProxyStorage.class);
-        storage.addProxy(Proxy.builder().poolId(storage.findPool("p").orElseThrow().id())
-                .address("192.0.2.2", 3128).country("DE").build());
+        storage.addProxy(Proxy.builder()
+                .poolId(storage.findPool("p").orElseThrow().id())
+                .address("192.0.2.2", 3128)
+                .country("DE")
+                .build());
 
-        assertThat(injector.getInstance(LeasingService.class).fetchThroughGermany("p")).contains("192.0.2.2:3128");
+        assertThat(injector.getInstance(LeasingService.class).fetchThroughGermany("p"))
+                .contains("192.0.2.2:3128");
     }
 
     @Test
@@ -137,8 +151,8 @@ class PharoxModuleTest {
 
     @Test
     void two_storage_modules_are_refused() {
-        assertThatThrownBy(() -> Guice.createInjector(new PharoxModule(), new InMemoryStorageModule(),
-                new InMemoryStorageModule()))
+        assertThatThrownBy(() -> Guice.createInjector(
+                        new PharoxModule(), new InMemoryStorageModule(), new InMemoryStorageModule()))
                 .isInstanceOf(CreationException.class)
                 .hasMessageContaining(ProxyStorage.class.getName());
     }
@@ -148,13 +162,17 @@ class PharoxModuleTest {
         assertThatThrownBy(() -> PharoxModule.builder().defaultConsumer(" "))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> PharoxModule.builder().defaultTtl(Duration.ofSeconds(-3)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PT-3S");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("PT-3S");
         assertThatThrownBy(() -> PharoxModule.builder().waitPollInterval(Duration.ofMinutes(2)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PT2M");
-        assertThatThrownBy(() -> PharoxModule.builder().clock(null)).isInstanceOf(NullPointerException.class)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("PT2M");
+        assertThatThrownBy(() -> PharoxModule.builder().clock(null))
+                .isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("clock");
         assertThatThrownBy(() -> new InMemoryStorageModule(Duration.ofHours(-1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PT-1H");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("PT-1H");
     }
 
     @Test
@@ -163,7 +181,8 @@ class PharoxModuleTest {
 
         Proxy leased = RoundTrip.leaseThrough(injector, "memory");
 
-        assertThat(injector.getInstance(ProxyStorage.class).getClass().getSimpleName()).isEqualTo("InMemoryStorage");
+        assertThat(injector.getInstance(ProxyStorage.class).getClass().getSimpleName())
+                .isEqualTo("InMemoryStorage");
         assertThat(leased.address()).isEqualTo("198.51.100.7:8080");
     }
 
@@ -175,12 +194,16 @@ class PharoxModuleTest {
             closedPort = socket.getLocalPort(); // free once closed: nothing listens there
         }
         HealthCheckOptions options = HealthCheckOptions.builder("http://127.0.0.1:9/")
-                .connectTimeout(Duration.ofSeconds(2)).build();
-        Injector injector = Guice.createInjector(PharoxModule.builder().healthChecks(options).build(),
-                new InMemoryStorageModule());
+                .connectTimeout(Duration.ofSeconds(2))
+                .build();
+        Injector injector = Guice.createInjector(
+                PharoxModule.builder().healthChecks(options).build(), new InMemoryStorageModule());
         ProxyStorage storage = injector.getInstance(ProxyStorage.class);
         ProxyPool pool = storage.createPool("checked", "");
-        Proxy dead = storage.addProxy(Proxy.builder().poolId(pool.id()).address("127.0.0.1", closedPort).build());
+        Proxy dead = storage.addProxy(Proxy.builder()
+                .poolId(pool.id())
+                .address("127.0.0.1", closedPort)
+                .build());
 
         PoolHealthReport report = injector.getInstance(HealthMonitor.class).checkPool("checked");
 
@@ -194,7 +217,8 @@ class PharoxModuleTest {
 
     @Test
     void another_module_can_give_the_health_check_options() {
-        HealthCheckOptions options = HealthCheckOptions.builder("https://example.org/").build();
+        HealthCheckOptions options =
+                HealthCheckOptions.builder("https://example.org/").build();
         Injector injector = Guice.createInjector(new PharoxModule(), new InMemoryStorageModule(), new AbstractModule() {
             @Override
             protected void configure() {
@@ -207,24 +231,33 @@ class PharoxModuleTest {
 
     @Test
     void a_module_can_replace_the_built_in_probe_of_a_protocol() {
-        ProxyProbe maintenance = (proxy, options) -> ProbeResult.failed(HealthStatus.UNEXPECTED_RESPONSE,
-                "in a maintenance window");
+        ProxyProbe maintenance =
+                (proxy, options) -> ProbeResult.failed(HealthStatus.UNEXPECTED_RESPONSE, "in a maintenance window");
         Injector injector = Guice.createInjector(
-                PharoxModule.builder().healthChecks(HealthCheckOptions.builder("http://127.0.0.1:9/").build()).build(),
-                new InMemoryStorageModule(), new AbstractModule() {
+                PharoxModule.builder()
+                        .healthChecks(HealthCheckOptions.builder("http://127.0.0.1:9/")
+                                .build())
+                        .build(),
+                new InMemoryStorageModule(),
+                new AbstractModule() {
                     @Override
                     protected void configure() {
-                        PharoxModule.healthProbes(binder()).addBinding(ProxyProtocol.HTTP).toInstance(maintenance);
+                        PharoxModule.healthProbes(binder())
+                                .addBinding(ProxyProtocol.HTTP)
+                                .toInstance(maintenance);
                     }
                 });
         ProxyStorage storage = injector.getInstance(ProxyStorage.class);
         ProxyPool pool = storage.createPool("maintained", "");
-        Proxy proxy = storage.addProxy(Proxy.builder().poolId(pool.id()).address("192.0.2.1", 3128).build());
+        Proxy proxy = storage.addProxy(
+                Proxy.builder().poolId(pool.id()).address("192.0.2.1", 3128).build());
 
         PoolHealthReport report = injector.getInstance(HealthMonitor.class).checkPool("maintained");
 
-        assertThat(injector.getInstance(HealthChecker.class).probe(ProxyProtocol.HTTP)).isSameAs(maintenance);
-        assertThat(injector.getInstance(HealthChecker.class).probe(ProxyProtocol.SOCKS5)).isNotSameAs(maintenance);
+        assertThat(injector.getInstance(HealthChecker.class).probe(ProxyProtocol.HTTP))
+                .isSameAs(maintenance);
+        assertThat(injector.getInstance(HealthChecker.class).probe(ProxyProtocol.SOCKS5))
+                .isNotSameAs(maintenance);
         assertThat(report.removedFromRotation()).containsExactly(proxy.id());
         assertThat(report.results().get(0).error()).hasValue("in a maintenance window");
     }
@@ -235,15 +268,18 @@ class PharoxModuleTest {
 
         assertThat(injector.getInstance(ProxyManager.class)).isNotNull();
         assertThatThrownBy(() -> injector.getInstance(HealthMonitor.class))
-                .hasMessageContaining("HealthCheckOptions").hasMessageContaining("healthChecks(options)");
-        assertThatThrownBy(() -> PharoxModule.builder().healthChecks(null)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("HealthCheckOptions")
+                .hasMessageContaining("healthChecks(options)");
+        assertThatThrownBy(() -> PharoxModule.builder().healthChecks(null))
+                .isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("options");
     }
 
     private static LeasedProxy leaseOne(Injector injector) {
         ProxyStorage storage = injector.getInstance(ProxyStorage.class);
         ProxyPool pool = storage.createPool("p", "test");
-        storage.addProxy(Proxy.builder().poolId(pool.id()).address("192.0.2.1", 3128).build());
+        storage.addProxy(
+                Proxy.builder().poolId(pool.id()).address("192.0.2.1", 3128).build());
         return injector.getInstance(ProxyManager.class).acquire("p").orElseThrow();
     }
 }

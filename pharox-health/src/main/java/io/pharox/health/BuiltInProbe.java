@@ -2,7 +2,6 @@ package io.pharox.health;
 
 import io.pharox.model.HealthStatus;
 import io.pharox.model.Proxy;
-
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -16,8 +15,7 @@ final class BuiltInProbe implements ProxyProbe {
 
     static final BuiltInProbe INSTANCE = new BuiltInProbe();
 
-    private BuiltInProbe() {
-    }
+    private BuiltInProbe() {}
 
     @Override
     public ProbeResult probe(Proxy proxy, HealthCheckOptions options) {
@@ -50,9 +48,13 @@ final class BuiltInProbe implements ProxyProbe {
                 return judged(proxy, options, status);
             }
             if (hop == policy.maxHops()) {
-                throw new ProbeFailure(HealthStatus.UNEXPECTED_RESPONSE, "target redirected more than "
-                        + policy.maxHops() + " times through proxy " + proxy.address() + " (the last HTTP " + status
-                        + " came from " + url.getHost() + ':' + HealthCheckOptions.portOf(url) + ")", status);
+                throw new ProbeFailure(
+                        HealthStatus.UNEXPECTED_RESPONSE,
+                        "target redirected more than "
+                                + policy.maxHops() + " times through proxy " + proxy.address() + " (the last HTTP "
+                                + status
+                                + " came from " + url.getHost() + ':' + HealthCheckOptions.portOf(url) + ")",
+                        status);
             }
             url = next(proxy, url, answer);
         }
@@ -60,10 +62,14 @@ final class BuiltInProbe implements ProxyProbe {
 
     private static int judged(Proxy proxy, HealthCheckOptions options, int status) throws ProbeFailure {
         if (!options.expectedStatuses().contains(status)) {
-            throw new ProbeFailure(HealthStatus.UNEXPECTED_RESPONSE, "target answered HTTP " + status
-                    + " through proxy " + proxy.address() + ", expected "
-                    + Probe.describeStatuses(options.expectedStatuses())
-                    + (RedirectPolicy.isRedirect(status) ? " (a redirect, not followed: see RedirectPolicy)" : ""),
+            throw new ProbeFailure(
+                    HealthStatus.UNEXPECTED_RESPONSE,
+                    "target answered HTTP " + status
+                            + " through proxy " + proxy.address() + ", expected "
+                            + Probe.describeStatuses(options.expectedStatuses())
+                            + (RedirectPolicy.isRedirect(status)
+                                    ? " (a redirect, not followed: see RedirectPolicy)"
+                                    : ""),
                     status);
         }
         return status;
@@ -81,19 +87,24 @@ final class BuiltInProbe implements ProxyProbe {
         } catch (URISyntaxException | IllegalArgumentException e) {
             to = null;
         }
-        String scheme = to == null || to.getScheme() == null ? "" : to.getScheme().toLowerCase(Locale.ROOT);
-        if (to == null || !scheme.equals("http") && !scheme.equals("https") || to.getHost() == null
+        String scheme =
+                to == null || to.getScheme() == null ? "" : to.getScheme().toLowerCase(Locale.ROOT);
+        if (to == null
+                || !scheme.equals("http") && !scheme.equals("https")
+                || to.getHost() == null
                 || to.getRawUserInfo() != null) {
             // the location is not repeated: it may carry a token of the target's
-            throw new ProbeFailure(HealthStatus.UNEXPECTED_RESPONSE, where
-                    + " to a location that is not an http(s) URL with a host and without user information",
+            throw new ProbeFailure(
+                    HealthStatus.UNEXPECTED_RESPONSE,
+                    where + " to a location that is not an http(s) URL with a host and without user information",
                     redirect.status());
         }
         return to;
     }
 
     private static boolean sameOrigin(URI a, URI b) {
-        return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost().equalsIgnoreCase(b.getHost())
+        return a.getScheme().equalsIgnoreCase(b.getScheme())
+                && a.getHost().equalsIgnoreCase(b.getHost())
                 && HealthCheckOptions.portOf(a) == HealthCheckOptions.portOf(b);
     }
 }

@@ -1,6 +1,5 @@
 package io.pharox.health;
 
-import org.jspecify.annotations.Nullable;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Collections;
@@ -13,6 +12,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a {@link HealthChecker} probes proxies: the target it asks for through each proxy and the
@@ -187,7 +187,8 @@ public final class HealthCheckOptions {
 
         private Builder(URI target) {
             Objects.requireNonNull(target, "target");
-            String scheme = target.getScheme() == null ? null : target.getScheme().toLowerCase(Locale.ROOT);
+            String scheme =
+                    target.getScheme() == null ? null : target.getScheme().toLowerCase(Locale.ROOT);
             if (!"http".equals(scheme) && !"https".equals(scheme)) {
                 throw new IllegalArgumentException("target must be an http or https URL, was '" + target + "'");
             }
@@ -195,8 +196,8 @@ public final class HealthCheckOptions {
                 throw new IllegalArgumentException("target must name a host, was '" + target + "'");
             }
             if (target.getRawUserInfo() != null) {
-                throw new IllegalArgumentException("target must not carry user information, was a URL to "
-                        + target.getHost());
+                throw new IllegalArgumentException(
+                        "target must not carry user information, was a URL to " + target.getHost());
             }
             this.target = target;
         }
@@ -345,7 +346,8 @@ public final class HealthCheckOptions {
                 throw new IllegalArgumentException(name + " must be positive, was " + value);
             }
             if (value.toMillis() > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException(name + " must be at most " + Integer.MAX_VALUE + " ms, was " + value);
+                throw new IllegalArgumentException(
+                        name + " must be at most " + Integer.MAX_VALUE + " ms, was " + value);
             }
             return value;
         }

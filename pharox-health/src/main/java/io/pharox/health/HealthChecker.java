@@ -1,14 +1,10 @@
 package io.pharox.health;
 
-import org.jspecify.annotations.Nullable;
 import io.pharox.model.Credentials;
 import io.pharox.model.HealthCheckResult;
 import io.pharox.model.HealthStatus;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyProtocol;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,8 +12,8 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
-import java.util.Objects;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -26,6 +22,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Probes proxies by requesting {@link HealthCheckOptions#target()} through them, and reports
@@ -148,7 +146,11 @@ public final class HealthChecker {
         requireSupported(proxy);
         HealthCheckResult result = probeOnce(proxy);
         for (int attempt = 1; attempt <= options.retries() && result.status() == HealthStatus.UNREACHABLE; attempt++) {
-            LOG.debug("health check of {} attempt {} failed, retrying: {}", proxy, attempt, result.error().orElse(""));
+            LOG.debug(
+                    "health check of {} attempt {} failed, retrying: {}",
+                    proxy,
+                    attempt,
+                    result.error().orElse(""));
             result = probeOnce(proxy);
         }
         LOG.debug("health check of {}: {}", proxy, result);
@@ -217,13 +219,16 @@ public final class HealthChecker {
         }
         HealthCheckResult result;
         if (outcome.isPassed()) {
-            HealthStatus status = latency.compareTo(options.slowThreshold()) > 0 ? HealthStatus.SLOW : HealthStatus.HEALTHY;
+            HealthStatus status =
+                    latency.compareTo(options.slowThreshold()) > 0 ? HealthStatus.SLOW : HealthStatus.HEALTHY;
             result = HealthCheckResult.passed(proxy.id(), status, latency, clock.instant());
         } else {
-            result = HealthCheckResult.failed(proxy.id(), outcome.status(), redact(outcome.detail().orElseThrow(), proxy),
-                    clock.instant());
+            result = HealthCheckResult.failed(
+                    proxy.id(), outcome.status(), redact(outcome.detail().orElseThrow(), proxy), clock.instant());
         }
-        return outcome.httpStatus().isPresent() ? result.withHttpStatus(outcome.httpStatus().getAsInt()) : result;
+        return outcome.httpStatus().isPresent()
+                ? result.withHttpStatus(outcome.httpStatus().getAsInt())
+                : result;
     }
 
     /**
@@ -250,7 +255,8 @@ public final class HealthChecker {
      */
     private static ExecutorService executor(int parallelism) {
         try {
-            Object executor = Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
+            Object executor =
+                    Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
             return (ExecutorService) executor;
         } catch (ReflectiveOperationException | RuntimeException e) {
             ThreadFactory factory = runnable -> {

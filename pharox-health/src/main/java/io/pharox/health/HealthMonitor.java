@@ -1,14 +1,10 @@
 package io.pharox.health;
 
-import org.jspecify.annotations.Nullable;
 import io.pharox.exception.ProxyNotFoundException;
 import io.pharox.model.HealthCheckResult;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyStatus;
 import io.pharox.storage.ProxyStorage;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -20,6 +16,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps pools healthy: checks every proxy of a pool with a {@link HealthChecker} (at most
@@ -97,7 +96,11 @@ public final class HealthMonitor implements AutoCloseable {
             boolean isLeasable = after.status().isLeasable();
             if (wasLeasable && !isLeasable) {
                 removed.add(after.id());
-                LOG.warn("proxy {} taken out of rotation in pool {}: {}{}", after, poolName, result.status(),
+                LOG.warn(
+                        "proxy {} taken out of rotation in pool {}: {}{}",
+                        after,
+                        poolName,
+                        result.status(),
                         result.error().map(e -> " (" + e + ")").orElse(""));
             } else if (!wasLeasable && isLeasable) {
                 returned.add(after.id());
@@ -105,8 +108,13 @@ public final class HealthMonitor implements AutoCloseable {
             }
         }
         PoolHealthReport report = new PoolHealthReport(poolName, applied, removed, returned, skipped);
-        LOG.info("health check of pool {}: {} checked, {} out of rotation, {} returned, {} skipped", poolName,
-                applied.size(), removed.size(), returned.size(), skipped.size());
+        LOG.info(
+                "health check of pool {}: {} checked, {} out of rotation, {} returned, {} skipped",
+                poolName,
+                applied.size(),
+                removed.size(),
+                returned.size(),
+                skipped.size());
         return report;
     }
 
@@ -143,8 +151,8 @@ public final class HealthMonitor implements AutoCloseable {
             executor.shutdown();
             throw new IllegalStateException("health monitor is closed");
         }
-        executor.scheduleWithFixedDelay(() -> pools.forEach(this::passQuietly), 0, interval.toNanos(),
-                TimeUnit.NANOSECONDS);
+        executor.scheduleWithFixedDelay(
+                () -> pools.forEach(this::passQuietly), 0, interval.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     private void passQuietly(String poolName) {

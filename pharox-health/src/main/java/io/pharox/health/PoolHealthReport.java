@@ -2,7 +2,6 @@ package io.pharox.health;
 
 import io.pharox.model.HealthCheckResult;
 import io.pharox.model.HealthStatus;
-
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -18,8 +17,12 @@ import java.util.UUID;
  *                            any whose protocol the checker has no probe for (none: every
  *                            protocol has a built-in probe)
  */
-public record PoolHealthReport(String poolName, List<HealthCheckResult> results, List<UUID> removedFromRotation,
-                               List<UUID> returnedToRotation, List<UUID> skipped) {
+public record PoolHealthReport(
+        String poolName,
+        List<HealthCheckResult> results,
+        List<UUID> removedFromRotation,
+        List<UUID> returnedToRotation,
+        List<UUID> skipped) {
 
     /**
      * Copies the lists, which become unmodifiable.

@@ -1,11 +1,9 @@
 package io.pharox.health;
 
-import org.jspecify.annotations.Nullable;
 import io.pharox.model.Credentials;
 import io.pharox.model.HealthStatus;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyProtocol;
-
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -30,6 +28,7 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One request of one proxy to one URL: connect, speak the proxy's protocol (an absolute-form
@@ -72,8 +71,7 @@ final class Probe {
     }
 
     /** The head of an answer: its status and {@code Location} header ({@code null} without one). */
-    record Answer(int status, @Nullable String location) {
-    }
+    record Answer(int status, @Nullable String location) {}
 
     /** Runs the request; returns the answer, from the target or from an HTTP proxy. */
     Answer run() throws ProbeFailure {
@@ -82,16 +80,19 @@ final class Probe {
             socket.setSoTimeout(timeoutMillis(options.readTimeout().toMillis()));
             return exchange(socket);
         } catch (SocketTimeoutException e) {
-            throw new ProbeFailure(HealthStatus.UNREACHABLE, "no answer from proxy " + proxy.address()
-                    + " within the read timeout of " + options.readTimeout().toMillis() + " ms (" + phase + ")");
+            throw new ProbeFailure(
+                    HealthStatus.UNREACHABLE,
+                    "no answer from proxy " + proxy.address() + " within the read timeout of "
+                            + options.readTimeout().toMillis() + " ms (" + phase + ")");
         } catch (SSLException e) {
             throw tlsFailure(e);
         } catch (EOFException e) {
-            throw new ProbeFailure(HealthStatus.UNREACHABLE, "proxy " + proxy.address()
-                    + " closed the connection " + e.getMessage());
+            throw new ProbeFailure(
+                    HealthStatus.UNREACHABLE, "proxy " + proxy.address() + " closed the connection " + e.getMessage());
         } catch (IOException e) {
-            throw new ProbeFailure(HealthStatus.UNREACHABLE, "I/O error talking to proxy " + proxy.address()
-                    + " (" + phase + "): " + describe(e));
+            throw new ProbeFailure(
+                    HealthStatus.UNREACHABLE,
+                    "I/O error talking to proxy " + proxy.address() + " (" + phase + "): " + describe(e));
         } finally {
             closeQuietly(socket);
         }
@@ -100,14 +101,17 @@ final class Probe {
     private Socket connect() throws ProbeFailure {
         Socket socket = new Socket();
         try {
-            socket.connect(new InetSocketAddress(proxy.host(), proxy.port()),
+            socket.connect(
+                    new InetSocketAddress(proxy.host(), proxy.port()),
                     timeoutMillis(options.connectTimeout().toMillis()));
             socket.setTcpNoDelay(true);
             return socket;
         } catch (SocketTimeoutException e) {
             closeQuietly(socket);
-            throw new ProbeFailure(HealthStatus.UNREACHABLE, "connecting to proxy " + proxy.address()
-                    + " timed out after " + options.connectTimeout().toMillis() + " ms");
+            throw new ProbeFailure(
+                    HealthStatus.UNREACHABLE,
+                    "connecting to proxy " + proxy.address() + " timed out after "
+                            + options.connectTimeout().toMillis() + " ms");
         } catch (ConnectException e) {
             closeQuietly(socket);
             throw new ProbeFailure(HealthStatus.UNREACHABLE, "connection to proxy " + proxy.address() + " refused");
@@ -119,8 +123,8 @@ final class Probe {
             throw new ProbeFailure(HealthStatus.UNREACHABLE, "no route to proxy " + proxy.address());
         } catch (IOException e) {
             closeQuietly(socket);
-            throw new ProbeFailure(HealthStatus.UNREACHABLE, "cannot connect to proxy " + proxy.address()
-                    + ": " + describe(e));
+            throw new ProbeFailure(
+                    HealthStatus.UNREACHABLE, "cannot connect to proxy " + proxy.address() + ": " + describe(e));
         }
     }
 
@@ -152,9 +156,15 @@ final class Probe {
         phase = "CONNECT request";
         String authority = authority();
         StringBuilder head = new StringBuilder()
-                .append("CONNECT ").append(authority).append(" HTTP/1.1\r\n")
-                .append("Host: ").append(authority).append("\r\n")
-                .append("User-Agent: ").append(USER_AGENT).append("\r\n");
+                .append("CONNECT ")
+                .append(authority)
+                .append(" HTTP/1.1\r\n")
+                .append("Host: ")
+                .append(authority)
+                .append("\r\n")
+                .append("User-Agent: ")
+                .append(USER_AGENT)
+                .append("\r\n");
         proxyAuthorization(head);
         head.append("\r\n");
         write(socket.getOutputStream(), head);
@@ -163,8 +173,10 @@ final class Probe {
             throw authFailed(status);
         }
         if (status / 100 != 2) {
-            throw new ProbeFailure(HealthStatus.UNEXPECTED_RESPONSE, "proxy " + proxy.address()
-                    + " refused the tunnel to " + authority + " with HTTP " + status, status);
+            throw new ProbeFailure(
+                    HealthStatus.UNEXPECTED_RESPONSE,
+                    "proxy " + proxy.address() + " refused the tunnel to " + authority + " with HTTP " + status,
+                    status);
         }
     }
 
@@ -173,15 +185,20 @@ final class Probe {
             throws IOException, ProbeFailure {
         phase = "GET request";
         StringBuilder head = new StringBuilder()
-                .append("GET ").append(requestTarget).append(" HTTP/1.1\r\n")
-                .append("Host: ").append(hostHeader()).append("\r\n");
+                .append("GET ")
+                .append(requestTarget)
+                .append(" HTTP/1.1\r\n")
+                .append("Host: ")
+                .append(hostHeader())
+                .append("\r\n");
         if (!RequestHeaders.contains(headers, "User-Agent")) {
             head.append("User-Agent: ").append(USER_AGENT).append("\r\n");
         }
         if (!RequestHeaders.contains(headers, "Accept")) {
             head.append("Accept: */*\r\n");
         }
-        headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+        headers.forEach(
+                (name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
         head.append("Connection: close\r\n");
         if (throughHttpProxy) {
             proxyAuthorization(head);
@@ -190,7 +207,8 @@ final class Probe {
         write(socket.getOutputStream(), head);
         Answer answer = readHead(socket.getInputStream(), "the request");
         int status = answer.status();
-        if (throughHttpProxy && !options.expectedStatuses().contains(status)
+        if (throughHttpProxy
+                && !options.expectedStatuses().contains(status)
                 && (status == 407 || status == 401 && proxy.credentials().isPresent())) {
             // Some proxies (tinyproxy among them) answer a wrong Basic-auth password with 401.
             throw authFailed(status);
@@ -200,16 +218,18 @@ final class Probe {
 
     private ProbeFailure authFailed(int status) {
         String what = proxy.credentials().isPresent()
-                ? "rejected the credentials of user " + proxy.credentials().get().username()
+                ? "rejected the credentials of user "
+                        + proxy.credentials().get().username()
                 : "requires credentials and none are configured";
-        return new ProbeFailure(HealthStatus.AUTH_FAILED, "proxy " + proxy.address() + " " + what
-                + " (HTTP " + status + ")", status);
+        return new ProbeFailure(
+                HealthStatus.AUTH_FAILED, "proxy " + proxy.address() + " " + what + " (HTTP " + status + ")", status);
     }
 
     private void proxyAuthorization(StringBuilder head) {
         Optional<Credentials> credentials = proxy.credentials();
         if (credentials.isPresent()) {
-            String token = credentials.get().username() + ':' + credentials.get().password();
+            String token =
+                    credentials.get().username() + ':' + credentials.get().password();
             head.append("Proxy-Authorization: Basic ")
                     .append(Base64.getEncoder().encodeToString(token.getBytes(StandardCharsets.UTF_8)))
                     .append("\r\n");
@@ -224,9 +244,8 @@ final class Probe {
         while (true) {
             int b = in.read();
             if (b < 0) {
-                throw new EOFException(head.size() == 0
-                        ? "before answering " + after
-                        : "in the middle of the answer to " + after);
+                throw new EOFException(
+                        head.size() == 0 ? "before answering " + after : "in the middle of the answer to " + after);
             }
             head.write(b);
             last = last << 8 | b;
@@ -234,16 +253,19 @@ final class Probe {
                 break;
             }
             if (head.size() > MAX_HEAD_BYTES) {
-                throw new ProbeFailure(HealthStatus.UNEXPECTED_RESPONSE, "proxy " + proxy.address()
-                        + " sent a response head longer than " + MAX_HEAD_BYTES + " bytes to " + after);
+                throw new ProbeFailure(
+                        HealthStatus.UNEXPECTED_RESPONSE,
+                        "proxy " + proxy.address() + " sent a response head longer than " + MAX_HEAD_BYTES
+                                + " bytes to " + after);
             }
         }
         String[] lines = head.toString(StandardCharsets.ISO_8859_1).split("\n");
         String statusLine = lines[0].strip();
         String[] parts = statusLine.split(" ", 3);
         if (parts.length < 2 || !parts[0].startsWith("HTTP/") || parts[1].length() != 3) {
-            throw new ProbeFailure(HealthStatus.UNEXPECTED_RESPONSE, "proxy " + proxy.address()
-                    + " did not answer " + after + " with an HTTP status line");
+            throw new ProbeFailure(
+                    HealthStatus.UNEXPECTED_RESPONSE,
+                    "proxy " + proxy.address() + " did not answer " + after + " with an HTTP status line");
         }
         String location = null;
         for (int i = 1; i < lines.length && location == null; i++) {
@@ -258,8 +280,9 @@ final class Probe {
             }
             return new Answer(status, location);
         } catch (NumberFormatException e) {
-            throw new ProbeFailure(HealthStatus.UNEXPECTED_RESPONSE, "proxy " + proxy.address()
-                    + " answered " + after + " with an invalid HTTP status");
+            throw new ProbeFailure(
+                    HealthStatus.UNEXPECTED_RESPONSE,
+                    "proxy " + proxy.address() + " answered " + after + " with an invalid HTTP status");
         }
     }
 
@@ -287,12 +310,14 @@ final class Probe {
     private ProbeFailure tlsFailure(SSLException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof CertificateException) {
-                return new ProbeFailure(HealthStatus.UNEXPECTED_RESPONSE, phase + " failed (proxy " + proxy.address()
-                        + "): the certificate for " + tlsHost + " is not trusted (" + describe(e) + ")");
+                return new ProbeFailure(
+                        HealthStatus.UNEXPECTED_RESPONSE,
+                        phase + " failed (proxy " + proxy.address() + "): the certificate for " + tlsHost
+                                + " is not trusted (" + describe(e) + ")");
             }
         }
-        return new ProbeFailure(HealthStatus.UNREACHABLE, phase + " failed (proxy " + proxy.address() + "): "
-                + describe(e));
+        return new ProbeFailure(
+                HealthStatus.UNREACHABLE, phase + " failed (proxy " + proxy.address() + "): " + describe(e));
     }
 
     private String absoluteForm() {
@@ -336,7 +361,9 @@ final class Probe {
     }
 
     static String describe(Throwable e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+        return e.getMessage() == null
+                ? e.getClass().getSimpleName()
+                : e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 
     private static int timeoutMillis(long millis) {

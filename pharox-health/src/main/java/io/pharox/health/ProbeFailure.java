@@ -1,7 +1,7 @@
 package io.pharox.health;
 
-import org.jspecify.annotations.Nullable;
 import io.pharox.model.HealthStatus;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Why one probe failed, as it will be reported: the outcome, an operator-facing detail built
@@ -29,7 +29,8 @@ final class ProbeFailure extends Exception {
         return status;
     }
 
-    @Nullable Integer httpStatus() {
+    @Nullable
+    Integer httpStatus() {
         return httpStatus;
     }
 

@@ -1,11 +1,10 @@
 package io.pharox.health;
 
-import org.jspecify.annotations.Nullable;
 import io.pharox.model.HealthStatus;
-
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What one {@link ProxyProbe} call found: passed, or failed with a {@link HealthStatus} and a
@@ -96,7 +95,9 @@ public final class ProbeResult {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ProbeResult r && status == r.status && Objects.equals(detail, r.detail)
+        return o instanceof ProbeResult r
+                && status == r.status
+                && Objects.equals(detail, r.detail)
                 && Objects.equals(httpStatus, r.httpStatus);
     }
 
@@ -108,6 +109,7 @@ public final class ProbeResult {
     @Override
     public String toString() {
         return "ProbeResult[" + (isPassed() ? "passed" : status.toString())
-                + (httpStatus == null ? "" : ", http=" + httpStatus) + (detail == null ? "" : ", detail=" + detail) + ']';
+                + (httpStatus == null ? "" : ", http=" + httpStatus) + (detail == null ? "" : ", detail=" + detail)
+                + ']';
     }
 }

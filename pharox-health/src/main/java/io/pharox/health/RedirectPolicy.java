@@ -45,11 +45,12 @@ public record RedirectPolicy(Mode mode, int maxHops) {
     public RedirectPolicy {
         Objects.requireNonNull(mode, "mode");
         if (mode == Mode.FOLLOW && (maxHops < 1 || maxHops > MAX_HOPS)) {
-            throw new IllegalArgumentException("maxHops must be 1.." + MAX_HOPS + " to follow redirects, was " + maxHops);
+            throw new IllegalArgumentException(
+                    "maxHops must be 1.." + MAX_HOPS + " to follow redirects, was " + maxHops);
         }
         if (mode != Mode.FOLLOW && maxHops != 0) {
-            throw new IllegalArgumentException("maxHops must be 0 when redirects are not followed (" + mode
-                    + "), was " + maxHops);
+            throw new IllegalArgumentException(
+                    "maxHops must be 0 when redirects are not followed (" + mode + "), was " + maxHops);
         }
     }
 

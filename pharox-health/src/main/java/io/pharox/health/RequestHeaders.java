@@ -15,13 +15,21 @@ import java.util.Set;
 final class RequestHeaders {
 
     /** Set by the checker, or changing how the exchange is framed: refused. */
-    static final Set<String> RESERVED = Set.of("host", "connection", "content-length", "transfer-encoding",
-            "proxy-authorization", "proxy-connection", "keep-alive", "te", "trailer", "upgrade");
+    static final Set<String> RESERVED = Set.of(
+            "host",
+            "connection",
+            "content-length",
+            "transfer-encoding",
+            "proxy-authorization",
+            "proxy-connection",
+            "keep-alive",
+            "te",
+            "trailer",
+            "upgrade");
 
     private static final String TOKEN_SYMBOLS = "!#$%&'*+-.^_`|~";
 
-    private RequestHeaders() {
-    }
+    private RequestHeaders() {}
 
     /**
      * Checks a header for {@link HealthCheckOptions.Builder#header}.
@@ -40,13 +48,15 @@ final class RequestHeaders {
             char c = name.charAt(i);
             if (!isTokenChar(c)) {
                 throw new IllegalArgumentException("header name must be an HTTP token (letters, digits and "
-                        + TOKEN_SYMBOLS + "); " + (i == 0 ? "it starts with " : "'" + name.substring(0, i)
-                        + "' is followed by ") + describe(c) + " at index " + i);
+                        + TOKEN_SYMBOLS + "); "
+                        + (i == 0 ? "it starts with " : "'" + name.substring(0, i) + "' is followed by ") + describe(c)
+                        + " at index " + i);
             }
         }
         if (RESERVED.contains(name.toLowerCase(Locale.ROOT))) {
-            throw new IllegalArgumentException("header '" + name + "' is written by the health checker and cannot be set;"
-                    + " reserved: " + RESERVED.stream().sorted().toList());
+            throw new IllegalArgumentException(
+                    "header '" + name + "' is written by the health checker and cannot be set;" + " reserved: "
+                            + RESERVED.stream().sorted().toList());
         }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);

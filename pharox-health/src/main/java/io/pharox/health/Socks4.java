@@ -3,7 +3,6 @@ package io.pharox.health;
 import io.pharox.model.Credentials;
 import io.pharox.model.HealthStatus;
 import io.pharox.model.Proxy;
-
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -31,19 +30,21 @@ final class Socks4 {
     private static final int IDENTD_MISMATCH = 93;
     private static final byte[] SOCKS4A_ADDRESS = {0, 0, 0, 1};
 
-    private Socks4() {
-    }
+    private Socks4() {}
 
     /** Asks the proxy to connect to {@code host:port}; returns once it has. */
     static void open(Socket socket, Proxy proxy, String host, int port, boolean resolveLocally)
             throws IOException, ProbeFailure {
         byte[] address = TargetAddress.of(host, resolveLocally, true);
         if (address != null && address.length != 4) {
-            throw new ProbeFailure(HealthStatus.UNEXPECTED_RESPONSE, "SOCKS4 proxy " + proxy.address()
-                    + " cannot connect to the IPv6 address " + host + ": SOCKS4 carries only IPv4 addresses");
+            throw new ProbeFailure(
+                    HealthStatus.UNEXPECTED_RESPONSE,
+                    "SOCKS4 proxy " + proxy.address() + " cannot connect to the IPv6 address " + host
+                            + ": SOCKS4 carries only IPv4 addresses");
         }
         boolean socks4a = address == null;
-        byte[] userId = proxy.credentials().map(Credentials::username).orElse("").getBytes(StandardCharsets.UTF_8);
+        byte[] userId =
+                proxy.credentials().map(Credentials::username).orElse("").getBytes(StandardCharsets.UTF_8);
         ByteArrayOutputStream request = new ByteArrayOutputStream(10 + userId.length + host.length());
         request.write(VERSION);
         request.write(CONNECT);
@@ -70,8 +71,10 @@ final class Socks4 {
         int version = reply[0] & 0xFF;
         int code = reply[1] & 0xFF;
         if (version != 0 && version != VERSION) {
-            throw new ProbeFailure(HealthStatus.UNEXPECTED_RESPONSE, "proxy " + proxy.address()
-                    + " did not answer the connect request as a SOCKS4 proxy (version byte " + version + ")");
+            throw new ProbeFailure(
+                    HealthStatus.UNEXPECTED_RESPONSE,
+                    "proxy " + proxy.address() + " did not answer the connect request as a SOCKS4 proxy (version byte "
+                            + version + ")");
         }
         if (code != GRANTED) {
             throw refusal(proxy, code, host + ':' + port, socks4a);
@@ -82,15 +85,23 @@ final class Socks4 {
         String prefix = "SOCKS4 proxy " + proxy.address() + " refused to connect to " + target;
         String user = proxy.credentials().map(c -> "user id " + c.username()).orElse("an empty user id");
         return switch (code) {
-            case REJECTED -> new ProbeFailure(HealthStatus.UNEXPECTED_RESPONSE, prefix
-                    + ": rejected or failed (reply 91)" + (socks4a
-                            ? "; a host name needs SOCKS4a, which not every SOCKS4 proxy supports:"
-                                    + " resolveTargetLocally(true) sends an IPv4 address instead"
-                            : ""));
-            case NO_IDENTD -> new ProbeFailure(HealthStatus.AUTH_FAILED, prefix
-                    + ": it could not confirm " + user + " with identd on this host (reply 92)");
-            case IDENTD_MISMATCH -> new ProbeFailure(HealthStatus.AUTH_FAILED, prefix
-                    + ": identd on this host does not confirm " + user + " (reply 93)");
+            case REJECTED ->
+                new ProbeFailure(
+                        HealthStatus.UNEXPECTED_RESPONSE,
+                        prefix
+                                + ": rejected or failed (reply 91)"
+                                + (socks4a
+                                        ? "; a host name needs SOCKS4a, which not every SOCKS4 proxy supports:"
+                                                + " resolveTargetLocally(true) sends an IPv4 address instead"
+                                        : ""));
+            case NO_IDENTD ->
+                new ProbeFailure(
+                        HealthStatus.AUTH_FAILED,
+                        prefix + ": it could not confirm " + user + " with identd on this host (reply 92)");
+            case IDENTD_MISMATCH ->
+                new ProbeFailure(
+                        HealthStatus.AUTH_FAILED,
+                        prefix + ": identd on this host does not confirm " + user + " (reply 93)");
             default -> new ProbeFailure(HealthStatus.UNEXPECTED_RESPONSE, prefix + " (reply " + code + ")");
         };
     }

@@ -1,10 +1,8 @@
 package io.pharox.health;
 
-import org.jspecify.annotations.Nullable;
 import io.pharox.model.Credentials;
 import io.pharox.model.HealthStatus;
 import io.pharox.model.Proxy;
-
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -13,6 +11,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The client side of a SOCKS5 handshake (RFC 1928) with username/password authentication
@@ -32,8 +31,7 @@ final class Socks5 {
     private static final int DOMAIN = 3;
     private static final int IPV6 = 4;
 
-    private Socks5() {
-    }
+    private Socks5() {}
 
     /** Greets, authenticates if the proxy asks to, and connects to {@code host:port}. */
     static void open(Socket socket, Proxy proxy, String host, int port, boolean resolveLocally)
@@ -42,27 +40,34 @@ final class Socks5 {
         OutputStream out = socket.getOutputStream();
         Optional<Credentials> credentials = proxy.credentials();
 
-        out.write(credentials.isPresent()
-                ? new byte[] {VERSION, 2, NO_AUTHENTICATION, USERNAME_PASSWORD}
-                : new byte[] {VERSION, 1, NO_AUTHENTICATION});
+        out.write(
+                credentials.isPresent()
+                        ? new byte[] {VERSION, 2, NO_AUTHENTICATION, USERNAME_PASSWORD}
+                        : new byte[] {VERSION, 1, NO_AUTHENTICATION});
         out.flush();
         int version = read(in, "the SOCKS5 greeting");
         int method = read(in, "the SOCKS5 greeting");
         if (version != VERSION) {
-            throw new ProbeFailure(HealthStatus.UNEXPECTED_RESPONSE, "proxy " + proxy.address()
-                    + " did not answer the greeting as a SOCKS5 proxy (version byte " + version + ")");
+            throw new ProbeFailure(
+                    HealthStatus.UNEXPECTED_RESPONSE,
+                    "proxy " + proxy.address() + " did not answer the greeting as a SOCKS5 proxy (version byte "
+                            + version + ")");
         }
         if (method == NO_ACCEPTABLE_METHOD) {
-            throw new ProbeFailure(HealthStatus.AUTH_FAILED, "SOCKS5 proxy " + proxy.address()
-                    + (credentials.isPresent()
-                            ? " accepts neither no authentication nor username/password"
-                            : " requires authentication and no credentials are configured"));
+            throw new ProbeFailure(
+                    HealthStatus.AUTH_FAILED,
+                    "SOCKS5 proxy " + proxy.address()
+                            + (credentials.isPresent()
+                                    ? " accepts neither no authentication nor username/password"
+                                    : " requires authentication and no credentials are configured"));
         }
         if (method == USERNAME_PASSWORD && credentials.isPresent()) {
             authenticate(in, out, proxy, credentials.get());
         } else if (method != NO_AUTHENTICATION) {
-            throw new ProbeFailure(HealthStatus.UNEXPECTED_RESPONSE, "SOCKS5 proxy " + proxy.address()
-                    + " chose authentication method " + method + ", which was not offered");
+            throw new ProbeFailure(
+                    HealthStatus.UNEXPECTED_RESPONSE,
+                    "SOCKS5 proxy " + proxy.address() + " chose authentication method " + method
+                            + ", which was not offered");
         }
         connect(in, out, proxy, host, port, TargetAddress.of(host, resolveLocally, false));
     }
@@ -72,8 +77,10 @@ final class Socks5 {
         byte[] user = credentials.username().getBytes(StandardCharsets.UTF_8);
         byte[] password = credentials.password().getBytes(StandardCharsets.UTF_8);
         if (user.length > 255 || password.length > 255) {
-            throw new ProbeFailure(HealthStatus.AUTH_FAILED, "SOCKS5 username and password must be at most 255 bytes"
-                    + " each (RFC 1929); the credentials of user " + credentials.username() + " are longer");
+            throw new ProbeFailure(
+                    HealthStatus.AUTH_FAILED,
+                    "SOCKS5 username and password must be at most 255 bytes"
+                            + " each (RFC 1929); the credentials of user " + credentials.username() + " are longer");
         }
         ByteArrayOutputStream message = new ByteArrayOutputStream(3 + user.length + password.length);
         message.write(AUTH_VERSION);
@@ -88,18 +95,23 @@ final class Socks5 {
             in.readUnsignedByte();
             status = in.readUnsignedByte();
         } catch (EOFException e) {
-            throw new ProbeFailure(HealthStatus.AUTH_FAILED, "SOCKS5 proxy " + proxy.address()
-                    + " closed the connection after the login of user " + credentials.username());
+            throw new ProbeFailure(
+                    HealthStatus.AUTH_FAILED,
+                    "SOCKS5 proxy " + proxy.address() + " closed the connection after the login of user "
+                            + credentials.username());
         }
         if (status != 0) {
-            throw new ProbeFailure(HealthStatus.AUTH_FAILED, "SOCKS5 proxy " + proxy.address()
-                    + " rejected the credentials of user " + credentials.username() + " (status " + status + ")");
+            throw new ProbeFailure(
+                    HealthStatus.AUTH_FAILED,
+                    "SOCKS5 proxy " + proxy.address() + " rejected the credentials of user " + credentials.username()
+                            + " (status " + status + ")");
         }
     }
 
     /** Connects to {@code address}, or to {@code host} by name when the address is {@code null}. */
-    private static void connect(DataInputStream in, OutputStream out, Proxy proxy, String host, int port,
-                                byte @Nullable [] address) throws IOException, ProbeFailure {
+    private static void connect(
+            DataInputStream in, OutputStream out, Proxy proxy, String host, int port, byte @Nullable [] address)
+            throws IOException, ProbeFailure {
         ByteArrayOutputStream request = new ByteArrayOutputStream(22 + host.length());
         request.write(VERSION);
         request.write(CONNECT);
@@ -124,15 +136,19 @@ final class Socks5 {
         read(in, phase);
         int addressType = read(in, phase);
         if (reply != 0) {
-            throw new ProbeFailure(HealthStatus.UNEXPECTED_RESPONSE, "SOCKS5 proxy " + proxy.address()
-                    + " could not connect to " + host + ':' + port + ": " + replyText(reply));
+            throw new ProbeFailure(
+                    HealthStatus.UNEXPECTED_RESPONSE,
+                    "SOCKS5 proxy " + proxy.address() + " could not connect to " + host + ':' + port + ": "
+                            + replyText(reply));
         }
         int skip = switch (addressType) {
             case IPV4 -> 4;
             case IPV6 -> 16;
             case DOMAIN -> read(in, phase);
-            default -> throw new ProbeFailure(HealthStatus.UNEXPECTED_RESPONSE, "SOCKS5 proxy " + proxy.address()
-                    + " answered with unknown address type " + addressType);
+            default ->
+                throw new ProbeFailure(
+                        HealthStatus.UNEXPECTED_RESPONSE,
+                        "SOCKS5 proxy " + proxy.address() + " answered with unknown address type " + addressType);
         };
         in.readFully(new byte[skip + 2]);
     }

@@ -1,11 +1,10 @@
 package io.pharox.health;
 
-import org.jspecify.annotations.Nullable;
 import io.pharox.model.HealthStatus;
-
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a SOCKS request names the target: by IP address, or by host name for the proxy to resolve
@@ -14,8 +13,7 @@ import java.net.UnknownHostException;
  */
 final class TargetAddress {
 
-    private TargetAddress() {
-    }
+    private TargetAddress() {}
 
     /**
      * The address bytes to send for {@code host} (4 or 16, or 4 only when {@code ipv4Only}), or
@@ -30,16 +28,18 @@ final class TargetAddress {
         try {
             addresses = InetAddress.getAllByName(host);
         } catch (UnknownHostException e) {
-            throw new ProbeFailure(HealthStatus.UNREACHABLE, "cannot resolve the target host " + host
-                    + " in this JVM (resolveTargetLocally is set)");
+            throw new ProbeFailure(
+                    HealthStatus.UNREACHABLE,
+                    "cannot resolve the target host " + host + " in this JVM (resolveTargetLocally is set)");
         }
         for (InetAddress address : addresses) {
             if (!ipv4Only || address instanceof Inet4Address) {
                 return address.getAddress();
             }
         }
-        throw new ProbeFailure(HealthStatus.UNEXPECTED_RESPONSE, "the target host " + host
-                + " has no IPv4 address, and SOCKS4 carries only IPv4 addresses");
+        throw new ProbeFailure(
+                HealthStatus.UNEXPECTED_RESPONSE,
+                "the target host " + host + " has no IPv4 address, and SOCKS4 carries only IPv4 addresses");
     }
 
     /** The address bytes of an IP literal, or {@code null} for a host name. */

@@ -1,16 +1,12 @@
 package io.pharox.health;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.sun.net.httpserver.Headers;
 import io.pharox.model.HealthCheckResult;
 import io.pharox.model.HealthStatus;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyProtocol;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -24,8 +20,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The health checker against real proxy servers on loopback: tinyproxy for HTTP and
@@ -77,8 +76,10 @@ class HealthCheckerRealProxiesTest {
     }
 
     static HealthCheckOptions.Builder options(String url) {
-        return HealthCheckOptions.builder(url).sslContext(target.trustingContext())
-                .connectTimeout(Duration.ofSeconds(5)).readTimeout(Duration.ofSeconds(5))
+        return HealthCheckOptions.builder(url)
+                .sslContext(target.trustingContext())
+                .connectTimeout(Duration.ofSeconds(5))
+                .readTimeout(Duration.ofSeconds(5))
                 .slowThreshold(Duration.ofSeconds(10));
     }
 
@@ -129,8 +130,10 @@ class HealthCheckerRealProxiesTest {
                 // tinyproxy answers a wrong Basic-auth password with 401, not 407
                 assertThat(result.status()).as("%s via %s", result, url).isEqualTo(HealthStatus.AUTH_FAILED);
                 assertThat(result.httpStatus()).hasValue(401);
-                assertThat(result.error()).hasValueSatisfying(e -> assertThat(e)
-                        .contains("rejected the credentials of user alice").doesNotContain(WRONG_PASSWORD));
+                assertThat(result.error())
+                        .hasValueSatisfying(e -> assertThat(e)
+                                .contains("rejected the credentials of user alice")
+                                .doesNotContain(WRONG_PASSWORD));
             }
         }
 
@@ -177,8 +180,8 @@ class HealthCheckerRealProxiesTest {
         @Test
         void with_a_wrong_password_fails_authentication() throws Exception {
             try (Relay front = Relay.tls(target.serverContext(), tinyproxyWithAuth.port())) {
-                HealthCheckResult result = check(target.httpsUrl("/ok"),
-                        proxy(ProxyProtocol.HTTPS, front.port(), WRONG_PASSWORD));
+                HealthCheckResult result =
+                        check(target.httpsUrl("/ok"), proxy(ProxyProtocol.HTTPS, front.port(), WRONG_PASSWORD));
 
                 assertThat(result.status()).as("%s", result).isEqualTo(HealthStatus.AUTH_FAILED);
             }
@@ -188,21 +191,26 @@ class HealthCheckerRealProxiesTest {
         void whose_certificate_is_not_trusted_fails_the_check_naming_the_proxy_handshake() throws Exception {
             try (Relay front = Relay.tls(target.serverContext(), tinyproxy.port())) {
                 // the JVM's default trust store does not know the self-signed certificate
-                HealthChecker checker = new HealthChecker(HealthCheckOptions.builder(target.httpUrl("/ok")).build(), CLOCK);
+                HealthChecker checker = new HealthChecker(
+                        HealthCheckOptions.builder(target.httpUrl("/ok")).build(), CLOCK);
 
                 HealthCheckResult result = checker.check(proxy(ProxyProtocol.HTTPS, front.port()));
 
                 assertThat(result.status()).as("%s", result).isEqualTo(HealthStatus.UNEXPECTED_RESPONSE);
-                assertThat(result.error()).hasValueSatisfying(e -> assertThat(e)
-                        .contains("TLS handshake with the proxy failed", "not trusted"));
+                assertThat(result.error())
+                        .hasValueSatisfying(
+                                e -> assertThat(e).contains("TLS handshake with the proxy failed", "not trusted"));
             }
         }
 
         @Test
         void speaking_tls_to_a_plain_http_proxy_fails_the_check() {
             // tinyproxy waits for a request line that the TLS client hello never ends
-            HealthChecker checker = new HealthChecker(options(target.httpUrl("/ok"))
-                    .readTimeout(Duration.ofMillis(300)).build(), CLOCK);
+            HealthChecker checker = new HealthChecker(
+                    options(target.httpUrl("/ok"))
+                            .readTimeout(Duration.ofMillis(300))
+                            .build(),
+                    CLOCK);
 
             HealthCheckResult result = checker.check(proxy(ProxyProtocol.HTTPS, tinyproxy.port()));
 
@@ -244,25 +252,33 @@ class HealthCheckerRealProxiesTest {
 
             assertThat(result.status()).as("%s", result).isEqualTo(HealthStatus.AUTH_FAILED);
             assertThat(result.httpStatus()).isEmpty();
-            assertThat(result.error()).hasValueSatisfying(e -> assertThat(e)
-                    .contains("rejected the credentials of user alice").doesNotContain(WRONG_PASSWORD));
+            assertThat(result.error())
+                    .hasValueSatisfying(e -> assertThat(e)
+                            .contains("rejected the credentials of user alice")
+                            .doesNotContain(WRONG_PASSWORD));
         }
 
         @Test
         void sends_the_host_name_for_the_proxy_to_resolve_or_an_address_resolved_here() throws Exception {
-            try (Relay byName = Relay.plain(microsocks.port()); Relay byAddress = Relay.plain(microsocks.port())) {
+            try (Relay byName = Relay.plain(microsocks.port());
+                    Relay byAddress = Relay.plain(microsocks.port())) {
                 String url = target.httpsUrlByName("/ok");
                 Proxy viaName = proxy(ProxyProtocol.SOCKS5, byName.port());
                 Proxy viaAddress = proxy(ProxyProtocol.SOCKS5, byAddress.port());
 
                 assertHealthy(check(url, viaName), viaName);
-                assertHealthy(new HealthChecker(options(url).resolveTargetLocally(true).build(), CLOCK).check(viaAddress),
+                assertHealthy(
+                        new HealthChecker(
+                                        options(url).resolveTargetLocally(true).build(), CLOCK)
+                                .check(viaAddress),
                         viaAddress);
 
                 // after the greeting (5, 1, 0): the connect request's address type, then the address
-                assertThat(Arrays.copyOfRange(byName.sentByClients(), 3, 8)).as("domain type, length, name")
+                assertThat(Arrays.copyOfRange(byName.sentByClients(), 3, 8))
+                        .as("domain type, length, name")
                         .containsExactly(5, 1, 0, 3, "localhost".length());
-                assertThat(Arrays.copyOfRange(byAddress.sentByClients(), 3, 10)).as("IPv4 type, 127.0.0.1")
+                assertThat(Arrays.copyOfRange(byAddress.sentByClients(), 3, 10))
+                        .as("IPv4 type, 127.0.0.1")
                         .containsExactly(5, 1, 0, 1, 127, 0, 0);
             }
         }
@@ -304,7 +320,8 @@ class HealthCheckerRealProxiesTest {
 
                 byte[] sent = relay.sentByClients();
                 int port = target.httpPort();
-                assertThat(Arrays.copyOf(sent, 15)).as("VN, CD, port, 127.0.0.1, user id, NUL, then the GET")
+                assertThat(Arrays.copyOf(sent, 15))
+                        .as("VN, CD, port, 127.0.0.1, user id, NUL, then the GET")
                         .containsExactly(4, 1, port >>> 8, port & 0xFF, 127, 0, 0, 1, 'a', 'l', 'i', 'c', 'e', 0, 'G');
                 assertThat(new String(sent, StandardCharsets.ISO_8859_1)).doesNotContain(PASSWORD);
             }
@@ -319,9 +336,28 @@ class HealthCheckerRealProxiesTest {
 
                 byte[] sent = relay.sentByClients();
                 int port = target.httpsPort();
-                assertThat(Arrays.copyOf(sent, 19)).as("VN, CD, port, 0.0.0.1, empty user id, NUL, name, NUL")
-                        .containsExactly(4, 1, port >>> 8, port & 0xFF, 0, 0, 0, 1, 0,
-                                'l', 'o', 'c', 'a', 'l', 'h', 'o', 's', 't', 0);
+                assertThat(Arrays.copyOf(sent, 19))
+                        .as("VN, CD, port, 0.0.0.1, empty user id, NUL, name, NUL")
+                        .containsExactly(
+                                4,
+                                1,
+                                port >>> 8,
+                                port & 0xFF,
+                                0,
+                                0,
+                                0,
+                                1,
+                                0,
+                                'l',
+                                'o',
+                                'c',
+                                'a',
+                                'l',
+                                'h',
+                                'o',
+                                's',
+                                't',
+                                0);
             }
         }
 
@@ -331,13 +367,17 @@ class HealthCheckerRealProxiesTest {
             String url = target.httpsUrlByName("/ok");
 
             HealthCheckResult refused = check(url, proxy);
-            HealthCheckResult resolvedHere = new HealthChecker(options(url).resolveTargetLocally(true).build(), CLOCK)
-                    .check(proxy);
+            HealthCheckResult resolvedHere =
+                    new HealthChecker(options(url).resolveTargetLocally(true).build(), CLOCK).check(proxy);
 
             assertThat(refused.status()).as("%s", refused).isEqualTo(HealthStatus.UNEXPECTED_RESPONSE);
-            assertThat(refused.error()).hasValueSatisfying(e -> assertThat(e)
-                    .contains("refused to connect to localhost:" + target.httpsPort(), "reply 91", "SOCKS4a",
-                            "resolveTargetLocally(true)"));
+            assertThat(refused.error())
+                    .hasValueSatisfying(e -> assertThat(e)
+                            .contains(
+                                    "refused to connect to localhost:" + target.httpsPort(),
+                                    "reply 91",
+                                    "SOCKS4a",
+                                    "resolveTargetLocally(true)"));
             assertHealthy(resolvedHere, proxy);
         }
 
@@ -348,8 +388,9 @@ class HealthCheckerRealProxiesTest {
             HealthCheckResult result = check("http://[::1]:8080/ok", proxy);
 
             assertThat(result.status()).as("%s", result).isEqualTo(HealthStatus.UNEXPECTED_RESPONSE);
-            assertThat(result.error()).hasValueSatisfying(e -> assertThat(e)
-                    .contains("cannot connect to the IPv6 address ::1", "only IPv4"));
+            assertThat(result.error())
+                    .hasValueSatisfying(
+                            e -> assertThat(e).contains("cannot connect to the IPv6 address ::1", "only IPv4"));
         }
     }
 
@@ -365,12 +406,18 @@ class HealthCheckerRealProxiesTest {
             cases.put(target.httpUrl("/ok?case=socks4"), proxy(ProxyProtocol.SOCKS4, dante.port()));
 
             cases.forEach((url, proxy) -> {
-                HealthChecker checker = new HealthChecker(options(url).header("X-Probe", "probe-7")
-                        .header("Authorization", "Bearer token-3f9a").header("user-agent", "pharox-test/1.0").build(), CLOCK);
+                HealthChecker checker = new HealthChecker(
+                        options(url)
+                                .header("X-Probe", "probe-7")
+                                .header("Authorization", "Bearer token-3f9a")
+                                .header("user-agent", "pharox-test/1.0")
+                                .build(),
+                        CLOCK);
 
                 assertHealthy(checker.check(proxy), proxy);
 
-                Headers received = target.lastHeaders(url.substring(url.indexOf("/ok"))).orElseThrow();
+                Headers received =
+                        target.lastHeaders(url.substring(url.indexOf("/ok"))).orElseThrow();
                 assertThat(received.get("X-Probe")).as(url).containsExactly("probe-7");
                 assertThat(received.get("Authorization")).as(url).containsExactly("Bearer token-3f9a");
                 assertThat(received.get("User-Agent")).as(url).containsExactly("pharox-test/1.0");
@@ -382,15 +429,20 @@ class HealthCheckerRealProxiesTest {
         void never_go_to_the_proxy_in_the_connect_request() throws Exception {
             try (Relay relay = Relay.plain(tinyproxy.port())) {
                 Proxy proxy = proxy(ProxyProtocol.HTTP, relay.port());
-                HealthChecker checker = new HealthChecker(options(target.httpsUrl("/ok?case=connect"))
-                        .header("X-Api-Key", "key-for-the-target-only").build(), CLOCK);
+                HealthChecker checker = new HealthChecker(
+                        options(target.httpsUrl("/ok?case=connect"))
+                                .header("X-Api-Key", "key-for-the-target-only")
+                                .build(),
+                        CLOCK);
 
                 assertHealthy(checker.check(proxy), proxy);
 
                 // the proxy saw the CONNECT in clear, then only TLS records
                 String seenByTheProxy = new String(relay.sentByClients(), StandardCharsets.ISO_8859_1);
-                assertThat(seenByTheProxy).startsWith("CONNECT 127.0.0.1:" + target.httpsPort())
-                        .doesNotContain("X-Api-Key").doesNotContain("key-for-the-target-only");
+                assertThat(seenByTheProxy)
+                        .startsWith("CONNECT 127.0.0.1:" + target.httpsPort())
+                        .doesNotContain("X-Api-Key")
+                        .doesNotContain("key-for-the-target-only");
                 assertThat(target.lastHeaders("/ok?case=connect").orElseThrow().get("X-Api-Key"))
                         .containsExactly("key-for-the-target-only");
             }
@@ -406,8 +458,8 @@ class HealthCheckerRealProxiesTest {
             String url = target.httpUrl(TargetServer.redirectPath(302, "/ok?case=not-followed"));
 
             HealthCheckResult judged = check(url, proxy);
-            HealthCheckResult expected = new HealthChecker(options(url).expectedStatuses(200, 302).build(), CLOCK)
-                    .check(proxy);
+            HealthCheckResult expected =
+                    new HealthChecker(options(url).expectedStatuses(200, 302).build(), CLOCK).check(proxy);
 
             assertThat(judged.status()).as("%s", judged).isEqualTo(HealthStatus.UNEXPECTED_RESPONSE);
             assertThat(judged.httpStatus()).hasValue(302);
@@ -422,12 +474,19 @@ class HealthCheckerRealProxiesTest {
             Proxy proxy = proxy(ProxyProtocol.SOCKS5, microsocks.port());
             String url = target.httpsUrl(TargetServer.redirectPath(301, "/status/500?case=accepted"));
 
-            HealthCheckResult result = new HealthChecker(options(url).redirects(RedirectPolicy.ACCEPT)
-                    .expectedStatuses(200).build(), CLOCK).check(proxy);
+            HealthCheckResult result = new HealthChecker(
+                            options(url)
+                                    .redirects(RedirectPolicy.ACCEPT)
+                                    .expectedStatuses(200)
+                                    .build(),
+                            CLOCK)
+                    .check(proxy);
 
             assertThat(result.status()).as("%s", result).isEqualTo(HealthStatus.HEALTHY);
             assertThat(result.httpStatus()).hasValue(301);
-            assertThat(target.lastHeaders("/status/500?case=accepted")).as("not followed").isEmpty();
+            assertThat(target.lastHeaders("/status/500?case=accepted"))
+                    .as("not followed")
+                    .isEmpty();
         }
 
         @Test
@@ -436,9 +495,11 @@ class HealthCheckerRealProxiesTest {
             String toOk = TargetServer.redirectPath(302, TargetServer.redirectPath(307, "/ok?case=followed"));
             String toError = TargetServer.redirectPath(303, "/status/503");
 
-            HealthCheckResult healthy = new HealthChecker(options(target.httpUrl(toOk)).followRedirects(2).build(), CLOCK)
+            HealthCheckResult healthy = new HealthChecker(
+                            options(target.httpUrl(toOk)).followRedirects(2).build(), CLOCK)
                     .check(proxy);
-            HealthCheckResult failed = new HealthChecker(options(target.httpUrl(toError)).followRedirects(2).build(), CLOCK)
+            HealthCheckResult failed = new HealthChecker(
+                            options(target.httpUrl(toError)).followRedirects(2).build(), CLOCK)
                     .check(proxy);
 
             assertHealthy(healthy, proxy);
@@ -449,32 +510,53 @@ class HealthCheckerRealProxiesTest {
 
         @Test
         void followed_to_another_origin_go_through_the_same_proxy_without_the_target_s_headers() {
-            for (Proxy proxy : List.of(proxy(ProxyProtocol.HTTP, tinyproxy.port()),
-                    proxy(ProxyProtocol.SOCKS5, microsocks.port()), proxy(ProxyProtocol.SOCKS4, dante.port()))) {
+            for (Proxy proxy : List.of(
+                    proxy(ProxyProtocol.HTTP, tinyproxy.port()),
+                    proxy(ProxyProtocol.SOCKS5, microsocks.port()),
+                    proxy(ProxyProtocol.SOCKS4, dante.port()))) {
                 String last = "/ok?case=cross-origin-" + proxy.protocol();
                 String first = TargetServer.redirectPath(302, target.httpsUrl(last));
-                HealthChecker checker = new HealthChecker(options(target.httpUrl(first)).followRedirects(1)
-                        .header("X-Token", "for-the-first-origin").build(), CLOCK);
+                HealthChecker checker = new HealthChecker(
+                        options(target.httpUrl(first))
+                                .followRedirects(1)
+                                .header("X-Token", "for-the-first-origin")
+                                .build(),
+                        CLOCK);
 
                 assertHealthy(checker.check(proxy), proxy);
 
-                assertThat(target.lastHeaders(first).orElseThrow().get("X-Token")).containsExactly("for-the-first-origin");
-                assertThat(target.lastHeaders(last).orElseThrow().containsKey("X-Token")).as("http -> https").isFalse();
+                assertThat(target.lastHeaders(first).orElseThrow().get("X-Token"))
+                        .containsExactly("for-the-first-origin");
+                assertThat(target.lastHeaders(last).orElseThrow().containsKey("X-Token"))
+                        .as("http -> https")
+                        .isFalse();
             }
         }
 
         @Test
         void one_too_many_without_a_location_or_to_another_scheme_fail_the_check() {
             Proxy proxy = proxy(ProxyProtocol.SOCKS5, microsocks.port());
-            String threeHops = TargetServer.redirectPath(302, TargetServer.redirectPath(302,
-                    TargetServer.redirectPath(302, "/ok")));
+            String threeHops = TargetServer.redirectPath(
+                    302, TargetServer.redirectPath(302, TargetServer.redirectPath(302, "/ok")));
 
-            HealthCheckResult tooMany = new HealthChecker(options(target.httpUrl(threeHops)).followRedirects(2).build(),
-                    CLOCK).check(proxy);
-            HealthCheckResult nowhere = new HealthChecker(options(target.httpUrl("/redirect/302")).followRedirects(2)
-                    .build(), CLOCK).check(proxy);
-            HealthCheckResult ftp = new HealthChecker(options(target.httpUrl(TargetServer.redirectPath(301,
-                    "ftp://127.0.0.1/file?token=t0k3n"))).followRedirects(2).build(), CLOCK).check(proxy);
+            HealthCheckResult tooMany = new HealthChecker(
+                            options(target.httpUrl(threeHops))
+                                    .followRedirects(2)
+                                    .build(),
+                            CLOCK)
+                    .check(proxy);
+            HealthCheckResult nowhere = new HealthChecker(
+                            options(target.httpUrl("/redirect/302"))
+                                    .followRedirects(2)
+                                    .build(),
+                            CLOCK)
+                    .check(proxy);
+            HealthCheckResult ftp = new HealthChecker(
+                            options(target.httpUrl(TargetServer.redirectPath(301, "ftp://127.0.0.1/file?token=t0k3n")))
+                                    .followRedirects(2)
+                                    .build(),
+                            CLOCK)
+                    .check(proxy);
 
             assertThat(List.of(tooMany, nowhere, ftp)).allSatisfy(r -> {
                 assertThat(r.status()).as("%s", r).isEqualTo(HealthStatus.UNEXPECTED_RESPONSE);
@@ -482,8 +564,9 @@ class HealthCheckerRealProxiesTest {
             });
             assertThat(tooMany.error()).hasValueSatisfying(e -> assertThat(e).contains("redirected more than 2 times"));
             assertThat(nowhere.error()).hasValueSatisfying(e -> assertThat(e).contains("without a Location"));
-            assertThat(ftp.error()).hasValueSatisfying(e -> assertThat(e).contains("not an http(s) URL")
-                    .doesNotContain("t0k3n"));
+            assertThat(ftp.error())
+                    .hasValueSatisfying(
+                            e -> assertThat(e).contains("not an http(s) URL").doesNotContain("t0k3n"));
         }
     }
 
@@ -494,26 +577,34 @@ class HealthCheckerRealProxiesTest {
         void a_target_slower_than_the_threshold_makes_the_proxy_slow() {
             // the target waits 300 ms, so the probe takes at least that: over a 100 ms threshold
             Proxy proxy = proxy(ProxyProtocol.HTTP, tinyproxy.port());
-            HealthChecker checker = new HealthChecker(options(target.httpUrl("/slow?ms=300"))
-                    .slowThreshold(Duration.ofMillis(100)).build(), CLOCK);
+            HealthChecker checker = new HealthChecker(
+                    options(target.httpUrl("/slow?ms=300"))
+                            .slowThreshold(Duration.ofMillis(100))
+                            .build(),
+                    CLOCK);
 
             HealthCheckResult result = checker.check(proxy);
 
             assertThat(result.status()).as("%s", result).isEqualTo(HealthStatus.SLOW);
-            assertThat(result.latency()).hasValueSatisfying(l -> assertThat(l).isGreaterThanOrEqualTo(Duration.ofMillis(300)));
+            assertThat(result.latency())
+                    .hasValueSatisfying(l -> assertThat(l).isGreaterThanOrEqualTo(Duration.ofMillis(300)));
             assertThat(result.httpStatus()).hasValue(200);
         }
 
         @Test
         void a_target_that_never_answers_makes_the_proxy_unreachable_after_the_read_timeout() {
             Proxy proxy = proxy(ProxyProtocol.SOCKS5, microsocks.port());
-            HealthChecker checker = new HealthChecker(options(target.httpUrl("/hang"))
-                    .readTimeout(Duration.ofMillis(200)).build(), CLOCK);
+            HealthChecker checker = new HealthChecker(
+                    options(target.httpUrl("/hang"))
+                            .readTimeout(Duration.ofMillis(200))
+                            .build(),
+                    CLOCK);
 
             HealthCheckResult result = checker.check(proxy);
 
             assertThat(result.status()).as("%s", result).isEqualTo(HealthStatus.UNREACHABLE);
-            assertThat(result.error()).hasValueSatisfying(e -> assertThat(e).contains("read timeout of 200 ms (GET request)"));
+            assertThat(result.error())
+                    .hasValueSatisfying(e -> assertThat(e).contains("read timeout of 200 ms (GET request)"));
         }
 
         @Test
@@ -536,7 +627,8 @@ class HealthCheckerRealProxiesTest {
                     HealthCheckResult result = check(target.httpsUrl("/ok"), proxy(protocol, closing.port()));
 
                     assertThat(result.status()).as("%s", result).isEqualTo(HealthStatus.UNREACHABLE);
-                    assertThat(result.error()).hasValueSatisfying(e -> assertThat(e).contains("closed the connection"));
+                    assertThat(result.error())
+                            .hasValueSatisfying(e -> assertThat(e).contains("closed the connection"));
                 }
             }
         }
@@ -544,7 +636,8 @@ class HealthCheckerRealProxiesTest {
         @Test
         void an_unreachable_proxy_is_probed_again_as_often_as_the_retries_say() throws Exception {
             try (ClosingProxy closing = new ClosingProxy()) {
-                HealthChecker checker = new HealthChecker(options(target.httpUrl("/ok")).retries(2).build(), CLOCK);
+                HealthChecker checker = new HealthChecker(
+                        options(target.httpUrl("/ok")).retries(2).build(), CLOCK);
 
                 HealthCheckResult result = checker.check(proxy(ProxyProtocol.HTTP, closing.port()));
 
@@ -557,7 +650,8 @@ class HealthCheckerRealProxiesTest {
         @Test
         void a_refused_login_is_not_retried() {
             Proxy proxy = proxy(ProxyProtocol.SOCKS5, microsocksWithAuth.port(), WRONG_PASSWORD);
-            HealthChecker checker = new HealthChecker(options(target.httpUrl("/ok")).retries(3).build(), CLOCK);
+            HealthChecker checker =
+                    new HealthChecker(options(target.httpUrl("/ok")).retries(3).build(), CLOCK);
 
             assertThat(checker.check(proxy).status()).isEqualTo(HealthStatus.AUTH_FAILED);
         }
@@ -567,8 +661,12 @@ class HealthCheckerRealProxiesTest {
             Proxy proxy = proxy(ProxyProtocol.HTTP, tinyproxy.port());
 
             HealthCheckResult failed = check(target.httpsUrl("/status/418"), proxy);
-            HealthCheckResult expected = new HealthChecker(options(target.httpsUrl("/status/418"))
-                    .expectedStatuses(418).build(), CLOCK).check(proxy);
+            HealthCheckResult expected = new HealthChecker(
+                            options(target.httpsUrl("/status/418"))
+                                    .expectedStatuses(418)
+                                    .build(),
+                            CLOCK)
+                    .check(proxy);
 
             assertThat(failed.status()).as("%s", failed).isEqualTo(HealthStatus.UNEXPECTED_RESPONSE);
             assertThat(failed.httpStatus()).hasValue(418);
@@ -581,7 +679,8 @@ class HealthCheckerRealProxiesTest {
         void an_https_target_whose_certificate_is_not_trusted_fails_the_check() {
             // the JVM's default trust store does not know the target's self-signed certificate
             Proxy proxy = proxy(ProxyProtocol.SOCKS5, microsocks.port());
-            HealthChecker checker = new HealthChecker(HealthCheckOptions.builder(target.httpsUrl("/ok")).build(), CLOCK);
+            HealthChecker checker = new HealthChecker(
+                    HealthCheckOptions.builder(target.httpsUrl("/ok")).build(), CLOCK);
 
             HealthCheckResult result = checker.check(proxy);
 
@@ -597,8 +696,11 @@ class HealthCheckerRealProxiesTest {
             HealthCheckResult result = check(target.unnamedHttpsUrl("/ok"), proxy);
 
             assertThat(result.status()).as("%s", result).isEqualTo(HealthStatus.UNEXPECTED_RESPONSE);
-            assertThat(result.error()).hasValueSatisfying(e -> assertThat(e)
-                    .contains("TLS handshake with the target failed", "certificate for 127.0.0.2 is not trusted"));
+            assertThat(result.error())
+                    .hasValueSatisfying(e -> assertThat(e)
+                            .contains(
+                                    "TLS handshake with the target failed",
+                                    "certificate for 127.0.0.2 is not trusted"));
         }
     }
 
@@ -611,21 +713,25 @@ class HealthCheckerRealProxiesTest {
             IntStream.range(0, 4).forEach(i -> proxies.add(proxy(ProxyProtocol.HTTP, tinyproxy.port())));
             IntStream.range(0, 4).forEach(i -> proxies.add(proxy(ProxyProtocol.SOCKS5, microsocks.port())));
             proxies.add(proxy(ProxyProtocol.HTTP, RealProxyServer.freePort()));
-            HealthChecker checker = new HealthChecker(options(target.httpUrl("/slow?ms=50")).concurrency(2).build(), CLOCK);
+            HealthChecker checker = new HealthChecker(
+                    options(target.httpUrl("/slow?ms=50")).concurrency(2).build(), CLOCK);
             target.resetMaxInFlight();
 
             List<HealthCheckResult> results = checker.checkAll(proxies);
 
-            assertThat(results).extracting(HealthCheckResult::proxyId)
+            assertThat(results)
+                    .extracting(HealthCheckResult::proxyId)
                     .containsExactlyElementsOf(proxies.stream().map(Proxy::id).toList());
-            assertThat(results.subList(0, 8)).allSatisfy(r -> assertThat(r.status()).isEqualTo(HealthStatus.HEALTHY));
+            assertThat(results.subList(0, 8))
+                    .allSatisfy(r -> assertThat(r.status()).isEqualTo(HealthStatus.HEALTHY));
             assertThat(results.get(8).status()).isEqualTo(HealthStatus.UNREACHABLE);
             assertThat(target.maxInFlight()).isBetween(1, 2);
         }
 
         @Test
         void an_empty_collection_gives_no_results() {
-            assertThat(new HealthChecker(options(target.httpUrl("/ok")).build()).checkAll(List.of())).isEmpty();
+            assertThat(new HealthChecker(options(target.httpUrl("/ok")).build()).checkAll(List.of()))
+                    .isEmpty();
         }
     }
 
@@ -650,8 +756,12 @@ class HealthCheckerRealProxiesTest {
             try {
                 for (String url : List.of(target.httpUrl("/ok"), target.httpsUrl("/ok"))) {
                     // the last proxy is tinyproxy spoken to in SOCKS5: it waits for a request line, so time out soon
-                    HealthChecker checker = new HealthChecker(options(url).retries(1)
-                            .readTimeout(Duration.ofMillis(500)).build(), CLOCK);
+                    HealthChecker checker = new HealthChecker(
+                            options(url)
+                                    .retries(1)
+                                    .readTimeout(Duration.ofMillis(500))
+                                    .build(),
+                            CLOCK);
                     for (HealthCheckResult result : checker.checkAll(proxies)) {
                         texts.add(result.toString());
                         result.error().ifPresent(texts::add);

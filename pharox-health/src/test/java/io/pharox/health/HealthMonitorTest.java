@@ -1,5 +1,10 @@
 package io.pharox.health;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.pharox.exception.PoolNotFoundException;
 import io.pharox.model.HealthStatus;
 import io.pharox.model.LeasedProxy;
@@ -9,12 +14,6 @@ import io.pharox.model.ProxyProtocol;
 import io.pharox.model.ProxyStatus;
 import io.pharox.storage.AcquireRequest;
 import io.pharox.storage.memory.InMemoryStorage;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -26,11 +25,11 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
-import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The health monitor on a real storage (the in-memory adapter, a test dependency), checking real
@@ -76,8 +75,11 @@ class HealthMonitorTest {
 
     HealthChecker checker(String path) {
         return new HealthChecker(HealthCheckOptions.builder(target.httpsUrl(path))
-                .sslContext(target.trustingContext()).readTimeout(Duration.ofSeconds(5))
-                .slowThreshold(Duration.ofSeconds(10)).concurrency(4).build());
+                .sslContext(target.trustingContext())
+                .readTimeout(Duration.ofSeconds(5))
+                .slowThreshold(Duration.ofSeconds(10))
+                .concurrency(4)
+                .build());
     }
 
     Proxy add(ProxyProtocol protocol, int port, ProxyStatus status, String password) {
@@ -85,7 +87,11 @@ class HealthMonitorTest {
     }
 
     Proxy add(String host, ProxyProtocol protocol, int port, ProxyStatus status, String password) {
-        Proxy.Builder builder = Proxy.builder().poolId(pool.id()).address(host, port).protocol(protocol).status(status);
+        Proxy.Builder builder = Proxy.builder()
+                .poolId(pool.id())
+                .address(host, port)
+                .protocol(protocol)
+                .status(status);
         if (password != null) {
             builder.credentials(USER, password);
         }
@@ -100,7 +106,8 @@ class HealthMonitorTest {
     List<UUID> leasable() {
         List<UUID> leased = new ArrayList<>();
         while (true) {
-            Optional<LeasedProxy> lease = storage.acquire(AcquireRequest.forPool(pool.name()).consumer("probe").build());
+            Optional<LeasedProxy> lease = storage.acquire(
+                    AcquireRequest.forPool(pool.name()).consumer("probe").build());
             if (lease.isEmpty()) {
                 return leased;
             }
@@ -113,8 +120,8 @@ class HealthMonitorTest {
         // a pool holds one proxy per host and port: "localhost" names the same servers a second time
         Proxy http = add(ProxyProtocol.HTTP, tinyproxy.port(), ProxyStatus.ACTIVE, null);
         Proxy socks = add(ProxyProtocol.SOCKS5, microsocksWithAuth.port(), ProxyStatus.ACTIVE, PASSWORD);
-        Proxy wrongPassword = add("localhost", ProxyProtocol.SOCKS5, microsocksWithAuth.port(), ProxyStatus.ACTIVE,
-                "not-" + PASSWORD);
+        Proxy wrongPassword = add(
+                "localhost", ProxyProtocol.SOCKS5, microsocksWithAuth.port(), ProxyStatus.ACTIVE, "not-" + PASSWORD);
         Proxy dead = add(ProxyProtocol.HTTP, closing.port(), ProxyStatus.ACTIVE, null);
         Proxy recovered = add("localhost", ProxyProtocol.HTTP, tinyproxy.port(), ProxyStatus.INACTIVE, null);
         Proxy banned = add(ProxyProtocol.HTTP, RealProxyServer.freePort(), ProxyStatus.BANNED, null);
@@ -146,7 +153,9 @@ class HealthMonitorTest {
         assertThat(statusOf(wrongPassword)).isEqualTo(ProxyStatus.INACTIVE);
         assertThat(statusOf(dead)).isEqualTo(ProxyStatus.INACTIVE);
         assertThat(statusOf(banned)).isEqualTo(ProxyStatus.BANNED);
-        assertThat(storage.findProxy(socks4.id()).orElseThrow().lastCheckedAt()).as("SOCKS4 is checked").isPresent();
+        assertThat(storage.findProxy(socks4.id()).orElseThrow().lastCheckedAt())
+                .as("SOCKS4 is checked")
+                .isPresent();
         assertThat(storage.findProxy(http.id()).orElseThrow().lastLatency()).isPresent();
         assertThat(storage.findProxy(http.id()).orElseThrow().lastCheckedAt()).isPresent();
         assertThat(storage.findProxy(banned.id()).orElseThrow().lastCheckedAt()).isEmpty();
@@ -162,7 +171,8 @@ class HealthMonitorTest {
         Proxy proxy = add(ProxyProtocol.HTTP, tinyproxy.port(), ProxyStatus.ACTIVE, null);
         // the target waits 200 ms: over a 50 ms threshold, whatever the machine's speed
         HealthChecker slowTarget = new HealthChecker(HealthCheckOptions.builder(target.httpUrl("/slow?ms=200"))
-                .slowThreshold(Duration.ofMillis(50)).build());
+                .slowThreshold(Duration.ofMillis(50))
+                .build());
 
         PoolHealthReport slow = new HealthMonitor(storage, slowTarget).checkPool(pool.name());
 
@@ -191,10 +201,12 @@ class HealthMonitorTest {
             storage.updateProxy(stored.toBuilder().credentials(USER, PASSWORD).build());
             awaitTrue(() -> statusOf(proxy) == ProxyStatus.ACTIVE);
 
-            assertThatIllegalStateException().isThrownBy(() -> monitor.start(Duration.ofSeconds(1), List.of(pool.name())))
+            assertThatIllegalStateException()
+                    .isThrownBy(() -> monitor.start(Duration.ofSeconds(1), List.of(pool.name())))
                     .withMessage("health monitor is already started");
             monitor.close();
-            assertThatIllegalStateException().isThrownBy(() -> monitor.start(Duration.ofSeconds(1), List.of(pool.name())))
+            assertThatIllegalStateException()
+                    .isThrownBy(() -> monitor.start(Duration.ofSeconds(1), List.of(pool.name())))
                     .withMessage("health monitor is closed");
         }
     }
@@ -203,11 +215,14 @@ class HealthMonitorTest {
     void bad_arguments_are_rejected_naming_them() {
         HealthMonitor monitor = new HealthMonitor(storage, checker("/ok"));
 
-        assertThatThrownBy(() -> monitor.checkPool("no-such-pool")).isInstanceOf(PoolNotFoundException.class)
+        assertThatThrownBy(() -> monitor.checkPool("no-such-pool"))
+                .isInstanceOf(PoolNotFoundException.class)
                 .hasMessageContaining("no-such-pool");
-        assertThatIllegalArgumentException().isThrownBy(() -> monitor.start(Duration.ZERO, List.of(pool.name())))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> monitor.start(Duration.ZERO, List.of(pool.name())))
                 .withMessage("interval must be positive, was PT0S");
-        assertThatIllegalArgumentException().isThrownBy(() -> monitor.start(Duration.ofSeconds(1), List.of()))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> monitor.start(Duration.ofSeconds(1), List.of()))
                 .withMessage("name at least one pool to monitor, was []");
     }
 

@@ -1,5 +1,10 @@
 package io.pharox.health;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assertions.assertThatNullPointerException;
+
 import io.pharox.model.HealthCheckResult;
 import io.pharox.model.HealthStatus;
 import io.pharox.model.Proxy;
@@ -7,11 +12,6 @@ import io.pharox.model.ProxyPool;
 import io.pharox.model.ProxyProtocol;
 import io.pharox.model.ProxyStatus;
 import io.pharox.storage.memory.InMemoryStorage;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,11 +20,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
-import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
-import static org.assertj.core.api.Assertions.assertThatNullPointerException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Probes of one's own, registered per protocol: the checker and the monitor use them in place of
@@ -56,7 +55,8 @@ class ProxyProbeTest {
     }
 
     static HealthChecker checker() {
-        return new HealthChecker(HealthCheckOptions.builder(target.httpUrl("/ok")).build(), CLOCK);
+        return new HealthChecker(
+                HealthCheckOptions.builder(target.httpUrl("/ok")).build(), CLOCK);
     }
 
     @Test
@@ -66,7 +66,8 @@ class ProxyProbeTest {
         ProxyProbe providerSaysDown = (proxy, options) -> {
             probed.add(proxy);
             given.add(options);
-            return ProbeResult.failed(HealthStatus.UNEXPECTED_RESPONSE, "provider reports " + proxy.address() + " down");
+            return ProbeResult.failed(
+                    HealthStatus.UNEXPECTED_RESPONSE, "provider reports " + proxy.address() + " down");
         };
         HealthChecker builtIn = checker();
         HealthChecker custom = builtIn.withProbe(ProxyProtocol.SOCKS5, providerSaysDown);
@@ -80,15 +81,21 @@ class ProxyProbeTest {
         assertThat(probed).containsExactly(socks);
         assertThat(given).containsExactly(custom.options());
         assertThat(custom.probe(ProxyProtocol.SOCKS5)).isSameAs(providerSaysDown);
-        assertThat(custom.check(http).status()).as("HTTP keeps the built-in probe").isEqualTo(HealthStatus.HEALTHY);
-        assertThat(builtIn.check(socks).status()).as("the original checker is unchanged").isEqualTo(HealthStatus.HEALTHY);
+        assertThat(custom.check(http).status())
+                .as("HTTP keeps the built-in probe")
+                .isEqualTo(HealthStatus.HEALTHY);
+        assertThat(builtIn.check(socks).status())
+                .as("the original checker is unchanged")
+                .isEqualTo(HealthStatus.HEALTHY);
         assertThat(builtIn.probe(ProxyProtocol.SOCKS5)).isSameAs(builtIn.probe(ProxyProtocol.HTTP));
     }
 
     @Test
     void the_checker_measures_retries_stamps_and_masks_around_a_registered_probe() {
         HealthCheckOptions options = HealthCheckOptions.builder(target.httpUrl("/ok"))
-                .slowThreshold(Duration.ofMillis(50)).retries(2).build();
+                .slowThreshold(Duration.ofMillis(50))
+                .retries(2)
+                .build();
         AtomicInteger calls = new AtomicInteger();
         HealthChecker checker = new HealthChecker(options, CLOCK)
                 .withProbe(ProxyProtocol.HTTP, (proxy, o) -> {
@@ -100,12 +107,15 @@ class ProxyProbeTest {
                     return ProbeResult.failed(HealthStatus.UNREACHABLE, "login " + PASSWORD + " timed out");
                 });
 
-        HealthCheckResult slow = checker.check(TestProxies.on(ProxyProtocol.HTTP, 8080).build());
+        HealthCheckResult slow =
+                checker.check(TestProxies.on(ProxyProtocol.HTTP, 8080).build());
         HealthCheckResult unreachable = checker.check(TestProxies.on(ProxyProtocol.SOCKS4, 1080)
-                .credentials("dave", PASSWORD).build());
+                .credentials("dave", PASSWORD)
+                .build());
 
         assertThat(slow.status()).isEqualTo(HealthStatus.SLOW);
-        assertThat(slow.latency()).hasValueSatisfying(l -> assertThat(l).isGreaterThanOrEqualTo(Duration.ofMillis(120)));
+        assertThat(slow.latency())
+                .hasValueSatisfying(l -> assertThat(l).isGreaterThanOrEqualTo(Duration.ofMillis(120)));
         assertThat(slow.httpStatus()).hasValue(204);
         assertThat(slow.checkedAt()).isEqualTo(TestProxies.T0);
         assertThat(unreachable.status()).isEqualTo(HealthStatus.UNREACHABLE);
@@ -122,11 +132,16 @@ class ProxyProbeTest {
                 : builtIn.probe(proxy, options);
         HealthChecker checker = plain.withProbe(ProxyProtocol.HTTP, onlyTagged);
 
-        HealthCheckResult tagged = checker.check(TestProxies.on(ProxyProtocol.HTTP, tinyproxy.port()).country("NL").build());
-        HealthCheckResult untagged = checker.check(TestProxies.on(ProxyProtocol.HTTP, tinyproxy.port()).build());
+        HealthCheckResult tagged = checker.check(TestProxies.on(ProxyProtocol.HTTP, tinyproxy.port())
+                .country("NL")
+                .build());
+        HealthCheckResult untagged = checker.check(
+                TestProxies.on(ProxyProtocol.HTTP, tinyproxy.port()).build());
 
         assertThat(tagged.status()).isEqualTo(HealthStatus.HEALTHY);
-        assertThat(tagged.httpStatus()).as("the built-in probe reached the target").hasValue(200);
+        assertThat(tagged.httpStatus())
+                .as("the built-in probe reached the target")
+                .hasValue(200);
         assertThat(untagged.status()).isEqualTo(HealthStatus.UNEXPECTED_RESPONSE);
     }
 
@@ -138,14 +153,19 @@ class ProxyProbeTest {
                 })
                 .withProbe(ProxyProtocol.SOCKS5, (proxy, options) -> null);
 
-        assertThatIllegalStateException().isThrownBy(() -> checker.check(TestProxies.on(ProxyProtocol.HTTP, 8080).build()))
+        assertThatIllegalStateException()
+                .isThrownBy(() ->
+                        checker.check(TestProxies.on(ProxyProtocol.HTTP, 8080).build()))
                 .withMessage("probe bug");
         Proxy socks = TestProxies.on(ProxyProtocol.SOCKS5, 1080).build();
-        assertThatNullPointerException().isThrownBy(() -> checker.checkAll(List.of(socks)))
+        assertThatNullPointerException()
+                .isThrownBy(() -> checker.checkAll(List.of(socks)))
                 .withMessageContaining("returned no result for proxy " + socks.id());
-        assertThatNullPointerException().isThrownBy(() -> checker.withProbe(null, (proxy, options) -> null))
+        assertThatNullPointerException()
+                .isThrownBy(() -> checker.withProbe(null, (proxy, options) -> null))
                 .withMessage("protocol");
-        assertThatNullPointerException().isThrownBy(() -> checker.withProbe(ProxyProtocol.HTTP, null))
+        assertThatNullPointerException()
+                .isThrownBy(() -> checker.withProbe(ProxyProtocol.HTTP, null))
                 .withMessage("probe");
     }
 
@@ -153,16 +173,26 @@ class ProxyProbeTest {
     void the_monitor_checks_with_the_registered_probe() {
         InMemoryStorage storage = new InMemoryStorage();
         ProxyPool pool = storage.createPool("maintained", "");
-        Proxy http = storage.addProxy(Proxy.builder().poolId(pool.id()).address("127.0.0.1", tinyproxy.port()).build());
-        Proxy socks = storage.addProxy(Proxy.builder().poolId(pool.id()).address("127.0.0.1", microsocks.port())
-                .protocol(ProxyProtocol.SOCKS5).build());
-        HealthChecker checker = checker().withProbe(ProxyProtocol.HTTP,
-                (proxy, options) -> ProbeResult.failed(HealthStatus.UNEXPECTED_RESPONSE, "in a maintenance window"));
+        Proxy http = storage.addProxy(Proxy.builder()
+                .poolId(pool.id())
+                .address("127.0.0.1", tinyproxy.port())
+                .build());
+        Proxy socks = storage.addProxy(Proxy.builder()
+                .poolId(pool.id())
+                .address("127.0.0.1", microsocks.port())
+                .protocol(ProxyProtocol.SOCKS5)
+                .build());
+        HealthChecker checker = checker()
+                .withProbe(
+                        ProxyProtocol.HTTP,
+                        (proxy, options) ->
+                                ProbeResult.failed(HealthStatus.UNEXPECTED_RESPONSE, "in a maintenance window"));
 
         PoolHealthReport report = new HealthMonitor(storage, checker).checkPool("maintained");
 
         assertThat(report.removedFromRotation()).containsExactly(http.id());
-        assertThat(report.results()).extracting(HealthCheckResult::error)
+        assertThat(report.results())
+                .extracting(HealthCheckResult::error)
                 .containsExactly(Optional.of("in a maintenance window"), Optional.empty());
         assertThat(storage.findProxy(http.id()).orElseThrow().status()).isEqualTo(ProxyStatus.INACTIVE);
         assertThat(storage.findProxy(socks.id()).orElseThrow().status()).isEqualTo(ProxyStatus.ACTIVE);
@@ -172,17 +202,24 @@ class ProxyProbeTest {
     void a_probe_result_is_passed_or_failed_with_a_reason() {
         assertThat(ProbeResult.passed().isPassed()).isTrue();
         assertThat(ProbeResult.passed().httpStatus()).isEmpty();
-        assertThat(ProbeResult.passed(204)).isEqualTo(ProbeResult.passed(204)).hasToString("ProbeResult[passed, http=204]");
+        assertThat(ProbeResult.passed(204))
+                .isEqualTo(ProbeResult.passed(204))
+                .hasToString("ProbeResult[passed, http=204]");
         assertThat(ProbeResult.failed(HealthStatus.AUTH_FAILED, "refused", 407))
                 .hasToString("ProbeResult[AUTH_FAILED, http=407, detail=refused]")
                 .satisfies(r -> assertThat(r.detail()).hasValue("refused"));
-        assertThatIllegalArgumentException().isThrownBy(() -> ProbeResult.failed(HealthStatus.SLOW, "slow"))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> ProbeResult.failed(HealthStatus.SLOW, "slow"))
                 .withMessage("a failed probe cannot be SLOW");
-        assertThatIllegalArgumentException().isThrownBy(() -> ProbeResult.failed(HealthStatus.UNREACHABLE, " "))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> ProbeResult.failed(HealthStatus.UNREACHABLE, " "))
                 .withMessage("a failed probe needs a detail saying why, was ' '");
-        assertThatIllegalArgumentException().isThrownBy(() -> ProbeResult.passed(99))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> ProbeResult.passed(99))
                 .withMessage("httpStatus must be 100..599, was 99");
-        assertThatNullPointerException().isThrownBy(() -> ProbeResult.failed(null, "x")).withMessage("status");
+        assertThatNullPointerException()
+                .isThrownBy(() -> ProbeResult.failed(null, "x"))
+                .withMessage("status");
     }
 
     private static void pause(Duration duration) {

@@ -32,8 +32,19 @@ final class RealProxyServer implements AutoCloseable {
             + " apt-get install -y tinyproxy microsocks dante-server openssh-server openssh-client";
 
     /** The Debian package of each binary. */
-    private static final Map<String, String> PACKAGES = Map.of("tinyproxy", "tinyproxy", "microsocks", "microsocks",
-            "danted", "dante-server", "sshd", "openssh-server", "ssh", "openssh-client", "ssh-keygen", "openssh-client");
+    private static final Map<String, String> PACKAGES = Map.of(
+            "tinyproxy",
+            "tinyproxy",
+            "microsocks",
+            "microsocks",
+            "danted",
+            "dante-server",
+            "sshd",
+            "openssh-server",
+            "ssh",
+            "openssh-client",
+            "ssh-keygen",
+            "openssh-client");
 
     private static final String LOOPBACK = "127.0.0.1";
 
@@ -53,13 +64,17 @@ final class RealProxyServer implements AutoCloseable {
      * Starts tinyproxy, allowing {@code CONNECT} to {@code connectPorts}; with Basic auth when
      * {@code user} is not {@code null}.
      */
-    static RealProxyServer tinyproxy(Path dir, String user, String password, int... connectPorts)
-            throws IOException {
+    static RealProxyServer tinyproxy(Path dir, String user, String password, int... connectPorts) throws IOException {
         String binary = binary("tinyproxy");
         int port = freePort();
         List<String> lines = new ArrayList<>(List.of(
-                "Port " + port, "Listen " + LOOPBACK, "Allow " + LOOPBACK, "Timeout 30", "MaxClients 64",
-                "LogLevel Info", "DisableViaHeader Yes"));
+                "Port " + port,
+                "Listen " + LOOPBACK,
+                "Allow " + LOOPBACK,
+                "Timeout 30",
+                "MaxClients 64",
+                "LogLevel Info",
+                "DisableViaHeader Yes"));
         if (user != null) {
             lines.add("BasicAuth " + user + " " + password);
         }
@@ -90,19 +105,29 @@ final class RealProxyServer implements AutoCloseable {
         String binary = binary("danted");
         int port = freePort();
         String user = System.getProperty("user.name");
-        Path conf = config(dir, "danted", List.of(
-                "logoutput: stderr",
-                "internal: " + LOOPBACK + " port = " + port,
-                "external: " + LOOPBACK,
-                "clientmethod: none",
-                "socksmethod: none",
-                "user.privileged: " + user,
-                "user.unprivileged: " + user,
-                "client pass {", "  from: 127.0.0.1/32 to: 0.0.0.0/0", "}",
-                "socks pass {", "  from: 127.0.0.1/32 to: 127.0.0.0/8", "  command: connect", "  log: error", "}"));
+        Path conf = config(
+                dir,
+                "danted",
+                List.of(
+                        "logoutput: stderr",
+                        "internal: " + LOOPBACK + " port = " + port,
+                        "external: " + LOOPBACK,
+                        "clientmethod: none",
+                        "socksmethod: none",
+                        "user.privileged: " + user,
+                        "user.unprivileged: " + user,
+                        "client pass {",
+                        "  from: 127.0.0.1/32 to: 0.0.0.0/0",
+                        "}",
+                        "socks pass {",
+                        "  from: 127.0.0.1/32 to: 127.0.0.0/8",
+                        "  command: connect",
+                        "  log: error",
+                        "}"));
         ProcessBuilder builder = new ProcessBuilder(binary, "-f", conf.toString(), "-N", "1");
         // its lock and shared-memory files go to TMPDIR, which must be private to the server
-        builder.environment().put("TMPDIR", Files.createTempDirectory(dir, "danted-").toString());
+        builder.environment()
+                .put("TMPDIR", Files.createTempDirectory(dir, "danted-").toString());
         return start("danted", port, dir, builder);
     }
 
@@ -126,26 +151,53 @@ final class RealProxyServer implements AutoCloseable {
         ensurePrivilegeSeparationDirectory();
 
         int sshdPort = freePort();
-        Path conf = config(dir, "sshd", List.of(
-                "ListenAddress " + LOOPBACK + ":" + sshdPort,
-                "HostKey " + hostKey,
-                "AuthorizedKeysFile " + authorizedKeys,
-                "PermitRootLogin prohibit-password",
-                "PasswordAuthentication no",
-                "KbdInteractiveAuthentication no",
-                "UsePAM no",
-                "StrictModes no",
-                "AllowTcpForwarding yes",
-                "PidFile none",
-                "LogLevel ERROR"));
-        RealProxyServer server = start("sshd", sshdPort, dir, new ProcessBuilder(sshd, "-D", "-e", "-f", conf.toString()));
+        Path conf = config(
+                dir,
+                "sshd",
+                List.of(
+                        "ListenAddress " + LOOPBACK + ":" + sshdPort,
+                        "HostKey " + hostKey,
+                        "AuthorizedKeysFile " + authorizedKeys,
+                        "PermitRootLogin prohibit-password",
+                        "PasswordAuthentication no",
+                        "KbdInteractiveAuthentication no",
+                        "UsePAM no",
+                        "StrictModes no",
+                        "AllowTcpForwarding yes",
+                        "PidFile none",
+                        "LogLevel ERROR"));
+        RealProxyServer server =
+                start("sshd", sshdPort, dir, new ProcessBuilder(sshd, "-D", "-e", "-f", conf.toString()));
         int port = freePort();
         try {
-            RealProxyServer forward = start("ssh -D", port, dir, new ProcessBuilder(ssh, "-F", "/dev/null", "-N",
-                    "-D", LOOPBACK + ":" + port, "-p", String.valueOf(sshdPort), "-i", clientKey.toString(),
-                    "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes", "-o", "ExitOnForwardFailure=yes",
-                    "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
-                    System.getProperty("user.name") + "@" + LOOPBACK));
+            RealProxyServer forward = start(
+                    "ssh -D",
+                    port,
+                    dir,
+                    new ProcessBuilder(
+                            ssh,
+                            "-F",
+                            "/dev/null",
+                            "-N",
+                            "-D",
+                            LOOPBACK + ":" + port,
+                            "-p",
+                            String.valueOf(sshdPort),
+                            "-i",
+                            clientKey.toString(),
+                            "-o",
+                            "IdentitiesOnly=yes",
+                            "-o",
+                            "BatchMode=yes",
+                            "-o",
+                            "ExitOnForwardFailure=yes",
+                            "-o",
+                            "StrictHostKeyChecking=no",
+                            "-o",
+                            "UserKnownHostsFile=/dev/null",
+                            "-o",
+                            "LogLevel=ERROR",
+                            System.getProperty("user.name") + "@" + LOOPBACK));
             List<Process> both = new ArrayList<>(server.processes);
             both.addAll(forward.processes);
             return new RealProxyServer("ssh -D (sshd on port " + sshdPort + ")", both, port, forward.log);
@@ -177,8 +229,8 @@ final class RealProxyServer implements AutoCloseable {
     private static void ensurePrivilegeSeparationDirectory() throws IOException {
         Path privsep = Path.of("/run/sshd");
         if ("root".equals(System.getProperty("user.name")) && !Files.isDirectory(privsep)) {
-            Files.createDirectories(privsep, PosixFilePermissions.asFileAttribute(
-                    PosixFilePermissions.fromString("rwxr-xr-x")));
+            Files.createDirectories(
+                    privsep, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         }
     }
 
@@ -198,7 +250,8 @@ final class RealProxyServer implements AutoCloseable {
 
     private static RealProxyServer start(String name, int port, Path dir, ProcessBuilder builder) throws IOException {
         Path log = Files.createTempFile(dir, name.replace(' ', '-') + "-", ".log");
-        Process process = builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process process =
+                builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
         RealProxyServer server = new RealProxyServer(name, List.of(process), port, log);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
@@ -220,7 +273,8 @@ final class RealProxyServer implements AutoCloseable {
             }
         }
         server.close();
-        throw new IllegalStateException(name + " did not listen on port " + port + " within 10 s: " + Files.readString(log));
+        throw new IllegalStateException(
+                name + " did not listen on port " + port + " within 10 s: " + Files.readString(log));
     }
 
     static String binary(String name) {
@@ -236,8 +290,9 @@ final class RealProxyServer implements AutoCloseable {
                 break;
             }
         }
-        return found.orElseThrow(() -> new AssertionError(name + " was not found on PATH or in /usr/bin, /usr/sbin, "
-                + "/usr/local/bin: apt-get install -y " + PACKAGES.getOrDefault(name, name) + " (" + INSTALL_HINT + ")"));
+        return found.orElseThrow(() -> new AssertionError(
+                name + " was not found on PATH or in /usr/bin, /usr/sbin, " + "/usr/local/bin: apt-get install -y "
+                        + PACKAGES.getOrDefault(name, name) + " (" + INSTALL_HINT + ")"));
     }
 
     /** Stops every server given that was started ({@code null}s are skipped), each even if one before failed to stop. */
@@ -253,7 +308,7 @@ final class RealProxyServer implements AutoCloseable {
         }
     }
 
-        /** Stops the processes, the last started first. */
+    /** Stops the processes, the last started first. */
     @Override
     public void close() {
         for (int i = processes.size() - 1; i >= 0; i--) {
@@ -272,7 +327,7 @@ final class RealProxyServer implements AutoCloseable {
 
     @Override
     public String toString() {
-        return name + " on 127.0.0.1:" + port + " (pids " + processes.stream().map(Process::pid).toList()
-                + ", log " + log + ")";
+        return name + " on 127.0.0.1:" + port + " (pids "
+                + processes.stream().map(Process::pid).toList() + ", log " + log + ")";
     }
 }

@@ -1,9 +1,9 @@
 package io.pharox.health;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
 
 /** A missing proxy server fails the tests loudly, saying what to install; it is never skipped. */
 class RealProxyServerTest {
@@ -13,7 +13,8 @@ class RealProxyServerTest {
         assertThatThrownBy(() -> RealProxyServer.binary("no-such-proxy-server"))
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("no-such-proxy-server was not found")
-                .hasMessageContaining("apt-get install -y tinyproxy microsocks dante-server openssh-server openssh-client");
+                .hasMessageContaining(
+                        "apt-get install -y tinyproxy microsocks dante-server openssh-server openssh-client");
     }
 
     @Test

@@ -71,7 +71,8 @@ final class Relay implements AutoCloseable {
 
     private void pump(Socket from, Socket to, boolean fromClient) {
         byte[] buffer = new byte[8192];
-        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+        try (InputStream in = from.getInputStream();
+                OutputStream out = to.getOutputStream()) {
             int n;
             while ((n = in.read(buffer)) >= 0) {
                 if (fromClient) {

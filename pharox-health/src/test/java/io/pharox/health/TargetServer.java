@@ -6,7 +6,6 @@ import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -180,8 +179,8 @@ final class TargetServer implements AutoCloseable {
                 status = Integer.parseInt(path.substring("/redirect/".length()));
                 String rawQuery = exchange.getRequestURI().getRawQuery();
                 if (rawQuery != null && rawQuery.startsWith("to=")) {
-                    exchange.getResponseHeaders().set("Location",
-                            URLDecoder.decode(rawQuery.substring(3), StandardCharsets.UTF_8));
+                    exchange.getResponseHeaders()
+                            .set("Location", URLDecoder.decode(rawQuery.substring(3), StandardCharsets.UTF_8));
                 }
             } else if (!path.equals("/ok")) {
                 status = 404;
@@ -203,15 +202,36 @@ final class TargetServer implements AutoCloseable {
         }
     }
 
-    private static KeyStore generateKeyStore(Path dir) throws IOException, GeneralSecurityException, InterruptedException {
+    private static KeyStore generateKeyStore(Path dir)
+            throws IOException, GeneralSecurityException, InterruptedException {
         Path file = dir.resolve("target-" + System.nanoTime() + ".p12");
-        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        Process process = new ProcessBuilder(List.of(keytool, "-genkeypair", "-alias", "target",
-                "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
-                "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2",
-                "-storetype", "PKCS12", "-keystore", file.toString(),
-                "-storepass", new String(STORE_PASSWORD), "-keypass", new String(STORE_PASSWORD)))
-                .redirectErrorStream(true).start();
+        String keytool =
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        Process process = new ProcessBuilder(List.of(
+                        keytool,
+                        "-genkeypair",
+                        "-alias",
+                        "target",
+                        "-keyalg",
+                        "EC",
+                        "-groupname",
+                        "secp256r1",
+                        "-dname",
+                        "CN=localhost",
+                        "-ext",
+                        "SAN=ip:127.0.0.1,dns:localhost",
+                        "-validity",
+                        "2",
+                        "-storetype",
+                        "PKCS12",
+                        "-keystore",
+                        file.toString(),
+                        "-storepass",
+                        new String(STORE_PASSWORD),
+                        "-keypass",
+                        new String(STORE_PASSWORD)))
+                .redirectErrorStream(true)
+                .start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
             throw new IllegalStateException("keytool could not generate the target's certificate: " + output);

@@ -2,7 +2,6 @@ package io.pharox.health;
 
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyProtocol;
-
 import java.time.Instant;
 import java.util.UUID;
 
@@ -14,8 +13,7 @@ final class TestProxies {
 
     private static final UUID POOL_ID = UUID.fromString("00000000-0000-7000-8000-000000000001");
 
-    private TestProxies() {
-    }
+    private TestProxies() {}
 
     /** A builder of a proxy speaking {@code protocol} on {@code 127.0.0.1:port}; tests add what they need. */
     static Proxy.Builder on(ProxyProtocol protocol, int port) {

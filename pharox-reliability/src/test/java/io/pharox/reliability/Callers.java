@@ -1,15 +1,14 @@
 package io.pharox.reliability;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.pharox.exception.StorageException;
 import io.pharox.model.LeasedProxy;
 import io.pharox.storage.AcquireRequest;
 import io.pharox.storage.ProxyStorage;
-
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** What a caller of the storage does after a fault: try again, a bounded number of times. */
 final class Callers {
@@ -21,8 +20,7 @@ final class Callers {
             "database connection lost (SQL state 08003)",
             "database unreachable: cannot connect (SQL state 08001)");
 
-    private Callers() {
-    }
+    private Callers() {}
 
     /**
      * Acquires, retrying on {@link StorageException}s of {@link #CONNECTION_FAULTS} (a pooled

@@ -40,7 +40,8 @@ final class InvariantChecker implements AutoCloseable {
         this.db = db;
         String s = db.schema();
         this.query = "SELECT p.id, p.max_concurrency, p.current_leases,"
-                + " (SELECT count(*) FROM " + s + ".lease l WHERE l.proxy_id = p.id AND l.status = 'ACTIVE') AS active_rows,"
+                + " (SELECT count(*) FROM " + s
+                + ".lease l WHERE l.proxy_id = p.id AND l.status = 'ACTIVE') AS active_rows,"
                 + " (SELECT count(*) FROM " + s + ".lease l WHERE l.proxy_id = p.id AND l.status = 'ACTIVE'"
                 + "   AND l.expires_at > now()) AS live"
                 + " FROM " + s + ".proxy p";
@@ -49,21 +50,23 @@ final class InvariantChecker implements AutoCloseable {
     /** Samples on a background thread, every few milliseconds, until {@link #close()}. */
     InvariantChecker start() {
         running.set(true);
-        thread = new Thread(() -> {
-            while (running.get()) {
-                try {
-                    sample();
-                } catch (SQLException e) {
-                    failedSamples.incrementAndGet();
-                    closeConnection();
-                }
-                try {
-                    Thread.sleep(20); // the sampling period, not a wait for anything
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "invariant-checker");
+        thread = new Thread(
+                () -> {
+                    while (running.get()) {
+                        try {
+                            sample();
+                        } catch (SQLException e) {
+                            failedSamples.incrementAndGet();
+                            closeConnection();
+                        }
+                        try {
+                            Thread.sleep(20); // the sampling period, not a wait for anything
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                },
+                "invariant-checker");
         thread.setDaemon(true);
         thread.start();
         return this;
@@ -81,7 +84,8 @@ final class InvariantChecker implements AutoCloseable {
         int live = 0;
         int n = samples.get() + 1;
         List<String> breaches = new ArrayList<>();
-        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(query)) {
+        try (Statement s = connection.createStatement();
+                ResultSet rs = s.executeQuery(query)) {
             while (rs.next()) {
                 int max = rs.getInt("max_concurrency");
                 int counter = rs.getInt("current_leases");
@@ -106,8 +110,9 @@ final class InvariantChecker implements AutoCloseable {
 
     /** The database's clock now: read it before a cleanup, to pass to {@link #lapsedButActive}. */
     synchronized OffsetDateTime databaseNow() throws SQLException {
-        try (Connection c = db.checkerConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT now()")) {
+        try (Connection c = db.checkerConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT now()")) {
             rs.next();
             return rs.getObject(1, OffsetDateTime.class);
         }
@@ -120,8 +125,9 @@ final class InvariantChecker implements AutoCloseable {
      * leases that lapsed after the cleanup ran, which nothing has had the chance to reclaim.)
      */
     synchronized long lapsedButActive(OffsetDateTime cutoff) throws SQLException {
-        try (Connection c = db.checkerConnection(); PreparedStatement s = c.prepareStatement("SELECT count(*) FROM "
-                + db.schema() + ".lease WHERE status = 'ACTIVE' AND expires_at <= ?")) {
+        try (Connection c = db.checkerConnection();
+                PreparedStatement s = c.prepareStatement(
+                        "SELECT count(*) FROM " + db.schema() + ".lease WHERE status = 'ACTIVE' AND expires_at <= ?")) {
             s.setObject(1, cutoff);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();

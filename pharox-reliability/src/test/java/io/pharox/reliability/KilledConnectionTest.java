@@ -1,5 +1,8 @@
 package io.pharox.reliability;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
 import io.pharox.exception.StorageException;
 import io.pharox.model.LeasedProxy;
 import io.pharox.model.Proxy;
@@ -9,10 +12,6 @@ import io.pharox.storage.ProxyStorage;
 import io.pharox.storage.jdbc.JdbcStorage;
 import io.pharox.storage.jpa.JpaStorage;
 import jakarta.persistence.EntityManagerFactory;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -23,9 +22,9 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * What a caller sees when its connection is killed in the middle of an acquire
@@ -43,7 +42,11 @@ class KilledConnectionTest {
         db = SoakDatabase.onTestPostgres("pharox_killed");
         JdbcStorage storage = new JdbcStorage(db.dataSource(2), db.schema());
         pool = storage.createPool("killed", "one exclusive proxy");
-        storage.addProxy(Proxy.builder().poolId(pool.id()).address("10.78.0.1", 3128).exclusive().build());
+        storage.addProxy(Proxy.builder()
+                .poolId(pool.id())
+                .address("10.78.0.1", 3128)
+                .exclusive()
+                .build());
     }
 
     @AfterAll
@@ -68,7 +71,10 @@ class KilledConnectionTest {
     }
 
     private static void killedAcquireThenRecover(ProxyStorage storage) throws Exception {
-        AcquireRequest request = AcquireRequest.forPool(pool.name()).consumer("killed").ttl(Duration.ofMinutes(1)).build();
+        AcquireRequest request = AcquireRequest.forPool(pool.name())
+                .consumer("killed")
+                .ttl(Duration.ofMinutes(1))
+                .build();
         Throwable thrown;
         try (Connection blocker = db.checkerConnection()) {
             blocker.setAutoCommit(false);
@@ -76,7 +82,8 @@ class KilledConnectionTest {
                 // holds the proxy row: the acquire skips it, then waits for it (its second pass)
                 s.execute("SELECT id FROM " + db.schema() + ".proxy FOR UPDATE");
             }
-            CompletableFuture<Optional<LeasedProxy>> acquire = CompletableFuture.supplyAsync(() -> storage.acquire(request));
+            CompletableFuture<Optional<LeasedProxy>> acquire =
+                    CompletableFuture.supplyAsync(() -> storage.acquire(request));
             awaitBackendWaitingForALock(acquire);
             assertThat(db.terminateWorkers()).as("backends terminated").isPositive();
             thrown = catchThrowable(() -> acquire.get(30, TimeUnit.SECONDS));
@@ -85,7 +92,8 @@ class KilledConnectionTest {
 
         assertThat(thrown).isInstanceOf(ExecutionException.class);
         Throwable failure = thrown.getCause();
-        assertThat(failure).isExactlyInstanceOf(StorageException.class)
+        assertThat(failure)
+                .isExactlyInstanceOf(StorageException.class)
                 .hasMessage("database connection terminated by the server (SQL state 57P01)")
                 .hasRootCauseInstanceOf(SQLException.class);
 
@@ -102,8 +110,9 @@ class KilledConnectionTest {
     /** Polls pg_stat_activity until a backend of this run waits for a lock (up to 30 s). */
     private static void awaitBackendWaitingForALock(CompletableFuture<?> acquire) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        try (Connection c = db.checkerConnection(); PreparedStatement s = c.prepareStatement(
-                "SELECT count(*) FROM pg_stat_activity WHERE application_name = ? AND wait_event_type = 'Lock'")) {
+        try (Connection c = db.checkerConnection();
+                PreparedStatement s = c.prepareStatement(
+                        "SELECT count(*) FROM pg_stat_activity WHERE application_name = ? AND wait_event_type = 'Lock'")) {
             s.setString(1, db.applicationName());
             while (System.nanoTime() < deadline) {
                 try (ResultSet rs = s.executeQuery()) {
@@ -119,6 +128,10 @@ class KilledConnectionTest {
             }
         }
         throw new AssertionError("no backend of " + db.applicationName() + " waited for the proxy's row lock in 30 s;"
-                + " the acquire " + (acquire.isDone() ? "ended: " + acquire.handle((r, e) -> r != null ? r : e).join() : "runs"));
+                + " the acquire "
+                + (acquire.isDone()
+                        ? "ended: "
+                                + acquire.handle((r, e) -> r != null ? r : e).join()
+                        : "runs"));
     }
 }

@@ -6,7 +6,6 @@ import io.pharox.storage.AcquireRequest;
 import io.pharox.storage.ProxyStorage;
 import io.pharox.storage.jdbc.JdbcStorage;
 import io.pharox.storage.jpa.JpaStorage;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,17 +20,19 @@ import java.util.Optional;
  */
 public final class LeaseHolder {
 
-    private LeaseHolder() {
-    }
+    private LeaseHolder() {}
 
     /** Takes the leases, reports them, and blocks forever. */
     public static void main(String[] args) throws InterruptedException {
         WorkerArgs a = WorkerArgs.parse(args);
         HikariDataSource ds = a.dataSource(2);
-        List<ProxyStorage> storages = List.of(new JdbcStorage(ds, a.get("schema")),
+        List<ProxyStorage> storages = List.of(
+                new JdbcStorage(ds, a.get("schema")),
                 new JpaStorage(JpaStorage.entityManagerFactory(ds, a.get("schema"))));
-        AcquireRequest request = AcquireRequest.forPool(a.get("pool")).consumer(a.get("app") + "-holder")
-                .ttl(Duration.parse(a.get("ttl"))).build();
+        AcquireRequest request = AcquireRequest.forPool(a.get("pool"))
+                .consumer(a.get("app") + "-holder")
+                .ttl(Duration.parse(a.get("ttl")))
+                .build();
         List<String> held = new ArrayList<>();
         for (int i = 0; i < a.getInt("leases"); i++) {
             Optional<LeasedProxy> leased = storages.get(i % 2).acquire(request);

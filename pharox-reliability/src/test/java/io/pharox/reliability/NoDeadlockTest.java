@@ -1,6 +1,6 @@
 package io.pharox.reliability;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -10,8 +10,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * Proves that the two SQL adapters never deadlock, among themselves or with each other, on one
@@ -50,18 +49,23 @@ class NoDeadlockTest {
             Map<String, List<String>> workers = new LinkedHashMap<>();
             for (int i = 1; i <= 2; i++) {
                 for (String adapter : List.of("jdbc", "jpa")) {
-                    workers.put(adapter + "-" + i, List.of("adapter=" + adapter, "pool=" + POOL,
-                            "threads=" + THREADS, "seed=" + (workers.size() + 1)));
+                    workers.put(
+                            adapter + "-" + i,
+                            List.of(
+                                    "adapter=" + adapter,
+                                    "pool=" + POOL,
+                                    "threads=" + THREADS,
+                                    "seed=" + (workers.size() + 1)));
                 }
             }
             long before = deadlocks(db);
             SoakRun.Report report;
             try {
-                report = SoakRun.run(db, storage -> SoakPool.seed(storage, POOL, PROXIES, i -> CAPACITY), workers,
-                        DURATION, null);
+                report = SoakRun.run(
+                        db, storage -> SoakPool.seed(storage, POOL, PROXIES, i -> CAPACITY), workers, DURATION, null);
             } catch (AssertionError e) {
-                e.addSuppressed(new AssertionError("meanwhile PostgreSQL detected "
-                        + (deadlocksOnceBackendsExited(db) - before) + " deadlocks"));
+                e.addSuppressed(new AssertionError(
+                        "meanwhile PostgreSQL detected " + (deadlocksOnceBackendsExited(db) - before) + " deadlocks"));
                 throw e;
             }
             long detected = deadlocksOnceBackendsExited(db) - before;
@@ -70,9 +74,15 @@ class NoDeadlockTest {
             for (String name : workers.keySet()) {
                 victims.put(name, report.done().get(victims.size()).get("deadlocks"));
             }
-            assertThat(detected).as("deadlocks PostgreSQL detected in %s (pg_stat_database); calls failed as"
-                    + " deadlock victims after the adapters' retries, per worker: %s", DURATION, victims).isZero();
-            assertThat(report.total("deadlocks")).as("calls failed as deadlock victims: %s", victims).isZero();
+            assertThat(detected)
+                    .as(
+                            "deadlocks PostgreSQL detected in %s (pg_stat_database); calls failed as"
+                                    + " deadlock victims after the adapters' retries, per worker: %s",
+                            DURATION, victims)
+                    .isZero();
+            assertThat(report.total("deadlocks"))
+                    .as("calls failed as deadlock victims: %s", victims)
+                    .isZero();
             assertThat(report.total("renewed")).as("renewals").isPositive();
             assertThat(report.total("released")).as("releases").isPositive();
             assertThat(report.total("abandoned")).as("leases left to lapse").isPositive();
@@ -97,7 +107,8 @@ class NoDeadlockTest {
 
     /** The deadlocks PostgreSQL has counted in {@code db}'s database, from fresh statistics. */
     private static long deadlocks(SoakDatabase db) throws SQLException {
-        try (Connection c = db.checkerConnection(); Statement s = c.createStatement()) {
+        try (Connection c = db.checkerConnection();
+                Statement s = c.createStatement()) {
             boolean canFlush;
             try (ResultSet rs = s.executeQuery("SELECT to_regproc('pg_stat_force_next_flush') IS NOT NULL")) {
                 canFlush = rs.next() && rs.getBoolean(1);
@@ -106,7 +117,8 @@ class NoDeadlockTest {
                 s.execute("SELECT pg_stat_force_next_flush()");
             }
             s.execute("SELECT pg_stat_clear_snapshot()");
-            try (ResultSet rs = s.executeQuery("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()")) {
+            try (ResultSet rs =
+                    s.executeQuery("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()")) {
                 rs.next();
                 return rs.getLong(1);
             }

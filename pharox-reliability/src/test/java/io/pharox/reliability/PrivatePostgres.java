@@ -66,8 +66,18 @@ final class PrivatePostgres implements AutoCloseable {
                 run(List.of("chown", "-R", USER, dir.toString(), socketDir.toString()));
             }
             pg.pg("initdb", "-D", pg.data.toString(), "-U", USER, "-A", "trust", "-E", "UTF8", "--no-sync");
-            pg.pg("pg_ctl", "-D", pg.data.toString(), "-l", dir.resolve("server.log").toString(), "-o", pg.options(),
-                    "-w", "-t", "60", "start");
+            pg.pg(
+                    "pg_ctl",
+                    "-D",
+                    pg.data.toString(),
+                    "-l",
+                    dir.resolve("server.log").toString(),
+                    "-o",
+                    pg.options(),
+                    "-w",
+                    "-t",
+                    "60",
+                    "start");
             return pg;
         } catch (IOException | RuntimeException | InterruptedException e) {
             pg.close();
@@ -105,10 +115,12 @@ final class PrivatePostgres implements AutoCloseable {
         Optional<Path> found = candidates.stream()
                 .filter(p -> Files.isExecutable(p.resolve("initdb")) && Files.isExecutable(p.resolve("pg_ctl")))
                 .findFirst();
-        return found.orElseThrow(() -> new IllegalStateException("PostgreSQL server binaries (initdb, pg_ctl) not found:"
-                + " looked in `pg_config --bindir` and /usr/lib/postgresql/*/bin (" + candidates + "). The restart test"
-                + " runs a private cluster and needs them: install the server, e.g. `apt-get install -y postgresql`"
-                + " (.ci/run does)."));
+        return found.orElseThrow(
+                () -> new IllegalStateException("PostgreSQL server binaries (initdb, pg_ctl) not found:"
+                        + " looked in `pg_config --bindir` and /usr/lib/postgresql/*/bin (" + candidates
+                        + "). The restart test"
+                        + " runs a private cluster and needs them: install the server, e.g. `apt-get install -y postgresql`"
+                        + " (.ci/run does)."));
     }
 
     private static int versionOf(Path bin) {
@@ -137,8 +149,20 @@ final class PrivatePostgres implements AutoCloseable {
 
     /** Restarts the server: {@code pg_ctl restart -m fast} disconnects every client. */
     void restart() throws IOException, InterruptedException {
-        pg("pg_ctl", "-D", data.toString(), "-l", dir.resolve("server.log").toString(), "-o", options(),
-                "-m", "fast", "-w", "-t", "60", "restart");
+        pg(
+                "pg_ctl",
+                "-D",
+                data.toString(),
+                "-l",
+                dir.resolve("server.log").toString(),
+                "-o",
+                options(),
+                "-m",
+                "fast",
+                "-w",
+                "-t",
+                "60",
+                "restart");
     }
 
     /** Stops the server (fast shutdown). */
@@ -148,8 +172,18 @@ final class PrivatePostgres implements AutoCloseable {
 
     /** Starts the stopped server again on the same port. */
     void startAgain() throws IOException, InterruptedException {
-        pg("pg_ctl", "-D", data.toString(), "-l", dir.resolve("server.log").toString(), "-o", options(),
-                "-w", "-t", "60", "start");
+        pg(
+                "pg_ctl",
+                "-D",
+                data.toString(),
+                "-l",
+                dir.resolve("server.log").toString(),
+                "-o",
+                options(),
+                "-w",
+                "-t",
+                "60",
+                "start");
     }
 
     private String pg(String program, String... args) throws IOException, InterruptedException {
@@ -187,8 +221,8 @@ final class PrivatePostgres implements AutoCloseable {
             // keep the server's log next to the workers' for whoever reads a failure
             Path log = dir.resolve("server.log");
             if (Files.exists(log)) {
-                Path kept = Path.of(System.getProperty("basedir", "."), "target", "reliability",
-                        dir.getFileName() + "-server.log");
+                Path kept = Path.of(
+                        System.getProperty("basedir", "."), "target", "reliability", dir.getFileName() + "-server.log");
                 Files.createDirectories(kept.getParent());
                 Files.copy(log, kept, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }

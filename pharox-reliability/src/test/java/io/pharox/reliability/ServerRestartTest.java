@@ -1,5 +1,7 @@
 package io.pharox.reliability;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.pharox.exception.StorageException;
 import io.pharox.model.LeasedProxy;
 import io.pharox.model.Proxy;
@@ -9,10 +11,6 @@ import io.pharox.storage.ProxyStorage;
 import io.pharox.storage.jdbc.JdbcStorage;
 import io.pharox.storage.jpa.JpaStorage;
 import jakarta.persistence.EntityManagerFactory;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,8 +18,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Faults of the server itself, on a private PostgreSQL cluster of this test (never the shared
@@ -65,8 +64,14 @@ class ServerRestartTest {
             EntityManagerFactory emf = JpaStorage.entityManagerFactory(db.dataSource(3), db.schema());
             try {
                 ProxyPool pool = jdbc.createPool("down", "leased across a server outage");
-                jdbc.addProxy(Proxy.builder().poolId(pool.id()).address("10.81.0.1", 3128).shared(10).build());
-                AcquireRequest request = AcquireRequest.forPool(pool.name()).consumer("outage").ttl(Duration.ofMinutes(1))
+                jdbc.addProxy(Proxy.builder()
+                        .poolId(pool.id())
+                        .address("10.81.0.1", 3128)
+                        .shared(10)
+                        .build());
+                AcquireRequest request = AcquireRequest.forPool(pool.name())
+                        .consumer("outage")
+                        .ttl(Duration.ofMinutes(1))
                         .build();
                 List<ProxyStorage> storages = List.of(jdbc, new JpaStorage(emf));
                 for (ProxyStorage storage : storages) {
@@ -83,18 +88,25 @@ class ServerRestartTest {
                             messages.add("acquired while the server was down");
                         } catch (StorageException e) {
                             assertThat(Stream.iterate((Throwable) e, Objects::nonNull, Throwable::getCause))
-                                    .as("causes of %s", e).anyMatch(SQLException.class::isInstance);
+                                    .as("causes of %s", e)
+                                    .anyMatch(SQLException.class::isInstance);
                             messages.add(e.getMessage());
                         }
                     }
-                    assertThat(messages).as("what %s callers read while the server is down", storage.getClass().getSimpleName())
-                            .allMatch(Callers.CONNECTION_FAULTS::contains).contains(UNREACHABLE);
+                    assertThat(messages)
+                            .as(
+                                    "what %s callers read while the server is down",
+                                    storage.getClass().getSimpleName())
+                            .allMatch(Callers.CONNECTION_FAULTS::contains)
+                            .contains(UNREACHABLE);
                 }
 
                 cluster.startAgain();
                 for (ProxyStorage storage : storages) {
                     Optional<LeasedProxy> leased = Callers.acquireWithin(storage, request, Duration.ofSeconds(30));
-                    assertThat(leased).as("%s after the outage", storage.getClass().getSimpleName()).isPresent();
+                    assertThat(leased)
+                            .as("%s after the outage", storage.getClass().getSimpleName())
+                            .isPresent();
                     assertThat(storage.release(leased.get().lease().id())).isTrue();
                 }
                 try (InvariantChecker checker = new InvariantChecker(db)) {

@@ -9,7 +9,6 @@ import io.pharox.model.LeasedProxy;
 import io.pharox.storage.ProxyStorage;
 import io.pharox.storage.jdbc.JdbcStorage;
 import io.pharox.storage.jpa.JpaStorage;
-
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -33,8 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class SkewedClient {
 
-    private SkewedClient() {
-    }
+    private SkewedClient() {}
 
     /** Runs the script with both adapters. */
     public static void main(String[] args) throws Exception {
@@ -42,21 +40,27 @@ public final class SkewedClient {
         Duration ttl = Duration.parse(a.get("ttl"));
         Clock skewed = Clock.offset(Clock.systemUTC(), Duration.parse(a.get("skew")));
         try (HikariDataSource ds = a.dataSource(3)) {
-            List<ProxyStorage> storages = List.of(new JdbcStorage(ds, a.get("schema")),
+            List<ProxyStorage> storages = List.of(
+                    new JdbcStorage(ds, a.get("schema")),
                     new JpaStorage(JpaStorage.entityManagerFactory(ds, a.get("schema"))));
             for (ProxyStorage storage : storages) {
                 String adapter = storage instanceof JdbcStorage ? "jdbc" : "jpa";
                 AtomicInteger expiredEvents = new AtomicInteger();
-                ProxyManager manager = ProxyManager.builder(storage).clock(skewed).defaultConsumer(a.get("app"))
+                ProxyManager manager = ProxyManager.builder(storage)
+                        .clock(skewed)
+                        .defaultConsumer(a.get("app"))
                         .listener(new LeaseListener() {
                             @Override
                             public void onExpired(Lease lease) {
                                 expiredEvents.incrementAndGet();
                             }
-                        }).build();
+                        })
+                        .build();
 
                 Instant before = dbClock(ds);
-                LeasedProxy leased = manager.acquire(manager.request(a.get("pool")).ttl(ttl).build()).orElseThrow();
+                LeasedProxy leased = manager.acquire(
+                                manager.request(a.get("pool")).ttl(ttl).build())
+                        .orElseThrow();
                 Instant after = dbClock(ds);
                 Instant jvmNow = skewed.instant();
                 // the manager's clock may say the lease has lapsed: it must ask before firing onExpired
@@ -65,13 +69,14 @@ public final class SkewedClient {
                 System.out.println("acquired adapter=" + adapter + " acquiredAt=" + lease.acquiredAt()
                         + " expiresAt=" + lease.expiresAt() + " dbBefore=" + before + " dbAfter=" + after
                         + " jvmNow=" + jvmNow + " expiredEvents=" + expiredEvents.get()
-                        + " status=" + storage.findLease(lease.id()).orElseThrow().status());
+                        + " status="
+                        + storage.findLease(lease.id()).orElseThrow().status());
 
                 before = dbClock(ds);
                 Lease renewed = manager.renew(lease, ttl);
                 after = dbClock(ds);
-                System.out.println("renewed adapter=" + adapter + " expiresAt=" + renewed.expiresAt()
-                        + " dbBefore=" + before + " dbAfter=" + after);
+                System.out.println("renewed adapter=" + adapter + " expiresAt=" + renewed.expiresAt() + " dbBefore="
+                        + before + " dbAfter=" + after);
 
                 // poll until the database says it lapsed: the last poll that saw it active
                 // started before expiry; the first that saw it expired ended after it
@@ -79,7 +84,8 @@ public final class SkewedClient {
                 Instant firstExpired = null;
                 while (firstExpired == null) {
                     Instant pollStart = dbClock(ds);
-                    LeaseStatus status = storage.findLease(lease.id()).orElseThrow().status();
+                    LeaseStatus status =
+                            storage.findLease(lease.id()).orElseThrow().status();
                     if (status == LeaseStatus.ACTIVE) {
                         lastActive = pollStart;
                         Thread.sleep(20);
@@ -98,8 +104,9 @@ public final class SkewedClient {
     }
 
     private static Instant dbClock(HikariDataSource ds) throws SQLException {
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT clock_timestamp()")) {
+        try (Connection c = ds.getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT clock_timestamp()")) {
             rs.next();
             return rs.getObject(1, OffsetDateTime.class).toInstant();
         }

@@ -3,7 +3,6 @@ package io.pharox.reliability;
 import com.zaxxer.hikari.HikariDataSource;
 import io.pharox.storage.jdbc.JdbcStorage;
 import io.pharox.testkit.postgres.TestPostgres;
-
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -30,7 +29,7 @@ final class SoakDatabase implements AutoCloseable {
     private final String schema;
     private final String applicationName;
     private final List<HikariDataSource> pools = new ArrayList<>();
-    private Runnable dropDatabase = () -> { };
+    private Runnable dropDatabase = () -> {};
 
     private SoakDatabase(String url, String user, String password, String prefix) {
         this.url = url;
@@ -39,10 +38,12 @@ final class SoakDatabase implements AutoCloseable {
         String id = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         this.schema = prefix + "_" + id;
         this.applicationName = prefix.replace('_', '-') + "-" + id;
-        try (Connection c = checkerConnection(); Statement s = c.createStatement()) {
+        try (Connection c = checkerConnection();
+                Statement s = c.createStatement()) {
             s.execute("CREATE SCHEMA " + schema);
         } catch (SQLException e) {
-            throw new IllegalStateException("creating schema " + schema + " on " + url + " failed: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "creating schema " + schema + " on " + url + " failed: " + e.getMessage(), e);
         }
         try (HikariDataSource ds = dataSource(2)) {
             JdbcStorage.migrate(ds, schema);
@@ -63,7 +64,8 @@ final class SoakDatabase implements AutoCloseable {
      */
     static SoakDatabase inOwnDatabase(String prefix) {
         TestPostgres pg = TestPostgres.get();
-        String name = prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String name =
+                prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         execute(pg, "CREATE DATABASE " + name);
         Runnable drop = () -> execute(pg, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
         try {
@@ -78,7 +80,8 @@ final class SoakDatabase implements AutoCloseable {
     }
 
     private static void execute(TestPostgres pg, String sql) {
-        try (Connection c = pg.open(); Statement s = c.createStatement()) {
+        try (Connection c = pg.open();
+                Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException("'" + sql + "' failed on " + pg.url() + ": " + e.getMessage(), e);
@@ -113,7 +116,8 @@ final class SoakDatabase implements AutoCloseable {
 
     /** A pool tagged with this run's application name, closed with this database. */
     HikariDataSource dataSource(int connections) {
-        HikariDataSource ds = WorkerArgs.parse(WorkerArgs.of(this).toArray(new String[0])).dataSource(connections);
+        HikariDataSource ds =
+                WorkerArgs.parse(WorkerArgs.of(this).toArray(new String[0])).dataSource(connections);
         pools.add(ds);
         return ds;
     }
@@ -137,9 +141,10 @@ final class SoakDatabase implements AutoCloseable {
      * @return how many backends were terminated
      */
     int terminateWorkers() throws SQLException {
-        try (Connection c = checkerConnection(); PreparedStatement s = c.prepareStatement(
-                "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity"
-                        + " WHERE application_name = ? AND pid <> pg_backend_pid()")) {
+        try (Connection c = checkerConnection();
+                PreparedStatement s = c.prepareStatement(
+                        "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity"
+                                + " WHERE application_name = ? AND pid <> pg_backend_pid()")) {
             s.setString(1, applicationName);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
@@ -150,8 +155,9 @@ final class SoakDatabase implements AutoCloseable {
 
     /** How many backends of this run's application name (workers and test pools) the server has now. */
     int backends() throws SQLException {
-        try (Connection c = checkerConnection(); PreparedStatement s = c.prepareStatement(
-                "SELECT count(*) FROM pg_stat_activity WHERE application_name = ?")) {
+        try (Connection c = checkerConnection();
+                PreparedStatement s =
+                        c.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE application_name = ?")) {
             s.setString(1, applicationName);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
@@ -163,7 +169,8 @@ final class SoakDatabase implements AutoCloseable {
     @Override
     public void close() {
         pools.forEach(HikariDataSource::close);
-        try (Connection c = checkerConnection(); Statement s = c.createStatement()) {
+        try (Connection c = checkerConnection();
+                Statement s = c.createStatement()) {
             s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
         } catch (SQLException e) {
             throw new IllegalStateException("dropping schema " + schema + " failed: " + e.getMessage(), e);

@@ -5,7 +5,6 @@ import io.pharox.filter.ProxyFilters;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
 import io.pharox.storage.ProxyStorage;
-
 import java.util.List;
 import java.util.function.IntUnaryOperator;
 
@@ -26,10 +25,10 @@ final class SoakPool {
             ProxyFilters.noneOf(ProxyFilters.country("US")),
             ProxyFilters.within(52.52, 13.40, 50),
             ProxyFilters.matching("even port", p -> p.port() % 2 == 0),
-            ProxyFilters.allOf(ProxyFilters.country("FR"), ProxyFilters.matching("port below 3140", p -> p.port() < 3140)));
+            ProxyFilters.allOf(
+                    ProxyFilters.country("FR"), ProxyFilters.matching("port below 3140", p -> p.port() < 3140)));
 
-    private SoakPool() {
-    }
+    private SoakPool() {}
 
     /** Creates the pool and its proxies in {@code storage}. */
     static ProxyPool seed(ProxyStorage storage) {
@@ -46,8 +45,11 @@ final class SoakPool {
         ProxyPool pool = storage.createPool(name, "leased by the soak's workers");
         String[] countries = {"DE", "FR", "US", null};
         for (int i = 0; i < proxies; i++) {
-            Proxy.Builder b = Proxy.builder().poolId(pool.id()).address("10.77.0." + (i + 1), 3128 + i)
-                    .maxConcurrency(capacity.applyAsInt(i)).country(countries[i % countries.length]);
+            Proxy.Builder b = Proxy.builder()
+                    .poolId(pool.id())
+                    .address("10.77.0." + (i + 1), 3128 + i)
+                    .maxConcurrency(capacity.applyAsInt(i))
+                    .country(countries[i % countries.length]);
             if (i % 4 == 0) {
                 b.location(52.52, 13.40);
             } else if (i % 4 == 1) {

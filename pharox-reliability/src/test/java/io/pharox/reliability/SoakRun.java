@@ -1,10 +1,11 @@
 package io.pharox.reliability;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.zaxxer.hikari.HikariDataSource;
 import io.pharox.exception.StorageException;
 import io.pharox.storage.ProxyStorage;
 import io.pharox.storage.jdbc.JdbcStorage;
-
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -12,8 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * One soak: worker JVMs of {@link SoakWorker} lease from a fresh {@link SoakPool} for a
@@ -38,16 +37,20 @@ final class SoakRun {
     }
 
     /** What a run saw, for the test's own assertions. */
-    record Report(int faults, int samples, int failedSamples, int mostLive, List<Map<String, Long>> done,
-                  List<Map<String, String>> errors) {
+    record Report(
+            int faults,
+            int samples,
+            int failedSamples,
+            int mostLive,
+            List<Map<String, Long>> done,
+            List<Map<String, String>> errors) {
 
         long total(String key) {
             return done.stream().mapToLong(m -> m.getOrDefault(key, 0L)).sum();
         }
     }
 
-    private SoakRun() {
-    }
+    private SoakRun() {}
 
     /** The soak of {@link SoakPool}: {@code jvms} workers of both adapters for {@link #DURATION}. */
     static Report run(SoakDatabase db, int jvms, int threadsPerJvm, Fault fault) throws Exception {
@@ -64,8 +67,13 @@ final class SoakRun {
      * {@code duration}, with {@code fault} injected at each quarter, or none if it is
      * {@code null}. When it returns, every connection it opened to {@code db} is closed.
      */
-    static Report run(SoakDatabase db, Consumer<ProxyStorage> seed, Map<String, List<String>> workerArgs,
-                      Duration duration, Fault fault) throws Exception {
+    static Report run(
+            SoakDatabase db,
+            Consumer<ProxyStorage> seed,
+            Map<String, List<String>> workerArgs,
+            Duration duration,
+            Fault fault)
+            throws Exception {
         HikariDataSource ds = db.dataSource(2);
         JdbcStorage storage = new JdbcStorage(ds, db.schema());
         seed.accept(storage);
@@ -73,7 +81,10 @@ final class SoakRun {
         int faults = 0;
         try (InvariantChecker checker = new InvariantChecker(db)) {
             for (Map.Entry<String, List<String>> w : workerArgs.entrySet()) {
-                workers.add(WorkerProcess.start(w.getKey(), SoakWorker.class, List.of(),
+                workers.add(WorkerProcess.start(
+                        w.getKey(),
+                        SoakWorker.class,
+                        List.of(),
                         WorkerArgs.of(db, w.getValue().toArray(new String[0]))));
             }
             for (WorkerProcess w : workers) {
@@ -83,13 +94,18 @@ final class SoakRun {
             checker.start();
             for (int quarter = 1; fault != null && quarter <= 3; quarter++) {
                 waitUntil(started + duration.toNanos() * quarter / 4);
-                List<Long> before = workers.stream().map(w -> w.stats().getOrDefault("acquired", 0L)).toList();
+                List<Long> before = workers.stream()
+                        .map(w -> w.stats().getOrDefault("acquired", 0L))
+                        .toList();
                 fault.inject();
                 faults++;
                 for (int i = 0; i < workers.size(); i++) {
                     long acquiredBefore = before.get(i);
-                    workers.get(i).awaitStats("acquiring again after fault " + faults,
-                            s -> s.getOrDefault("acquired", 0L) > acquiredBefore, RECOVERY);
+                    workers.get(i)
+                            .awaitStats(
+                                    "acquiring again after fault " + faults,
+                                    s -> s.getOrDefault("acquired", 0L) > acquiredBefore,
+                                    RECOVERY);
                 }
             }
             // the full duration, but never less than it took the workers to recover from the last fault
@@ -106,20 +122,29 @@ final class SoakRun {
             OffsetDateTime beforeCleanup = checker.databaseNow();
             int reclaimed = storage.cleanupExpiredLeases();
             checker.sample();
-            assertThat(checker.lapsedButActive(beforeCleanup)).as("leases ACTIVE past their time after cleanup (%d reclaimed)", reclaimed)
+            assertThat(checker.lapsedButActive(beforeCleanup))
+                    .as("leases ACTIVE past their time after cleanup (%d reclaimed)", reclaimed)
                     .isZero();
-            assertThat(checker.violations()).as("invariant breaches seen by the checker").isEmpty();
+            assertThat(checker.violations())
+                    .as("invariant breaches seen by the checker")
+                    .isEmpty();
             assertThat(checker.samples()).as("checker samples").isGreaterThan(10);
             List<Map<String, String>> errors = new ArrayList<>();
             for (int i = 0; i < workers.size(); i++) {
                 WorkerProcess w = workers.get(i);
                 Map<String, Long> counts = done.get(i);
-                assertThat(counts.get("violations")).as("over-capacity leases seen by %s", w.name()).isZero();
-                assertThat(counts.get("acquired")).as("leases taken by %s", w.name()).isPositive();
+                assertThat(counts.get("violations"))
+                        .as("over-capacity leases seen by %s", w.name())
+                        .isZero();
+                assertThat(counts.get("acquired"))
+                        .as("leases taken by %s", w.name())
+                        .isPositive();
                 Map<String, String> seen = w.errors();
-                assertThat(seen.keySet()).as("exception classes callers saw in %s", w.log())
+                assertThat(seen.keySet())
+                        .as("exception classes callers saw in %s", w.log())
                         .allMatch(SoakRun::isStorageException);
-                assertThat(seen.values()).as("messages of the errors callers saw in %s", w.name())
+                assertThat(seen.values())
+                        .as("messages of the errors callers saw in %s", w.name())
                         .allMatch(m -> m.startsWith("database ") && m.contains("SQL state"));
                 errors.add(seen);
             }

@@ -1,8 +1,8 @@
 package io.pharox.reliability;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 /**
  * The soak on the shared test PostgreSQL: two worker JVMs of eight threads each (JDBC and JPA

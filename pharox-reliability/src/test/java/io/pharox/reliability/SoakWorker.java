@@ -9,7 +9,6 @@ import io.pharox.storage.ProxyStorage;
 import io.pharox.storage.jdbc.JdbcStorage;
 import io.pharox.storage.jpa.JpaStorage;
 import jakarta.persistence.EntityManagerFactory;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -56,8 +55,19 @@ public final class SoakWorker {
 
     private SoakWorker(String pool) {
         this.pool = pool;
-        for (String key : List.of("acquired", "empty", "released", "late", "renewed", "lost", "abandoned", "cleaned",
-                "cleanups", "errors", "deadlocks", "violations")) {
+        for (String key : List.of(
+                "acquired",
+                "empty",
+                "released",
+                "late",
+                "renewed",
+                "lost",
+                "abandoned",
+                "cleaned",
+                "cleanups",
+                "errors",
+                "deadlocks",
+                "violations")) {
             counts.put(key, new AtomicLong());
         }
     }
@@ -143,11 +153,15 @@ public final class SoakWorker {
         int dice = random.nextInt(100);
         if (dice < 45 || held.isEmpty()) {
             boolean abandon = dice < 8;
-            Duration ttl = abandon ? Duration.ofMillis(50 + random.nextInt(300)) : Duration.ofMillis(1_000 + random.nextInt(3_000));
-            Optional<LeasedProxy> leased = storage.acquire(AcquireRequest.forPool(pool).consumer(consumer)
+            Duration ttl = abandon
+                    ? Duration.ofMillis(50 + random.nextInt(300))
+                    : Duration.ofMillis(1_000 + random.nextInt(3_000));
+            Optional<LeasedProxy> leased = storage.acquire(AcquireRequest.forPool(pool)
+                    .consumer(consumer)
                     .strategy(STRATEGIES[random.nextInt(STRATEGIES.length)])
                     .filter(SoakPool.FILTERS.get(random.nextInt(SoakPool.FILTERS.size())))
-                    .ttl(ttl).build());
+                    .ttl(ttl)
+                    .build());
             if (leased.isEmpty()) {
                 count("empty");
                 return;
@@ -192,12 +206,14 @@ public final class SoakWorker {
     private void failed(RuntimeException e) {
         count("errors");
         if (deadlock(e) && counts.get("deadlocks").incrementAndGet() == 1) {
-            System.out.println("first deadlock, in thread " + Thread.currentThread().getName());
+            System.out.println(
+                    "first deadlock, in thread " + Thread.currentThread().getName());
             e.printStackTrace(System.out);
         }
         String type = e.getClass().getName();
         if (errors.computeIfAbsent(type, k -> new LongAdder()).sum() == 0) {
-            System.out.println("error " + type + " " + String.valueOf(e.getMessage()).replace('\n', ' '));
+            System.out.println(
+                    "error " + type + " " + String.valueOf(e.getMessage()).replace('\n', ' '));
             if (!type.equals("io.pharox.exception.StorageException")) {
                 System.out.println("in thread " + Thread.currentThread().getName());
                 e.printStackTrace(System.out);
@@ -235,7 +251,8 @@ public final class SoakWorker {
 
     private String line() {
         StringBuilder b = new StringBuilder();
-        new TreeMap<>(counts).forEach((k, v) -> b.append(k).append('=').append(v.get()).append(' '));
+        new TreeMap<>(counts)
+                .forEach((k, v) -> b.append(k).append('=').append(v.get()).append(' '));
         return b.toString().strip();
     }
 }

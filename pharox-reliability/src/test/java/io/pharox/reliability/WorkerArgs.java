@@ -2,7 +2,6 @@ package io.pharox.reliability;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,8 +28,8 @@ record WorkerArgs(Map<String, String> values) {
 
     /** The arguments that point a worker at {@code db}, with {@code more} pairs after them. */
     static List<String> of(SoakDatabase db, String... more) {
-        List<String> args = new ArrayList<>(List.of("url=" + db.url(), "user=" + db.user(), "schema=" + db.schema(),
-                "app=" + db.applicationName()));
+        List<String> args = new ArrayList<>(List.of(
+                "url=" + db.url(), "user=" + db.user(), "schema=" + db.schema(), "app=" + db.applicationName()));
         if (db.password() != null) {
             args.add("password=" + db.password());
         }

@@ -31,16 +31,24 @@ final class WorkerProcess implements AutoCloseable {
     }
 
     /** Starts {@code main} in a new JVM with {@code jvmOptions} and {@code args}. */
-    static WorkerProcess start(String name, Class<?> main, List<String> jvmOptions, List<String> args) throws IOException {
+    static WorkerProcess start(String name, Class<?> main, List<String> jvmOptions, List<String> args)
+            throws IOException {
         Path dir = Path.of(System.getProperty("basedir", "."), "target", "reliability");
         Files.createDirectories(dir);
         Path output = dir.resolve(name + "-" + System.nanoTime() + ".log");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path")));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path")));
         command.addAll(jvmOptions);
         command.add(main.getName());
         command.addAll(args);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile())
+                .start();
         return new WorkerProcess(name, process, output);
     }
 
@@ -68,13 +76,14 @@ final class WorkerProcess implements AutoCloseable {
     String awaitLine(String prefix, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            Optional<String> line = lines().stream().filter(l -> l.startsWith(prefix)).findFirst();
+            Optional<String> line =
+                    lines().stream().filter(l -> l.startsWith(prefix)).findFirst();
             if (line.isPresent()) {
                 return line.get();
             }
             if (!process.isAlive() && lines().stream().noneMatch(l -> l.startsWith(prefix))) {
-                throw new AssertionError("worker exited (" + process.exitValue() + ") before printing '" + prefix
-                        + "'; " + log());
+                throw new AssertionError(
+                        "worker exited (" + process.exitValue() + ") before printing '" + prefix + "'; " + log());
             }
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("no '" + prefix + "' within " + timeout + "; " + log());
@@ -104,8 +113,8 @@ final class WorkerProcess implements AutoCloseable {
                 return stats;
             }
             if (System.nanoTime() > deadline || !process.isAlive()) {
-                throw new AssertionError(name + ": not " + what + " within " + timeout + ", last stats " + stats + "; "
-                        + log());
+                throw new AssertionError(
+                        name + ": not " + what + " within " + timeout + ", last stats " + stats + "; " + log());
             }
             Thread.sleep(50);
         }
@@ -118,7 +127,8 @@ final class WorkerProcess implements AutoCloseable {
             if (line.startsWith("error ")) {
                 String rest = line.substring(6);
                 int space = rest.indexOf(' ');
-                errors.putIfAbsent(space < 0 ? rest : rest.substring(0, space), space < 0 ? "" : rest.substring(space + 1));
+                errors.putIfAbsent(
+                        space < 0 ? rest : rest.substring(0, space), space < 0 ? "" : rest.substring(space + 1));
             }
         }
         return errors;

@@ -1,11 +1,10 @@
 package io.pharox.schema;
 
 import io.pharox.exception.StorageException;
-import org.flywaydb.core.Flyway;
-
-import javax.sql.DataSource;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
 
 /**
  * The PostgreSQL schema that the SQL storage adapters share: its Flyway migrations (on the
@@ -23,8 +22,7 @@ public final class PharoxSchema {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z_0-9$]{0,62}");
 
-    private PharoxSchema() {
-    }
+    private PharoxSchema() {}
 
     /**
      * Checks that {@code schema} is a plain SQL identifier (a letter or {@code _}, then

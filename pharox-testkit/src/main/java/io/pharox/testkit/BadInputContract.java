@@ -1,11 +1,14 @@
 package io.pharox.testkit;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.pharox.ProxyManager;
 import io.pharox.exception.LeaseNotActiveException;
 import io.pharox.exception.LeaseNotFoundException;
 import io.pharox.exception.PoolAlreadyExistsException;
 import io.pharox.exception.PoolNotFoundException;
 import io.pharox.exception.ProxyAlreadyExistsException;
-import io.pharox.ProxyManager;
 import io.pharox.exception.ProxyNotFoundException;
 import io.pharox.filter.ProxyFilter;
 import io.pharox.filter.ProxyFilters;
@@ -19,10 +22,6 @@ import io.pharox.model.ProxyPool;
 import io.pharox.select.SelectorStrategy;
 import io.pharox.storage.AcquireRequest;
 import io.pharox.storage.ProxyStorage;
-import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestFactory;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,9 +33,9 @@ import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 
 /**
  * The port rows of the bad-input catalogue: a table of (entry point, input, outcome) rows over
@@ -55,8 +54,24 @@ abstract class BadInputContract extends ContractGroup {
 
     /** Text that is valid everywhere and must come back exactly as it went in. */
     static final List<String> HOSTILE_TEXT = List.of(
-            "東京都", "🧦🌍", "e\u0301", "مرحبا", "\u202Eevil\u202C", "'", "\"", ";", "--", "%", "_", "\\",
-            "' OR '1'='1", "x'); DROP TABLE proxy; --", "$1", "?", ":name", "%_\\'\";--",
+            "東京都",
+            "🧦🌍",
+            "e\u0301",
+            "مرحبا",
+            "\u202Eevil\u202C",
+            "'",
+            "\"",
+            ";",
+            "--",
+            "%",
+            "_",
+            "\\",
+            "' OR '1'='1",
+            "x'); DROP TABLE proxy; --",
+            "$1",
+            "?",
+            ":name",
+            "%_\\'\";--",
             "長".repeat(10_000));
 
     /** Text every adapter must reject with one named error: PostgreSQL's text cannot hold NUL. */
@@ -97,19 +112,29 @@ abstract class BadInputContract extends ContractGroup {
         final ProxyPool otherPool = seedPool();
         /** Exclusive and held by {@link #held}. */
         final Proxy busy = seedProxy(pool, b -> b.country("DE").city("Berlin").source("list"));
+
         final LeasedProxy held = storage.acquire(kit.request(pool).build()).orElseThrow();
         /** Shared; its one lease was released. */
-        final Proxy free = seedProxy(pool, b -> b.shared(2).country("DE").city("Berlin").source("list").location(52.52, 13.40));
-        final Lease released = storage.acquire(kit.request(pool).build()).orElseThrow().lease();
+        final Proxy free = seedProxy(
+                pool,
+                b -> b.shared(2).country("DE").city("Berlin").source("list").location(52.52, 13.40));
+
+        final Lease released =
+                storage.acquire(kit.request(pool).build()).orElseThrow().lease();
         /** Held by another consumer in the other pool. */
         final Proxy foreignProxy = seedProxy(otherPool, b -> b.country("FR"));
-        final LeasedProxy foreign = storage.acquire(kit.request(otherPool).consumer(uniqueName("other")).build()).orElseThrow();
+
+        final LeasedProxy foreign = storage.acquire(
+                        kit.request(otherPool).consumer(uniqueName("other")).build())
+                .orElseThrow();
 
         /** The store's fingerprint after the last row (or the fixture). */
         Object fingerprint;
 
         Fixture() {
-            assertThat(storage.release(released.id())).as("release of the fixture's released lease").isTrue();
+            assertThat(storage.release(released.id()))
+                    .as("release of the fixture's released lease")
+                    .isTrue();
             fingerprint = kit.storeFingerprint();
         }
 
@@ -145,20 +170,29 @@ abstract class BadInputContract extends ContractGroup {
      *
      * @param mentions what the exception message must contain: the bad value or the parameter name
      */
-    record Row(String entryPoint, String input, Call call, Class<? extends Throwable> outcome,
-               Function<Fixture, List<String>> mentions) {
+    record Row(
+            String entryPoint,
+            String input,
+            Call call,
+            Class<? extends Throwable> outcome,
+            Function<Fixture, List<String>> mentions) {
         String name() {
             return entryPoint + " ← " + input + " ⇒ " + (outcome == null ? "empty result" : outcome.getSimpleName());
         }
     }
 
-    private static Row rejects(String entryPoint, String input, Class<? extends Throwable> type, Call call, String... mentions) {
+    private static Row rejects(
+            String entryPoint, String input, Class<? extends Throwable> type, Call call, String... mentions) {
         return new Row(entryPoint, input, call, type, f -> List.of(mentions));
     }
 
     /** A rejection whose message must name a value of the fixture (a pool name, an id). */
-    private static Row rejectsNaming(String entryPoint, String input, Class<? extends Throwable> type, Call call,
-                                     Function<Fixture, Object> mention) {
+    private static Row rejectsNaming(
+            String entryPoint,
+            String input,
+            Class<? extends Throwable> type,
+            Call call,
+            Function<Fixture, Object> mention) {
         return new Row(entryPoint, input, call, type, f -> List.of(String.valueOf(mention.apply(f))));
     }
 
@@ -174,23 +208,27 @@ abstract class BadInputContract extends ContractGroup {
         Object before = f.fingerprint;
         if (row.outcome() == null) {
             Object result = row.call().run(f);
-            assertThat(isEmptyResult(result)).as("%s returned %s", row.name(), result).isTrue();
+            assertThat(isEmptyResult(result))
+                    .as("%s returned %s", row.name(), result)
+                    .isTrue();
         } else {
             Throwable thrown = catchThrowable(() -> row.call().run(f));
             assertThat(thrown).as(row.name()).isInstanceOf(row.outcome());
             for (String mention : row.mentions().apply(f)) {
                 assertThat(thrown.getMessage()).as("message of %s", row.name()).contains(mention);
             }
-            assertThat(String.valueOf(thrown.getMessage())).as("message of %s", row.name()).doesNotContain(PASSWORD);
+            assertThat(String.valueOf(thrown.getMessage()))
+                    .as("message of %s", row.name())
+                    .doesNotContain(PASSWORD);
         }
         f.fingerprint = kit.storeFingerprint();
         assertThat(f.fingerprint).as("the store after %s", row.name()).isEqualTo(before);
     }
 
     private static boolean isEmptyResult(Object result) {
-        return result instanceof Optional<?> o ? o.isEmpty()
-                : result instanceof Collection<?> c ? c.isEmpty()
-                : Boolean.FALSE.equals(result);
+        return result instanceof Optional<?> o
+                ? o.isEmpty()
+                : result instanceof Collection<?> c ? c.isEmpty() : Boolean.FALSE.equals(result);
     }
 
     private Stream<DynamicTest> run(List<Row> rows) {
@@ -203,47 +241,123 @@ abstract class BadInputContract extends ContractGroup {
     @TestFactory
     Stream<DynamicTest> null_arguments_are_rejected_by_name() {
         List<Row> rows = new ArrayList<>(List.of(
-                rejects("createPool", "name null", NullPointerException.class, f -> f.storage.createPool(null, ""), "name"),
-                rejects("createPool", "description null", NullPointerException.class,
-                        f -> f.storage.createPool(uniqueName("p"), null), "description"),
+                rejects(
+                        "createPool",
+                        "name null",
+                        NullPointerException.class,
+                        f -> f.storage.createPool(null, ""),
+                        "name"),
+                rejects(
+                        "createPool",
+                        "description null",
+                        NullPointerException.class,
+                        f -> f.storage.createPool(uniqueName("p"), null),
+                        "description"),
                 rejects("findPool", "null", NullPointerException.class, f -> f.storage.findPool(null), "name"),
                 rejects("addProxy", "null", NullPointerException.class, f -> f.storage.addProxy(null), "proxy"),
                 rejects("updateProxy", "null", NullPointerException.class, f -> f.storage.updateProxy(null), "proxy"),
                 rejects("removeProxy", "null", NullPointerException.class, f -> f.storage.removeProxy(null), "proxyId"),
                 rejects("findProxy", "null", NullPointerException.class, f -> f.storage.findProxy(null), "proxyId"),
                 rejects("listProxies", "null", NullPointerException.class, f -> f.storage.listProxies(null), "name"),
-                rejects("ensureConsumer", "null", NullPointerException.class, f -> f.storage.ensureConsumer(null), "name"),
+                rejects(
+                        "ensureConsumer",
+                        "null",
+                        NullPointerException.class,
+                        f -> f.storage.ensureConsumer(null),
+                        "name"),
                 rejects("acquire", "null", NullPointerException.class, f -> f.storage.acquire(null), "request"),
                 rejects("release", "null", NullPointerException.class, f -> f.storage.release(null), "leaseId"),
-                rejects("renew", "lease id null", NullPointerException.class,
-                        f -> f.storage.renew(null, Duration.ofMinutes(1)), "leaseId"),
-                rejects("renew", "ttl null", NullPointerException.class, f -> f.storage.renew(f.held.lease().id(), null), "ttl"),
-                rejects("applyHealthCheckResult", "null", NullPointerException.class,
-                        f -> f.storage.applyHealthCheckResult(null), "result"),
+                rejects(
+                        "renew",
+                        "lease id null",
+                        NullPointerException.class,
+                        f -> f.storage.renew(null, Duration.ofMinutes(1)),
+                        "leaseId"),
+                rejects(
+                        "renew",
+                        "ttl null",
+                        NullPointerException.class,
+                        f -> f.storage.renew(f.held.lease().id(), null),
+                        "ttl"),
+                rejects(
+                        "applyHealthCheckResult",
+                        "null",
+                        NullPointerException.class,
+                        f -> f.storage.applyHealthCheckResult(null),
+                        "result"),
                 rejects("findLease", "null", NullPointerException.class, f -> f.storage.findLease(null), "leaseId"),
-                rejects("activeLeases", "null", NullPointerException.class, f -> f.storage.activeLeases(null), "proxyId"),
-                rejects("activeLeasesInPool", "null", NullPointerException.class,
-                        f -> f.storage.activeLeasesInPool(null), "name"),
-                rejects("ProxyManager.acquire(String)", "null", NullPointerException.class,
-                        f -> f.manager.acquire((String) null), "name"),
-                rejects("ProxyManager.acquire(request)", "null", NullPointerException.class,
-                        f -> f.manager.acquire((AcquireRequest) null), "request"),
-                rejects("ProxyManager.acquire(request, wait)", "request null", NullPointerException.class,
-                        f -> f.manager.acquire(null, Duration.ZERO), "request"),
-                rejects("ProxyManager.acquire(request, wait)", "maxWait null", NullPointerException.class,
-                        f -> f.manager.acquire(f.request().build(), null), "maxWait"),
-                rejects("ProxyManager.withLease", "work null", NullPointerException.class,
-                        f -> f.manager.withLease(f.request().build(), null), "work"),
-                rejects("ProxyManager.release(Lease)", "null", NullPointerException.class,
-                        f -> f.manager.release((Lease) null), "lease"),
-                rejects("ProxyManager.release(LeasedProxy)", "null", NullPointerException.class,
-                        f -> f.manager.release((LeasedProxy) null), "leased"),
-                rejects("ProxyManager.renew", "lease null", NullPointerException.class,
-                        f -> f.manager.renew(null, Duration.ofMinutes(1)), "lease"),
-                rejects("ProxyManager.renew", "ttl null", NullPointerException.class,
-                        f -> f.manager.renew(f.held.lease(), null), "ttl"),
-                rejects("ProxyManager.applyHealthCheckResult", "null", NullPointerException.class,
-                        f -> f.manager.applyHealthCheckResult(null), "result")));
+                rejects(
+                        "activeLeases",
+                        "null",
+                        NullPointerException.class,
+                        f -> f.storage.activeLeases(null),
+                        "proxyId"),
+                rejects(
+                        "activeLeasesInPool",
+                        "null",
+                        NullPointerException.class,
+                        f -> f.storage.activeLeasesInPool(null),
+                        "name"),
+                rejects(
+                        "ProxyManager.acquire(String)",
+                        "null",
+                        NullPointerException.class,
+                        f -> f.manager.acquire((String) null),
+                        "name"),
+                rejects(
+                        "ProxyManager.acquire(request)",
+                        "null",
+                        NullPointerException.class,
+                        f -> f.manager.acquire((AcquireRequest) null),
+                        "request"),
+                rejects(
+                        "ProxyManager.acquire(request, wait)",
+                        "request null",
+                        NullPointerException.class,
+                        f -> f.manager.acquire(null, Duration.ZERO),
+                        "request"),
+                rejects(
+                        "ProxyManager.acquire(request, wait)",
+                        "maxWait null",
+                        NullPointerException.class,
+                        f -> f.manager.acquire(f.request().build(), null),
+                        "maxWait"),
+                rejects(
+                        "ProxyManager.withLease",
+                        "work null",
+                        NullPointerException.class,
+                        f -> f.manager.withLease(f.request().build(), null),
+                        "work"),
+                rejects(
+                        "ProxyManager.release(Lease)",
+                        "null",
+                        NullPointerException.class,
+                        f -> f.manager.release((Lease) null),
+                        "lease"),
+                rejects(
+                        "ProxyManager.release(LeasedProxy)",
+                        "null",
+                        NullPointerException.class,
+                        f -> f.manager.release((LeasedProxy) null),
+                        "leased"),
+                rejects(
+                        "ProxyManager.renew",
+                        "lease null",
+                        NullPointerException.class,
+                        f -> f.manager.renew(null, Duration.ofMinutes(1)),
+                        "lease"),
+                rejects(
+                        "ProxyManager.renew",
+                        "ttl null",
+                        NullPointerException.class,
+                        f -> f.manager.renew(f.held.lease(), null),
+                        "ttl"),
+                rejects(
+                        "ProxyManager.applyHealthCheckResult",
+                        "null",
+                        NullPointerException.class,
+                        f -> f.manager.applyHealthCheckResult(null),
+                        "result")));
         return run(rows);
     }
 
@@ -251,33 +365,79 @@ abstract class BadInputContract extends ContractGroup {
     Stream<DynamicTest> bad_names_are_rejected_by_every_entry_point_that_takes_one() {
         List<Row> rows = new ArrayList<>();
         List<String[]> names = List.of(
-                new String[] {"empty", "", "blank"}, new String[] {"a space", " ", "blank"},
+                new String[] {"empty", "", "blank"},
+                new String[] {"a space", " ", "blank"},
                 new String[] {"tab and newline", "\t\n", "blank"},
                 new String[] {"256 characters", "p".repeat(256), "256"},
-                new String[] {"NUL", NUL, "NUL"}, new String[] {"a lone surrogate", LONE_SURROGATE, "surrogate"});
+                new String[] {"NUL", NUL, "NUL"},
+                new String[] {"a lone surrogate", LONE_SURROGATE, "surrogate"});
         for (String[] n : names) {
             String label = n[0];
             String name = n[1];
             String mention = n[2];
-            rows.add(rejects("createPool", "pool name " + label, IllegalArgumentException.class,
-                    f -> f.storage.createPool(name, ""), "pool name", mention));
-            rows.add(rejects("findPool", "pool name " + label, IllegalArgumentException.class,
-                    f -> f.storage.findPool(name), "pool name", mention));
-            rows.add(rejects("listProxies", "pool name " + label, IllegalArgumentException.class,
-                    f -> f.storage.listProxies(name), "pool name", mention));
-            rows.add(rejects("activeLeasesInPool", "pool name " + label, IllegalArgumentException.class,
-                    f -> f.storage.activeLeasesInPool(name), "pool name", mention));
-            rows.add(rejects("ProxyManager.acquire(String)", "pool name " + label, IllegalArgumentException.class,
-                    f -> f.manager.acquire(name), "pool name", mention));
-            rows.add(rejects("ensureConsumer", "consumer name " + label, IllegalArgumentException.class,
-                    f -> f.storage.ensureConsumer(name), "consumer name", mention));
+            rows.add(rejects(
+                    "createPool",
+                    "pool name " + label,
+                    IllegalArgumentException.class,
+                    f -> f.storage.createPool(name, ""),
+                    "pool name",
+                    mention));
+            rows.add(rejects(
+                    "findPool",
+                    "pool name " + label,
+                    IllegalArgumentException.class,
+                    f -> f.storage.findPool(name),
+                    "pool name",
+                    mention));
+            rows.add(rejects(
+                    "listProxies",
+                    "pool name " + label,
+                    IllegalArgumentException.class,
+                    f -> f.storage.listProxies(name),
+                    "pool name",
+                    mention));
+            rows.add(rejects(
+                    "activeLeasesInPool",
+                    "pool name " + label,
+                    IllegalArgumentException.class,
+                    f -> f.storage.activeLeasesInPool(name),
+                    "pool name",
+                    mention));
+            rows.add(rejects(
+                    "ProxyManager.acquire(String)",
+                    "pool name " + label,
+                    IllegalArgumentException.class,
+                    f -> f.manager.acquire(name),
+                    "pool name",
+                    mention));
+            rows.add(rejects(
+                    "ensureConsumer",
+                    "consumer name " + label,
+                    IllegalArgumentException.class,
+                    f -> f.storage.ensureConsumer(name),
+                    "consumer name",
+                    mention));
         }
-        rows.add(rejects("createPool", "description with NUL", IllegalArgumentException.class,
-                f -> f.storage.createPool(uniqueName("p"), NUL), "description", "NUL"));
-        rows.add(rejects("createPool", "description with a lone surrogate", IllegalArgumentException.class,
-                f -> f.storage.createPool(uniqueName("p"), LONE_SURROGATE), "description", "surrogate"));
-        rows.add(rejectsNaming("createPool", "a taken name", PoolAlreadyExistsException.class,
-                f -> f.storage.createPool(f.pool.name(), ""), f -> f.pool.name()));
+        rows.add(rejects(
+                "createPool",
+                "description with NUL",
+                IllegalArgumentException.class,
+                f -> f.storage.createPool(uniqueName("p"), NUL),
+                "description",
+                "NUL"));
+        rows.add(rejects(
+                "createPool",
+                "description with a lone surrogate",
+                IllegalArgumentException.class,
+                f -> f.storage.createPool(uniqueName("p"), LONE_SURROGATE),
+                "description",
+                "surrogate"));
+        rows.add(rejectsNaming(
+                "createPool",
+                "a taken name",
+                PoolAlreadyExistsException.class,
+                f -> f.storage.createPool(f.pool.name(), ""),
+                f -> f.pool.name()));
         return run(rows);
     }
 
@@ -287,19 +447,45 @@ abstract class BadInputContract extends ContractGroup {
     Stream<DynamicTest> proxies_that_clash_or_are_unknown_are_named_errors() {
         List<Row> rows = new ArrayList<>();
         UUID nowhere = UUID.randomUUID();
-        rows.add(rejects("addProxy", "unknown pool id", PoolNotFoundException.class,
-                f -> f.storage.addProxy(f.newProxy().poolId(nowhere).build()), nowhere.toString()));
-        rows.add(rejectsNaming("addProxy", "a taken id", ProxyAlreadyExistsException.class,
-                f -> f.storage.addProxy(f.newProxy().id(f.busy.id()).build()), f -> f.busy.id()));
-        rows.add(rejectsNaming("addProxy", "a taken address", ProxyAlreadyExistsException.class,
-                f -> f.storage.addProxy(f.newProxy().address(f.busy.host(), f.busy.port()).build()), f -> f.busy.address()));
+        rows.add(rejects(
+                "addProxy",
+                "unknown pool id",
+                PoolNotFoundException.class,
+                f -> f.storage.addProxy(f.newProxy().poolId(nowhere).build()),
+                nowhere.toString()));
+        rows.add(rejectsNaming(
+                "addProxy",
+                "a taken id",
+                ProxyAlreadyExistsException.class,
+                f -> f.storage.addProxy(f.newProxy().id(f.busy.id()).build()),
+                f -> f.busy.id()));
+        rows.add(rejectsNaming(
+                "addProxy",
+                "a taken address",
+                ProxyAlreadyExistsException.class,
+                f -> f.storage.addProxy(
+                        f.newProxy().address(f.busy.host(), f.busy.port()).build()),
+                f -> f.busy.address()));
         UUID unknownProxy = UUID.randomUUID();
-        rows.add(rejects("updateProxy", "unknown id", ProxyNotFoundException.class,
-                f -> f.storage.updateProxy(f.newProxy().id(unknownProxy).build()), unknownProxy.toString()));
-        rows.add(rejectsNaming("updateProxy", "another pool's id", IllegalArgumentException.class,
-                f -> f.storage.updateProxy(f.busy.toBuilder().poolId(f.otherPool.id()).build()), f -> f.otherPool.id()));
-        rows.add(rejectsNaming("updateProxy", "the address of another proxy", ProxyAlreadyExistsException.class,
-                f -> f.storage.updateProxy(f.free.toBuilder().address(f.busy.host(), f.busy.port()).build()),
+        rows.add(rejects(
+                "updateProxy",
+                "unknown id",
+                ProxyNotFoundException.class,
+                f -> f.storage.updateProxy(f.newProxy().id(unknownProxy).build()),
+                unknownProxy.toString()));
+        rows.add(rejectsNaming(
+                "updateProxy",
+                "another pool's id",
+                IllegalArgumentException.class,
+                f -> f.storage.updateProxy(
+                        f.busy.toBuilder().poolId(f.otherPool.id()).build()),
+                f -> f.otherPool.id()));
+        rows.add(rejectsNaming(
+                "updateProxy",
+                "the address of another proxy",
+                ProxyAlreadyExistsException.class,
+                f -> f.storage.updateProxy(
+                        f.free.toBuilder().address(f.busy.host(), f.busy.port()).build()),
                 f -> f.busy.address()));
         rows.add(absent("removeProxy", "unknown id", f -> f.storage.removeProxy(UUID.randomUUID())));
         rows.add(absent("findProxy", "unknown id", f -> f.storage.findProxy(UUID.randomUUID())));
@@ -312,27 +498,60 @@ abstract class BadInputContract extends ContractGroup {
     @TestFactory
     Stream<DynamicTest> bad_ttls_and_unknown_proxies_are_rejected_by_name() {
         List<Row> rows = new ArrayList<>();
-        List<Duration> badTtls = List.of(Duration.ZERO, Duration.ofMillis(-1), Duration.ofNanos(999_999),
-                AcquireRequest.MAX_TTL.plusNanos(1), Duration.ofSeconds(Long.MAX_VALUE, 999_999_999),
+        List<Duration> badTtls = List.of(
+                Duration.ZERO,
+                Duration.ofMillis(-1),
+                Duration.ofNanos(999_999),
+                AcquireRequest.MAX_TTL.plusNanos(1),
+                Duration.ofSeconds(Long.MAX_VALUE, 999_999_999),
                 Duration.ofSeconds(Long.MIN_VALUE));
         for (Duration ttl : badTtls) {
             String input = "ttl " + ttl;
-            rows.add(rejects("renew", input, IllegalArgumentException.class,
-                    f -> f.storage.renew(f.held.lease().id(), ttl), "ttl", ttl.toString()));
-            rows.add(rejects("renew of an unknown lease", input, IllegalArgumentException.class,
-                    f -> f.storage.renew(UUID.randomUUID(), ttl), "ttl", ttl.toString()));
-            rows.add(rejects("ProxyManager.renew", input, IllegalArgumentException.class,
-                    f -> f.manager.renew(f.held.lease(), ttl), "ttl", ttl.toString()));
+            rows.add(rejects(
+                    "renew",
+                    input,
+                    IllegalArgumentException.class,
+                    f -> f.storage.renew(f.held.lease().id(), ttl),
+                    "ttl",
+                    ttl.toString()));
+            rows.add(rejects(
+                    "renew of an unknown lease",
+                    input,
+                    IllegalArgumentException.class,
+                    f -> f.storage.renew(UUID.randomUUID(), ttl),
+                    "ttl",
+                    ttl.toString()));
+            rows.add(rejects(
+                    "ProxyManager.renew",
+                    input,
+                    IllegalArgumentException.class,
+                    f -> f.manager.renew(f.held.lease(), ttl),
+                    "ttl",
+                    ttl.toString()));
         }
-        for (Duration wait : List.of(Duration.ofNanos(-1), Duration.ofSeconds(-3), Duration.ofSeconds(Long.MIN_VALUE))) {
-            rows.add(rejects("ProxyManager.acquire(request, wait)", "maxWait " + wait, IllegalArgumentException.class,
-                    f -> f.manager.acquire(f.request().build(), wait), "maxWait", wait.toString()));
+        for (Duration wait :
+                List.of(Duration.ofNanos(-1), Duration.ofSeconds(-3), Duration.ofSeconds(Long.MIN_VALUE))) {
+            rows.add(rejects(
+                    "ProxyManager.acquire(request, wait)",
+                    "maxWait " + wait,
+                    IllegalArgumentException.class,
+                    f -> f.manager.acquire(f.request().build(), wait),
+                    "maxWait",
+                    wait.toString()));
         }
         UUID unknownProxy = UUID.randomUUID();
-        rows.add(rejects("applyHealthCheckResult", "unknown proxy", ProxyNotFoundException.class,
-                f -> f.storage.applyHealthCheckResult(f.healthy(unknownProxy)), unknownProxy.toString()));
-        rows.add(rejects("ProxyManager.applyHealthCheckResult", "unknown proxy", ProxyNotFoundException.class,
-                f -> f.manager.applyHealthCheckResult(f.healthy(unknownProxy)), unknownProxy.toString()));
+        rows.add(rejects(
+                "applyHealthCheckResult",
+                "unknown proxy",
+                ProxyNotFoundException.class,
+                f -> f.storage.applyHealthCheckResult(f.healthy(unknownProxy)),
+                unknownProxy.toString()));
+        rows.add(rejects(
+                "ProxyManager.applyHealthCheckResult",
+                "unknown proxy",
+                ProxyNotFoundException.class,
+                f -> f.manager.applyHealthCheckResult(f.healthy(unknownProxy)),
+                unknownProxy.toString()));
         return run(rows);
     }
 
@@ -343,20 +562,46 @@ abstract class BadInputContract extends ContractGroup {
         List<Row> rows = new ArrayList<>();
         // impossible but valid filters: an empty result, and nothing changes (the consumer exists)
         for (String value : List.of("%", "_", "D%", "d_", "' OR '1'='1", "\\", "*")) {
-            rows.add(absent("acquire", "country " + value, f -> f.storage.acquire(f.request().filter(ProxyFilters.country(value)).build())));
-            rows.add(absent("acquire", "city " + value, f -> f.storage.acquire(f.request().filter(ProxyFilters.city(value)).build())));
+            rows.add(absent(
+                    "acquire",
+                    "country " + value,
+                    f -> f.storage.acquire(
+                            f.request().filter(ProxyFilters.country(value)).build())));
+            rows.add(absent(
+                    "acquire",
+                    "city " + value,
+                    f -> f.storage.acquire(
+                            f.request().filter(ProxyFilters.city(value)).build())));
         }
-        rows.add(absent("acquire", "city 'berlin' (case differs)",
-                f -> f.storage.acquire(f.request().filter(ProxyFilters.city("berlin")).build())));
-        rows.add(absent("acquire", "anyOf() (matches nothing)",
+        rows.add(absent(
+                "acquire",
+                "city 'berlin' (case differs)",
+                f -> f.storage.acquire(
+                        f.request().filter(ProxyFilters.city("berlin")).build())));
+        rows.add(absent(
+                "acquire",
+                "anyOf() (matches nothing)",
                 f -> f.storage.acquire(f.request().filter(ProxyFilters.anyOf()).build())));
-        rows.add(absent("acquire", "within 1 km of the antipode",
-                f -> f.storage.acquire(f.request().filter(ProxyFilters.within(-52.52, -166.6, 1)).build())));
-        rows.add(absent("acquire", "1,000 cities and a Java predicate, none matching",
-                f -> f.storage.acquire(f.request().filter(Wide.anyOf(Wide.CITIES_9_999.subList(0, 999),
-                        ProxyFilters.matching("never", p -> false))).build())));
-        rows.add(absent("acquire", "the deepest tree, 64 levels, matching nothing",
-                f -> f.storage.acquire(f.request().filter(deepTree(ProxyFilter.MAX_DEPTH)).strategy(SelectorStrategy.LEAST_USED).build())));
+        rows.add(absent(
+                "acquire",
+                "within 1 km of the antipode",
+                f -> f.storage.acquire(f.request()
+                        .filter(ProxyFilters.within(-52.52, -166.6, 1))
+                        .build())));
+        rows.add(absent(
+                "acquire",
+                "1,000 cities and a Java predicate, none matching",
+                f -> f.storage.acquire(f.request()
+                        .filter(Wide.anyOf(
+                                Wide.CITIES_9_999.subList(0, 999), ProxyFilters.matching("never", p -> false)))
+                        .build())));
+        rows.add(absent(
+                "acquire",
+                "the deepest tree, 64 levels, matching nothing",
+                f -> f.storage.acquire(f.request()
+                        .filter(deepTree(ProxyFilter.MAX_DEPTH))
+                        .strategy(SelectorStrategy.LEAST_USED)
+                        .build())));
         return run(rows);
     }
 
@@ -370,18 +615,20 @@ abstract class BadInputContract extends ContractGroup {
     static final class Wide {
         /** 9,999 leaves under one anyOf: the most clauses a tree may hold. */
         static final List<ProxyFilter> CITIES_9_999 = IntStream.range(0, ProxyFilter.MAX_CLAUSES - 1)
-                .mapToObj(i -> ProxyFilters.city("nowhere-" + i)).toList();
+                .mapToObj(i -> ProxyFilters.city("nowhere-" + i))
+                .toList();
         /** 999 geo radii near the south pole, far from every proxy. */
         static final List<ProxyFilter> FAR_RADII_999 = IntStream.range(0, 999)
-                .mapToObj(i -> ProxyFilters.within(-80 + (i % 100) * 0.001, -170 + (i / 100) * 0.01, 1)).toList();
+                .mapToObj(i -> ProxyFilters.within(-80 + (i % 100) * 0.001, -170 + (i / 100) * 0.01, 1))
+                .toList();
 
         /** An anyOf of {@code leaves} and {@code last}. */
         static ProxyFilter anyOf(List<ProxyFilter> leaves, ProxyFilter last) {
-            return ProxyFilters.anyOf(Stream.concat(leaves.stream(), Stream.of(last)).toList());
+            return ProxyFilters.anyOf(
+                    Stream.concat(leaves.stream(), Stream.of(last)).toList());
         }
 
-        private Wide() {
-        }
+        private Wide() {}
     }
 
     // ------------------------------------------------------------------ rows: unknown and foreign things
@@ -391,37 +638,85 @@ abstract class BadInputContract extends ContractGroup {
         List<Row> rows = new ArrayList<>();
         for (String name : List.of("nowhere", "%", "_", "' OR '1'='1", "東京")) {
             rows.add(absent("findPool", "unknown name " + name, f -> f.storage.findPool(name)));
-            rows.add(rejects("listProxies", "unknown pool " + name, PoolNotFoundException.class,
-                    f -> f.storage.listProxies(name), name));
-            rows.add(rejects("activeLeasesInPool", "unknown pool " + name, PoolNotFoundException.class,
-                    f -> f.storage.activeLeasesInPool(name), name));
-            rows.add(rejects("acquire", "unknown pool " + name, PoolNotFoundException.class,
-                    f -> f.storage.acquire(AcquireRequest.forPool(name).build()), name));
-            rows.add(rejects("ProxyManager.acquire(String)", "unknown pool " + name, PoolNotFoundException.class,
-                    f -> f.manager.acquire(name), name));
-            rows.add(rejects("ProxyManager.acquire(request, wait)", "unknown pool " + name, PoolNotFoundException.class,
-                    f -> f.manager.acquire(AcquireRequest.forPool(name).build(), Duration.ofSeconds(Long.MAX_VALUE)), name));
-            rows.add(rejects("ProxyManager.withLease", "unknown pool " + name, PoolNotFoundException.class,
-                    f -> f.manager.withLease(AcquireRequest.forPool(name).build(), leased -> "work"), name));
+            rows.add(rejects(
+                    "listProxies",
+                    "unknown pool " + name,
+                    PoolNotFoundException.class,
+                    f -> f.storage.listProxies(name),
+                    name));
+            rows.add(rejects(
+                    "activeLeasesInPool",
+                    "unknown pool " + name,
+                    PoolNotFoundException.class,
+                    f -> f.storage.activeLeasesInPool(name),
+                    name));
+            rows.add(rejects(
+                    "acquire",
+                    "unknown pool " + name,
+                    PoolNotFoundException.class,
+                    f -> f.storage.acquire(AcquireRequest.forPool(name).build()),
+                    name));
+            rows.add(rejects(
+                    "ProxyManager.acquire(String)",
+                    "unknown pool " + name,
+                    PoolNotFoundException.class,
+                    f -> f.manager.acquire(name),
+                    name));
+            rows.add(rejects(
+                    "ProxyManager.acquire(request, wait)",
+                    "unknown pool " + name,
+                    PoolNotFoundException.class,
+                    f -> f.manager.acquire(AcquireRequest.forPool(name).build(), Duration.ofSeconds(Long.MAX_VALUE)),
+                    name));
+            rows.add(rejects(
+                    "ProxyManager.withLease",
+                    "unknown pool " + name,
+                    PoolNotFoundException.class,
+                    f -> f.manager.withLease(AcquireRequest.forPool(name).build(), leased -> "work"),
+                    name));
         }
         UUID unknownLease = UUID.randomUUID();
         rows.add(absent("findLease", "unknown id", f -> f.storage.findLease(unknownLease)));
-        rows.add(rejects("release", "unknown id", LeaseNotFoundException.class, f -> f.storage.release(unknownLease),
+        rows.add(rejects(
+                "release",
+                "unknown id",
+                LeaseNotFoundException.class,
+                f -> f.storage.release(unknownLease),
                 unknownLease.toString()));
-        rows.add(rejects("renew", "unknown id", LeaseNotFoundException.class,
-                f -> f.storage.renew(unknownLease, Duration.ofMinutes(1)), unknownLease.toString()));
-        rows.add(rejects("ProxyManager.release", "a lease with an unknown id", LeaseNotFoundException.class,
-                f -> f.manager.release(f.unknownLease(unknownLease)), unknownLease.toString()));
-        rows.add(rejects("ProxyManager.renew", "a lease with an unknown id", LeaseNotFoundException.class,
-                f -> f.manager.renew(f.unknownLease(unknownLease), Duration.ofMinutes(1)), unknownLease.toString()));
+        rows.add(rejects(
+                "renew",
+                "unknown id",
+                LeaseNotFoundException.class,
+                f -> f.storage.renew(unknownLease, Duration.ofMinutes(1)),
+                unknownLease.toString()));
+        rows.add(rejects(
+                "ProxyManager.release",
+                "a lease with an unknown id",
+                LeaseNotFoundException.class,
+                f -> f.manager.release(f.unknownLease(unknownLease)),
+                unknownLease.toString()));
+        rows.add(rejects(
+                "ProxyManager.renew",
+                "a lease with an unknown id",
+                LeaseNotFoundException.class,
+                f -> f.manager.renew(f.unknownLease(unknownLease), Duration.ofMinutes(1)),
+                unknownLease.toString()));
         rows.add(absent("release", "an already released lease", f -> f.storage.release(f.released.id())));
         rows.add(absent("ProxyManager.release", "an already released lease", f -> f.manager.release(f.released)));
-        rows.add(absent("renew", "an already released lease", f -> f.storage.renew(f.released.id(), Duration.ofMinutes(1))));
-        rows.add(rejectsNaming("ProxyManager.renew", "an already released lease", LeaseNotActiveException.class,
-                f -> f.manager.renew(f.released, Duration.ofMinutes(1)), f -> f.released.id() + " is RELEASED"));
-        rows.add(absent("acquire", "a predicate that only the full proxy passes",
-                f -> f.storage.acquire(f.request().filter(ProxyFilters.matching("the busy proxy",
-                        p -> p.id().equals(f.busy.id()))).build())));
+        rows.add(absent(
+                "renew", "an already released lease", f -> f.storage.renew(f.released.id(), Duration.ofMinutes(1))));
+        rows.add(rejectsNaming(
+                "ProxyManager.renew",
+                "an already released lease",
+                LeaseNotActiveException.class,
+                f -> f.manager.renew(f.released, Duration.ofMinutes(1)),
+                f -> f.released.id() + " is RELEASED"));
+        rows.add(absent(
+                "acquire",
+                "a predicate that only the full proxy passes",
+                f -> f.storage.acquire(f.request()
+                        .filter(ProxyFilters.matching("the busy proxy", p -> p.id().equals(f.busy.id())))
+                        .build())));
         return run(rows);
     }
 
@@ -430,33 +725,53 @@ abstract class BadInputContract extends ContractGroup {
     @Test
     void hostile_text_round_trips_exactly_and_matches_only_itself() {
         ProxyPool decoyPool = seedPool();
-        Proxy decoy = seedProxy(decoyPool, b -> b.unlimited().country("DE").city("Berlin").source("list"));
+        Proxy decoy = seedProxy(
+                decoyPool, b -> b.unlimited().country("DE").city("Berlin").source("list"));
         for (String text : HOSTILE_TEXT) {
             String name = text.length() > 200 ? text.substring(0, 200) : text;
             String poolName = name + uniqueName("");
             ProxyPool pool = storage().createPool(poolName, text);
             assertThat(pool.name()).isEqualTo(poolName);
             assertThat(pool.description()).isEqualTo(text);
-            assertThat(storage().findPool(poolName)).as("pool named %s", poolName).contains(pool);
-            assertThat(storage().findPool(name)).as("the bare %s must not find %s", name, poolName).isEmpty();
+            assertThat(storage().findPool(poolName))
+                    .as("pool named %s", poolName)
+                    .contains(pool);
+            assertThat(storage().findPool(name))
+                    .as("the bare %s must not find %s", name, poolName)
+                    .isEmpty();
             Consumer consumer = storage().ensureConsumer(poolName);
             assertThat(consumer.name()).isEqualTo(poolName);
 
-            Proxy proxy = storage().addProxy(proxyIn(pool).host(name.replaceAll("\\s", "") + "h").unlimited()
-                    .country(text).city(text).source(text).credentials(name, text).build());
+            Proxy proxy = storage()
+                    .addProxy(proxyIn(pool)
+                            .host(name.replaceAll("\\s", "") + "h")
+                            .unlimited()
+                            .country(text)
+                            .city(text)
+                            .source(text)
+                            .credentials(name, text)
+                            .build());
             assertThat(proxy.city()).contains(text);
             assertThat(proxy.country()).contains(text.toUpperCase(Locale.ROOT));
-            assertThat(storage().findProxy(proxy.id())).as("proxy tagged %s", name).contains(proxy);
+            assertThat(storage().findProxy(proxy.id()))
+                    .as("proxy tagged %s", name)
+                    .contains(proxy);
             assertThat(storage().listProxies(poolName)).containsExactly(proxy);
 
-            List<ProxyFilter> each = List.of(ProxyFilters.country(text), ProxyFilters.city(text), ProxyFilters.source(text));
-            LeasedProxy leased = storage().acquire(AcquireRequest.forPool(poolName).consumer(poolName)
-                    .filter(ProxyFilters.allOf(each)).build())
+            List<ProxyFilter> each =
+                    List.of(ProxyFilters.country(text), ProxyFilters.city(text), ProxyFilters.source(text));
+            LeasedProxy leased = storage()
+                    .acquire(AcquireRequest.forPool(poolName)
+                            .consumer(poolName)
+                            .filter(ProxyFilters.allOf(each))
+                            .build())
                     .orElseThrow(() -> new AssertionError("country, city and source " + name + " found nothing"));
             assertThat(leased.proxy().id()).isEqualTo(proxy.id());
             assertThat(leased.lease().consumerId()).isEqualTo(consumer.id());
             assertThat(storage().release(leased.lease().id())).isTrue();
-            assertThat(acquire(decoyPool, ProxyFilters.anyOf(each))).as("any tag %s in the decoy pool", name).isEmpty();
+            assertThat(acquire(decoyPool, ProxyFilters.anyOf(each)))
+                    .as("any tag %s in the decoy pool", name)
+                    .isEmpty();
         }
         assertThat(counter(decoy)).isZero();
     }
@@ -465,17 +780,24 @@ abstract class BadInputContract extends ContractGroup {
     void sub_microsecond_times_and_latencies_read_back_alike_in_every_adapter() {
         ProxyPool pool = seedPool();
         Instant checked = Instant.parse("2026-01-02T03:04:05.123456789Z");
-        Proxy proxy = proxyIn(pool).lastCheckedAt(checked).lastLatency(Duration.ofNanos(1_234_567_891)).build();
+        Proxy proxy = proxyIn(pool)
+                .lastCheckedAt(checked)
+                .lastLatency(Duration.ofNanos(1_234_567_891))
+                .build();
 
         Proxy stored = storage().addProxy(proxy);
-        Proxy afterCheck = storage().applyHealthCheckResult(HealthCheckResult.healthy(proxy.id(), Duration.ofNanos(987_654_321),
-                checked.plusNanos(1)));
+        Proxy afterCheck = storage()
+                .applyHealthCheckResult(
+                        HealthCheckResult.healthy(proxy.id(), Duration.ofNanos(987_654_321), checked.plusNanos(1)));
 
         assertThat(stored).isEqualTo(proxy);
-        assertThat(afterCheck.lastCheckedAt()).contains(HealthCheckResult.healthy(proxy.id(), Duration.ZERO, checked.plusNanos(1))
-                .checkedAt());
-        assertThat(afterCheck.lastLatency()).contains(HealthCheckResult.healthy(proxy.id(), Duration.ofNanos(987_654_321),
-                checked).latency().orElseThrow());
+        assertThat(afterCheck.lastCheckedAt())
+                .contains(HealthCheckResult.healthy(proxy.id(), Duration.ZERO, checked.plusNanos(1))
+                        .checkedAt());
+        assertThat(afterCheck.lastLatency())
+                .contains(HealthCheckResult.healthy(proxy.id(), Duration.ofNanos(987_654_321), checked)
+                        .latency()
+                        .orElseThrow());
         assertThat(storage().findProxy(proxy.id())).contains(afterCheck);
     }
 
@@ -485,7 +807,8 @@ abstract class BadInputContract extends ContractGroup {
         Proxy berlin = seedProxy(pool, b -> b.location(52.52, 13.40).city("nowhere-9998"));
         ProxyFilter geo = Wide.anyOf(Wide.FAR_RADII_999, ProxyFilters.within(52.5, 13.4, 10));
 
-        LeasedProxy byCity = acquire(pool, ProxyFilters.anyOf(Wide.CITIES_9_999)).orElseThrow();
+        LeasedProxy byCity =
+                acquire(pool, ProxyFilters.anyOf(Wide.CITIES_9_999)).orElseThrow();
         assertThat(byCity.proxy().id()).isEqualTo(berlin.id());
         assertThat(storage().release(byCity.lease().id())).isTrue();
         LeasedProxy byRadius = acquire(pool, geo).orElseThrow();
@@ -498,7 +821,8 @@ abstract class BadInputContract extends ContractGroup {
         ProxyPool pool = seedPool();
         Proxy proxy = seedProxy(pool);
 
-        Optional<LeasedProxy> leased = manager().acquire(request(pool).build(), Duration.ofSeconds(Long.MAX_VALUE, 999_999_999));
+        Optional<LeasedProxy> leased =
+                manager().acquire(request(pool).build(), Duration.ofSeconds(Long.MAX_VALUE, 999_999_999));
 
         assertThat(leased.map(l -> l.proxy().id())).contains(proxy.id());
     }
@@ -510,18 +834,30 @@ abstract class BadInputContract extends ContractGroup {
         ProxyPool theirs = seedPool();
         Proxy myProxy = seedProxy(mine);
         Proxy theirProxy = seedProxy(theirs);
-        LeasedProxy myLease = storage().acquire(request(mine).consumer(uniqueName("me")).build()).orElseThrow();
-        LeasedProxy theirLease = storage().acquire(request(theirs).consumer(uniqueName("them")).build()).orElseThrow();
+        LeasedProxy myLease = storage()
+                .acquire(request(mine).consumer(uniqueName("me")).build())
+                .orElseThrow();
+        LeasedProxy theirLease = storage()
+                .acquire(request(theirs).consumer(uniqueName("them")).build())
+                .orElseThrow();
         // a lease object that carries their lease's id but claims my proxy and pool: the id decides
-        Lease forged = new Lease(theirLease.lease().id(), mine.id(), myProxy.id(), myLease.lease().consumerId(),
-                LeaseStatus.ACTIVE, myLease.lease().acquiredAt(), myLease.lease().expiresAt(), null);
+        Lease forged = new Lease(
+                theirLease.lease().id(),
+                mine.id(),
+                myProxy.id(),
+                myLease.lease().consumerId(),
+                LeaseStatus.ACTIVE,
+                myLease.lease().acquiredAt(),
+                myLease.lease().expiresAt(),
+                null);
 
         assertThat(manager.release(forged)).isTrue();
 
         assertThat(counter(theirProxy)).isZero();
         assertThat(counter(myProxy)).isEqualTo(1);
         assertThat(storage().activeLeasesInPool(mine.name())).containsExactly(myLease.lease());
-        assertThat(storage().findLease(theirLease.lease().id()).map(Lease::status)).contains(LeaseStatus.RELEASED);
+        assertThat(storage().findLease(theirLease.lease().id()).map(Lease::status))
+                .contains(LeaseStatus.RELEASED);
         assertThat(manager.release(forged)).isFalse();
         assertThat(manager.release(theirLease)).isFalse();
         assertThat(counter(myProxy)).isEqualTo(1);

@@ -1,21 +1,20 @@
 package io.pharox.testkit;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.pharox.model.Lease;
 import io.pharox.model.LeaseStatus;
 import io.pharox.model.LeasedProxy;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
 import io.pharox.model.ProxyStatus;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.time.Duration;
-import java.util.HashSet;
-import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 abstract class CapacityContract extends ContractGroup {
 
@@ -41,7 +40,9 @@ abstract class CapacityContract extends ContractGroup {
 
         for (int i = 1; i <= capacity; i++) {
             LeasedProxy leased = acquire(pool).orElseThrow();
-            assertThat(leased.proxy().currentLeases()).as("counter after acquire %d", i).isEqualTo(i);
+            assertThat(leased.proxy().currentLeases())
+                    .as("counter after acquire %d", i)
+                    .isEqualTo(i);
         }
         assertThat(acquire(pool)).isEmpty();
         assertThat(counter(proxy)).isEqualTo(capacity);
@@ -115,12 +116,15 @@ abstract class CapacityContract extends ContractGroup {
         String consumer = uniqueName("consumer");
         Duration ttl = Duration.ofMinutes(7);
 
-        LeasedProxy leased = storage().acquire(request(pool).consumer(consumer).ttl(ttl).build()).orElseThrow();
+        LeasedProxy leased = storage()
+                .acquire(request(pool).consumer(consumer).ttl(ttl).build())
+                .orElseThrow();
         Lease lease = leased.lease();
 
         assertThat(lease.poolId()).isEqualTo(pool.id());
         assertThat(lease.proxyId()).isEqualTo(proxy.id());
-        assertThat(lease.consumerId()).isEqualTo(storage().ensureConsumer(consumer).id());
+        assertThat(lease.consumerId())
+                .isEqualTo(storage().ensureConsumer(consumer).id());
         assertThat(lease.status()).isEqualTo(LeaseStatus.ACTIVE);
         assertThat(lease.releasedAt()).isEmpty();
         assertThat(Duration.between(lease.acquiredAt(), lease.expiresAt())).isEqualTo(ttl);

@@ -1,5 +1,7 @@
 package io.pharox.testkit;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.pharox.filter.ProxyFilter;
 import io.pharox.filter.ProxyFilters;
 import io.pharox.model.Lease;
@@ -9,8 +11,6 @@ import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
 import io.pharox.model.ProxyStatus;
 import io.pharox.select.SelectorStrategy;
-import org.junit.jupiter.api.Test;
-
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -35,8 +35,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * Many threads at once, for a fixed number of operations. Capacity is checked at every
@@ -116,15 +115,17 @@ abstract class ConcurrencyContract extends ContractGroup {
             Deque<LeasedProxy> mine = new ArrayDeque<>();
             for (int op = 0; op < operations; op++) {
                 if (mine.size() < 2 && random.nextInt(3) != 0) {
-                    Optional<LeasedProxy> leased = storage().acquire(request(pool)
-                            .consumer("worker-" + thread)
-                            .strategy(STRATEGIES[random.nextInt(STRATEGIES.length)])
-                            .filter(filters.get(random.nextInt(filters.size())))
-                            .build());
+                    Optional<LeasedProxy> leased = storage()
+                            .acquire(request(pool)
+                                    .consumer("worker-" + thread)
+                                    .strategy(STRATEGIES[random.nextInt(STRATEGIES.length)])
+                                    .filter(filters.get(random.nextInt(filters.size())))
+                                    .build());
                     if (leased.isPresent()) {
                         Proxy proxy = byId.get(leased.get().proxy().id());
                         int inUse = held.get(proxy.id()).incrementAndGet();
-                        if (inUse > proxy.maxConcurrency() || leased.get().proxy().currentLeases() > proxy.maxConcurrency()
+                        if (inUse > proxy.maxConcurrency()
+                                || leased.get().proxy().currentLeases() > proxy.maxConcurrency()
                                 || proxy.status() != ProxyStatus.ACTIVE) {
                             violations.add("op " + op + " of thread " + thread + ": " + inUse + " held, counter "
                                     + leased.get().proxy().currentLeases() + " on " + proxy);
@@ -149,12 +150,17 @@ abstract class ConcurrencyContract extends ContractGroup {
         for (Proxy proxy : proxies) {
             int expected = stillHeld.getOrDefault(proxy.id(), 0);
             assertThat(counter(proxy)).as("counter of %s", proxy).isEqualTo(expected);
-            assertThat(storage().activeLeases(proxy.id())).as("active leases of %s", proxy).hasSize(expected);
+            assertThat(storage().activeLeases(proxy.id()))
+                    .as("active leases of %s", proxy)
+                    .hasSize(expected);
         }
         assertInvariant(pool);
 
-        leftovers.forEach(deque -> deque.forEach(l -> assertThat(storage().release(l.lease().id())).isTrue()));
-        proxies.forEach(p -> assertThat(counter(p)).as("counter of %s after the last release", p).isZero());
+        leftovers.forEach(deque ->
+                deque.forEach(l -> assertThat(storage().release(l.lease().id())).isTrue()));
+        proxies.forEach(p -> assertThat(counter(p))
+                .as("counter of %s after the last release", p)
+                .isZero());
         assertThat(storage().activeLeasesInPool(pool.name())).isEmpty();
         assertHistoryWithinCapacity(byId, granted);
     }
@@ -185,7 +191,8 @@ abstract class ConcurrencyContract extends ContractGroup {
                 ends.add(lease.releasedAt().orElse(lease.expiresAt()));
                 most = Math.max(most, ends.size());
             }
-            assertThat(most).as("most overlapping leases in the history of %s", proxies.get(proxyId))
+            assertThat(most)
+                    .as("most overlapping leases in the history of %s", proxies.get(proxyId))
                     .isLessThanOrEqualTo(proxies.get(proxyId).maxConcurrency());
         });
     }
@@ -197,7 +204,8 @@ abstract class ConcurrencyContract extends ContractGroup {
             Proxy proxy = seedProxy(pool);
             SelectorStrategy strategy = STRATEGIES[round % STRATEGIES.length];
 
-            List<Boolean> won = race(threads(), thread -> acquire(pool, strategy).isPresent());
+            List<Boolean> won =
+                    race(threads(), thread -> acquire(pool, strategy).isPresent());
 
             assertThat(won).as("round %d with %s", round, strategy).containsOnlyOnce(true);
             assertThat(counter(proxy)).isEqualTo(1);
@@ -288,12 +296,16 @@ abstract class ConcurrencyContract extends ContractGroup {
             if (thread % 2 == 0) {
                 cleaned += outcomes.get(thread);
             } else {
-                assertThat(outcomes.get(thread)).as("leases thread %d released as if active", thread).isZero();
+                assertThat(outcomes.get(thread))
+                        .as("leases thread %d released as if active", thread)
+                        .isZero();
             }
         }
         assertThat(cleaned).isBetween(0, leases);
         assertThat(storage().cleanupExpiredLeases()).isZero();
-        lapsing.forEach(l -> assertThat(storage().findLease(l.lease().id())).map(Lease::status).contains(LeaseStatus.EXPIRED));
+        lapsing.forEach(l -> assertThat(storage().findLease(l.lease().id()))
+                .map(Lease::status)
+                .contains(LeaseStatus.EXPIRED));
         assertThat(counter(proxy)).isZero();
         for (int i = 0; i < leases; i++) {
             assertThat(acquire(pool)).as("acquire %d after the race", i + 1).isPresent();
@@ -354,8 +366,10 @@ abstract class ConcurrencyContract extends ContractGroup {
         }
         for (LeasedProxy leased : taken) {
             if (removed.contains(leased.proxy().id())) {
-                assertThat(storage().findLease(leased.lease().id())).map(Lease::status)
-                        .as("lease on removed proxy %s", leased.proxy().id()).contains(LeaseStatus.RELEASED);
+                assertThat(storage().findLease(leased.lease().id()))
+                        .map(Lease::status)
+                        .as("lease on removed proxy %s", leased.proxy().id())
+                        .contains(LeaseStatus.RELEASED);
             }
         }
         assertThat(storage().listProxies(pool.name())).hasSize(proxies.size() / 2);

@@ -1,10 +1,10 @@
 package io.pharox.testkit;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.pharox.model.Consumer;
 import io.pharox.model.LeasedProxy;
 import io.pharox.model.ProxyPool;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -12,8 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 abstract class ConsumersContract extends ContractGroup {
 
@@ -45,9 +44,11 @@ abstract class ConsumersContract extends ContractGroup {
         seedProxy(pool);
         String name = uniqueName("first-use");
 
-        LeasedProxy leased = storage().acquire(request(pool).consumer(name).build()).orElseThrow();
+        LeasedProxy leased =
+                storage().acquire(request(pool).consumer(name).build()).orElseThrow();
 
-        assertThat(leased.lease().consumerId()).isEqualTo(storage().ensureConsumer(name).id());
+        assertThat(leased.lease().consumerId())
+                .isEqualTo(storage().ensureConsumer(name).id());
     }
 
     @Test
@@ -59,10 +60,12 @@ abstract class ConsumersContract extends ContractGroup {
         try {
             List<CompletableFuture<Consumer>> results = new ArrayList<>();
             for (int i = 0; i < threads; i++) {
-                results.add(CompletableFuture.supplyAsync(() -> {
-                    await(start);
-                    return storage().ensureConsumer(name);
-                }, executor));
+                results.add(CompletableFuture.supplyAsync(
+                        () -> {
+                            await(start);
+                            return storage().ensureConsumer(name);
+                        },
+                        executor));
             }
             start.countDown();
             List<Consumer> consumers = new ArrayList<>();

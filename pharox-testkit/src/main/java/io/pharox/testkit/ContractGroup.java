@@ -7,7 +7,6 @@ import io.pharox.model.ProxyPool;
 import io.pharox.select.SelectorStrategy;
 import io.pharox.storage.AcquireRequest;
 import io.pharox.storage.ProxyStorage;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;

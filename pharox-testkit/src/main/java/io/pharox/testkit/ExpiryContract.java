@@ -1,13 +1,13 @@
 package io.pharox.testkit;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.pharox.model.Lease;
 import io.pharox.model.LeaseStatus;
 import io.pharox.model.LeasedProxy;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 abstract class ExpiryContract extends ContractGroup {
 
@@ -36,7 +36,9 @@ abstract class ExpiryContract extends ContractGroup {
         LeasedProxy next = acquire(pool).orElseThrow();
         assertThat(next.proxy().id()).isEqualTo(proxy.id());
         assertThat(next.lease().id()).isNotEqualTo(expiring.lease().id());
-        assertThat(storage().findLease(expiring.lease().id())).map(Lease::status).contains(LeaseStatus.EXPIRED);
+        assertThat(storage().findLease(expiring.lease().id()))
+                .map(Lease::status)
+                .contains(LeaseStatus.EXPIRED);
         assertThat(acquire(pool)).isEmpty();
     }
 
@@ -49,7 +51,9 @@ abstract class ExpiryContract extends ContractGroup {
 
         advancePast(expiring.lease().expiresAt());
 
-        assertThat(storage().findLease(expiring.lease().id())).map(Lease::status).contains(LeaseStatus.EXPIRED);
+        assertThat(storage().findLease(expiring.lease().id()))
+                .map(Lease::status)
+                .contains(LeaseStatus.EXPIRED);
         assertThat(storage().activeLeases(proxy.id())).containsExactly(lasting);
         assertThat(storage().activeLeasesInPool(pool.name())).containsExactly(lasting);
     }

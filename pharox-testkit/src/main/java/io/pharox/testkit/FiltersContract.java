@@ -1,22 +1,5 @@
 package io.pharox.testkit;
 
-import io.pharox.filter.ProxyFilter;
-import io.pharox.model.LeasedProxy;
-import io.pharox.model.Proxy;
-import io.pharox.model.ProxyPool;
-import io.pharox.model.ProxyProtocol;
-import io.pharox.select.SelectorStrategy;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.params.provider.ValueSource;
-
-import java.util.HashSet;
-import java.util.Optional;
-import java.util.Set;
-import java.util.UUID;
-
 import static io.pharox.filter.ProxyFilters.allOf;
 import static io.pharox.filter.ProxyFilters.anyOf;
 import static io.pharox.filter.ProxyFilters.asn;
@@ -30,6 +13,22 @@ import static io.pharox.filter.ProxyFilters.protocol;
 import static io.pharox.filter.ProxyFilters.source;
 import static io.pharox.filter.ProxyFilters.within;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pharox.filter.ProxyFilter;
+import io.pharox.model.LeasedProxy;
+import io.pharox.model.Proxy;
+import io.pharox.model.ProxyPool;
+import io.pharox.model.ProxyProtocol;
+import io.pharox.select.SelectorStrategy;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Filters, on a pool of unlimited proxies so that every matching proxy stays available:
@@ -50,12 +49,33 @@ abstract class FiltersContract extends ContractGroup {
     @BeforeEach
     void seedTaggedProxies() {
         pool = seedPool();
-        berlin = seedProxy(pool, b -> b.unlimited().protocol(ProxyProtocol.HTTP).country("DE").city("Berlin")
-                .source("vendor-a").asn(3320L).location(52.5200, 13.4050));
-        munich = seedProxy(pool, b -> b.unlimited().protocol(ProxyProtocol.SOCKS5).country("DE").city("Munich")
-                .source("vendor-b").asn(8881L).location(48.1372, 11.5756));
-        paris = seedProxy(pool, b -> b.unlimited().protocol(ProxyProtocol.HTTPS).country("FR").city("Paris")
-                .source("vendor-a").asn(3215L).location(48.8566, 2.3522));
+        berlin = seedProxy(
+                pool,
+                b -> b.unlimited()
+                        .protocol(ProxyProtocol.HTTP)
+                        .country("DE")
+                        .city("Berlin")
+                        .source("vendor-a")
+                        .asn(3320L)
+                        .location(52.5200, 13.4050));
+        munich = seedProxy(
+                pool,
+                b -> b.unlimited()
+                        .protocol(ProxyProtocol.SOCKS5)
+                        .country("DE")
+                        .city("Munich")
+                        .source("vendor-b")
+                        .asn(8881L)
+                        .location(48.1372, 11.5756));
+        paris = seedProxy(
+                pool,
+                b -> b.unlimited()
+                        .protocol(ProxyProtocol.HTTPS)
+                        .country("FR")
+                        .city("Paris")
+                        .source("vendor-a")
+                        .asn(3215L)
+                        .location(48.8566, 2.3522));
         untagged = seedProxy(pool, b -> b.unlimited().protocol(ProxyProtocol.SOCKS4));
     }
 
@@ -63,12 +83,16 @@ abstract class FiltersContract extends ContractGroup {
     private Set<UUID> leasable(ProxyFilter filter) {
         Set<UUID> seen = new HashSet<>();
         for (int i = 0; i < 8; i++) {
-            Optional<LeasedProxy> leased = storage().acquire(request(pool).filter(filter)
-                    .strategy(SelectorStrategy.ROUND_ROBIN).build());
+            Optional<LeasedProxy> leased = storage()
+                    .acquire(request(pool)
+                            .filter(filter)
+                            .strategy(SelectorStrategy.ROUND_ROBIN)
+                            .build());
             if (leased.isEmpty()) {
                 break;
             }
-            assertThat(filter.matches(leased.get().proxy())).as("filter %s matches the leased %s", filter, leased.get().proxy())
+            assertThat(filter.matches(leased.get().proxy()))
+                    .as("filter %s matches the leased %s", filter, leased.get().proxy())
                     .isTrue();
             seen.add(leased.get().proxy().id());
             storage().release(leased.get().lease().id());
@@ -145,8 +169,13 @@ abstract class FiltersContract extends ContractGroup {
 
     @Test
     void a_proxy_without_a_tag_matches_no_clause_on_it() {
-        assertThat(leasable(anyOf(country("DE"), country("FR"), city("Paris"), source("vendor-b"), asn(3320),
-                within(0, 0, 20_000))))
+        assertThat(leasable(anyOf(
+                        country("DE"),
+                        country("FR"),
+                        city("Paris"),
+                        source("vendor-b"),
+                        asn(3320),
+                        within(0, 0, 20_000))))
                 .doesNotContain(untagged.id());
     }
 
@@ -167,7 +196,8 @@ abstract class FiltersContract extends ContractGroup {
 
     @Test
     void none_of_excludes_every_clause() {
-        assertThat(leasable(noneOf(city("Berlin"), protocol(ProxyProtocol.SOCKS4)))).isEqualTo(ids(munich, paris));
+        assertThat(leasable(noneOf(city("Berlin"), protocol(ProxyProtocol.SOCKS4))))
+                .isEqualTo(ids(munich, paris));
     }
 
     @Test
@@ -205,14 +235,16 @@ abstract class FiltersContract extends ContractGroup {
 
     @Test
     void a_predicate_combines_with_translated_clauses() {
-        ProxyFilter filter = allOf(country("DE"), matching("not Berlin", p -> !p.city().orElse("").equals("Berlin")));
+        ProxyFilter filter = allOf(
+                country("DE"), matching("not Berlin", p -> !p.city().orElse("").equals("Berlin")));
 
         assertThat(leasable(filter)).isEqualTo(ids(munich));
     }
 
     @Test
     void a_predicate_inside_none_of_and_any_of_is_honoured() {
-        ProxyFilter filter = anyOf(noneOf(matching("has a country", p -> p.country().isPresent())), city("Paris"));
+        ProxyFilter filter =
+                anyOf(noneOf(matching("has a country", p -> p.country().isPresent())), city("Paris"));
 
         assertThat(leasable(filter)).isEqualTo(ids(paris, untagged));
     }
@@ -238,7 +270,9 @@ abstract class FiltersContract extends ContractGroup {
         ProxyFilter onlyParis = matching("Paris by port and host", p -> p.id().equals(paris.id()));
 
         for (int i = 0; i < 5; i++) {
-            LeasedProxy leased = storage().acquire(request(pool).filter(onlyParis).strategy(strategy).build()).orElseThrow();
+            LeasedProxy leased = storage()
+                    .acquire(request(pool).filter(onlyParis).strategy(strategy).build())
+                    .orElseThrow();
             assertThat(leased.proxy().id()).isEqualTo(paris.id());
         }
         assertThat(counter(paris)).isEqualTo(5);
@@ -265,8 +299,10 @@ abstract class FiltersContract extends ContractGroup {
         }
         Proxy last = seedProxy(big, b -> b.unlimited().source("bulk").city("Oslo"));
 
-        Optional<LeasedProxy> leased = storage().acquire(request(big)
-                .filter(matching("Oslo", p -> p.city().isPresent())).build());
+        Optional<LeasedProxy> leased = storage()
+                .acquire(request(big)
+                        .filter(matching("Oslo", p -> p.city().isPresent()))
+                        .build());
 
         assertThat(leased).map(l -> l.proxy().id()).contains(last.id());
         assertThat(storage().activeLeasesInPool(big.name())).hasSize(1);

@@ -1,5 +1,8 @@
 package io.pharox.testkit;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.pharox.exception.ProxyNotFoundException;
 import io.pharox.model.HealthCheckResult;
 import io.pharox.model.HealthStatus;
@@ -8,16 +11,12 @@ import io.pharox.model.LeaseStatus;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
 import io.pharox.model.ProxyStatus;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 abstract class HealthContract extends ContractGroup {
 
@@ -28,13 +27,16 @@ abstract class HealthContract extends ContractGroup {
     }
 
     @ParameterizedTest
-    @EnumSource(value = HealthStatus.class, names = {"UNREACHABLE", "AUTH_FAILED", "UNEXPECTED_RESPONSE"})
+    @EnumSource(
+            value = HealthStatus.class,
+            names = {"UNREACHABLE", "AUTH_FAILED", "UNEXPECTED_RESPONSE"})
     void a_failed_check_takes_the_proxy_out_of_rotation_and_keeps_its_leases(HealthStatus outcome) {
         ProxyPool pool = seedPool();
         Proxy proxy = seedProxy(pool, b -> b.shared(3).lastLatency(Duration.ofMillis(80)));
         Lease held = acquire(pool).orElseThrow().lease();
 
-        Proxy checked = storage().applyHealthCheckResult(HealthCheckResult.failed(proxy.id(), outcome, "refused", CHECKED_AT));
+        Proxy checked =
+                storage().applyHealthCheckResult(HealthCheckResult.failed(proxy.id(), outcome, "refused", CHECKED_AT));
 
         assertThat(checked.status()).isEqualTo(ProxyStatus.INACTIVE);
         assertThat(checked.lastCheckedAt()).contains(CHECKED_AT);
@@ -52,8 +54,9 @@ abstract class HealthContract extends ContractGroup {
         ProxyPool pool = seedPool();
         Proxy proxy = seedProxy(pool);
 
-        Proxy checked = storage().applyHealthCheckResult(
-                HealthCheckResult.passed(proxy.id(), HealthStatus.SLOW, Duration.ofMillis(4_500), CHECKED_AT));
+        Proxy checked = storage()
+                .applyHealthCheckResult(
+                        HealthCheckResult.passed(proxy.id(), HealthStatus.SLOW, Duration.ofMillis(4_500), CHECKED_AT));
 
         assertThat(checked.status()).isEqualTo(ProxyStatus.SLOW);
         assertThat(checked.lastLatency()).contains(Duration.ofMillis(4_500));
@@ -66,7 +69,8 @@ abstract class HealthContract extends ContractGroup {
         Proxy proxy = seedProxy(pool, b -> b.status(ProxyStatus.INACTIVE));
         assertThat(acquire(pool)).isEmpty();
 
-        Proxy checked = storage().applyHealthCheckResult(HealthCheckResult.healthy(proxy.id(), Duration.ofMillis(42), CHECKED_AT));
+        Proxy checked = storage()
+                .applyHealthCheckResult(HealthCheckResult.healthy(proxy.id(), Duration.ofMillis(42), CHECKED_AT));
 
         assertThat(checked.status()).isEqualTo(ProxyStatus.ACTIVE);
         assertThat(checked.lastLatency()).contains(Duration.ofMillis(42));
@@ -77,13 +81,24 @@ abstract class HealthContract extends ContractGroup {
     @Test
     void a_check_changes_nothing_but_status_latency_and_check_time() {
         ProxyPool pool = seedPool();
-        Proxy proxy = seedProxy(pool, b -> b.shared(4).country("PL").city("Warsaw").credentials("u", "p").asn(5617L));
+        Proxy proxy = seedProxy(
+                pool,
+                b -> b.shared(4)
+                        .country("PL")
+                        .city("Warsaw")
+                        .credentials("u", "p")
+                        .asn(5617L));
         acquire(pool).orElseThrow();
 
-        Proxy checked = storage().applyHealthCheckResult(HealthCheckResult.healthy(proxy.id(), Duration.ofMillis(7), CHECKED_AT));
+        Proxy checked = storage()
+                .applyHealthCheckResult(HealthCheckResult.healthy(proxy.id(), Duration.ofMillis(7), CHECKED_AT));
 
-        assertThat(checked).isEqualTo(proxy.toBuilder().lastCheckedAt(CHECKED_AT).lastLatency(Duration.ofMillis(7))
-                .currentLeases(1).build());
+        assertThat(checked)
+                .isEqualTo(proxy.toBuilder()
+                        .lastCheckedAt(CHECKED_AT)
+                        .lastLatency(Duration.ofMillis(7))
+                        .currentLeases(1)
+                        .build());
     }
 
     @Test
@@ -91,7 +106,8 @@ abstract class HealthContract extends ContractGroup {
         ProxyPool pool = seedPool();
         Proxy proxy = seedProxy(pool, b -> b.status(ProxyStatus.BANNED));
 
-        Proxy checked = storage().applyHealthCheckResult(HealthCheckResult.healthy(proxy.id(), Duration.ofMillis(5), CHECKED_AT));
+        Proxy checked = storage()
+                .applyHealthCheckResult(HealthCheckResult.healthy(proxy.id(), Duration.ofMillis(5), CHECKED_AT));
 
         assertThat(checked.status()).isEqualTo(ProxyStatus.BANNED);
         assertThat(checked.lastCheckedAt()).contains(CHECKED_AT);
@@ -102,10 +118,13 @@ abstract class HealthContract extends ContractGroup {
     void a_later_check_replaces_an_earlier_one() {
         ProxyPool pool = seedPool();
         Proxy proxy = seedProxy(pool);
-        storage().applyHealthCheckResult(HealthCheckResult.failed(proxy.id(), HealthStatus.UNREACHABLE, "timeout", CHECKED_AT));
+        storage()
+                .applyHealthCheckResult(
+                        HealthCheckResult.failed(proxy.id(), HealthStatus.UNREACHABLE, "timeout", CHECKED_AT));
 
-        Proxy checked = storage().applyHealthCheckResult(
-                HealthCheckResult.healthy(proxy.id(), Duration.ofMillis(12), CHECKED_AT.plusSeconds(60)));
+        Proxy checked = storage()
+                .applyHealthCheckResult(
+                        HealthCheckResult.healthy(proxy.id(), Duration.ofMillis(12), CHECKED_AT.plusSeconds(60)));
 
         assertThat(checked.status()).isEqualTo(ProxyStatus.ACTIVE);
         assertThat(checked.lastCheckedAt()).contains(CHECKED_AT.plusSeconds(60));
@@ -116,7 +135,8 @@ abstract class HealthContract extends ContractGroup {
     void a_check_of_an_unknown_proxy_fails_with_its_id() {
         UUID unknown = UUID.randomUUID();
 
-        assertThatThrownBy(() -> storage().applyHealthCheckResult(HealthCheckResult.healthy(unknown, Duration.ZERO, CHECKED_AT)))
+        assertThatThrownBy(() ->
+                        storage().applyHealthCheckResult(HealthCheckResult.healthy(unknown, Duration.ZERO, CHECKED_AT)))
                 .isInstanceOf(ProxyNotFoundException.class)
                 .hasMessageContaining(unknown.toString());
     }

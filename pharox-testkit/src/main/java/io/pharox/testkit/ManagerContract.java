@@ -1,9 +1,12 @@
 package io.pharox.testkit;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.pharox.LeaseListener;
+import io.pharox.ProxyManager;
 import io.pharox.exception.LeaseNotActiveException;
 import io.pharox.exception.PoolNotFoundException;
-import io.pharox.ProxyManager;
 import io.pharox.model.HealthCheckResult;
 import io.pharox.model.HealthStatus;
 import io.pharox.model.Lease;
@@ -13,13 +16,9 @@ import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
 import io.pharox.select.SelectorStrategy;
 import io.pharox.storage.AcquireRequest;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -28,10 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowable;
+import org.junit.jupiter.api.Test;
 
 abstract class ManagerContract extends ContractGroup {
 
@@ -71,17 +67,20 @@ abstract class ManagerContract extends ContractGroup {
      * Starts a waiting acquire on {@code pool} on another thread, runs {@code meanwhile} once that
      * thread blocks (or after 30 s), and returns how the wait ended.
      */
-    private static Optional<LeasedProxy> waitWhile(ProxyManager manager, ProxyPool pool,
-                                                   java.util.function.Consumer<ExecutorService> meanwhile) throws Exception {
+    private static Optional<LeasedProxy> waitWhile(
+            ProxyManager manager, ProxyPool pool, java.util.function.Consumer<ExecutorService> meanwhile)
+            throws Exception {
         ExecutorService executor = Executors.newSingleThreadExecutor();
         try {
-            java.util.concurrent.atomic.AtomicReference<Thread> worker = new java.util.concurrent.atomic.AtomicReference<>();
+            java.util.concurrent.atomic.AtomicReference<Thread> worker =
+                    new java.util.concurrent.atomic.AtomicReference<>();
             Future<Optional<LeasedProxy>> waiter = executor.submit(() -> {
                 worker.set(Thread.currentThread());
                 return manager.acquire(AcquireRequest.forPool(pool.name()).build(), Duration.ofMinutes(2));
             });
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (System.nanoTime() < deadline && !waiter.isDone()
+            while (System.nanoTime() < deadline
+                    && !waiter.isDone()
                     && (worker.get() == null || worker.get().getState() != Thread.State.TIMED_WAITING)) {
                 Thread.onSpinWait();
             }
@@ -98,25 +97,36 @@ abstract class ManagerContract extends ContractGroup {
         Proxy first = seedProxy(pool, b -> b.shared(5));
         Proxy second = seedProxy(pool, b -> b.shared(5));
         String consumer = uniqueName("crawler");
-        ProxyManager manager = managerBuilder().defaultConsumer(consumer).defaultTtl(Duration.ofMinutes(10))
-                .defaultStrategy(SelectorStrategy.ROUND_ROBIN).build();
+        ProxyManager manager = managerBuilder()
+                .defaultConsumer(consumer)
+                .defaultTtl(Duration.ofMinutes(10))
+                .defaultStrategy(SelectorStrategy.ROUND_ROBIN)
+                .build();
 
         LeasedProxy a = manager.acquire(pool.name()).orElseThrow();
         LeasedProxy b = manager.acquire(pool.name()).orElseThrow();
 
-        assertThat(a.lease().consumerId()).isEqualTo(storage().ensureConsumer(consumer).id());
-        assertThat(Duration.between(a.lease().acquiredAt(), a.lease().expiresAt())).isEqualTo(Duration.ofMinutes(10));
+        assertThat(a.lease().consumerId())
+                .isEqualTo(storage().ensureConsumer(consumer).id());
+        assertThat(Duration.between(a.lease().acquiredAt(), a.lease().expiresAt()))
+                .isEqualTo(Duration.ofMinutes(10));
         assertThat(List.of(a.proxy().id(), b.proxy().id())).containsExactly(first.id(), second.id());
         assertThat(manager.request(pool.name()).build())
-                .isEqualTo(new AcquireRequest(pool.name(), consumer, Duration.ofMinutes(10),
-                        io.pharox.filter.ProxyFilters.matchAll(), SelectorStrategy.ROUND_ROBIN));
+                .isEqualTo(new AcquireRequest(
+                        pool.name(),
+                        consumer,
+                        Duration.ofMinutes(10),
+                        io.pharox.filter.ProxyFilters.matchAll(),
+                        SelectorStrategy.ROUND_ROBIN));
     }
 
     @Test
     void acquiring_from_an_unknown_pool_fails_with_its_name() {
         String name = uniqueName("nowhere");
 
-        assertThatThrownBy(() -> manager().acquire(name)).isInstanceOf(PoolNotFoundException.class).hasMessageContaining(name);
+        assertThatThrownBy(() -> manager().acquire(name))
+                .isInstanceOf(PoolNotFoundException.class)
+                .hasMessageContaining(name);
     }
 
     @Test
@@ -144,8 +154,9 @@ abstract class ManagerContract extends ContractGroup {
         IllegalStateException failure = new IllegalStateException("target refused");
 
         assertThatThrownBy(() -> manager.withLease(manager.request(pool.name()).build(), leased -> {
-            throw failure;
-        })).isSameAs(failure);
+                    throw failure;
+                }))
+                .isSameAs(failure);
 
         assertThat(counter(proxy)).isZero();
         assertThat(manager.acquire(pool.name())).isPresent();
@@ -156,10 +167,11 @@ abstract class ManagerContract extends ContractGroup {
         ProxyPool pool = seedPool();
         AtomicBoolean ran = new AtomicBoolean();
 
-        Optional<Object> result = manager().withLease(AcquireRequest.forPool(pool.name()).build(), leased -> {
-            ran.set(true);
-            return "never";
-        });
+        Optional<Object> result = manager()
+                .withLease(AcquireRequest.forPool(pool.name()).build(), leased -> {
+                    ran.set(true);
+                    return "never";
+                });
 
         assertThat(result).isEmpty();
         assertThat(ran).isFalse();
@@ -170,7 +182,8 @@ abstract class ManagerContract extends ContractGroup {
         ProxyPool pool = seedPool();
         Proxy proxy = seedProxy(pool);
 
-        Optional<LeasedProxy> leased = manager().acquire(AcquireRequest.forPool(pool.name()).build(), Duration.ofMinutes(1));
+        Optional<LeasedProxy> leased =
+                manager().acquire(AcquireRequest.forPool(pool.name()).build(), Duration.ofMinutes(1));
 
         assertThat(leased).map(l -> l.proxy().id()).contains(proxy.id());
     }
@@ -179,18 +192,22 @@ abstract class ManagerContract extends ContractGroup {
     void a_waiting_acquire_gives_up_on_a_full_pool_after_its_wait() throws InterruptedException {
         ProxyPool pool = seedPool();
         seedProxy(pool);
-        ProxyManager manager = managerBuilder().waitPollInterval(Duration.ofMillis(5)).build();
+        ProxyManager manager =
+                managerBuilder().waitPollInterval(Duration.ofMillis(5)).build();
         manager.acquire(pool.name()).orElseThrow();
 
-        assertThat(manager.acquire(AcquireRequest.forPool(pool.name()).build(), Duration.ofMillis(30))).isEmpty();
-        assertThat(manager.acquire(AcquireRequest.forPool(pool.name()).build(), Duration.ZERO)).isEmpty();
+        assertThat(manager.acquire(AcquireRequest.forPool(pool.name()).build(), Duration.ofMillis(30)))
+                .isEmpty();
+        assertThat(manager.acquire(AcquireRequest.forPool(pool.name()).build(), Duration.ZERO))
+                .isEmpty();
     }
 
     @Test
     void a_waiting_acquire_gets_the_proxy_a_release_frees() throws Exception {
         ProxyPool pool = seedPool();
         Proxy proxy = seedProxy(pool);
-        ProxyManager manager = managerBuilder().waitPollInterval(Duration.ofMinutes(1)).build();
+        ProxyManager manager =
+                managerBuilder().waitPollInterval(Duration.ofMinutes(1)).build();
         LeasedProxy held = manager.acquire(pool.name()).orElseThrow();
 
         Optional<LeasedProxy> leased = waitWhile(manager, pool, executor -> manager.release(held));
@@ -202,10 +219,12 @@ abstract class ManagerContract extends ContractGroup {
     void a_waiting_acquire_notices_a_release_made_elsewhere() throws Exception {
         ProxyPool pool = seedPool();
         seedProxy(pool);
-        ProxyManager manager = managerBuilder().waitPollInterval(Duration.ofMillis(2)).build();
+        ProxyManager manager =
+                managerBuilder().waitPollInterval(Duration.ofMillis(2)).build();
         LeasedProxy held = manager().acquire(pool.name()).orElseThrow();
 
-        Optional<LeasedProxy> leased = waitWhile(manager, pool, executor -> storage().release(held.lease().id()));
+        Optional<LeasedProxy> leased = waitWhile(
+                manager, pool, executor -> storage().release(held.lease().id()));
 
         assertThat(leased).isPresent();
     }
@@ -214,7 +233,8 @@ abstract class ManagerContract extends ContractGroup {
     void an_interrupted_wait_ends_with_interrupted_exception() {
         ProxyPool pool = seedPool();
         seedProxy(pool);
-        ProxyManager manager = managerBuilder().waitPollInterval(Duration.ofMinutes(1)).build();
+        ProxyManager manager =
+                managerBuilder().waitPollInterval(Duration.ofMinutes(1)).build();
         manager.acquire(pool.name()).orElseThrow();
 
         assertThatThrownBy(() -> waitWhile(manager, pool, ExecutorService::shutdownNow))
@@ -229,7 +249,8 @@ abstract class ManagerContract extends ContractGroup {
 
         Thread.currentThread().interrupt();
         try {
-            assertThatThrownBy(() -> manager.acquire(AcquireRequest.forPool(pool.name()).build(), Duration.ofMinutes(10)))
+            assertThatThrownBy(() ->
+                            manager.acquire(AcquireRequest.forPool(pool.name()).build(), Duration.ofMinutes(10)))
                     .isInstanceOf(InterruptedException.class)
                     .hasMessageContaining(pool.name());
         } finally {
@@ -261,7 +282,8 @@ abstract class ManagerContract extends ContractGroup {
         assertThatThrownBy(() -> manager.renew(lease, Duration.ofMinutes(1)))
                 .isInstanceOf(LeaseNotActiveException.class)
                 .hasMessageContaining(lease.id().toString())
-                .satisfies(e -> assertThat(((LeaseNotActiveException) e).status()).isEqualTo(LeaseStatus.RELEASED));
+                .satisfies(
+                        e -> assertThat(((LeaseNotActiveException) e).status()).isEqualTo(LeaseStatus.RELEASED));
     }
 
     @Test
@@ -269,12 +291,16 @@ abstract class ManagerContract extends ContractGroup {
         ProxyPool pool = seedPool();
         seedProxy(pool);
         ProxyManager manager = manager();
-        Lease lease = manager.acquire(manager.request(pool.name()).ttl(shortTtl()).build()).orElseThrow().lease();
+        Lease lease = manager.acquire(
+                        manager.request(pool.name()).ttl(shortTtl()).build())
+                .orElseThrow()
+                .lease();
         advancePast(lease.expiresAt());
 
         assertThatThrownBy(() -> manager.renew(lease, Duration.ofMinutes(1)))
                 .isInstanceOf(LeaseNotActiveException.class)
-                .satisfies(e -> assertThat(((LeaseNotActiveException) e).status()).isEqualTo(LeaseStatus.EXPIRED));
+                .satisfies(
+                        e -> assertThat(((LeaseNotActiveException) e).status()).isEqualTo(LeaseStatus.EXPIRED));
     }
 
     @Test
@@ -300,7 +326,10 @@ abstract class ManagerContract extends ContractGroup {
         manager.release(leased);
         manager.release(leased);
 
-        assertThat(events.seen).containsExactly("acquired " + leased.lease().id(), "released " + leased.lease().id() + " RELEASED");
+        assertThat(events.seen)
+                .containsExactly(
+                        "acquired " + leased.lease().id(),
+                        "released " + leased.lease().id() + " RELEASED");
     }
 
     @Test
@@ -309,7 +338,10 @@ abstract class ManagerContract extends ContractGroup {
         seedProxy(pool);
         Events events = new Events();
         ProxyManager manager = managerBuilder().listener(events).build();
-        Lease lease = manager.acquire(manager.request(pool.name()).ttl(shortTtl()).build()).orElseThrow().lease();
+        Lease lease = manager.acquire(
+                        manager.request(pool.name()).ttl(shortTtl()).build())
+                .orElseThrow()
+                .lease();
         advancePast(lease.expiresAt());
 
         assertThat(manager.cleanupExpiredLeases()).isEqualTo(1);
@@ -324,7 +356,10 @@ abstract class ManagerContract extends ContractGroup {
         seedProxy(pool);
         Events events = new Events();
         ProxyManager manager = managerBuilder().listener(events).build();
-        Lease lease = manager.acquire(manager.request(pool.name()).ttl(shortTtl()).build()).orElseThrow().lease();
+        Lease lease = manager.acquire(
+                        manager.request(pool.name()).ttl(shortTtl()).build())
+                .orElseThrow()
+                .lease();
         advancePast(lease.expiresAt());
 
         assertThat(manager.release(lease)).isFalse();
@@ -348,7 +383,8 @@ abstract class ManagerContract extends ContractGroup {
                 throw new IllegalStateException("listener bug");
             }
         };
-        ProxyManager manager = managerBuilder().listener(broken).listener(events).build();
+        ProxyManager manager =
+                managerBuilder().listener(broken).listener(events).build();
 
         LeasedProxy leased = manager.acquire(pool.name()).orElseThrow();
         assertThat(manager.release(leased)).isTrue();
@@ -363,7 +399,8 @@ abstract class ManagerContract extends ContractGroup {
         Proxy proxy = seedProxy(pool);
         ProxyManager manager = manager();
 
-        manager.applyHealthCheckResult(HealthCheckResult.failed(proxy.id(), HealthStatus.AUTH_FAILED, "407", Instant.now()));
+        manager.applyHealthCheckResult(
+                HealthCheckResult.failed(proxy.id(), HealthStatus.AUTH_FAILED, "407", Instant.now()));
 
         assertThat(manager.acquire(pool.name())).isEmpty();
     }

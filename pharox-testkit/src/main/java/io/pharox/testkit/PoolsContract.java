@@ -1,13 +1,12 @@
 package io.pharox.testkit;
 
-import io.pharox.exception.PoolAlreadyExistsException;
-import io.pharox.model.ProxyPool;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pharox.exception.PoolAlreadyExistsException;
+import io.pharox.model.ProxyPool;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 abstract class PoolsContract extends ContractGroup {
 
@@ -49,7 +48,9 @@ abstract class PoolsContract extends ContractGroup {
         ProxyPool a = storage().createPool(prefix + "-a", "");
         ProxyPool c = storage().createPool(prefix + "-c", "");
 
-        List<ProxyPool> listed = storage().listPools().stream().filter(p -> p.name().startsWith(prefix)).toList();
+        List<ProxyPool> listed = storage().listPools().stream()
+                .filter(p -> p.name().startsWith(prefix))
+                .toList();
 
         assertThat(listed).containsExactly(a, b, c);
     }

@@ -1,5 +1,8 @@
 package io.pharox.testkit;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.pharox.exception.PoolNotFoundException;
 import io.pharox.exception.ProxyAlreadyExistsException;
 import io.pharox.exception.ProxyNotFoundException;
@@ -11,8 +14,6 @@ import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
 import io.pharox.model.ProxyProtocol;
 import io.pharox.model.ProxyStatus;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,9 +21,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 abstract class ProxiesContract extends ContractGroup {
 
@@ -77,12 +76,14 @@ abstract class ProxiesContract extends ContractGroup {
         Proxy stored = seedProxy(seedPool(), b -> b.unlimited());
 
         assertThat(storage().findProxy(stored.id()).orElseThrow().isUnlimited()).isTrue();
-        assertThat(storage().findProxy(stored.id()).orElseThrow().maxConcurrency()).isEqualTo(Proxy.UNLIMITED);
+        assertThat(storage().findProxy(stored.id()).orElseThrow().maxConcurrency())
+                .isEqualTo(Proxy.UNLIMITED);
     }
 
     @Test
     void an_added_proxy_starts_with_no_leases_whatever_it_says() {
-        Proxy stored = storage().addProxy(proxyIn(seedPool()).shared(10).currentLeases(5).build());
+        Proxy stored = storage()
+                .addProxy(proxyIn(seedPool()).shared(10).currentLeases(5).build());
 
         assertThat(stored.currentLeases()).isZero();
         assertThat(counter(stored)).isZero();
@@ -90,7 +91,10 @@ abstract class ProxiesContract extends ContractGroup {
 
     @Test
     void a_proxy_cannot_join_an_unknown_pool() {
-        Proxy orphan = Proxy.builder().poolId(UUID.randomUUID()).address("10.9.9.9", 80).build();
+        Proxy orphan = Proxy.builder()
+                .poolId(UUID.randomUUID())
+                .address("10.9.9.9", 80)
+                .build();
 
         assertThatThrownBy(() -> storage().addProxy(orphan)).isInstanceOf(PoolNotFoundException.class);
         assertThat(storage().findProxy(orphan.id())).isEmpty();
@@ -101,7 +105,8 @@ abstract class ProxiesContract extends ContractGroup {
         ProxyPool pool = seedPool();
         Proxy proxy = seedProxy(pool);
 
-        assertThatThrownBy(() -> storage().addProxy(proxy.toBuilder().address("10.200.0.1", 9999).build()))
+        assertThatThrownBy(() -> storage()
+                        .addProxy(proxy.toBuilder().address("10.200.0.1", 9999).build()))
                 .isInstanceOf(ProxyAlreadyExistsException.class);
         assertThat(storage().listProxies(pool.name())).containsExactly(proxy);
     }
@@ -111,7 +116,10 @@ abstract class ProxiesContract extends ContractGroup {
         ProxyPool pool = seedPool();
         Proxy proxy = seedProxy(pool);
 
-        assertThatThrownBy(() -> storage().addProxy(proxyIn(pool).address(proxy.host(), proxy.port()).build()))
+        assertThatThrownBy(() -> storage()
+                        .addProxy(proxyIn(pool)
+                                .address(proxy.host(), proxy.port())
+                                .build()))
                 .isInstanceOf(ProxyAlreadyExistsException.class)
                 .hasMessageContaining(proxy.address());
         assertThat(storage().listProxies(pool.name())).containsExactly(proxy);
@@ -123,7 +131,8 @@ abstract class ProxiesContract extends ContractGroup {
         ProxyPool second = seedPool();
         Proxy proxy = seedProxy(first);
 
-        Proxy twin = storage().addProxy(proxyIn(second).address(proxy.host(), proxy.port()).build());
+        Proxy twin = storage()
+                .addProxy(proxyIn(second).address(proxy.host(), proxy.port()).build());
 
         assertThat(storage().listProxies(second.name())).containsExactly(twin);
     }
@@ -164,8 +173,14 @@ abstract class ProxiesContract extends ContractGroup {
         Proxy proxy = seedProxy(pool, b -> b.shared(3).country("FR"));
         acquire(pool).orElseThrow();
 
-        Proxy changed = proxy.toBuilder().address("10.250.0.9", 1080).protocol(ProxyProtocol.SOCKS5)
-                .country("IT").city("Rome").credentials("bob", "pw").shared(5).build();
+        Proxy changed = proxy.toBuilder()
+                .address("10.250.0.9", 1080)
+                .protocol(ProxyProtocol.SOCKS5)
+                .country("IT")
+                .city("Rome")
+                .credentials("bob", "pw")
+                .shared(5)
+                .build();
         Proxy stored = storage().updateProxy(changed);
 
         assertThat(stored).isEqualTo(changed.withCurrentLeases(1));
@@ -188,7 +203,8 @@ abstract class ProxiesContract extends ContractGroup {
         ProxyPool other = seedPool();
         Proxy proxy = seedProxy(pool);
 
-        assertThatThrownBy(() -> storage().updateProxy(proxy.toBuilder().poolId(other.id()).build()))
+        assertThatThrownBy(() -> storage()
+                        .updateProxy(proxy.toBuilder().poolId(other.id()).build()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(proxy.id().toString());
         assertThat(storage().listProxies(pool.name())).containsExactly(proxy);
@@ -200,7 +216,8 @@ abstract class ProxiesContract extends ContractGroup {
         Proxy a = seedProxy(pool);
         Proxy b = seedProxy(pool);
 
-        assertThatThrownBy(() -> storage().updateProxy(b.toBuilder().address(a.host(), a.port()).build()))
+        assertThatThrownBy(() -> storage()
+                        .updateProxy(b.toBuilder().address(a.host(), a.port()).build()))
                 .isInstanceOf(ProxyAlreadyExistsException.class);
         assertThat(storage().findProxy(b.id())).contains(b);
     }
@@ -215,7 +232,8 @@ abstract class ProxiesContract extends ContractGroup {
         storage().updateProxy(proxy.toBuilder().exclusive().build());
 
         assertThat(acquire(pool)).isEmpty();
-        assertThat(storage().activeLeases(proxy.id())).extracting(l -> l.id())
+        assertThat(storage().activeLeases(proxy.id()))
+                .extracting(l -> l.id())
                 .containsExactly(first.lease().id(), second.lease().id());
         assertThat(counter(proxy)).isEqualTo(2);
         storage().release(first.lease().id());
@@ -236,7 +254,9 @@ abstract class ProxiesContract extends ContractGroup {
         assertThat(storage().listProxies(pool.name())).isEmpty();
         assertThat(storage().activeLeases(proxy.id())).isEmpty();
         assertThat(storage().activeLeasesInPool(pool.name())).isEmpty();
-        assertThat(storage().findLease(leased.lease().id())).map(l -> l.status()).contains(LeaseStatus.RELEASED);
+        assertThat(storage().findLease(leased.lease().id()))
+                .map(l -> l.status())
+                .contains(LeaseStatus.RELEASED);
         assertThat(storage().release(leased.lease().id())).isFalse();
         assertThat(acquire(pool)).isEmpty();
     }
@@ -256,7 +276,8 @@ abstract class ProxiesContract extends ContractGroup {
         Proxy proxy = seedProxy(pool);
         storage().removeProxy(proxy.id());
 
-        Proxy again = storage().addProxy(proxyIn(pool).address(proxy.host(), proxy.port()).build());
+        Proxy again = storage()
+                .addProxy(proxyIn(pool).address(proxy.host(), proxy.port()).build());
 
         assertThat(acquire(pool)).map(l -> l.proxy().id()).contains(again.id());
     }

@@ -1,30 +1,29 @@
 package io.pharox.testkit;
 
-import java.util.Objects;
-import org.jspecify.annotations.Nullable;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pharox.filter.ProxyFilter;
 import io.pharox.model.Lease;
 import io.pharox.model.LeasedProxy;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
 import io.pharox.select.SelectorStrategy;
-import io.pharox.filter.ProxyFilter;
 import io.pharox.storage.AcquireRequest;
 import io.pharox.storage.ProxyStorage;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Nested;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 
 /**
  * The storage contract: every rule of {@link ProxyStorage}'s Javadoc (and of the design's
@@ -59,8 +58,7 @@ public abstract class ProxyStorageContract {
     protected abstract ProxyStorage createStorage();
 
     /** Gives back a storage after its test, e.g. to close connections or drop data. Default: nothing. */
-    protected void disposeStorage(ProxyStorage storage) {
-    }
+    protected void disposeStorage(ProxyStorage storage) {}
 
     /**
      * Makes the storage's "now" later than {@code instant}. The default waits (polling the
@@ -69,7 +67,13 @@ public abstract class ProxyStorageContract {
     protected void advancePast(Instant instant) {
         while (!Clock.systemUTC().instant().isAfter(instant)) {
             try {
-                Thread.sleep(Math.max(1, Math.min(50, Duration.between(Clock.systemUTC().instant(), instant).toMillis() + 1)));
+                Thread.sleep(Math.max(
+                        1,
+                        Math.min(
+                                50,
+                                Duration.between(Clock.systemUTC().instant(), instant)
+                                                .toMillis()
+                                        + 1)));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for the clock to pass " + instant, e);
@@ -163,7 +167,9 @@ public abstract class ProxyStorageContract {
     /** A builder for a proxy in {@code pool} with a unique loopback-free address. */
     protected final Proxy.Builder proxyIn(ProxyPool pool) {
         int n = sequence.incrementAndGet();
-        return Proxy.builder().poolId(pool.id()).address("10." + (n >> 16 & 255) + "." + (n >> 8 & 255) + "." + (n & 255), 3128);
+        return Proxy.builder()
+                .poolId(pool.id())
+                .address("10." + (n >> 16 & 255) + "." + (n >> 8 & 255) + "." + (n & 255), 3128);
     }
 
     /** A request on {@code pool} with every default. */
@@ -193,8 +199,10 @@ public abstract class ProxyStorageContract {
 
     /** Acquires on {@code pool} and returns the leased proxy's id. */
     protected final UUID leaseOne(ProxyPool pool, SelectorStrategy strategy) {
-        return acquire(pool, strategy).orElseThrow(() -> new AssertionError("nothing available in " + pool.name()))
-                .proxy().id();
+        return acquire(pool, strategy)
+                .orElseThrow(() -> new AssertionError("nothing available in " + pool.name()))
+                .proxy()
+                .id();
     }
 
     /** The stored lease counter of a proxy. */

@@ -1,17 +1,16 @@
 package io.pharox.testkit;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.pharox.exception.LeaseNotFoundException;
 import io.pharox.model.Lease;
 import io.pharox.model.LeaseStatus;
 import io.pharox.model.LeasedProxy;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
-import org.junit.jupiter.api.Test;
-
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 abstract class ReleaseContract extends ContractGroup {
 
@@ -80,7 +79,9 @@ abstract class ReleaseContract extends ContractGroup {
         assertThat(storage().release(expiring.lease().id())).isFalse();
         assertThat(storage().release(expiring.lease().id())).isFalse();
 
-        assertThat(storage().findLease(expiring.lease().id())).map(Lease::status).contains(LeaseStatus.EXPIRED);
+        assertThat(storage().findLease(expiring.lease().id()))
+                .map(Lease::status)
+                .contains(LeaseStatus.EXPIRED);
         assertThat(storage().cleanupExpiredLeases()).isZero();
         assertThat(counter(proxy)).isEqualTo(1);
         assertThat(storage().activeLeases(proxy.id())).containsExactly(lasting);

@@ -1,19 +1,18 @@
 package io.pharox.testkit;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.pharox.exception.LeaseNotFoundException;
 import io.pharox.model.Lease;
 import io.pharox.model.LeaseStatus;
 import io.pharox.model.LeasedProxy;
 import io.pharox.model.ProxyPool;
+import java.time.Duration;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.time.Duration;
-import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 abstract class RenewalContract extends ContractGroup {
 
@@ -27,7 +26,8 @@ abstract class RenewalContract extends ContractGroup {
         seedProxy(pool);
         LeasedProxy leased = acquireShort(pool);
 
-        Lease renewed = storage().renew(leased.lease().id(), Duration.ofMinutes(10)).orElseThrow();
+        Lease renewed =
+                storage().renew(leased.lease().id(), Duration.ofMinutes(10)).orElseThrow();
         advancePast(leased.lease().expiresAt());
 
         assertThat(renewed.id()).isEqualTo(leased.lease().id());

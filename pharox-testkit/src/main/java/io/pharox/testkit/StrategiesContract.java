@@ -1,14 +1,16 @@
 package io.pharox.testkit;
 
+import static io.pharox.select.SelectorStrategy.FIRST_AVAILABLE;
+import static io.pharox.select.SelectorStrategy.LEAST_USED;
+import static io.pharox.select.SelectorStrategy.RANDOM;
+import static io.pharox.select.SelectorStrategy.ROUND_ROBIN;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.pharox.filter.ProxyFilters;
 import io.pharox.model.LeasedProxy;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
 import io.pharox.select.SelectorStrategy;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -16,12 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-
-import static io.pharox.select.SelectorStrategy.FIRST_AVAILABLE;
-import static io.pharox.select.SelectorStrategy.LEAST_USED;
-import static io.pharox.select.SelectorStrategy.RANDOM;
-import static io.pharox.select.SelectorStrategy.ROUND_ROBIN;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 abstract class StrategiesContract extends ContractGroup {
 
@@ -53,7 +52,10 @@ abstract class StrategiesContract extends ContractGroup {
         ProxyPool pool = seedPool();
         List<UUID> ids = seedShared(pool, 3, 1);
 
-        assertThat(List.of(leaseOne(pool, FIRST_AVAILABLE), leaseOne(pool, FIRST_AVAILABLE), leaseOne(pool, FIRST_AVAILABLE)))
+        assertThat(List.of(
+                        leaseOne(pool, FIRST_AVAILABLE),
+                        leaseOne(pool, FIRST_AVAILABLE),
+                        leaseOne(pool, FIRST_AVAILABLE)))
                 .containsExactlyElementsOf(ids);
     }
 
@@ -92,7 +94,8 @@ abstract class StrategiesContract extends ContractGroup {
         ProxyPool pool = seedPool();
         List<UUID> ids = seedShared(pool, 2, 10);
 
-        List<UUID> chosen = List.of(leaseOne(pool, ROUND_ROBIN), leaseOne(pool, ROUND_ROBIN), leaseOne(pool, ROUND_ROBIN));
+        List<UUID> chosen =
+                List.of(leaseOne(pool, ROUND_ROBIN), leaseOne(pool, ROUND_ROBIN), leaseOne(pool, ROUND_ROBIN));
 
         assertThat(chosen).containsExactly(ids.get(0), ids.get(1), ids.get(0));
     }
@@ -125,8 +128,12 @@ abstract class StrategiesContract extends ContractGroup {
 
         List<UUID> chosen = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            LeasedProxy leased = storage().acquire(request(pool).strategy(ROUND_ROBIN)
-                    .filter(ProxyFilters.country("DE")).build()).orElseThrow();
+            LeasedProxy leased = storage()
+                    .acquire(request(pool)
+                            .strategy(ROUND_ROBIN)
+                            .filter(ProxyFilters.country("DE"))
+                            .build())
+                    .orElseThrow();
             chosen.add(leased.proxy().id());
             storage().release(leased.lease().id());
         }
@@ -201,7 +208,9 @@ abstract class StrategiesContract extends ContractGroup {
 
         assertThat(load).containsOnlyKeys(ids);
         assertThat(load.values()).containsOnly(3);
-        storage().listProxies(pool.name()).forEach(p -> assertThat(p.currentLeases()).isEqualTo(3));
+        storage()
+                .listProxies(pool.name())
+                .forEach(p -> assertThat(p.currentLeases()).isEqualTo(3));
     }
 
     @Test

@@ -1,7 +1,7 @@
 package io.pharox.benchmarks.report;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,9 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class BenchmarkReportTest {
 
@@ -39,7 +38,8 @@ class BenchmarkReportTest {
     void throughput_rows_carry_each_adapter_as_a_share_of_its_same_run_baseline() throws IOException {
         String md = BenchmarkReport.render(BenchmarkReport.read(sample()), "2 cores", List.of("r.json"));
 
-        assertThat(md).contains("| threads | memory | semaphore-queue | memory / semaphore-queue |")
+        assertThat(md)
+                .contains("| threads | memory | semaphore-queue | memory / semaphore-queue |")
                 .contains("| 2 | 500,000 | 2,000,000 | 25.0 % |")
                 .contains("Machine: 2 cores.");
     }
@@ -48,7 +48,8 @@ class BenchmarkReportTest {
     void latency_rows_carry_percentiles_and_the_cost_relative_to_the_smallest_pool() throws IOException {
         String md = BenchmarkReport.render(BenchmarkReport.read(sample()), "", List.of("r.json"));
 
-        assertThat(md).contains("| implementation | poolSize | threads | p50 | p99 | p99.9 | p50 / p50 at smallest pool |")
+        assertThat(md)
+                .contains("| implementation | poolSize | threads | p50 | p99 | p99.9 | p50 / p50 at smallest pool |")
                 .contains("| jdbc | 1000 | 1 | 500 | 900 | 1,500 | 1.00× |")
                 .contains("| jdbc | 1000000 | 1 | 600 | 950 | 1,600 | 1.20× |");
     }
@@ -58,14 +59,19 @@ class BenchmarkReportTest {
         Path doc = dir.resolve("benchmarks.md");
         Path json = dir.resolve("r.json");
         Files.writeString(json, sample());
-        Files.writeString(doc, "# Benchmarks\n\nintro\n\n" + BenchmarkReport.BEGIN + "\nold numbers\n"
-                + BenchmarkReport.END + "\n\n## Analysis\n\nkept\n");
+        Files.writeString(
+                doc,
+                "# Benchmarks\n\nintro\n\n" + BenchmarkReport.BEGIN + "\nold numbers\n" + BenchmarkReport.END
+                        + "\n\n## Analysis\n\nkept\n");
 
         BenchmarkReport.main(new String[] {"--out", doc.toString(), json.toString()});
 
         String written = Files.readString(doc);
-        assertThat(written).startsWith("# Benchmarks\n\nintro\n\n" + BenchmarkReport.BEGIN)
-                .doesNotContain("old numbers").contains("25.0 %").endsWith("## Analysis\n\nkept\n");
+        assertThat(written)
+                .startsWith("# Benchmarks\n\nintro\n\n" + BenchmarkReport.BEGIN)
+                .doesNotContain("old numbers")
+                .contains("25.0 %")
+                .endsWith("## Analysis\n\nkept\n");
     }
 
     @Test
@@ -76,13 +82,16 @@ class BenchmarkReportTest {
 
         assertThat(BenchmarkReport.expand(dir.resolve("r-t*.json").toString()))
                 .containsExactly(dir.resolve("r-t2.json"), dir.resolve("r-t16.json"));
-        assertThatThrownBy(() -> BenchmarkReport.expand(dir.resolve("none-*.json").toString()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("none-*.json");
+        assertThatThrownBy(
+                        () -> BenchmarkReport.expand(dir.resolve("none-*.json").toString()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("none-*.json");
     }
 
     @Test
     void malformed_json_is_rejected_naming_the_offset() {
         assertThatThrownBy(() -> BenchmarkReport.read("[ {\"benchmark\" : } ]"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("offset 17");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("offset 17");
     }
 }

@@ -9,6 +9,5 @@ import jakarta.inject.Inject;
 public final class InjectedStorage {
 
     @Inject
-    public InjectedStorage() {
-    }
+    public InjectedStorage() {}
 }

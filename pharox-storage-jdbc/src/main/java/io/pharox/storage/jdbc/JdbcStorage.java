@@ -1,6 +1,11 @@
 package io.pharox.storage.jdbc;
 
-import org.jspecify.annotations.Nullable;
+import static io.pharox.storage.sql.Rows.P;
+import static io.pharox.storage.sql.schema.Tables.POOL;
+import static io.pharox.storage.sql.schema.Tables.PROXY;
+import static org.jooq.impl.DSL.currentOffsetDateTime;
+import static org.jooq.impl.DSL.val;
+
 import io.pharox.exception.ProxyNotFoundException;
 import io.pharox.exception.StorageException;
 import io.pharox.model.Consumer;
@@ -17,11 +22,6 @@ import io.pharox.storage.sql.Rows;
 import io.pharox.storage.sql.SqlAccess;
 import io.pharox.storage.sql.SqlFailures;
 import io.pharox.storage.sql.SqlSchema;
-import org.jooq.DSLContext;
-import org.jooq.Field;
-import org.jooq.exception.DataAccessException;
-
-import javax.sql.DataSource;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -30,12 +30,11 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Supplier;
-
-import static io.pharox.storage.sql.Rows.P;
-import static io.pharox.storage.sql.schema.Tables.POOL;
-import static io.pharox.storage.sql.schema.Tables.PROXY;
-import static org.jooq.impl.DSL.currentOffsetDateTime;
-import static org.jooq.impl.DSL.val;
+import javax.sql.DataSource;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.exception.DataAccessException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@link ProxyStorage} on PostgreSQL through jOOQ, on a {@link DataSource}, in a schema that
@@ -105,9 +104,13 @@ public final class JdbcStorage implements ProxyStorage {
     public ProxyPool createPool(String name, String description) {
         ProxyPool.requireName(name);
         ProxyPool.requireDescription(description);
-        return call(() -> ctx.insertInto(POOL, POOL.ID, POOL.NAME, POOL.DESCRIPTION, POOL.CREATED_AT)
-                .values(val(Ids.next()), val(name), val(description), currentOffsetDateTime())
-                .returning().fetchOne(Rows::pool), name, null);
+        return call(
+                () -> ctx.insertInto(POOL, POOL.ID, POOL.NAME, POOL.DESCRIPTION, POOL.CREATED_AT)
+                        .values(val(Ids.next()), val(name), val(description), currentOffsetDateTime())
+                        .returning()
+                        .fetchOne(Rows::pool),
+                name,
+                null);
     }
 
     @Override
@@ -126,8 +129,13 @@ public final class JdbcStorage implements ProxyStorage {
     @Override
     public Proxy addProxy(Proxy proxy) {
         Objects.requireNonNull(proxy, "proxy");
-        return call(() -> ctx.insertInto(P).set(Rows.proxyValues(proxy)).returning(Rows.PROXY_COLUMNS)
-                .fetchOne(Rows::proxy), null, proxy);
+        return call(
+                () -> ctx.insertInto(P)
+                        .set(Rows.proxyValues(proxy))
+                        .returning(Rows.PROXY_COLUMNS)
+                        .fetchOne(Rows::proxy),
+                null,
+                proxy);
     }
 
     @Override
@@ -136,14 +144,22 @@ public final class JdbcStorage implements ProxyStorage {
         Map<Field<?>, Object> values = Rows.proxyValues(proxy);
         values.remove(PROXY.ID);
         values.remove(PROXY.POOL_ID);
-        Optional<Proxy> updated = call(() -> ctx.update(P).set(values)
-                .where(P.ID.eq(proxy.id()), P.POOL_ID.eq(proxy.poolId()))
-                .returning(Rows.PROXY_COLUMNS).fetchOptional(Rows::proxy), null, proxy);
+        Optional<Proxy> updated = call(
+                () -> ctx.update(P)
+                        .set(values)
+                        .where(P.ID.eq(proxy.id()), P.POOL_ID.eq(proxy.poolId()))
+                        .returning(Rows.PROXY_COLUMNS)
+                        .fetchOptional(Rows::proxy),
+                null,
+                proxy);
         if (updated.isPresent()) {
             return updated.get();
         }
-        UUID storedPool = call(() -> ctx.select(PROXY.POOL_ID).from(PROXY).where(PROXY.ID.eq(proxy.id()))
-                .fetchOptional(PROXY.POOL_ID)).orElseThrow(() -> new ProxyNotFoundException(proxy.id()));
+        UUID storedPool = call(() -> ctx.select(PROXY.POOL_ID)
+                        .from(PROXY)
+                        .where(PROXY.ID.eq(proxy.id()))
+                        .fetchOptional(PROXY.POOL_ID))
+                .orElseThrow(() -> new ProxyNotFoundException(proxy.id()));
         throw new IllegalArgumentException("proxy " + proxy.id() + " belongs to pool " + storedPool
                 + "; it cannot move to pool " + proxy.poolId());
     }
@@ -156,13 +172,17 @@ public final class JdbcStorage implements ProxyStorage {
     @Override
     public Optional<Proxy> findProxy(UUID proxyId) {
         Objects.requireNonNull(proxyId, "proxyId");
-        return call(() -> ctx.select(Rows.PROXY_COLUMNS).from(P).where(P.ID.eq(proxyId)).fetchOptional(Rows::proxy));
+        return call(() ->
+                ctx.select(Rows.PROXY_COLUMNS).from(P).where(P.ID.eq(proxyId)).fetchOptional(Rows::proxy));
     }
 
     @Override
     public List<Proxy> listProxies(String poolName) {
         UUID pool = engine.poolId(poolName);
-        return call(() -> ctx.select(Rows.PROXY_COLUMNS).from(P).where(P.POOL_ID.eq(pool)).orderBy(P.ID)
+        return call(() -> ctx.select(Rows.PROXY_COLUMNS)
+                .from(P)
+                .where(P.POOL_ID.eq(pool))
+                .orderBy(P.ID)
                 .fetch(Rows::proxy));
     }
 

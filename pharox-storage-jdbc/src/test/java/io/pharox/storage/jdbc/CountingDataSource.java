@@ -1,6 +1,5 @@
 package io.pharox.storage.jdbc;
 
-import javax.sql.DataSource;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -8,6 +7,7 @@ import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 
 /** Wraps a data source and counts the statements prepared or created on its connections. */
 final class CountingDataSource {
@@ -18,16 +18,22 @@ final class CountingDataSource {
     private final DataSource dataSource;
 
     CountingDataSource(DataSource target) {
-        dataSource = (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
-                forwarding(target, (method, result) -> method.getName().equals("getConnection")
-                        ? Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
-                                forwarding(result, (m, r) -> {
-                                    if (STATEMENT_METHODS.contains(m.getName())) {
-                                        statements.incrementAndGet();
-                                    }
-                                    return r;
-                                }))
-                        : result));
+        dataSource = (DataSource) Proxy.newProxyInstance(
+                DataSource.class.getClassLoader(),
+                new Class<?>[] {DataSource.class},
+                forwarding(
+                        target,
+                        (method, result) -> method.getName().equals("getConnection")
+                                ? Proxy.newProxyInstance(
+                                        Connection.class.getClassLoader(),
+                                        new Class<?>[] {Connection.class},
+                                        forwarding(result, (m, r) -> {
+                                            if (STATEMENT_METHODS.contains(m.getName())) {
+                                                statements.incrementAndGet();
+                                            }
+                                            return r;
+                                        }))
+                                : result));
     }
 
     DataSource dataSource() {

@@ -1,8 +1,8 @@
 package io.pharox.storage.jdbc;
 
-import io.pharox.testkit.postgres.TestSchema;
 import io.pharox.storage.ProxyStorage;
 import io.pharox.testkit.ProxyStorageContract;
+import io.pharox.testkit.postgres.TestSchema;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 

@@ -1,25 +1,5 @@
 package io.pharox.storage.jdbc;
 
-import io.pharox.testkit.postgres.TestSchema;
-import io.pharox.exception.PoolNotFoundException;
-import io.pharox.filter.ProxyFilter;
-import io.pharox.model.LeasedProxy;
-import io.pharox.model.Proxy;
-import io.pharox.model.ProxyPool;
-import io.pharox.select.SelectorStrategy;
-import io.pharox.storage.AcquireRequest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.params.provider.ValueSource;
-
-import java.time.Duration;
-import java.util.Optional;
-import java.util.UUID;
-
 import static io.pharox.filter.ProxyFilters.allOf;
 import static io.pharox.filter.ProxyFilters.anyOf;
 import static io.pharox.filter.ProxyFilters.asn;
@@ -30,6 +10,25 @@ import static io.pharox.filter.ProxyFilters.source;
 import static io.pharox.filter.ProxyFilters.within;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pharox.exception.PoolNotFoundException;
+import io.pharox.filter.ProxyFilter;
+import io.pharox.model.LeasedProxy;
+import io.pharox.model.Proxy;
+import io.pharox.model.ProxyPool;
+import io.pharox.select.SelectorStrategy;
+import io.pharox.storage.AcquireRequest;
+import io.pharox.testkit.postgres.TestSchema;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** What the SQL of the JDBC adapter guarantees beyond the contract: round trips, bound values, migrations. */
 class JdbcStorageSqlTest {
@@ -58,20 +57,31 @@ class JdbcStorageSqlTest {
     }
 
     private Proxy add(int n, java.util.function.UnaryOperator<Proxy.Builder> customize) {
-        return storage.addProxy(customize.apply(Proxy.builder().poolId(pool.id()).address("10.1.0." + n, 8080)).build());
+        return storage.addProxy(customize
+                .apply(Proxy.builder().poolId(pool.id()).address("10.1.0." + n, 8080))
+                .build());
     }
 
     @ParameterizedTest
     @EnumSource(SelectorStrategy.class)
     void an_acquire_with_a_filter_tree_without_predicates_is_one_statement(SelectorStrategy strategy) {
         for (int i = 1; i <= 4; i++) {
-            add(i, b -> b.shared(2).country("DE").city("Berlin").source("vendor-a").asn(3320L)
-                    .location(new io.pharox.model.GeoPoint(52.52, 13.405)));
+            add(
+                    i,
+                    b -> b.shared(2)
+                            .country("DE")
+                            .city("Berlin")
+                            .source("vendor-a")
+                            .asn(3320L)
+                            .location(new io.pharox.model.GeoPoint(52.52, 13.405)));
         }
-        ProxyFilter filter = allOf(country("de"), anyOf(city("Berlin"), within(52.5, 13.4, 50)),
-                noneOf(source("vendor-b"), asn(1)));
-        AcquireRequest request = AcquireRequest.forPool(pool.name()).consumer("counted").filter(filter)
-                .strategy(strategy).build();
+        ProxyFilter filter =
+                allOf(country("de"), anyOf(city("Berlin"), within(52.5, 13.4, 50)), noneOf(source("vendor-b"), asn(1)));
+        AcquireRequest request = AcquireRequest.forPool(pool.name())
+                .consumer("counted")
+                .filter(filter)
+                .strategy(strategy)
+                .build();
         storage.acquire(request).orElseThrow(); // learns the pool's and the consumer's ids
         counting.takeCount();
 
@@ -90,21 +100,42 @@ class JdbcStorageSqlTest {
         storage.acquire(AcquireRequest.forPool(pool.name()).build()).orElseThrow();
         counting.takeCount();
 
-        assertThat(storage.acquire(AcquireRequest.forPool(pool.name()).filter(country("DE")).build())).isEmpty();
+        assertThat(storage.acquire(AcquireRequest.forPool(pool.name())
+                        .filter(country("DE"))
+                        .build()))
+                .isEmpty();
         assertThat(counting.takeCount()).isEqualTo(1);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"x' OR '1'='1", "'; DROP TABLE proxy; --", "\" OR \"\"=\"", "DE') OR TRUE --", "\\'; SELECT 1; --"})
+    @ValueSource(
+            strings = {
+                "x' OR '1'='1",
+                "'; DROP TABLE proxy; --",
+                "\" OR \"\"=\"",
+                "DE') OR TRUE --",
+                "\\'; SELECT 1; --"
+            })
     void hostile_filter_values_match_nothing_and_harm_nothing(String hostile) {
         Proxy proxy = add(1, b -> b.unlimited().country("DE").city("Berlin").source("vendor-a"));
 
-        for (ProxyFilter filter : new ProxyFilter[] {country(hostile), city(hostile), source(hostile),
-                anyOf(city(hostile), source(hostile)), allOf(country("DE"), city(hostile))}) {
-            assertThat(storage.acquire(AcquireRequest.forPool(pool.name()).filter(filter).build())).as("%s", filter).isEmpty();
+        for (ProxyFilter filter : new ProxyFilter[] {
+            country(hostile),
+            city(hostile),
+            source(hostile),
+            anyOf(city(hostile), source(hostile)),
+            allOf(country("DE"), city(hostile))
+        }) {
+            assertThat(storage.acquire(
+                            AcquireRequest.forPool(pool.name()).filter(filter).build()))
+                    .as("%s", filter)
+                    .isEmpty();
         }
         assertThat(storage.listProxies(pool.name())).containsExactly(proxy);
-        assertThat(storage.acquire(AcquireRequest.forPool(pool.name()).filter(noneOf(city(hostile))).build())).isPresent();
+        assertThat(storage.acquire(AcquireRequest.forPool(pool.name())
+                        .filter(noneOf(city(hostile)))
+                        .build()))
+                .isPresent();
     }
 
     @Test
@@ -114,7 +145,8 @@ class JdbcStorageSqlTest {
         add(2, b -> b.city("Berlin"));
 
         Optional<LeasedProxy> leased = storage.acquire(AcquireRequest.forPool(pool.name())
-                .filter(allOf(city(hostile), source("x' OR '1'='1"))).build());
+                .filter(allOf(city(hostile), source("x' OR '1'='1")))
+                .build());
 
         assertThat(leased).map(l -> l.proxy().id()).contains(proxy.id());
         assertThat(storage.findProxy(proxy.id()).orElseThrow().city()).contains(hostile);
@@ -125,20 +157,24 @@ class JdbcStorageSqlTest {
         String hostile = "x'; DROP TABLE pool; --";
 
         assertThatThrownBy(() -> storage.acquire(AcquireRequest.forPool(hostile).build()))
-                .isInstanceOf(PoolNotFoundException.class).hasMessageContaining(hostile);
+                .isInstanceOf(PoolNotFoundException.class)
+                .hasMessageContaining(hostile);
         assertThat(storage.findPool(pool.name())).contains(pool);
     }
 
     @Test
     void an_invalid_ttl_is_rejected_before_the_database_is_asked() {
         add(1, b -> b);
-        LeasedProxy leased = storage.acquire(AcquireRequest.forPool(pool.name()).build()).orElseThrow();
+        LeasedProxy leased =
+                storage.acquire(AcquireRequest.forPool(pool.name()).build()).orElseThrow();
         counting.takeCount();
 
         assertThatThrownBy(() -> storage.renew(leased.lease().id(), Duration.ZERO))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PT0S");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("PT0S");
         assertThatThrownBy(() -> storage.renew(leased.lease().id(), Duration.ofMillis(-5)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PT-0.005S");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("PT-0.005S");
         assertThat(counting.takeCount()).isZero();
     }
 
@@ -149,7 +185,8 @@ class JdbcStorageSqlTest {
             add(i, b -> b.shared(2).country("DE"));
         }
         add(4, b -> b.shared(2).country("FR"));
-        ProxyFilter filter = allOf(country("DE"), io.pharox.filter.ProxyFilters.matching("port 8080", p -> p.port() == 8080));
+        ProxyFilter filter =
+                allOf(country("DE"), io.pharox.filter.ProxyFilters.matching("port 8080", p -> p.port() == 8080));
         int threads = 16;
         java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newFixedThreadPool(threads);
         java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
@@ -158,7 +195,10 @@ class JdbcStorageSqlTest {
             for (int t = 0; t < threads; t++) {
                 results.add(executor.submit(() -> {
                     start.await();
-                    return storage.acquire(AcquireRequest.forPool(pool.name()).filter(filter).strategy(strategy).build());
+                    return storage.acquire(AcquireRequest.forPool(pool.name())
+                            .filter(filter)
+                            .strategy(strategy)
+                            .build());
                 }));
             }
             start.countDown();
@@ -175,7 +215,8 @@ class JdbcStorageSqlTest {
             executor.shutdownNow();
         }
         for (Proxy p : storage.listProxies(pool.name())) {
-            assertThat(p.currentLeases()).isEqualTo(storage.activeLeases(p.id()).size())
+            assertThat(p.currentLeases())
+                    .isEqualTo(storage.activeLeases(p.id()).size())
                     .isEqualTo(p.country().orElseThrow().equals("DE") ? 2 : 0);
         }
     }
@@ -192,6 +233,7 @@ class JdbcStorageSqlTest {
     @Test
     void a_schema_name_that_is_not_an_identifier_is_rejected() {
         assertThatThrownBy(() -> new JdbcStorage(db.dataSource(), "x\"; DROP SCHEMA public; --"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("schema");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("schema");
     }
 }

@@ -5,7 +5,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.pharox.model.LeasedProxy;
 import io.pharox.select.SelectorStrategy;
 import io.pharox.storage.AcquireRequest;
-
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -20,8 +19,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class LeaseWorker {
 
-    private LeaseWorker() {
-    }
+    private LeaseWorker() {}
 
     /** Runs the worker; exits non-zero on any failure. */
     public static void main(String[] args) {
@@ -46,9 +44,11 @@ public final class LeaseWorker {
                 int dice = random.nextInt(100);
                 if (dice < 50 || held.isEmpty()) {
                     boolean expiring = random.nextInt(10) == 0;
-                    Optional<LeasedProxy> leased = storage.acquire(AcquireRequest.forPool(args[4]).consumer(name)
+                    Optional<LeasedProxy> leased = storage.acquire(AcquireRequest.forPool(args[4])
+                            .consumer(name)
                             .strategy(strategies[random.nextInt(strategies.length)])
-                            .ttl(expiring ? Duration.ofMillis(20) : Duration.ofMinutes(5)).build());
+                            .ttl(expiring ? Duration.ofMillis(20) : Duration.ofMinutes(5))
+                            .build());
                     if (leased.isPresent()) {
                         acquired++;
                         if (!expiring) {

@@ -1,13 +1,11 @@
 package io.pharox.storage.jdbc;
 
-import io.pharox.testkit.postgres.TestSchema;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
 import io.pharox.testkit.postgres.TestPostgres;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
+import io.pharox.testkit.postgres.TestSchema;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,8 +15,9 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Several JVM processes lease from one pool through PostgreSQL at once; this JVM checks the
@@ -47,8 +46,11 @@ class MultiJvmLeasingTest {
         ProxyPool pool = storage.createPool("multi-jvm", "shared by several processes");
         int[] capacities = {1, 1, 2, 3, 1, 2};
         for (int i = 0; i < capacities.length; i++) {
-            storage.addProxy(Proxy.builder().poolId(pool.id()).address("10.3.0." + (i + 1), 3128)
-                    .maxConcurrency(capacities[i]).build());
+            storage.addProxy(Proxy.builder()
+                    .poolId(pool.id())
+                    .address("10.3.0." + (i + 1), 3128)
+                    .maxConcurrency(capacities[i])
+                    .build());
         }
 
         List<Process> workers = new ArrayList<>();
@@ -58,12 +60,21 @@ class MultiJvmLeasingTest {
             Path out = Files.createTempFile("pharox-worker-" + w, ".log");
             outputs.add(out);
             workers.add(new ProcessBuilder(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"),
-                    LeaseWorker.class.getName(),
-                    pg.url(), pg.user() == null ? "-" : pg.user(), pg.password() == null ? "-" : pg.password(),
-                    db.name(), pool.name(), Integer.toString(OPERATIONS), "worker-" + w)
-                    .redirectErrorStream(true).redirectOutput(out.toFile()).start());
+                            Path.of(System.getProperty("java.home"), "bin", "java")
+                                    .toString(),
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            LeaseWorker.class.getName(),
+                            pg.url(),
+                            pg.user() == null ? "-" : pg.user(),
+                            pg.password() == null ? "-" : pg.password(),
+                            db.name(),
+                            pool.name(),
+                            Integer.toString(OPERATIONS),
+                            "worker-" + w)
+                    .redirectErrorStream(true)
+                    .redirectOutput(out.toFile())
+                    .start());
         }
 
         int acquired = 0;
@@ -79,7 +90,8 @@ class MultiJvmLeasingTest {
             String log = Files.readString(outputs.get(w));
             assertThat(p.exitValue()).as("worker %d exit, output:%n%s", w, log).isZero();
             assertThat(log).as("worker %d output", w).contains("done acquired=");
-            acquired += Integer.parseInt(log.substring(log.indexOf("done acquired=") + 14).strip());
+            acquired += Integer.parseInt(
+                    log.substring(log.indexOf("done acquired=") + 14).strip());
             Files.deleteIfExists(outputs.get(w));
         }
 
@@ -89,7 +101,8 @@ class MultiJvmLeasingTest {
         assertThat(maxSeen).as("most active leases seen at once").isPositive();
         assertThat(acquired).as("leases taken by all workers").isGreaterThan(WORKERS * OPERATIONS / 10);
         assertThat(storage.activeLeasesInPool(pool.name())).isEmpty();
-        assertThat(storage.listProxies(pool.name())).allSatisfy(p -> assertThat(p.currentLeases()).isZero());
+        assertThat(storage.listProxies(pool.name()))
+                .allSatisfy(p -> assertThat(p.currentLeases()).isZero());
     }
 
     /**
@@ -98,10 +111,12 @@ class MultiJvmLeasingTest {
      */
     private static int checkInvariant() throws SQLException {
         int total = 0;
-        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT p.id, p.max_concurrency, p.current_leases,"
-                     + " (SELECT count(*) FROM " + db.name() + ".lease l WHERE l.proxy_id = p.id AND l.status = 'ACTIVE') AS active"
-                     + " FROM " + db.name() + ".proxy p")) {
+        try (Connection c = db.dataSource().getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT p.id, p.max_concurrency, p.current_leases,"
+                        + " (SELECT count(*) FROM " + db.name()
+                        + ".lease l WHERE l.proxy_id = p.id AND l.status = 'ACTIVE') AS active"
+                        + " FROM " + db.name() + ".proxy p")) {
             while (rs.next()) {
                 int max = rs.getInt("max_concurrency");
                 int counter = rs.getInt("current_leases");
@@ -113,5 +128,4 @@ class MultiJvmLeasingTest {
         }
         return total;
     }
-
 }

@@ -1,6 +1,5 @@
 package io.pharox.storage.jpa;
 
-import org.jspecify.annotations.Nullable;
 import io.pharox.exception.PharoxException;
 import io.pharox.exception.ProxyNotFoundException;
 import io.pharox.exception.StorageException;
@@ -24,11 +23,6 @@ import jakarta.persistence.LockModeType;
 import jakarta.persistence.criteria.CriteriaBuilder;
 import jakarta.persistence.criteria.CriteriaQuery;
 import jakarta.persistence.criteria.Root;
-import org.hibernate.Session;
-import org.hibernate.jpa.HibernatePersistenceConfiguration;
-import org.jooq.DSLContext;
-
-import javax.sql.DataSource;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,6 +32,11 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
+import javax.sql.DataSource;
+import org.hibernate.Session;
+import org.hibernate.jpa.HibernatePersistenceConfiguration;
+import org.jooq.DSLContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@link ProxyStorage} on PostgreSQL through Jakarta Persistence (Hibernate ORM), on the
@@ -133,8 +132,8 @@ public final class JpaStorage implements ProxyStorage {
 
         @Override
         public <T> T transaction(Function<DSLContext, T> work) {
-            return inTransaction(em -> em.unwrap(Session.class)
-                    .doReturningWork(connection -> work.apply(schema.using(connection))));
+            return inTransaction(
+                    em -> em.unwrap(Session.class).doReturningWork(connection -> work.apply(schema.using(connection))));
         }
     }
 
@@ -144,25 +143,33 @@ public final class JpaStorage implements ProxyStorage {
     public ProxyPool createPool(String name, String description) {
         ProxyPool.requireName(name);
         ProxyPool.requireDescription(description);
-        return inTransaction(em -> {
-            PoolEntity pool = new PoolEntity(Ids.next(), name, description, now(em));
-            em.persist(pool);
-            em.flush();
-            return pool.toPool();
-        }, name, null);
+        return inTransaction(
+                em -> {
+                    PoolEntity pool = new PoolEntity(Ids.next(), name, description, now(em));
+                    em.persist(pool);
+                    em.flush();
+                    return pool.toPool();
+                },
+                name,
+                null);
     }
 
     @Override
     public Optional<ProxyPool> findPool(String name) {
         ProxyPool.requireName(name);
         return inTransaction(em -> em.createQuery("select p from PharoxPool p where p.name = :name", PoolEntity.class)
-                .setParameter("name", name).getResultStream().findFirst().map(PoolEntity::toPool));
+                .setParameter("name", name)
+                .getResultStream()
+                .findFirst()
+                .map(PoolEntity::toPool));
     }
 
     @Override
     public List<ProxyPool> listPools() {
-        return inTransaction(em -> em.createQuery("select p from PharoxPool p order by p.name", PoolEntity.class)
-                .getResultList().stream().map(PoolEntity::toPool).toList());
+        return inTransaction(em ->
+                em.createQuery("select p from PharoxPool p order by p.name", PoolEntity.class).getResultList().stream()
+                        .map(PoolEntity::toPool)
+                        .toList());
     }
 
     // ---------------------------------------------------------------- proxies
@@ -170,30 +177,36 @@ public final class JpaStorage implements ProxyStorage {
     @Override
     public Proxy addProxy(Proxy proxy) {
         Objects.requireNonNull(proxy, "proxy");
-        return inTransaction(em -> {
-            ProxyEntity entity = ProxyEntity.of(proxy);
-            em.persist(entity);
-            em.flush();
-            return entity.toProxy();
-        }, null, proxy);
+        return inTransaction(
+                em -> {
+                    ProxyEntity entity = ProxyEntity.of(proxy);
+                    em.persist(entity);
+                    em.flush();
+                    return entity.toProxy();
+                },
+                null,
+                proxy);
     }
 
     @Override
     public Proxy updateProxy(Proxy proxy) {
         Objects.requireNonNull(proxy, "proxy");
-        return inTransaction(em -> {
-            ProxyEntity entity = find(em, ProxyEntity.class, proxy.id(), LockModeType.PESSIMISTIC_WRITE);
-            if (entity == null) {
-                throw new ProxyNotFoundException(proxy.id());
-            }
-            if (!entity.poolId.equals(proxy.poolId())) {
-                throw new IllegalArgumentException("proxy " + proxy.id() + " belongs to pool " + entity.poolId
-                        + "; it cannot move to pool " + proxy.poolId());
-            }
-            entity.describe(proxy);
-            em.flush();
-            return entity.toProxy();
-        }, null, proxy);
+        return inTransaction(
+                em -> {
+                    ProxyEntity entity = find(em, ProxyEntity.class, proxy.id(), LockModeType.PESSIMISTIC_WRITE);
+                    if (entity == null) {
+                        throw new ProxyNotFoundException(proxy.id());
+                    }
+                    if (!entity.poolId.equals(proxy.poolId())) {
+                        throw new IllegalArgumentException("proxy " + proxy.id() + " belongs to pool " + entity.poolId
+                                + "; it cannot move to pool " + proxy.poolId());
+                    }
+                    entity.describe(proxy);
+                    em.flush();
+                    return entity.toProxy();
+                },
+                null,
+                proxy);
     }
 
     @Override
@@ -211,8 +224,13 @@ public final class JpaStorage implements ProxyStorage {
     @Override
     public List<Proxy> listProxies(String poolName) {
         UUID pool = engine.poolId(poolName);
-        return inTransaction(em -> em.createQuery("select p from PharoxProxy p where p.poolId = :pool order by p.id",
-                ProxyEntity.class).setParameter("pool", pool).getResultList().stream().map(ProxyEntity::toProxy).toList());
+        return inTransaction(em -> em
+                .createQuery("select p from PharoxProxy p where p.poolId = :pool order by p.id", ProxyEntity.class)
+                .setParameter("pool", pool)
+                .getResultList()
+                .stream()
+                .map(ProxyEntity::toProxy)
+                .toList());
     }
 
     // ---------------------------------------------------------------- leasing: the shared engine

@@ -5,7 +5,6 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-
 import java.time.Instant;
 import java.util.UUID;
 
@@ -27,8 +26,7 @@ class PoolEntity {
     @Column(name = "created_at", nullable = false)
     Instant createdAt;
 
-    protected PoolEntity() {
-    }
+    protected PoolEntity() {}
 
     PoolEntity(UUID id, String name, String description, Instant createdAt) {
         this.id = id;

@@ -1,6 +1,5 @@
 package io.pharox.storage.jpa;
 
-import org.jspecify.annotations.Nullable;
 import io.pharox.model.Credentials;
 import io.pharox.model.GeoPoint;
 import io.pharox.model.Proxy;
@@ -10,12 +9,12 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-import org.hibernate.annotations.DynamicUpdate;
-
-import java.util.Objects;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.UUID;
+import org.hibernate.annotations.DynamicUpdate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A row of {@code proxy}. Updates write only the changed columns, so that changing a proxy's
@@ -43,10 +42,12 @@ class ProxyEntity {
     String protocol;
 
     @Column(name = "username")
-    @Nullable String username;
+    @Nullable
+    String username;
 
     @Column(name = "password")
-    @Nullable String password;
+    @Nullable
+    String password;
 
     @Column(name = "status", nullable = false, length = 16)
     String status;
@@ -58,31 +59,38 @@ class ProxyEntity {
     int currentLeases;
 
     @Column(name = "country")
-    @Nullable String country;
+    @Nullable
+    String country;
 
     @Column(name = "city")
-    @Nullable String city;
+    @Nullable
+    String city;
 
     @Column(name = "source")
-    @Nullable String source;
+    @Nullable
+    String source;
 
     @Column(name = "asn")
-    @Nullable Long asn;
+    @Nullable
+    Long asn;
 
     @Column(name = "latitude")
-    @Nullable Double latitude;
+    @Nullable
+    Double latitude;
 
     @Column(name = "longitude")
-    @Nullable Double longitude;
+    @Nullable
+    Double longitude;
 
     @Column(name = "last_checked_at")
-    @Nullable Instant lastCheckedAt;
+    @Nullable
+    Instant lastCheckedAt;
 
     @Column(name = "last_latency_micros")
-    @Nullable Long lastLatencyMicros;
+    @Nullable
+    Long lastLatencyMicros;
 
-    protected ProxyEntity() {
-    }
+    protected ProxyEntity() {}
 
     /** A new row for {@code proxy}, with no leases. */
     static ProxyEntity of(Proxy proxy) {
@@ -112,7 +120,8 @@ class ProxyEntity {
         latitude = location == null ? null : location.latitude();
         longitude = location == null ? null : location.longitude();
         lastCheckedAt = proxy.lastCheckedAt().orElse(null);
-        lastLatencyMicros = proxy.lastLatency().map(io.pharox.storage.sql.Rows::micros).orElse(null);
+        lastLatencyMicros =
+                proxy.lastLatency().map(io.pharox.storage.sql.Rows::micros).orElse(null);
     }
 
     Proxy toProxy() {

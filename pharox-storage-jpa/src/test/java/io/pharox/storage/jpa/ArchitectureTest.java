@@ -1,12 +1,12 @@
 package io.pharox.storage.jpa;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
-
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
  * The JPA adapter depends on the core, Jakarta Persistence, Hibernate and the shared lease engine
@@ -17,11 +17,21 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule depends_on_no_other_adapter_or_container = noClasses()
-            .that().resideInAPackage("io.pharox.storage.jpa..")
-            .should().dependOnClassesThat().resideInAnyPackage(
-                    "io.pharox.storage.memory..", "io.pharox.storage.jdbc..", "io.pharox.guice..",
-                    "com.google.inject..", "jakarta.inject..", "javax.inject..", "org.springframework..", "io.pharox.testkit..");
+            .that()
+            .resideInAPackage("io.pharox.storage.jpa..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                    "io.pharox.storage.memory..",
+                    "io.pharox.storage.jdbc..",
+                    "io.pharox.guice..",
+                    "com.google.inject..",
+                    "jakarta.inject..",
+                    "javax.inject..",
+                    "org.springframework..",
+                    "io.pharox.testkit..");
 
     @ArchTest
-    static final ArchRule packages_are_free_of_cycles = slices().matching("(**)").should().beFreeOfCycles();
+    static final ArchRule packages_are_free_of_cycles =
+            slices().matching("(**)").should().beFreeOfCycles();
 }

@@ -1,26 +1,5 @@
 package io.pharox.storage.jpa;
 
-import jakarta.persistence.EntityManagerFactory;
-import io.pharox.testkit.postgres.TestSchema;
-import io.pharox.filter.ProxyFilter;
-import io.pharox.model.GeoPoint;
-import io.pharox.model.LeasedProxy;
-import io.pharox.model.Proxy;
-import io.pharox.model.ProxyPool;
-import io.pharox.select.SelectorStrategy;
-import io.pharox.storage.AcquireRequest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.UUID;
-import java.util.stream.IntStream;
-
 import static io.pharox.filter.ProxyFilters.allOf;
 import static io.pharox.filter.ProxyFilters.anyOf;
 import static io.pharox.filter.ProxyFilters.asn;
@@ -30,6 +9,26 @@ import static io.pharox.filter.ProxyFilters.noneOf;
 import static io.pharox.filter.ProxyFilters.source;
 import static io.pharox.filter.ProxyFilters.within;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pharox.filter.ProxyFilter;
+import io.pharox.model.GeoPoint;
+import io.pharox.model.LeasedProxy;
+import io.pharox.model.Proxy;
+import io.pharox.model.ProxyPool;
+import io.pharox.select.SelectorStrategy;
+import io.pharox.storage.AcquireRequest;
+import io.pharox.testkit.postgres.TestSchema;
+import jakarta.persistence.EntityManagerFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** What the JPA adapter guarantees beyond the contract: the engine's one-statement acquire on the session's connection. */
 class JpaStorageSqlTest {
@@ -67,17 +66,28 @@ class JpaStorageSqlTest {
     }
 
     private void add(int n) {
-        storage.addProxy(Proxy.builder().poolId(pool.id()).address("10.1." + n / 250 + "." + n % 250, 8080).shared(2)
-                .country("DE").city("Berlin").source("vendor-a").asn(3320L).location(new GeoPoint(52.52, 13.405)).build());
+        storage.addProxy(Proxy.builder()
+                .poolId(pool.id())
+                .address("10.1." + n / 250 + "." + n % 250, 8080)
+                .shared(2)
+                .country("DE")
+                .city("Berlin")
+                .source("vendor-a")
+                .asn(3320L)
+                .location(new GeoPoint(52.52, 13.405))
+                .build());
     }
 
     @ParameterizedTest
     @EnumSource(SelectorStrategy.class)
     void an_acquire_is_one_statement_however_many_proxies_and_leases_exist(SelectorStrategy strategy) {
-        ProxyFilter filter = allOf(country("de"), anyOf(city("Berlin"), within(52.5, 13.4, 50)),
-                noneOf(source("vendor-b"), asn(1)));
-        AcquireRequest request = AcquireRequest.forPool(pool.name()).consumer("counted").filter(filter)
-                .strategy(strategy).build();
+        ProxyFilter filter =
+                allOf(country("de"), anyOf(city("Berlin"), within(52.5, 13.4, 50)), noneOf(source("vendor-b"), asn(1)));
+        AcquireRequest request = AcquireRequest.forPool(pool.name())
+                .consumer("counted")
+                .filter(filter)
+                .strategy(strategy)
+                .build();
         add(0);
         storage.acquire(request).orElseThrow(); // learns the pool's and the consumer's ids
         recording.take();
@@ -96,9 +106,13 @@ class JpaStorageSqlTest {
         List<String> many = recording.take();
 
         assertThat(few).as("statements of one acquire among 1 proxy").hasSize(ACQUIRE_STATEMENTS);
-        assertThat(many).as("statements of one acquire among 61 proxies and 42 leases").hasSize(ACQUIRE_STATEMENTS);
-        assertThat(many).as("the candidate is locked, skipping rows others hold")
-                .singleElement().satisfies(sql -> assertThat(sql.toLowerCase()).contains("for update of \"p\" skip locked"));
+        assertThat(many)
+                .as("statements of one acquire among 61 proxies and 42 leases")
+                .hasSize(ACQUIRE_STATEMENTS);
+        assertThat(many)
+                .as("the candidate is locked, skipping rows others hold")
+                .singleElement()
+                .satisfies(sql -> assertThat(sql.toLowerCase()).contains("for update of \"p\" skip locked"));
         leases.forEach(l -> storage.release(l.lease().id()));
     }
 
@@ -108,9 +122,12 @@ class JpaStorageSqlTest {
         for (int i = 0; i < 50; i++) {
             add(i);
         }
-        AcquireRequest request = AcquireRequest.forPool(pool.name()).consumer("counted")
-                .filter(allOf(country("DE"), io.pharox.filter.ProxyFilters.matching("port 8080", p -> p.port() == 8080)))
-                .strategy(strategy).build();
+        AcquireRequest request = AcquireRequest.forPool(pool.name())
+                .consumer("counted")
+                .filter(allOf(
+                        country("DE"), io.pharox.filter.ProxyFilters.matching("port 8080", p -> p.port() == 8080)))
+                .strategy(strategy)
+                .build();
         storage.acquire(request).orElseThrow();
         recording.take();
         storage.acquire(request).orElseThrow();
@@ -127,8 +144,8 @@ class JpaStorageSqlTest {
     void geo_clauses_bind_no_values_so_the_widest_tree_stays_within_the_drivers_limit() {
         add(0);
         int oneRadius = bindMarkers(within(52.5, 13.4, 50));
-        int manyRadii = bindMarkers(anyOf(IntStream.range(0, 50)
-                .mapToObj(i -> within(52.5, 13.4, 50 + i)).toList()));
+        int manyRadii = bindMarkers(anyOf(
+                IntStream.range(0, 50).mapToObj(i -> within(52.5, 13.4, 50 + i)).toList()));
         int twoCities = bindMarkers(anyOf(city("Berlin"), city("Bonn")));
         int oneCity = bindMarkers(city("Berlin"));
 
@@ -140,10 +157,15 @@ class JpaStorageSqlTest {
 
     /** The bind markers of the statements one acquire with {@code filter} sends. */
     private int bindMarkers(ProxyFilter filter) {
-        AcquireRequest request = AcquireRequest.forPool(pool.name()).consumer("counted").filter(filter).build();
+        AcquireRequest request = AcquireRequest.forPool(pool.name())
+                .consumer("counted")
+                .filter(filter)
+                .build();
         storage.acquire(request).ifPresent(l -> storage.release(l.lease().id()));
         recording.take();
         storage.acquire(request).ifPresent(l -> storage.release(l.lease().id()));
-        return recording.take().stream().mapToInt(sql -> sql.length() - sql.replace("?", "").length()).sum();
+        return recording.take().stream()
+                .mapToInt(sql -> sql.length() - sql.replace("?", "").length())
+                .sum();
     }
 }

@@ -1,7 +1,7 @@
 package io.pharox.storage.jpa;
 
-import jakarta.persistence.EntityManagerFactory;
-import io.pharox.testkit.postgres.TestSchema;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.pharox.filter.ProxyFilter;
 import io.pharox.filter.ProxyFilters;
 import io.pharox.model.LeasedProxy;
@@ -11,10 +11,8 @@ import io.pharox.select.SelectorStrategy;
 import io.pharox.storage.AcquireRequest;
 import io.pharox.storage.ProxyStorage;
 import io.pharox.storage.jdbc.JdbcStorage;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
+import io.pharox.testkit.postgres.TestSchema;
+import jakarta.persistence.EntityManagerFactory;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -38,8 +36,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * A JDBC adapter and a JPA adapter leasing from one schema at the same time: together they
@@ -81,7 +80,8 @@ class MixedAdaptersConcurrencyTest {
         proxies.forEach(p -> byId.put(p.id(), p));
         Map<UUID, AtomicInteger> held = new ConcurrentHashMap<>();
         proxies.forEach(p -> held.put(p.id(), new AtomicInteger()));
-        List<ProxyFilter> filters = List.of(ProxyFilters.matchAll(),
+        List<ProxyFilter> filters = List.of(
+                ProxyFilters.matchAll(),
                 ProxyFilters.anyOf(ProxyFilters.country("DE"), ProxyFilters.country("FR")),
                 ProxyFilters.noneOf(ProxyFilters.country("FR")),
                 ProxyFilters.matching("any proxy", p -> true));
@@ -104,18 +104,27 @@ class MixedAdaptersConcurrencyTest {
                             storage.cleanupExpiredLeases();
                         } else if (dice == 1) {
                             // a lease its holder forgets: only expiry gives its slot back
-                            storage.acquire(request(pool, thread, ABANDONED, strategies[random.nextInt(strategies.length)],
+                            storage.acquire(request(
+                                    pool,
+                                    thread,
+                                    ABANDONED,
+                                    strategies[random.nextInt(strategies.length)],
                                     filters.get(random.nextInt(filters.size()))));
                         } else if (mine.size() < 2 && dice < 7) {
-                            Optional<LeasedProxy> leased = storage.acquire(request(pool, thread, HELD,
-                                    strategies[random.nextInt(strategies.length)], filters.get(random.nextInt(filters.size()))));
+                            Optional<LeasedProxy> leased = storage.acquire(request(
+                                    pool,
+                                    thread,
+                                    HELD,
+                                    strategies[random.nextInt(strategies.length)],
+                                    filters.get(random.nextInt(filters.size()))));
                             if (leased.isPresent()) {
                                 Proxy proxy = byId.get(leased.get().proxy().id());
                                 int inUse = held.get(proxy.id()).incrementAndGet();
                                 if (inUse > proxy.maxConcurrency()
                                         || leased.get().proxy().currentLeases() > proxy.maxConcurrency()) {
                                     violations.add((storage == jpa ? "jpa" : "jdbc") + " thread " + thread + " op " + op
-                                            + ": " + inUse + " held, counter " + leased.get().proxy().currentLeases()
+                                            + ": " + inUse + " held, counter "
+                                            + leased.get().proxy().currentLeases()
                                             + " on " + proxy);
                                 }
                                 mine.add(leased.get());
@@ -144,10 +153,11 @@ class MixedAdaptersConcurrencyTest {
             assertCountersMatchLeaseRows();
             for (Proxy proxy : proxies) {
                 assertThat(jdbc.activeLeases(proxy.id()).size())
-                        .as("unexpired leases of %s", proxy).isBetween(stillHeld.getOrDefault(proxy.id(), 0),
-                                proxy.maxConcurrency());
+                        .as("unexpired leases of %s", proxy)
+                        .isBetween(stillHeld.getOrDefault(proxy.id(), 0), proxy.maxConcurrency());
             }
-            leftovers.forEach(d -> d.forEach(l -> assertThat(jpa.release(l.lease().id())).isTrue()));
+            leftovers.forEach(
+                    d -> d.forEach(l -> assertThat(jpa.release(l.lease().id())).isTrue()));
             assertCountersMatchLeaseRows();
         } finally {
             executor.shutdownNow();
@@ -158,22 +168,29 @@ class MixedAdaptersConcurrencyTest {
         return Proxy.builder().poolId(pool.id()).address("10.9.0." + n, 3128);
     }
 
-    private static AcquireRequest request(ProxyPool pool, int thread, Duration ttl, SelectorStrategy strategy,
-                                          ProxyFilter filter) {
-        return AcquireRequest.forPool(pool.name()).consumer("worker-" + thread).ttl(ttl).strategy(strategy)
-                .filter(filter).build();
+    private static AcquireRequest request(
+            ProxyPool pool, int thread, Duration ttl, SelectorStrategy strategy, ProxyFilter filter) {
+        return AcquireRequest.forPool(pool.name())
+                .consumer("worker-" + thread)
+                .ttl(ttl)
+                .strategy(strategy)
+                .filter(filter)
+                .build();
     }
 
     /** Checked with plain SQL: each proxy's counter equals its ACTIVE lease rows and never exceeds its capacity. */
     private static void assertCountersMatchLeaseRows() throws SQLException {
-        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("SELECT p.id, p.current_leases, p.max_concurrency,"
-                     + " (SELECT count(*) FROM " + db.name() + ".lease l WHERE l.proxy_id = p.id AND l.status = 'ACTIVE')"
-                     + " AS active_rows FROM " + db.name() + ".proxy p")) {
+        try (Connection c = db.dataSource().getConnection();
+                Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT p.id, p.current_leases, p.max_concurrency,"
+                        + " (SELECT count(*) FROM " + db.name()
+                        + ".lease l WHERE l.proxy_id = p.id AND l.status = 'ACTIVE')"
+                        + " AS active_rows FROM " + db.name() + ".proxy p")) {
             int rows = 0;
             while (r.next()) {
                 rows++;
-                assertThat(r.getInt("current_leases")).as("counter of %s", r.getString("id"))
+                assertThat(r.getInt("current_leases"))
+                        .as("counter of %s", r.getString("id"))
                         .isEqualTo(r.getInt("active_rows"))
                         .isLessThanOrEqualTo(r.getInt("max_concurrency"));
             }

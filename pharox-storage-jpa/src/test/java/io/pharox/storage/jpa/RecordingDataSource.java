@@ -1,6 +1,5 @@
 package io.pharox.storage.jpa;
 
-import javax.sql.DataSource;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -9,6 +8,7 @@ import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import javax.sql.DataSource;
 
 /** Wraps a data source and records the statements prepared or created on its connections. */
 final class RecordingDataSource {
@@ -19,16 +19,25 @@ final class RecordingDataSource {
     private final DataSource dataSource;
 
     RecordingDataSource(DataSource target) {
-        dataSource = (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
-                forwarding(target, (method, args, result) -> method.getName().equals("getConnection")
-                        ? Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
-                                forwarding(result, (m, a, r) -> {
-                                    if (STATEMENT_METHODS.contains(m.getName())) {
-                                        record(a == null || a.length == 0 ? "<statement>" : String.valueOf(a[0]));
-                                    }
-                                    return r;
-                                }))
-                        : result));
+        dataSource = (DataSource) Proxy.newProxyInstance(
+                DataSource.class.getClassLoader(),
+                new Class<?>[] {DataSource.class},
+                forwarding(
+                        target,
+                        (method, args, result) -> method.getName().equals("getConnection")
+                                ? Proxy.newProxyInstance(
+                                        Connection.class.getClassLoader(),
+                                        new Class<?>[] {Connection.class},
+                                        forwarding(result, (m, a, r) -> {
+                                            if (STATEMENT_METHODS.contains(m.getName())) {
+                                                record(
+                                                        a == null || a.length == 0
+                                                                ? "<statement>"
+                                                                : String.valueOf(a[0]));
+                                            }
+                                            return r;
+                                        }))
+                                : result));
     }
 
     DataSource dataSource() {

@@ -1,6 +1,5 @@
 package io.pharox.storage.memory;
 
-import org.jspecify.annotations.Nullable;
 import io.pharox.exception.LeaseNotFoundException;
 import io.pharox.exception.PoolAlreadyExistsException;
 import io.pharox.exception.PoolNotFoundException;
@@ -18,7 +17,6 @@ import io.pharox.model.ProxyPool;
 import io.pharox.select.SelectorStrategy;
 import io.pharox.storage.AcquireRequest;
 import io.pharox.storage.ProxyStorage;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,6 +35,7 @@ import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Thread-safe {@link ProxyStorage} in the JVM's memory: the embedded default for tests,
@@ -90,7 +89,8 @@ public final class InMemoryStorage implements ProxyStorage {
         this.clock = Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(finishedLeaseRetention, "finishedLeaseRetention");
         if (finishedLeaseRetention.isNegative()) {
-            throw new IllegalArgumentException("finishedLeaseRetention must not be negative, was " + finishedLeaseRetention);
+            throw new IllegalArgumentException(
+                    "finishedLeaseRetention must not be negative, was " + finishedLeaseRetention);
         }
         this.finishedLeaseRetention = finishedLeaseRetention;
     }
@@ -115,7 +115,10 @@ public final class InMemoryStorage implements ProxyStorage {
 
     @Override
     public List<ProxyPool> listPools() {
-        return poolsByName.values().stream().map(s -> s.pool).sorted(Comparator.comparing(ProxyPool::name)).toList();
+        return poolsByName.values().stream()
+                .map(s -> s.pool)
+                .sorted(Comparator.comparing(ProxyPool::name))
+                .toList();
     }
 
     @Override
@@ -186,14 +189,17 @@ public final class InMemoryStorage implements ProxyStorage {
 
     @Override
     public List<Proxy> listProxies(String poolName) {
-        return requirePool(poolName).proxies.values().stream().map(ProxySlot::snapshot).toList();
+        return requirePool(poolName).proxies.values().stream()
+                .map(ProxySlot::snapshot)
+                .toList();
     }
 
     @Override
     public Consumer ensureConsumer(String name) {
         Consumer.requireName(name);
         Consumer existing = consumers.get(name);
-        return existing != null ? existing
+        return existing != null
+                ? existing
                 : consumers.computeIfAbsent(name, n -> new Consumer(Ids.next(), n, clock.instant()));
     }
 
@@ -212,8 +218,8 @@ public final class InMemoryStorage implements ProxyStorage {
             // the clock once the slot is ours: a release that freed it read the clock before freeing
             // it, so the lease history never shows this lease beginning before that one ended
             Instant grantedAt = clock.instant();
-            Lease lease = Lease.active(Ids.next(), pool.pool.id(), proxy.id(), consumer.id(), grantedAt,
-                    grantedAt.plus(request.ttl()));
+            Lease lease = Lease.active(
+                    Ids.next(), pool.pool.id(), proxy.id(), consumer.id(), grantedAt, grantedAt.plus(request.ttl()));
             LeaseRecord record = new LeaseRecord(lease, slot);
             leases.put(lease.id(), record);
             slot.active.put(lease.id(), record);
@@ -246,8 +252,12 @@ public final class InMemoryStorage implements ProxyStorage {
                 if (cursor == null) {
                     return lazilyEligible(pool.proxies.values().stream(), filter, predicates);
                 }
-                return lazilyEligible(Stream.concat(pool.proxies.tailMap(cursor, false).values().stream(),
-                        pool.proxies.headMap(cursor, true).values().stream()), filter, predicates);
+                return lazilyEligible(
+                        Stream.concat(
+                                pool.proxies.tailMap(cursor, false).values().stream(),
+                                pool.proxies.headMap(cursor, true).values().stream()),
+                        filter,
+                        predicates);
             }
             case LEAST_USED: {
                 List<ProxySlot> eligible = eligible(pool.proxies.values(), filter, predicates);
@@ -370,7 +380,9 @@ public final class InMemoryStorage implements ProxyStorage {
         Instant now = clock.instant();
         int expired = reclaimExpired(now);
         Instant horizon = now.minus(finishedLeaseRetention);
-        for (Lease oldest = finished.peek(); oldest != null && endedAt(oldest).isBefore(horizon); oldest = finished.peek()) {
+        for (Lease oldest = finished.peek();
+                oldest != null && endedAt(oldest).isBefore(horizon);
+                oldest = finished.peek()) {
             if (finished.remove(oldest)) {
                 leases.remove(oldest.id());
             }
@@ -386,9 +398,10 @@ public final class InMemoryStorage implements ProxyStorage {
     private int reclaimExpired(Instant now) {
         int expired = 0;
         for (Map.Entry<ExpiryKey, LeaseRecord> head = byExpiry.firstEntry();
-             head != null && !now.isBefore(head.getKey().expiresAt());
-             head = byExpiry.firstEntry()) {
-            if (byExpiry.remove(head.getKey(), head.getValue()) && end(head.getValue(), now, Ending.EXPIRE) == LeaseStatus.EXPIRED) {
+                head != null && !now.isBefore(head.getKey().expiresAt());
+                head = byExpiry.firstEntry()) {
+            if (byExpiry.remove(head.getKey(), head.getValue())
+                    && end(head.getValue(), now, Ending.EXPIRE) == LeaseStatus.EXPIRED) {
                 expired++;
             }
         }
@@ -411,8 +424,10 @@ public final class InMemoryStorage implements ProxyStorage {
             return Optional.empty();
         }
         Lease lease = record.lease();
-        return Optional.of(lease.statusAt(clock.instant()) == LeaseStatus.EXPIRED && lease.status() == LeaseStatus.ACTIVE
-                ? lease.expired() : lease);
+        return Optional.of(
+                lease.statusAt(clock.instant()) == LeaseStatus.EXPIRED && lease.status() == LeaseStatus.ACTIVE
+                        ? lease.expired()
+                        : lease);
     }
 
     @Override

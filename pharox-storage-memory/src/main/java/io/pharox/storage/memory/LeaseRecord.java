@@ -1,8 +1,7 @@
 package io.pharox.storage.memory;
 
-import java.util.Objects;
 import io.pharox.model.Lease;
-
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**

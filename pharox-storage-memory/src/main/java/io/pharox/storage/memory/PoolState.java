@@ -2,7 +2,6 @@ package io.pharox.storage.memory;
 
 import io.pharox.model.Ids;
 import io.pharox.model.ProxyPool;
-
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,10 +1,9 @@
 package io.pharox.storage.memory;
 
-import java.util.Objects;
 import io.pharox.model.Lease;
 import io.pharox.model.Proxy;
-
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,6 +18,7 @@ final class ProxySlot {
 
     /** Descriptive values; its own {@code currentLeases} is always 0, {@link #leases} is the truth. */
     final AtomicReference<Proxy> proxy;
+
     final AtomicInteger leases = new AtomicInteger();
     final Map<UUID, LeaseRecord> active = new ConcurrentHashMap<>();
     volatile boolean removed;

@@ -3,7 +3,6 @@ package io.pharox.storage.memory;
 import io.pharox.storage.ProxyStorage;
 import io.pharox.testkit.MutableClock;
 import io.pharox.testkit.ProxyStorageContract;
-
 import java.time.Duration;
 import java.time.Instant;
 

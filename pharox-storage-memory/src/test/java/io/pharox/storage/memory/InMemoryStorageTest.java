@@ -1,5 +1,8 @@
 package io.pharox.storage.memory;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.pharox.exception.LeaseNotFoundException;
 import io.pharox.model.LeaseStatus;
 import io.pharox.model.LeasedProxy;
@@ -7,14 +10,10 @@ import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
 import io.pharox.storage.AcquireRequest;
 import io.pharox.testkit.MutableClock;
-import org.junit.jupiter.api.Test;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /** What the in-memory adapter promises beyond the shared contract. */
 class InMemoryStorageTest {
@@ -25,8 +24,10 @@ class InMemoryStorageTest {
     void finished_leases_stay_readable_for_the_retention_and_are_forgotten_after_it() {
         InMemoryStorage storage = new InMemoryStorage(clock, Duration.ofMinutes(10));
         ProxyPool pool = storage.createPool("p", "");
-        storage.addProxy(Proxy.builder().poolId(pool.id()).address("10.0.0.1", 8080).build());
-        LeasedProxy leased = storage.acquire(AcquireRequest.forPool("p").build()).orElseThrow();
+        storage.addProxy(
+                Proxy.builder().poolId(pool.id()).address("10.0.0.1", 8080).build());
+        LeasedProxy leased =
+                storage.acquire(AcquireRequest.forPool("p").build()).orElseThrow();
         storage.release(leased.lease().id());
 
         clock.advance(Duration.ofMinutes(9));
@@ -43,8 +44,11 @@ class InMemoryStorageTest {
     void expired_leases_are_forgotten_after_the_retention_counted_from_their_expiry() {
         InMemoryStorage storage = new InMemoryStorage(clock, Duration.ZERO);
         ProxyPool pool = storage.createPool("p", "");
-        storage.addProxy(Proxy.builder().poolId(pool.id()).address("10.0.0.1", 8080).build());
-        LeasedProxy leased = storage.acquire(AcquireRequest.forPool("p").ttl(Duration.ofSeconds(1)).build()).orElseThrow();
+        storage.addProxy(
+                Proxy.builder().poolId(pool.id()).address("10.0.0.1", 8080).build());
+        LeasedProxy leased = storage.acquire(
+                        AcquireRequest.forPool("p").ttl(Duration.ofSeconds(1)).build())
+                .orElseThrow();
 
         clock.advance(Duration.ofSeconds(2));
         assertThat(storage.cleanupExpiredLeases()).isEqualTo(1);
@@ -63,6 +67,8 @@ class InMemoryStorageTest {
 
     @Test
     void a_null_clock_is_rejected_by_name() {
-        assertThatThrownBy(() -> new InMemoryStorage(null)).isInstanceOf(NullPointerException.class).hasMessage("clock");
+        assertThatThrownBy(() -> new InMemoryStorage(null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("clock");
     }
 }

@@ -6,12 +6,11 @@ import io.pharox.storage.AcquireRequest;
 import io.pharox.storage.sql.Claims.Binds;
 import io.pharox.storage.sql.Claims.Claimed;
 import io.pharox.storage.sql.Claims.Lock;
-import org.jooq.DSLContext;
-import org.jooq.types.DayToSecond;
-
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jooq.DSLContext;
+import org.jooq.types.DayToSecond;
 
 /**
  * Claims rendered once per shape (strategy, lock, filter) and run again with new values.
@@ -44,8 +43,10 @@ final class ClaimShapes {
         Rendered rendered = shapes.get(shape);
         if (rendered == null) {
             if (shapes.size() >= MAX_SHAPES) {
-                return new Claimed(Claims.statement(ctx, request.strategy(), binds, where(request.filter(), pool), lock)
-                        .fetchSingle(), consumer);
+                return new Claimed(
+                        Claims.statement(ctx, request.strategy(), binds, where(request.filter(), pool), lock)
+                                .fetchSingle(),
+                        consumer);
             }
             rendered = render(ctx, shape);
             shapes.putIfAbsent(shape, rendered);
@@ -64,8 +65,7 @@ final class ClaimShapes {
     }
 
     /** What makes two claims the same SQL. Filters are records: equal trees, equal shapes. */
-    private record Shape(SelectorStrategy strategy, Lock lock, ProxyFilter filter) {
-    }
+    private record Shape(SelectorStrategy strategy, Lock lock, ProxyFilter filter) {}
 
     /** A rendered claim and its bind values, sentinels standing for the values of each call. */
     private record Rendered(String sql, Object[] template) {
@@ -97,6 +97,7 @@ final class ClaimShapes {
 
     /** For tests: the values bound for {@code binds} in a shape rendered for these arguments. */
     static List<Object> boundValues(DSLContext ctx, AcquireRequest request, Binds binds, Lock lock) {
-        return List.of(render(ctx, new Shape(request.strategy(), lock, request.filter())).values(binds));
+        return List.of(render(ctx, new Shape(request.strategy(), lock, request.filter()))
+                .values(binds));
     }
 }

@@ -1,37 +1,5 @@
 package io.pharox.storage.sql;
 
-import io.pharox.model.Ids;
-import io.pharox.model.Lease;
-import io.pharox.model.LeaseStatus;
-import io.pharox.model.LeasedProxy;
-import io.pharox.model.Proxy;
-import io.pharox.model.ProxyStatus;
-import io.pharox.select.SelectorStrategy;
-import io.pharox.storage.AcquireRequest;
-import org.jooq.CommonTableExpression;
-import org.jooq.Condition;
-import org.jooq.DSLContext;
-import org.jooq.Field;
-import org.jooq.Name;
-import org.jooq.Record;
-import org.jooq.Record3;
-import org.jooq.ResultQuery;
-import org.jooq.Select;
-import org.jooq.SelectForUpdateOfStep;
-import org.jooq.SortField;
-import org.jooq.impl.DSL;
-import org.jooq.impl.SQLDataType;
-import org.jooq.types.DayToSecond;
-
-import java.time.OffsetDateTime;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
-
 import static io.pharox.storage.sql.Rows.L;
 import static io.pharox.storage.sql.Rows.P;
 import static io.pharox.storage.sql.schema.Tables.LEASE;
@@ -47,6 +15,37 @@ import static org.jooq.impl.DSL.select;
 import static org.jooq.impl.DSL.selectOne;
 import static org.jooq.impl.DSL.val;
 import static org.jooq.impl.DSL.when;
+
+import io.pharox.model.Ids;
+import io.pharox.model.Lease;
+import io.pharox.model.LeaseStatus;
+import io.pharox.model.LeasedProxy;
+import io.pharox.model.Proxy;
+import io.pharox.model.ProxyStatus;
+import io.pharox.select.SelectorStrategy;
+import io.pharox.storage.AcquireRequest;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.jooq.CommonTableExpression;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Name;
+import org.jooq.Record;
+import org.jooq.Record3;
+import org.jooq.ResultQuery;
+import org.jooq.Select;
+import org.jooq.SelectForUpdateOfStep;
+import org.jooq.SortField;
+import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
+import org.jooq.types.DayToSecond;
 
 /**
  * The claim: one statement that picks a leasable proxy in the strategy's order, locks it,
@@ -81,8 +80,7 @@ final class Claims {
     private static final Name GRANTED = name("granted");
     private static final Name ANY_CANDIDATE = name("any_candidate");
 
-    private Claims() {
-    }
+    private Claims() {}
 
     /** How a claim picks its proxy. */
     enum Lock {
@@ -97,9 +95,18 @@ final class Claims {
      * room or with a lapsed lease to reclaim.
      */
     static Condition leasable(UUID pool, Condition filter) {
-        return P.POOL_ID.eq(pool).and(P.STATUS.eq(inline(ProxyStatus.ACTIVE.name()))).and(filter)
-                .and(P.CURRENT_LEASES.lt(P.MAX_CONCURRENCY).or(exists(selectOne().from(L).where(
-                        L.PROXY_ID.eq(P.ID), L.STATUS.eq(inline(ACTIVE)), L.EXPIRES_AT.le(currentOffsetDateTime())))));
+        return P.POOL_ID
+                .eq(pool)
+                .and(P.STATUS.eq(inline(ProxyStatus.ACTIVE.name())))
+                .and(filter)
+                .and(P.CURRENT_LEASES
+                        .lt(P.MAX_CONCURRENCY)
+                        .or(exists(selectOne()
+                                .from(L)
+                                .where(
+                                        L.PROXY_ID.eq(P.ID),
+                                        L.STATUS.eq(inline(ACTIVE)),
+                                        L.EXPIRES_AT.le(currentOffsetDateTime())))));
     }
 
     /** The sort order of {@code strategy}'s index: the order in which it considers candidates. */
@@ -125,8 +132,11 @@ final class Claims {
     static Optional<Condition> start(SelectorStrategy strategy, UUID pool, double randomStart) {
         switch (strategy) {
             case ROUND_ROBIN:
-                return Optional.of(P.ID.gt(select(POOL_SELECTOR_STATE.CURSOR_PROXY_ID).from(POOL_SELECTOR_STATE)
-                        .where(POOL_SELECTOR_STATE.POOL_ID.eq(pool), POOL_SELECTOR_STATE.STRATEGY.eq(inline(strategy.name())))));
+                return Optional.of(P.ID.gt(select(POOL_SELECTOR_STATE.CURSOR_PROXY_ID)
+                        .from(POOL_SELECTOR_STATE)
+                        .where(
+                                POOL_SELECTOR_STATE.POOL_ID.eq(pool),
+                                POOL_SELECTOR_STATE.STRATEGY.eq(inline(strategy.name())))));
             case RANDOM:
                 return Optional.of(P.RANDOM_KEY.gt(randomStart));
             default:
@@ -141,7 +151,8 @@ final class Claims {
      */
     static Claimed claim(DSLContext ctx, AcquireRequest request, UUID pool, UUID consumer, Condition where, Lock lock) {
         Binds binds = Binds.fresh(request, pool, consumer);
-        return new Claimed(statement(ctx, request.strategy(), binds, where, lock).fetchSingle(), consumer);
+        return new Claimed(
+                statement(ctx, request.strategy(), binds, where, lock).fetchSingle(), consumer);
     }
 
     /** The values a claim binds that change from call to call. */
@@ -149,7 +160,11 @@ final class Claims {
 
         /** New values for a claim for {@code request}: a new lease id, a new random start. */
         static Binds fresh(AcquireRequest request, UUID pool, UUID consumer) {
-            return new Binds(Ids.next(), pool, consumer, Rows.interval(request.ttl()),
+            return new Binds(
+                    Ids.next(),
+                    pool,
+                    consumer,
+                    Rows.interval(request.ttl()),
                     ThreadLocalRandom.current().nextDouble());
         }
     }
@@ -158,9 +173,11 @@ final class Claims {
      * The statement of {@link #claim}, whose condition {@code where} is on {@link Rows#P} and
      * includes {@link #leasable}: one row, whether anything was locked or not.
      */
-    @SuppressWarnings("NullAway") // jOOQ marks Table.field(…) and fetchOne @Nullable; these CTEs declare every field, and the statement returns one row
-    static ResultQuery<Record> statement(DSLContext ctx, SelectorStrategy strategy, Binds binds, Condition where,
-                                         Lock lock) {
+    @SuppressWarnings(
+            "NullAway") // jOOQ marks Table.field(…) and fetchOne @Nullable; these CTEs declare every field, and the
+    // statement returns one row
+    static ResultQuery<Record> statement(
+            DSLContext ctx, SelectorStrategy strategy, Binds binds, Condition where, Lock lock) {
         UUID pool = binds.pool();
         List<CommonTableExpression<?>> ctes = new ArrayList<>();
         CommonTableExpression<?> picked;
@@ -179,82 +196,144 @@ final class Claims {
                         name("after").as(pick(where.and(start.get()), order, lock));
                 CommonTableExpression<Record3<UUID, Integer, Integer>> wrapped =
                         name("wrapped").as(pick(where.and(notExists(selectOne().from(after))), order, lock));
-                picked = name("picked").as(select(after.asterisk()).from(after)
-                        .unionAll(select(wrapped.asterisk()).from(wrapped)));
+                picked = name("picked")
+                        .as(select(after.asterisk())
+                                .from(after)
+                                .unionAll(select(wrapped.asterisk()).from(wrapped)));
                 ctes.add(after);
                 ctes.add(wrapped);
                 ctes.add(picked);
             }
         }
         // the time is read once the row is locked: a CTE over the locked rows
-        CommonTableExpression<?> candidate = name("candidate").fields(ID, CURRENT, MAX, AT)
-                .as(select(picked.field(ID), picked.field(CURRENT), picked.field(MAX), CLOCK).from(picked));
+        CommonTableExpression<?> candidate = name("candidate")
+                .fields(ID, CURRENT, MAX, AT)
+                .as(select(picked.field(ID), picked.field(CURRENT), picked.field(MAX), CLOCK)
+                        .from(picked));
         Field<UUID> candidateId = candidate.field(ID, UUID.class);
         Field<OffsetDateTime> candidateAt = candidate.field(AT, OffsetDateTime.class);
-        CommonTableExpression<?> lapsed = name("lapsed").as(DSL.update(LEASE)
-                .set(LEASE.STATUS, inline(LeaseStatus.EXPIRED.name()))
-                .where(LEASE.ID.in(select(L.ID).from(L).join(candidate).on(L.PROXY_ID.eq(candidateId))
-                        .where(L.STATUS.eq(inline(ACTIVE)), L.EXPIRES_AT.le(candidateAt))
-                        .forUpdate().of(L).skipLocked()))
-                .returning(LEASE.PROXY_ID));
+        CommonTableExpression<?> lapsed = name("lapsed")
+                .as(DSL.update(LEASE)
+                        .set(LEASE.STATUS, inline(LeaseStatus.EXPIRED.name()))
+                        .where(LEASE.ID.in(select(L.ID)
+                                .from(L)
+                                .join(candidate)
+                                .on(L.PROXY_ID.eq(candidateId))
+                                .where(L.STATUS.eq(inline(ACTIVE)), L.EXPIRES_AT.le(candidateAt))
+                                .forUpdate()
+                                .of(L)
+                                .skipLocked()))
+                        .returning(LEASE.PROXY_ID));
         Field<Integer> freed = field(select(count()).from(lapsed));
-        CommonTableExpression<?> decision = name("decision").fields(ID, AT, FREED, GRANTED).as(select(candidateId,
-                candidateAt, freed,
-                field(candidate.field(CURRENT, Integer.class).minus(freed).lt(candidate.field(MAX, Integer.class))))
-                .from(candidate));
+        CommonTableExpression<?> decision = name("decision")
+                .fields(ID, AT, FREED, GRANTED)
+                .as(select(
+                                candidateId,
+                                candidateAt,
+                                freed,
+                                field(candidate
+                                        .field(CURRENT, Integer.class)
+                                        .minus(freed)
+                                        .lt(candidate.field(MAX, Integer.class))))
+                        .from(candidate));
         Field<Boolean> granted = decision.field(GRANTED, Boolean.class);
         List<Field<?>> returned = new ArrayList<>(Rows.PROXY_COLUMNS);
         returned.add(granted.as(GRANTED));
         returned.add(decision.field(AT, OffsetDateTime.class).as(AT));
         Map<Field<?>, Field<?>> moved = new LinkedHashMap<>();
-        moved.put(P.CURRENT_LEASES, P.CURRENT_LEASES.minus(decision.field(FREED, Integer.class))
-                .plus(when(granted, inline(1)).otherwise(inline(0))));
+        moved.put(
+                P.CURRENT_LEASES,
+                P.CURRENT_LEASES
+                        .minus(decision.field(FREED, Integer.class))
+                        .plus(when(granted, inline(1)).otherwise(inline(0))));
         if (strategy == SelectorStrategy.RANDOM) {
             // a granted proxy moves to a new random place in the order
-            moved.put(P.RANDOM_KEY, when(granted, DSL.rand().cast(SQLDataType.DOUBLE)).otherwise(P.RANDOM_KEY));
+            moved.put(
+                    P.RANDOM_KEY,
+                    when(granted, DSL.rand().cast(SQLDataType.DOUBLE)).otherwise(P.RANDOM_KEY));
         }
-        CommonTableExpression<?> claimed = name("claimed").as(DSL.update(P).set(moved)
-                .from(decision)
-                .where(P.ID.eq(decision.field(ID, UUID.class)))
-                .returning(returned));
+        CommonTableExpression<?> claimed = name("claimed")
+                .as(DSL.update(P)
+                        .set(moved)
+                        .from(decision)
+                        .where(P.ID.eq(decision.field(ID, UUID.class)))
+                        .returning(returned));
         Field<UUID> claimedId = claimed.field(P.ID.getName(), UUID.class);
         Field<OffsetDateTime> claimedAt = claimed.field(AT, OffsetDateTime.class);
         Field<Boolean> claimedGranted = claimed.field(GRANTED, Boolean.class);
-        CommonTableExpression<?> inserted = name("inserted").as(DSL.insertInto(LEASE,
-                        LEASE.ID, LEASE.POOL_ID, LEASE.PROXY_ID, LEASE.CONSUMER_ID, LEASE.STATUS, LEASE.ACQUIRED_AT,
-                        LEASE.EXPIRES_AT)
-                .select(select(val(binds.leaseId()), val(pool), claimedId, val(binds.consumer()), inline(ACTIVE),
-                        claimedAt, claimedAt.plus(val(binds.ttl())))
-                        .from(claimed).where(claimedGranted))
-                .returning(LEASE.ID, LEASE.ACQUIRED_AT, LEASE.EXPIRES_AT));
+        CommonTableExpression<?> inserted = name("inserted")
+                .as(DSL.insertInto(
+                                LEASE,
+                                LEASE.ID,
+                                LEASE.POOL_ID,
+                                LEASE.PROXY_ID,
+                                LEASE.CONSUMER_ID,
+                                LEASE.STATUS,
+                                LEASE.ACQUIRED_AT,
+                                LEASE.EXPIRES_AT)
+                        .select(select(
+                                        val(binds.leaseId()),
+                                        val(pool),
+                                        claimedId,
+                                        val(binds.consumer()),
+                                        inline(ACTIVE),
+                                        claimedAt,
+                                        claimedAt.plus(val(binds.ttl())))
+                                .from(claimed)
+                                .where(claimedGranted))
+                        .returning(LEASE.ID, LEASE.ACQUIRED_AT, LEASE.EXPIRES_AT));
         ctes.add(candidate);
         ctes.add(lapsed);
         ctes.add(decision);
         ctes.add(claimed);
         ctes.add(inserted);
         if (strategy == SelectorStrategy.ROUND_ROBIN) {
-            ctes.add(name("cursor_moved").as(DSL.insertInto(POOL_SELECTOR_STATE, POOL_SELECTOR_STATE.POOL_ID,
-                            POOL_SELECTOR_STATE.STRATEGY, POOL_SELECTOR_STATE.CURSOR_PROXY_ID)
-                    .select(select(val(pool), inline(strategy.name()), claimedId).from(claimed).where(claimedGranted))
-                    .onConflict(POOL_SELECTOR_STATE.POOL_ID, POOL_SELECTOR_STATE.STRATEGY)
-                    .doUpdate().set(POOL_SELECTOR_STATE.CURSOR_PROXY_ID,
-                            DSL.excluded(POOL_SELECTOR_STATE.CURSOR_PROXY_ID))
-                    .returning(POOL_SELECTOR_STATE.POOL_ID)));
+            ctes.add(name("cursor_moved")
+                    .as(DSL.insertInto(
+                                    POOL_SELECTOR_STATE,
+                                    POOL_SELECTOR_STATE.POOL_ID,
+                                    POOL_SELECTOR_STATE.STRATEGY,
+                                    POOL_SELECTOR_STATE.CURSOR_PROXY_ID)
+                            .select(select(val(pool), inline(strategy.name()), claimedId)
+                                    .from(claimed)
+                                    .where(claimedGranted))
+                            .onConflict(POOL_SELECTOR_STATE.POOL_ID, POOL_SELECTOR_STATE.STRATEGY)
+                            .doUpdate()
+                            .set(POOL_SELECTOR_STATE.CURSOR_PROXY_ID, DSL.excluded(POOL_SELECTOR_STATE.CURSOR_PROXY_ID))
+                            .returning(POOL_SELECTOR_STATE.POOL_ID)));
         }
         // when nothing was locked: whether anything could have been, but others held it all
-        Field<Boolean> anyCandidate = lock == Lock.WAIT ? inline(false)
-                : when(exists(selectOne().from(picked)), inline(false)).otherwise(field(select(P.ID).from(P).where(where)
-                        .orderBy(P.ID).limit(inline(1))).isNotNull());
-        return ctx.with(ctes).select(claimed.asterisk(), inserted.field(LEASE.ID).as("lease_id"),
+        Field<Boolean> anyCandidate = lock == Lock.WAIT
+                ? inline(false)
+                : when(exists(selectOne().from(picked)), inline(false))
+                        .otherwise(field(select(P.ID)
+                                        .from(P)
+                                        .where(where)
+                                        .orderBy(P.ID)
+                                        .limit(inline(1)))
+                                .isNotNull());
+        return ctx.with(ctes)
+                .select(
+                        claimed.asterisk(),
+                        inserted.field(LEASE.ID).as("lease_id"),
                         inserted.field(LEASE.ACQUIRED_AT).as("lease_acquired_at"),
-                        inserted.field(LEASE.EXPIRES_AT).as("lease_expires_at"), anyCandidate.as(ANY_CANDIDATE))
-                .from(selectOne().asTable("one")).leftJoin(claimed).on(DSL.trueCondition())
-                .leftJoin(inserted).on(DSL.trueCondition());
+                        inserted.field(LEASE.EXPIRES_AT).as("lease_expires_at"),
+                        anyCandidate.as(ANY_CANDIDATE))
+                .from(selectOne().asTable("one"))
+                .leftJoin(claimed)
+                .on(DSL.trueCondition())
+                .leftJoin(inserted)
+                .on(DSL.trueCondition());
     }
 
     private static Select<Record3<UUID, Integer, Integer>> pick(Condition where, List<SortField<?>> order, Lock lock) {
-        SelectForUpdateOfStep<Record3<UUID, Integer, Integer>> locked = select(P.ID, P.CURRENT_LEASES, P.MAX_CONCURRENCY)
-                .from(P).where(where).orderBy(order).limit(inline(1)).forUpdate();
+        SelectForUpdateOfStep<Record3<UUID, Integer, Integer>> locked = select(
+                        P.ID, P.CURRENT_LEASES, P.MAX_CONCURRENCY)
+                .from(P)
+                .where(where)
+                .orderBy(order)
+                .limit(inline(1))
+                .forUpdate();
         return lock == Lock.SKIP ? locked.of(P).skipLocked() : locked.of(P);
     }
 
@@ -277,7 +356,11 @@ final class Claims {
                 return Optional.empty();
             }
             Proxy proxy = Rows.proxy(row);
-            Lease lease = Lease.active(row.get("lease_id", UUID.class), proxy.poolId(), proxy.id(), consumer,
+            Lease lease = Lease.active(
+                    row.get("lease_id", UUID.class),
+                    proxy.poolId(),
+                    proxy.id(),
+                    consumer,
                     row.get("lease_acquired_at", OffsetDateTime.class).toInstant(),
                     row.get("lease_expires_at", OffsetDateTime.class).toInstant());
             return Optional.of(new LeasedProxy(lease, proxy));

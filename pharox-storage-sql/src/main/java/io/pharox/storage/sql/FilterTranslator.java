@@ -2,12 +2,11 @@ package io.pharox.storage.sql;
 
 import io.pharox.filter.ProxyFilter;
 import io.pharox.model.GeoPoint;
+import java.util.List;
 import org.jooq.Condition;
 import org.jooq.Field;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
-
-import java.util.List;
 
 /**
  * Translates a predicate-free filter tree into a jOOQ condition on the proxy table aliased
@@ -30,8 +29,7 @@ final class FilterTranslator implements ProxyFilter.Visitor<Condition> {
     private static final Field<Double> LATITUDE = Rows.P.LATITUDE;
     private static final Field<Double> LONGITUDE = Rows.P.LONGITUDE;
 
-    private FilterTranslator() {
-    }
+    private FilterTranslator() {}
 
     /**
      * The condition for {@code filter}.
@@ -98,8 +96,12 @@ final class FilterTranslator implements ProxyFilter.Visitor<Condition> {
         Condition exact = DSL.condition(
                 "2 * {0} * asin(least(1.0, sqrt(power(sin((radians({1}) - {2}) / 2), 2)"
                         + " + cos({2}) * cos(radians({1})) * power(sin(radians({3} - {4}) / 2), 2)))) <= {5}",
-                number(GeoPoint.EARTH_RADIUS_KM), LATITUDE, number(Math.toRadians(center.latitude())),
-                LONGITUDE, number(center.longitude()), number(clause.radiusKm()));
+                number(GeoPoint.EARTH_RADIUS_KM),
+                LATITUDE,
+                number(Math.toRadians(center.latitude())),
+                LONGITUDE,
+                number(center.longitude()),
+                number(clause.radiusKm()));
         return condition.and(exact);
     }
 

@@ -1,5 +1,21 @@
 package io.pharox.storage.sql;
 
+import static io.pharox.storage.sql.Claims.ACTIVE;
+import static io.pharox.storage.sql.Claims.CLOCK;
+import static io.pharox.storage.sql.Rows.P;
+import static io.pharox.storage.sql.schema.Tables.CONSUMER;
+import static io.pharox.storage.sql.schema.Tables.LEASE;
+import static io.pharox.storage.sql.schema.Tables.POOL;
+import static io.pharox.storage.sql.schema.Tables.PROXY;
+import static org.jooq.impl.DSL.count;
+import static org.jooq.impl.DSL.currentOffsetDateTime;
+import static org.jooq.impl.DSL.inline;
+import static org.jooq.impl.DSL.name;
+import static org.jooq.impl.DSL.select;
+import static org.jooq.impl.DSL.selectOne;
+import static org.jooq.impl.DSL.val;
+import static org.jooq.impl.DSL.when;
+
 import io.pharox.exception.LeaseNotFoundException;
 import io.pharox.exception.PoolNotFoundException;
 import io.pharox.exception.ProxyNotFoundException;
@@ -16,13 +32,6 @@ import io.pharox.model.ProxyStatus;
 import io.pharox.storage.AcquireRequest;
 import io.pharox.storage.sql.Claims.Lock;
 import io.pharox.storage.sql.schema.tables.records.LeaseRecord;
-import org.jooq.Condition;
-import org.jooq.DSLContext;
-import org.jooq.Field;
-import org.jooq.Record2;
-import org.jooq.SortField;
-import org.jooq.impl.DSL;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,22 +40,12 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-
-import static io.pharox.storage.sql.Claims.ACTIVE;
-import static io.pharox.storage.sql.Claims.CLOCK;
-import static io.pharox.storage.sql.Rows.P;
-import static io.pharox.storage.sql.schema.Tables.CONSUMER;
-import static io.pharox.storage.sql.schema.Tables.LEASE;
-import static io.pharox.storage.sql.schema.Tables.POOL;
-import static io.pharox.storage.sql.schema.Tables.PROXY;
-import static org.jooq.impl.DSL.count;
-import static org.jooq.impl.DSL.currentOffsetDateTime;
-import static org.jooq.impl.DSL.inline;
-import static org.jooq.impl.DSL.name;
-import static org.jooq.impl.DSL.select;
-import static org.jooq.impl.DSL.selectOne;
-import static org.jooq.impl.DSL.val;
-import static org.jooq.impl.DSL.when;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record2;
+import org.jooq.SortField;
+import org.jooq.impl.DSL;
 
 /**
  * The PostgreSQL lease engine that every SQL storage adapter runs: acquire, release, renew,
@@ -96,7 +95,8 @@ public final class LeaseEngine {
         if (id != null) {
             return id;
         }
-        UUID found = db.statement(ctx -> ctx.select(POOL.ID).from(POOL).where(POOL.NAME.eq(name)).fetchOptional(POOL.ID))
+        UUID found = db.statement(ctx ->
+                        ctx.select(POOL.ID).from(POOL).where(POOL.NAME.eq(name)).fetchOptional(POOL.ID))
                 .orElseThrow(() -> new PoolNotFoundException(name));
         poolIds.putIfAbsent(name, found);
         return found;
@@ -107,11 +107,15 @@ public final class LeaseEngine {
         Consumer.requireName(name);
         // DO NOTHING, not an update: an update would lock the row against the key-share locks
         // that every lease insert takes on its consumer
-        Consumer consumer = db.statement(ctx -> ctx.insertInto(CONSUMER, CONSUMER.ID, CONSUMER.NAME, CONSUMER.CREATED_AT)
-                        .values(val(Ids.next()), val(name), currentOffsetDateTime())
-                        .onConflict(CONSUMER.NAME).doNothing()
-                        .returning().fetchOptional())
-                .or(() -> db.statement(ctx -> ctx.selectFrom(CONSUMER).where(CONSUMER.NAME.eq(name)).fetchOptional()))
+        Consumer consumer = db.statement(
+                        ctx -> ctx.insertInto(CONSUMER, CONSUMER.ID, CONSUMER.NAME, CONSUMER.CREATED_AT)
+                                .values(val(Ids.next()), val(name), currentOffsetDateTime())
+                                .onConflict(CONSUMER.NAME)
+                                .doNothing()
+                                .returning()
+                                .fetchOptional())
+                .or(() -> db.statement(ctx ->
+                        ctx.selectFrom(CONSUMER).where(CONSUMER.NAME.eq(name)).fetchOptional()))
                 .map(Rows::consumer)
                 .orElseThrow(() -> new IllegalStateException("consumer " + name + " neither inserted nor found"));
         consumerIds.putIfAbsent(name, consumer.id());
@@ -166,15 +170,24 @@ public final class LeaseEngine {
      * only locks taken in id order.
      */
     private Optional<LeasedProxy> acquireWithPredicates(AcquireRequest request, UUID pool, UUID consumer) {
-        Condition relaxed = Claims.leasable(pool, FilterTranslator.translate(ProxyFilters.withoutPredicates(request.filter())));
+        Condition relaxed =
+                Claims.leasable(pool, FilterTranslator.translate(ProxyFilters.withoutPredicates(request.filter())));
         List<UUID> seen = new ArrayList<>();
         Optional<LeasedProxy> leased = db.transaction(ctx -> {
             List<Condition> regions = new ArrayList<>();
-            Claims.start(request.strategy(), pool, ThreadLocalRandom.current().nextDouble()).ifPresent(regions::add);
+            Claims.start(request.strategy(), pool, ThreadLocalRandom.current().nextDouble())
+                    .ifPresent(regions::add);
             regions.add(DSL.trueCondition());
             for (Condition region : regions) {
-                Optional<LeasedProxy> found = scan(ctx, request, pool, consumer, relaxed.and(region),
-                        Claims.order(request.strategy()), seen, Lock.SKIP);
+                Optional<LeasedProxy> found = scan(
+                        ctx,
+                        request,
+                        pool,
+                        consumer,
+                        relaxed.and(region),
+                        Claims.order(request.strategy()),
+                        seen,
+                        Lock.SKIP);
                 if (found.isPresent()) {
                     return found;
                 }
@@ -187,8 +200,15 @@ public final class LeaseEngine {
         return db.transaction(ctx -> scan(ctx, request, pool, consumer, relaxed, List.of(P.ID.asc()), seen, Lock.WAIT));
     }
 
-    private static Optional<LeasedProxy> scan(DSLContext ctx, AcquireRequest request, UUID pool, UUID consumer,
-                                              Condition where, List<SortField<?>> order, List<UUID> seen, Lock lock) {
+    private static Optional<LeasedProxy> scan(
+            DSLContext ctx,
+            AcquireRequest request,
+            UUID pool,
+            UUID consumer,
+            Condition where,
+            List<SortField<?>> order,
+            List<UUID> seen,
+            Lock lock) {
         UUID after = null;
         while (true) {
             Condition batchWhere = where.and(P.ID.ne(DSL.all(val(seen.toArray(new UUID[0])))));
@@ -196,15 +216,21 @@ public final class LeaseEngine {
                 // keyset, so that every lock this transaction waits for has a higher id than the ones it holds
                 batchWhere = batchWhere.and(P.ID.gt(after));
             }
-            var select = ctx.select(Rows.PROXY_COLUMNS).from(P).where(batchWhere).orderBy(order)
-                    .limit(inline(PREDICATE_BATCH)).forUpdate().of(P);
+            var select = ctx.select(Rows.PROXY_COLUMNS)
+                    .from(P)
+                    .where(batchWhere)
+                    .orderBy(order)
+                    .limit(inline(PREDICATE_BATCH))
+                    .forUpdate()
+                    .of(P);
             List<Proxy> batch = (lock == Lock.SKIP ? select.skipLocked() : select).fetch(Rows::proxy);
             for (Proxy candidate : batch) {
                 after = candidate.id();
                 if (request.filter().matches(candidate)) {
                     // already locked by this transaction: the claim does not wait
-                    Optional<LeasedProxy> leased = Claims.claim(ctx, request, pool, consumer,
-                            P.ID.eq(candidate.id()), Lock.WAIT).leased();
+                    Optional<LeasedProxy> leased = Claims.claim(
+                                    ctx, request, pool, consumer, P.ID.eq(candidate.id()), Lock.WAIT)
+                            .leased();
                     if (leased.isPresent()) {
                         return leased;
                     }
@@ -226,24 +252,44 @@ public final class LeaseEngine {
      * @return whether this call released it
      * @throws LeaseNotFoundException if there is no such lease
      */
-    @SuppressWarnings("NullAway") // jOOQ marks Table.field(…) and fetchOne @Nullable; these CTEs declare every field, and the statement returns one row
+    @SuppressWarnings(
+            "NullAway") // jOOQ marks Table.field(…) and fetchOne @Nullable; these CTEs declare every field, and the
+    // statement returns one row
     public boolean release(UUID leaseId) {
         Objects.requireNonNull(leaseId, "leaseId");
         Record2<String, Boolean> r = SqlFailures.retrying(() -> db.statement(ctx -> {
-            var locked = name("locked").as(select(PROXY.ID).from(PROXY)
-                    .where(PROXY.ID.eq(select(LEASE.PROXY_ID).from(LEASE).where(LEASE.ID.eq(leaseId)))).forUpdate());
+            var locked = name("locked")
+                    .as(select(PROXY.ID)
+                            .from(PROXY)
+                            .where(PROXY.ID.eq(
+                                    select(LEASE.PROXY_ID).from(LEASE).where(LEASE.ID.eq(leaseId))))
+                            .forUpdate());
             Condition lapsed = LEASE.EXPIRES_AT.le(currentOffsetDateTime());
-            var ended = name("ended").as(DSL.update(LEASE)
-                    .set(LEASE.STATUS, when(lapsed, inline(LeaseStatus.EXPIRED.name())).otherwise(inline(LeaseStatus.RELEASED.name())))
-                    .set(LEASE.RELEASED_AT, when(lapsed, DSL.castNull(LEASE.RELEASED_AT)).otherwise(currentOffsetDateTime()))
-                    .from(locked)
-                    .where(LEASE.ID.eq(leaseId), LEASE.PROXY_ID.eq(locked.field(PROXY.ID)), LEASE.STATUS.eq(inline(ACTIVE)))
-                    .returning(LEASE.PROXY_ID, LEASE.STATUS));
-            var freed = name("freed").as(DSL.update(PROXY).set(PROXY.CURRENT_LEASES, PROXY.CURRENT_LEASES.minus(inline(1)))
-                    .where(PROXY.ID.in(select(ended.field(LEASE.PROXY_ID)).from(ended)))
-                    .returning(PROXY.ID));
+            var ended = name("ended")
+                    .as(DSL.update(LEASE)
+                            .set(
+                                    LEASE.STATUS,
+                                    when(lapsed, inline(LeaseStatus.EXPIRED.name()))
+                                            .otherwise(inline(LeaseStatus.RELEASED.name())))
+                            .set(
+                                    LEASE.RELEASED_AT,
+                                    when(lapsed, DSL.castNull(LEASE.RELEASED_AT))
+                                            .otherwise(currentOffsetDateTime()))
+                            .from(locked)
+                            .where(
+                                    LEASE.ID.eq(leaseId),
+                                    LEASE.PROXY_ID.eq(locked.field(PROXY.ID)),
+                                    LEASE.STATUS.eq(inline(ACTIVE)))
+                            .returning(LEASE.PROXY_ID, LEASE.STATUS));
+            var freed = name("freed")
+                    .as(DSL.update(PROXY)
+                            .set(PROXY.CURRENT_LEASES, PROXY.CURRENT_LEASES.minus(inline(1)))
+                            .where(PROXY.ID.in(
+                                    select(ended.field(LEASE.PROXY_ID)).from(ended)))
+                            .returning(PROXY.ID));
             return ctx.with(locked, ended, freed)
-                    .select(DSL.field(select(ended.field(LEASE.STATUS)).from(ended)),
+                    .select(
+                            DSL.field(select(ended.field(LEASE.STATUS)).from(ended)),
                             DSL.field(DSL.exists(selectOne().from(LEASE).where(LEASE.ID.eq(leaseId)))))
                     .fetchOne();
         }));
@@ -264,8 +310,12 @@ public final class LeaseEngine {
         AcquireRequest.requireTtl(ttl);
         Optional<LeaseRecord> renewed = db.statement(ctx -> ctx.update(LEASE)
                 .set(LEASE.EXPIRES_AT, currentOffsetDateTime().plus(val(Rows.interval(ttl))))
-                .where(LEASE.ID.eq(leaseId), LEASE.STATUS.eq(inline(ACTIVE)), LEASE.EXPIRES_AT.gt(currentOffsetDateTime()))
-                .returning().fetchOptional());
+                .where(
+                        LEASE.ID.eq(leaseId),
+                        LEASE.STATUS.eq(inline(ACTIVE)),
+                        LEASE.EXPIRES_AT.gt(currentOffsetDateTime()))
+                .returning()
+                .fetchOptional());
         if (renewed.isPresent()) {
             return renewed.map(Rows::lease);
         }
@@ -281,25 +331,45 @@ public final class LeaseEngine {
      *
      * @return how many leases this call expired
      */
-    @SuppressWarnings("NullAway") // jOOQ marks Table.field(…) and fetchOne @Nullable; these CTEs declare every field, and the statement returns one row
+    @SuppressWarnings(
+            "NullAway") // jOOQ marks Table.field(…) and fetchOne @Nullable; these CTEs declare every field, and the
+    // statement returns one row
     public int cleanupExpiredLeases() {
         return SqlFailures.retrying(() -> db.statement(ctx -> {
-            var locked = name("locked").as(select(PROXY.ID).from(PROXY)
-                    .where(PROXY.ID.in(select(LEASE.PROXY_ID).from(LEASE)
-                            .where(LEASE.STATUS.eq(inline(ACTIVE)), LEASE.EXPIRES_AT.le(currentOffsetDateTime()))))
-                    .orderBy(PROXY.ID).forUpdate());
-            var expired = name("expired").as(DSL.update(LEASE).set(LEASE.STATUS, inline(LeaseStatus.EXPIRED.name()))
-                    .from(locked)
-                    .where(LEASE.PROXY_ID.eq(locked.field(PROXY.ID)), LEASE.STATUS.eq(inline(ACTIVE)),
-                            LEASE.EXPIRES_AT.le(currentOffsetDateTime()))
-                    .returning(LEASE.PROXY_ID));
-            var perProxy = name("per_proxy").fields("proxy_id", "n").as(select(expired.field(LEASE.PROXY_ID), count())
-                    .from(expired).groupBy(expired.field(LEASE.PROXY_ID)));
-            var freed = name("freed").as(DSL.update(PROXY)
-                    .set(PROXY.CURRENT_LEASES, PROXY.CURRENT_LEASES.minus(perProxy.field("n", Integer.class)))
-                    .from(perProxy).where(PROXY.ID.eq(perProxy.field("proxy_id", UUID.class)))
-                    .returning(PROXY.ID));
-            return ctx.with(locked, expired, perProxy, freed).select(count()).from(expired).fetchOne(0, Integer.class);
+            var locked = name("locked")
+                    .as(select(PROXY.ID)
+                            .from(PROXY)
+                            .where(PROXY.ID.in(select(LEASE.PROXY_ID)
+                                    .from(LEASE)
+                                    .where(
+                                            LEASE.STATUS.eq(inline(ACTIVE)),
+                                            LEASE.EXPIRES_AT.le(currentOffsetDateTime()))))
+                            .orderBy(PROXY.ID)
+                            .forUpdate());
+            var expired = name("expired")
+                    .as(DSL.update(LEASE)
+                            .set(LEASE.STATUS, inline(LeaseStatus.EXPIRED.name()))
+                            .from(locked)
+                            .where(
+                                    LEASE.PROXY_ID.eq(locked.field(PROXY.ID)),
+                                    LEASE.STATUS.eq(inline(ACTIVE)),
+                                    LEASE.EXPIRES_AT.le(currentOffsetDateTime()))
+                            .returning(LEASE.PROXY_ID));
+            var perProxy = name("per_proxy")
+                    .fields("proxy_id", "n")
+                    .as(select(expired.field(LEASE.PROXY_ID), count())
+                            .from(expired)
+                            .groupBy(expired.field(LEASE.PROXY_ID)));
+            var freed = name("freed")
+                    .as(DSL.update(PROXY)
+                            .set(PROXY.CURRENT_LEASES, PROXY.CURRENT_LEASES.minus(perProxy.field("n", Integer.class)))
+                            .from(perProxy)
+                            .where(PROXY.ID.eq(perProxy.field("proxy_id", UUID.class)))
+                            .returning(PROXY.ID));
+            return ctx.with(locked, expired, perProxy, freed)
+                    .select(count())
+                    .from(expired)
+                    .fetchOne(0, Integer.class);
         }));
     }
 
@@ -312,13 +382,21 @@ public final class LeaseEngine {
     public boolean removeProxy(UUID proxyId) {
         Objects.requireNonNull(proxyId, "proxyId");
         return SqlFailures.retrying(() -> db.transaction(ctx -> {
-            if (ctx.select(PROXY.ID).from(PROXY).where(PROXY.ID.eq(proxyId)).forUpdate().fetchOptional().isEmpty()) {
+            if (ctx.select(PROXY.ID)
+                    .from(PROXY)
+                    .where(PROXY.ID.eq(proxyId))
+                    .forUpdate()
+                    .fetchOptional()
+                    .isEmpty()) {
                 return false;
             }
             // the clock after the lock, not now() (the transaction's start): a lease committed
             // while we waited for the lock may have been acquired after our transaction began
-            ctx.update(LEASE).set(LEASE.STATUS, inline(LeaseStatus.RELEASED.name())).set(LEASE.RELEASED_AT, CLOCK)
-                    .where(LEASE.PROXY_ID.eq(proxyId), LEASE.STATUS.eq(inline(ACTIVE))).execute();
+            ctx.update(LEASE)
+                    .set(LEASE.STATUS, inline(LeaseStatus.RELEASED.name()))
+                    .set(LEASE.RELEASED_AT, CLOCK)
+                    .where(LEASE.PROXY_ID.eq(proxyId), LEASE.STATUS.eq(inline(ACTIVE)))
+                    .execute();
             ctx.deleteFrom(PROXY).where(PROXY.ID.eq(proxyId)).execute();
             return true;
         }));
@@ -336,12 +414,18 @@ public final class LeaseEngine {
     public Proxy applyHealthCheckResult(HealthCheckResult result) {
         Objects.requireNonNull(result, "result");
         return db.statement(ctx -> ctx.update(P)
-                        .set(P.STATUS, when(P.STATUS.eq(inline(ProxyStatus.BANNED.name())), P.STATUS)
-                                .otherwise(val(result.status().proxyStatus().name())))
+                        .set(
+                                P.STATUS,
+                                when(P.STATUS.eq(inline(ProxyStatus.BANNED.name())), P.STATUS)
+                                        .otherwise(val(
+                                                result.status().proxyStatus().name())))
                         .set(P.LAST_CHECKED_AT, Rows.timestamp(result.checkedAt()))
-                        .set(P.LAST_LATENCY_MICROS, result.latency().map(Rows::micros).orElse(null))
+                        .set(
+                                P.LAST_LATENCY_MICROS,
+                                result.latency().map(Rows::micros).orElse(null))
                         .where(P.ID.eq(result.proxyId()))
-                        .returning(Rows.PROXY_COLUMNS).fetchOptional())
+                        .returning(Rows.PROXY_COLUMNS)
+                        .fetchOptional())
                 .map(Rows::proxy)
                 .orElseThrow(() -> new ProxyNotFoundException(result.proxyId()));
     }
@@ -351,11 +435,23 @@ public final class LeaseEngine {
     /** The lease {@code leaseId}, reported {@code EXPIRED} once its time has passed even before cleanup. */
     public Optional<Lease> findLease(UUID leaseId) {
         Objects.requireNonNull(leaseId, "leaseId");
-        Field<String> status = when(LEASE.STATUS.eq(inline(ACTIVE)).and(LEASE.EXPIRES_AT.le(currentOffsetDateTime())),
-                inline(LeaseStatus.EXPIRED.name())).otherwise(LEASE.STATUS).as(LEASE.STATUS);
-        return db.statement(ctx -> ctx.select(LEASE.ID, LEASE.POOL_ID, LEASE.PROXY_ID, LEASE.CONSUMER_ID, status,
-                        LEASE.ACQUIRED_AT, LEASE.EXPIRES_AT, LEASE.RELEASED_AT)
-                .from(LEASE).where(LEASE.ID.eq(leaseId)).fetchOptionalInto(LEASE))
+        Field<String> status = when(
+                        LEASE.STATUS.eq(inline(ACTIVE)).and(LEASE.EXPIRES_AT.le(currentOffsetDateTime())),
+                        inline(LeaseStatus.EXPIRED.name()))
+                .otherwise(LEASE.STATUS)
+                .as(LEASE.STATUS);
+        return db.statement(ctx -> ctx.select(
+                                LEASE.ID,
+                                LEASE.POOL_ID,
+                                LEASE.PROXY_ID,
+                                LEASE.CONSUMER_ID,
+                                status,
+                                LEASE.ACQUIRED_AT,
+                                LEASE.EXPIRES_AT,
+                                LEASE.RELEASED_AT)
+                        .from(LEASE)
+                        .where(LEASE.ID.eq(leaseId))
+                        .fetchOptionalInto(LEASE))
                 .map(Rows::lease);
     }
 
@@ -377,6 +473,7 @@ public final class LeaseEngine {
     private List<Lease> activeLeasesWhere(Condition condition) {
         return db.statement(ctx -> ctx.selectFrom(LEASE)
                 .where(condition, LEASE.STATUS.eq(inline(ACTIVE)), LEASE.EXPIRES_AT.gt(currentOffsetDateTime()))
-                .orderBy(LEASE.ACQUIRED_AT, LEASE.ID).fetch(Rows::lease));
+                .orderBy(LEASE.ACQUIRED_AT, LEASE.ID)
+                .fetch(Rows::lease));
     }
 }

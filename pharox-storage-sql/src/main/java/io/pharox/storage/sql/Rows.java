@@ -1,6 +1,8 @@
 package io.pharox.storage.sql;
 
-import org.jspecify.annotations.Nullable;
+import static io.pharox.storage.sql.schema.Tables.LEASE;
+import static io.pharox.storage.sql.schema.Tables.PROXY;
+
 import io.pharox.model.Consumer;
 import io.pharox.model.Credentials;
 import io.pharox.model.GeoPoint;
@@ -13,10 +15,6 @@ import io.pharox.model.ProxyStatus;
 import io.pharox.storage.sql.schema.tables.records.ConsumerRecord;
 import io.pharox.storage.sql.schema.tables.records.LeaseRecord;
 import io.pharox.storage.sql.schema.tables.records.PoolRecord;
-import org.jooq.Field;
-import org.jooq.Record;
-import org.jooq.types.DayToSecond;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -25,9 +23,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static io.pharox.storage.sql.schema.Tables.LEASE;
-import static io.pharox.storage.sql.schema.Tables.PROXY;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.types.DayToSecond;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Rows of the Pharox tables as domain values, and domain values as rows. The proxy table is
@@ -43,12 +42,27 @@ public final class Rows {
     public static final io.pharox.storage.sql.schema.tables.Lease L = LEASE.as("l");
 
     /** The proxy columns that make a {@link Proxy}, of {@link #P}. */
-    public static final List<Field<?>> PROXY_COLUMNS = List.of(P.ID, P.POOL_ID, P.HOST, P.PORT, P.PROTOCOL, P.USERNAME,
-            P.PASSWORD, P.STATUS, P.MAX_CONCURRENCY, P.CURRENT_LEASES, P.COUNTRY, P.CITY, P.SOURCE, P.ASN, P.LATITUDE,
-            P.LONGITUDE, P.LAST_CHECKED_AT, P.LAST_LATENCY_MICROS);
+    public static final List<Field<?>> PROXY_COLUMNS = List.of(
+            P.ID,
+            P.POOL_ID,
+            P.HOST,
+            P.PORT,
+            P.PROTOCOL,
+            P.USERNAME,
+            P.PASSWORD,
+            P.STATUS,
+            P.MAX_CONCURRENCY,
+            P.CURRENT_LEASES,
+            P.COUNTRY,
+            P.CITY,
+            P.SOURCE,
+            P.ASN,
+            P.LATITUDE,
+            P.LONGITUDE,
+            P.LAST_CHECKED_AT,
+            P.LAST_LATENCY_MICROS);
 
-    private Rows() {
-    }
+    private Rows() {}
 
     /** The proxy in {@code r}, which holds {@link #PROXY_COLUMNS} under their plain names. */
     public static Proxy proxy(Record r) {
@@ -103,13 +117,15 @@ public final class Rows {
         values.put(PROXY.LATITUDE, location == null ? null : location.latitude());
         values.put(PROXY.LONGITUDE, location == null ? null : location.longitude());
         values.put(PROXY.LAST_CHECKED_AT, timestamp(proxy.lastCheckedAt().orElse(null)));
-        values.put(PROXY.LAST_LATENCY_MICROS, proxy.lastLatency().map(Rows::micros).orElse(null));
+        values.put(
+                PROXY.LAST_LATENCY_MICROS, proxy.lastLatency().map(Rows::micros).orElse(null));
         return values;
     }
 
     /** The pool in {@code r}. */
     public static ProxyPool pool(PoolRecord r) {
-        return new ProxyPool(r.getId(), r.getName(), r.getDescription(), r.getCreatedAt().toInstant());
+        return new ProxyPool(
+                r.getId(), r.getName(), r.getDescription(), r.getCreatedAt().toInstant());
     }
 
     /** The consumer in {@code r}. */
@@ -119,8 +135,15 @@ public final class Rows {
 
     /** The lease in {@code r}, with the status as stored. */
     public static Lease lease(LeaseRecord r) {
-        return new Lease(r.getId(), r.getPoolId(), r.getProxyId(), r.getConsumerId(), LeaseStatus.valueOf(r.getStatus()),
-                r.getAcquiredAt().toInstant(), r.getExpiresAt().toInstant(), instant(r.getReleasedAt()));
+        return new Lease(
+                r.getId(),
+                r.getPoolId(),
+                r.getProxyId(),
+                r.getConsumerId(),
+                LeaseStatus.valueOf(r.getStatus()),
+                r.getAcquiredAt().toInstant(),
+                r.getExpiresAt().toInstant(),
+                instant(r.getReleasedAt()));
     }
 
     /** {@code d} in whole microseconds, PostgreSQL's resolution. */

@@ -1,8 +1,7 @@
 package io.pharox.storage.sql;
 
-import org.jooq.DSLContext;
-
 import java.util.function.Function;
+import org.jooq.DSLContext;
 
 /**
  * How a storage adapter lets the {@link LeaseEngine} run statements: the one seam between the

@@ -1,16 +1,15 @@
 package io.pharox.storage.sql;
 
-import org.jspecify.annotations.Nullable;
 import io.pharox.exception.PharoxException;
 import io.pharox.exception.PoolAlreadyExistsException;
 import io.pharox.exception.PoolNotFoundException;
 import io.pharox.exception.ProxyAlreadyExistsException;
 import io.pharox.exception.StorageException;
 import io.pharox.model.Proxy;
-
 import java.sql.SQLException;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How the SQL adapters turn a PostgreSQL failure into the storage port's exceptions, so that
@@ -29,8 +28,7 @@ public final class SqlFailures {
     /** Attempts {@link #retrying} makes at work that PostgreSQL keeps rolling back. */
     public static final int ATTEMPTS = 5;
 
-    private SqlFailures() {
-    }
+    private SqlFailures() {}
 
     /**
      * The exception for a database failure.
@@ -45,8 +43,12 @@ public final class SqlFailures {
      *         pool, otherwise a {@link StorageException} (one that {@link #retrying} retries for
      *         {@code 40P01} and {@code 40001})
      */
-    public static PharoxException translate(@Nullable String sqlState, @Nullable String driverMessage,
-                                            Throwable cause, @Nullable String poolName, @Nullable Proxy proxy) {
+    public static PharoxException translate(
+            @Nullable String sqlState,
+            @Nullable String driverMessage,
+            Throwable cause,
+            @Nullable String poolName,
+            @Nullable Proxy proxy) {
         String message = String.valueOf(driverMessage);
         if ("23505".equals(sqlState)) {
             if (message.contains("pool_name_key") && poolName != null) {

@@ -1,17 +1,16 @@
 package io.pharox.storage.sql;
 
+import io.pharox.storage.sql.schema.Public;
+import java.sql.Connection;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.conf.MappedSchema;
 import org.jooq.conf.RenderMapping;
 import org.jooq.conf.Settings;
-import io.pharox.storage.sql.schema.Public;
 import org.jooq.impl.DSL;
-
-import javax.sql.DataSource;
-import java.sql.Connection;
-import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * The PostgreSQL schema that holds the Pharox tables, and the jOOQ contexts that render the
@@ -35,8 +34,10 @@ public final class SqlSchema {
         // the generated classes belong to a schema named "public" (what the code generator
         // calls the migrations' unqualified schema): map it to ours
         this.settings = new Settings()
-                .withRenderMapping(new RenderMapping().withSchemata(new MappedSchema()
-                        .withInput(Public.PUBLIC.getName()).withOutput(name)))
+                .withRenderMapping(new RenderMapping()
+                        .withSchemata(new MappedSchema()
+                                .withInput(Public.PUBLIC.getName())
+                                .withOutput(name)))
                 .withExecuteLogging(false);
     }
 
@@ -83,9 +84,11 @@ public final class SqlSchema {
         try {
             io.pharox.schema.PharoxSchema.migrate(dataSource, name);
         } catch (NoClassDefFoundError e) {
-            throw new IllegalStateException("migrating needs pharox-schema and Flyway on the class path (missing "
-                    + e.getMessage() + "); add them, or run the migrations at " + MIGRATION_LOCATION
-                    + " with your own tool", e);
+            throw new IllegalStateException(
+                    "migrating needs pharox-schema and Flyway on the class path (missing "
+                            + e.getMessage() + "); add them, or run the migrations at " + MIGRATION_LOCATION
+                            + " with your own tool",
+                    e);
         }
     }
 

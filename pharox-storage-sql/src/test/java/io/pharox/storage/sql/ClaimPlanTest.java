@@ -1,5 +1,7 @@
 package io.pharox.storage.sql;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.pharox.filter.ProxyFilter;
 import io.pharox.filter.ProxyFilters;
 import io.pharox.schema.PharoxSchema;
@@ -7,16 +9,6 @@ import io.pharox.select.SelectorStrategy;
 import io.pharox.storage.AcquireRequest;
 import io.pharox.storage.sql.Claims.Lock;
 import io.pharox.testkit.postgres.TestPostgres;
-import org.jooq.DSLContext;
-import org.jooq.Param;
-import org.jooq.Query;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
-import org.postgresql.ds.PGSimpleDataSource;
-
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -27,8 +19,15 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.jooq.DSLContext;
+import org.jooq.Param;
+import org.jooq.Query;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The claim of every strategy reads its candidates from an index, never by scanning or sorting
@@ -57,7 +56,8 @@ class ClaimPlanTest {
         dataSource.setPassword(postgres.password());
         PharoxSchema.migrate(dataSource, schema);
         pool = UUID.randomUUID();
-        try (Connection c = postgres.open(); Statement s = c.createStatement()) {
+        try (Connection c = postgres.open();
+                Statement s = c.createStatement()) {
             s.execute("INSERT INTO " + schema + ".pool (id, name, description, created_at) VALUES ('" + pool
                     + "', 'plans', '', now())");
             // a seventh each in DE and FR near 50N 10E, the rest elsewhere; some full, some shared
@@ -79,8 +79,10 @@ class ClaimPlanTest {
     }
 
     static Stream<Arguments> claims() {
-        ProxyFilter tree = ProxyFilters.allOf(ProxyFilters.anyOf(ProxyFilters.country("DE"), ProxyFilters.country("FR")),
-                ProxyFilters.noneOf(ProxyFilters.asn(64500)), ProxyFilters.within(50, 10, 300));
+        ProxyFilter tree = ProxyFilters.allOf(
+                ProxyFilters.anyOf(ProxyFilters.country("DE"), ProxyFilters.country("FR")),
+                ProxyFilters.noneOf(ProxyFilters.asn(64500)),
+                ProxyFilters.within(50, 10, 300));
         List<Arguments> claims = new ArrayList<>();
         for (SelectorStrategy strategy : SelectorStrategy.values()) {
             for (Lock lock : Lock.values()) {
@@ -93,16 +95,25 @@ class ClaimPlanTest {
 
     @ParameterizedTest(name = "{0} {1} with {2}")
     @MethodSource("claims")
-    void the_claim_reads_its_candidates_from_an_index(SelectorStrategy strategy, Lock lock, String described,
-                                                      ProxyFilter filter) throws SQLException {
-        AcquireRequest request = AcquireRequest.forPool("plans").consumer("planner").strategy(strategy).filter(filter)
+    void the_claim_reads_its_candidates_from_an_index(
+            SelectorStrategy strategy, Lock lock, String described, ProxyFilter filter) throws SQLException {
+        AcquireRequest request = AcquireRequest.forPool("plans")
+                .consumer("planner")
+                .strategy(strategy)
+                .filter(filter)
                 .build();
-        Query claim = Claims.statement(render, strategy, Claims.Binds.fresh(request, pool, UUID.randomUUID()),
-                Claims.leasable(pool, FilterTranslator.translate(filter)), lock);
+        Query claim = Claims.statement(
+                render,
+                strategy,
+                Claims.Binds.fresh(request, pool, UUID.randomUUID()),
+                Claims.leasable(pool, FilterTranslator.translate(filter)),
+                lock);
 
         for (String plan : List.of(customPlan(claim), genericPlan(claim))) {
             List<String> nodes = nodes(plan);
-            assertThat(nodes).as("plan nodes").contains("Index Scan on proxy")
+            assertThat(nodes)
+                    .as("plan nodes")
+                    .contains("Index Scan on proxy")
                     .doesNotContain("Seq Scan on proxy")
                     .noneMatch(node -> node.contains("Sort"));
         }
@@ -126,7 +137,8 @@ class ClaimPlanTest {
             }
         }
         assertThat(values).as("bind values").hasSize(n);
-        try (Connection c = postgres.open(); Statement s = c.createStatement()) {
+        try (Connection c = postgres.open();
+                Statement s = c.createStatement()) {
             s.execute("SET search_path = " + schema);
             s.execute("SET plan_cache_mode = force_generic_plan");
             s.execute("PREPARE claim AS " + sql);
@@ -135,7 +147,8 @@ class ClaimPlanTest {
     }
 
     private static String explain(String sql) throws SQLException {
-        try (Connection c = postgres.open(); Statement s = c.createStatement()) {
+        try (Connection c = postgres.open();
+                Statement s = c.createStatement()) {
             return read(s, sql);
         }
     }

@@ -1,19 +1,18 @@
 package io.pharox.storage.sql;
 
-import io.pharox.filter.ProxyFilter;
-import org.jooq.DSLContext;
-import org.jooq.SQLDialect;
-import org.jooq.impl.DSL;
-import org.junit.jupiter.api.Test;
-
-import java.util.stream.IntStream;
-
 import static io.pharox.filter.ProxyFilters.anyOf;
 import static io.pharox.filter.ProxyFilters.city;
 import static io.pharox.filter.ProxyFilters.matching;
 import static io.pharox.filter.ProxyFilters.within;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pharox.filter.ProxyFilter;
+import java.util.stream.IntStream;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
+import org.junit.jupiter.api.Test;
 
 class FilterTranslatorTest {
 
@@ -22,18 +21,23 @@ class FilterTranslatorTest {
     @Test
     void geo_clauses_bind_no_values_so_the_widest_tree_stays_within_the_drivers_limit() {
         ProxyFilter widest = anyOf(IntStream.range(0, ProxyFilter.MAX_CLAUSES - 1)
-                .mapToObj(i -> within(-80 + i * 0.001, 10, 5)).toList());
+                .mapToObj(i -> within(-80 + i * 0.001, 10, 5))
+                .toList());
 
         String sql = render.render(FilterTranslator.translate(widest));
 
-        assertThat(sql.chars().filter(c -> c == '?').count()).as("bind markers of 9,999 geo radii").isZero();
+        assertThat(sql.chars().filter(c -> c == '?').count())
+                .as("bind markers of 9,999 geo radii")
+                .isZero();
         assertThat(render.render(FilterTranslator.translate(city("?"))))
-                .as("a string leaf is bound").containsOnlyOnce("?");
+                .as("a string leaf is bound")
+                .containsOnlyOnce("?");
     }
 
     @Test
     void a_java_predicate_cannot_be_translated() {
         assertThatThrownBy(() -> FilterTranslator.translate(matching("odd port", p -> p.port() % 2 == 1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("odd port");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("odd port");
     }
 }

@@ -1,23 +1,23 @@
 package io.pharox.storage.sql;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.pharox.exception.PoolAlreadyExistsException;
 import io.pharox.exception.PoolNotFoundException;
 import io.pharox.exception.ProxyAlreadyExistsException;
 import io.pharox.exception.StorageException;
 import io.pharox.model.Proxy;
-import org.junit.jupiter.api.Test;
-
 import java.sql.SQLException;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class SqlFailuresTest {
 
     private static final SQLException DRIVER = new SQLException("driver says no");
-    private static final Proxy PROXY = Proxy.builder().poolId(UUID.randomUUID()).address("10.0.0.1", 3128).build();
+    private static final Proxy PROXY =
+            Proxy.builder().poolId(UUID.randomUUID()).address("10.0.0.1", 3128).build();
 
     @Test
     void storage_failures_say_in_words_what_the_sql_state_means() {
@@ -25,8 +25,7 @@ class SqlFailuresTest {
                 .isEqualTo("database connection terminated by the server (SQL state 57P01)");
         assertThat(SqlFailures.messageFor("08006")).isEqualTo("database connection lost (SQL state 08006)");
         assertThat(SqlFailures.messageFor("08003")).isEqualTo("database connection lost (SQL state 08003)");
-        assertThat(SqlFailures.messageFor("08001"))
-                .isEqualTo("database unreachable: cannot connect (SQL state 08001)");
+        assertThat(SqlFailures.messageFor("08001")).isEqualTo("database unreachable: cannot connect (SQL state 08001)");
         assertThat(SqlFailures.messageFor("57P03"))
                 .isEqualTo("database server is starting up or shutting down (SQL state 57P03)");
         assertThat(SqlFailures.messageFor("53300")).isEqualTo("database server out of resources (SQL state 53300)");
@@ -38,20 +37,32 @@ class SqlFailuresTest {
 
     @Test
     void violated_constraints_of_the_schema_become_domain_exceptions() {
-        assertThat(SqlFailures.translate("23505", "duplicate key value violates unique constraint \"pool_name_key\"",
-                DRIVER, "eu", null)).isInstanceOf(PoolAlreadyExistsException.class).hasMessageContaining("eu");
+        assertThat(SqlFailures.translate(
+                        "23505",
+                        "duplicate key value violates unique constraint \"pool_name_key\"",
+                        DRIVER,
+                        "eu",
+                        null))
+                .isInstanceOf(PoolAlreadyExistsException.class)
+                .hasMessageContaining("eu");
         assertThat(SqlFailures.translate("23505", "violates unique constraint \"proxy_pkey\"", DRIVER, null, PROXY))
-                .isInstanceOf(ProxyAlreadyExistsException.class).hasMessageContaining(PROXY.id().toString());
-        assertThat(SqlFailures.translate("23505", "violates unique constraint \"proxy_address_key\"", DRIVER, null, PROXY))
-                .isInstanceOf(ProxyAlreadyExistsException.class).hasMessageContaining("10.0.0.1:3128");
-        assertThat(SqlFailures.translate("23503", "violates foreign key constraint \"proxy_pool_fkey\"", DRIVER, null,
-                PROXY)).isInstanceOf(PoolNotFoundException.class).hasMessageContaining(PROXY.poolId().toString());
+                .isInstanceOf(ProxyAlreadyExistsException.class)
+                .hasMessageContaining(PROXY.id().toString());
+        assertThat(SqlFailures.translate(
+                        "23505", "violates unique constraint \"proxy_address_key\"", DRIVER, null, PROXY))
+                .isInstanceOf(ProxyAlreadyExistsException.class)
+                .hasMessageContaining("10.0.0.1:3128");
+        assertThat(SqlFailures.translate(
+                        "23503", "violates foreign key constraint \"proxy_pool_fkey\"", DRIVER, null, PROXY))
+                .isInstanceOf(PoolNotFoundException.class)
+                .hasMessageContaining(PROXY.poolId().toString());
     }
 
     @Test
     void anything_else_is_a_storage_exception_with_the_driver_error_as_cause() {
         assertThat(SqlFailures.translate("23505", "violates unique constraint \"other_key\"", DRIVER, "eu", PROXY))
-                .isExactlyInstanceOf(StorageException.class).hasCause(DRIVER);
+                .isExactlyInstanceOf(StorageException.class)
+                .hasCause(DRIVER);
         assertThat(SqlFailures.translate("57P01", null, DRIVER, null, null))
                 .isInstanceOf(StorageException.class)
                 .hasMessage("database connection terminated by the server (SQL state 57P01)")
@@ -78,9 +89,11 @@ class SqlFailuresTest {
         AtomicInteger attempts = new AtomicInteger();
 
         assertThatThrownBy(() -> SqlFailures.retrying(() -> {
-            attempts.incrementAndGet();
-            throw SqlFailures.translate("40001", "could not serialize access", DRIVER, null, null);
-        })).isInstanceOf(StorageException.class).hasMessageContaining("serialization failure");
+                    attempts.incrementAndGet();
+                    throw SqlFailures.translate("40001", "could not serialize access", DRIVER, null, null);
+                }))
+                .isInstanceOf(StorageException.class)
+                .hasMessageContaining("serialization failure");
         assertThat(attempts).hasValue(SqlFailures.ATTEMPTS);
     }
 
@@ -89,9 +102,11 @@ class SqlFailuresTest {
         AtomicInteger attempts = new AtomicInteger();
 
         assertThatThrownBy(() -> SqlFailures.retrying(() -> {
-            attempts.incrementAndGet();
-            throw SqlFailures.translate("08006", "I/O error", DRIVER, null, null);
-        })).isInstanceOf(StorageException.class).hasMessageContaining("connection lost");
+                    attempts.incrementAndGet();
+                    throw SqlFailures.translate("08006", "I/O error", DRIVER, null, null);
+                }))
+                .isInstanceOf(StorageException.class)
+                .hasMessageContaining("connection lost");
         assertThat(attempts).hasValue(1);
     }
 }

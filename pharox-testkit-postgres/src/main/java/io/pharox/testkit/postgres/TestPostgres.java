@@ -1,7 +1,5 @@
 package io.pharox.testkit.postgres;
 
-import org.jspecify.annotations.Nullable;
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -18,6 +16,8 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Finds the PostgreSQL that SQL adapter tests run against, and gives each test class its own
@@ -92,8 +92,8 @@ public final class TestPostgres {
                 db.open().close();
                 return db;
             } catch (SQLException e) {
-                throw new IllegalStateException(URL_ENV + " is set to " + envUrl + " but no connection could be made: "
-                        + e.getMessage(), e);
+                throw new IllegalStateException(
+                        URL_ENV + " is set to " + envUrl + " but no connection could be made: " + e.getMessage(), e);
             }
         }
         TestPostgres local = new TestPostgres(localUrl, "postgres", null);
@@ -101,19 +101,26 @@ public final class TestPostgres {
             local.open().close();
             return local;
         } catch (SQLException e) {
-            return container.get().orElseThrow(() -> new IllegalStateException("no test PostgreSQL found. Provide one"
-                    + " in one of three ways: (1) set " + URL_ENV + " to a JDBC URL (with " + USER_ENV + " and "
-                    + PASSWORD_ENV + " if needed); (2) run a local server at " + localUrl + " that user 'postgres' can"
-                    + " reach; (3) run Docker, with Testcontainers' PostgreSQL module"
-                    + " (org.testcontainers:postgresql) on the test class path. The local"
-                    + " attempt failed: " + e.getMessage(), e));
+            return container
+                    .get()
+                    .orElseThrow(() -> new IllegalStateException(
+                            "no test PostgreSQL found. Provide one"
+                                    + " in one of three ways: (1) set " + URL_ENV + " to a JDBC URL (with " + USER_ENV
+                                    + " and "
+                                    + PASSWORD_ENV + " if needed); (2) run a local server at " + localUrl
+                                    + " that user 'postgres' can"
+                                    + " reach; (3) run Docker, with Testcontainers' PostgreSQL module"
+                                    + " (org.testcontainers:postgresql) on the test class path. The local"
+                                    + " attempt failed: " + e.getMessage(),
+                            e));
         }
     }
 
     /** A container from Testcontainers, if it is on the class path and Docker runs. */
     private static Optional<TestPostgres> startContainer() {
         try {
-            Class.forName("org.testcontainers.containers.PostgreSQLContainer", false, TestPostgres.class.getClassLoader());
+            Class.forName(
+                    "org.testcontainers.containers.PostgreSQLContainer", false, TestPostgres.class.getClassLoader());
         } catch (ClassNotFoundException e) {
             return Optional.empty();
         }
@@ -169,7 +176,8 @@ public final class TestPostgres {
      */
     public String createSchema(String prefix) {
         Objects.requireNonNull(prefix, "prefix");
-        String name = prefix.toLowerCase(Locale.ROOT) + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String name = prefix.toLowerCase(Locale.ROOT) + "_"
+                + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         execute("CREATE SCHEMA " + requireSchema(name));
         return name;
     }
@@ -191,7 +199,8 @@ public final class TestPostgres {
      */
     public static String fingerprint(DataSource dataSource, String schema) {
         requireSchema(schema);
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement()) {
             List<String> tables = new ArrayList<>();
             try (ResultSet r = s.executeQuery("SELECT table_name FROM information_schema.tables WHERE table_schema = '"
                     + schema + "' AND table_type = 'BASE TABLE' ORDER BY table_name")) {
@@ -233,7 +242,8 @@ public final class TestPostgres {
     }
 
     private void execute(String ddl) {
-        try (Connection c = open(); Statement s = c.createStatement()) {
+        try (Connection c = open();
+                Statement s = c.createStatement()) {
             s.execute(ddl);
         } catch (SQLException e) {
             throw new IllegalStateException("'" + ddl + "' failed on " + url + ": " + e.getMessage(), e);

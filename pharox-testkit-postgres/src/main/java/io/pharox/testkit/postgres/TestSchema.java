@@ -3,12 +3,11 @@ package io.pharox.testkit.postgres;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.pharox.schema.PharoxSchema;
-
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Objects;
+import javax.sql.DataSource;
 
 /**
  * A schema of its own on the test PostgreSQL ({@link TestPostgres#get()}), with a HikariCP pool
@@ -98,8 +97,8 @@ public final class TestSchema implements AutoCloseable {
 
     /** Empties every table of Pharox's schema, so that a test sees only its own rows. */
     public void truncate() {
-        execute("TRUNCATE " + name + ".lease, " + name + ".pool_selector_state, " + name + ".proxy, "
-                + name + ".consumer, " + name + ".pool");
+        execute("TRUNCATE " + name + ".lease, " + name + ".pool_selector_state, " + name + ".proxy, " + name
+                + ".consumer, " + name + ".pool");
     }
 
     /**
@@ -108,7 +107,8 @@ public final class TestSchema implements AutoCloseable {
      * @throws IllegalStateException naming the statement, if it fails
      */
     public void execute(String sql) {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException("'" + sql + "' failed in schema " + name + ": " + e.getMessage(), e);

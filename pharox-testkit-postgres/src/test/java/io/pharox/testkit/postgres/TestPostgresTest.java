@@ -1,16 +1,15 @@
 package io.pharox.testkit.postgres;
 
-import org.junit.jupiter.api.Test;
-
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.PreparedStatement;
-import java.util.Map;
-import java.util.Optional;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
 
 /** How the test database is found, against the real local PostgreSQL and a port where none listens. */
 class TestPostgresTest {
@@ -20,7 +19,8 @@ class TestPostgresTest {
 
     @Test
     void the_environment_variable_wins_over_the_local_server() {
-        Map<String, String> env = Map.of(TestPostgres.URL_ENV, TestPostgres.LOCAL_URL, TestPostgres.USER_ENV, "postgres");
+        Map<String, String> env =
+                Map.of(TestPostgres.URL_ENV, TestPostgres.LOCAL_URL, TestPostgres.USER_ENV, "postgres");
 
         TestPostgres db = TestPostgres.locate(env::get, NOWHERE, Optional::empty);
 
@@ -49,7 +49,8 @@ class TestPostgresTest {
     void the_container_is_the_fallback_when_no_server_answers() {
         TestPostgres container = TestPostgres.locate(name -> null, TestPostgres.LOCAL_URL, Optional::empty);
 
-        assertThat(TestPostgres.locate(name -> null, NOWHERE, () -> Optional.of(container))).isSameAs(container);
+        assertThat(TestPostgres.locate(name -> null, NOWHERE, () -> Optional.of(container)))
+                .isSameAs(container);
     }
 
     @Test
@@ -87,7 +88,8 @@ class TestPostgresTest {
 
     private static boolean schemaExists(TestPostgres db, String schema) throws SQLException {
         try (Connection c = db.open();
-             PreparedStatement s = c.prepareStatement("SELECT count(*) FROM information_schema.schemata WHERE schema_name = ?")) {
+                PreparedStatement s =
+                        c.prepareStatement("SELECT count(*) FROM information_schema.schemata WHERE schema_name = ?")) {
             s.setString(1, schema);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();

@@ -13,8 +13,7 @@ import java.util.function.Function;
  */
 final class Fields {
 
-    private Fields() {
-    }
+    private Fields() {}
 
     /** Writes fields in order; {@link #toString()} is the record. */
     static final class Writer {

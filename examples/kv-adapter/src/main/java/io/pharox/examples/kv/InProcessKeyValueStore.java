@@ -30,8 +30,7 @@ public final class InProcessKeyValueStore implements KeyValueStore {
     private long revision;
 
     /** An empty store. */
-    public InProcessKeyValueStore() {
-    }
+    public InProcessKeyValueStore() {}
 
     @Override
     public Optional<Versioned> get(String key) {
@@ -41,7 +40,10 @@ public final class InProcessKeyValueStore implements KeyValueStore {
     @Override
     public List<String> keys(String prefix) {
         Objects.requireNonNull(prefix, "prefix");
-        return entries.keySet().stream().filter(key -> key.startsWith(prefix)).sorted().toList();
+        return entries.keySet().stream()
+                .filter(key -> key.startsWith(prefix))
+                .sorted()
+                .toList();
     }
 
     @Override
@@ -81,7 +83,9 @@ public final class InProcessKeyValueStore implements KeyValueStore {
         if (write instanceof Write.PutIfAbsent) {
             return current == null;
         }
-        long expected = write instanceof Write.Replace replace ? replace.expectedVersion() : ((Write.Remove) write).expectedVersion();
+        long expected = write instanceof Write.Replace replace
+                ? replace.expectedVersion()
+                : ((Write.Remove) write).expectedVersion();
         return current != null && current.version() == expected;
     }
 }

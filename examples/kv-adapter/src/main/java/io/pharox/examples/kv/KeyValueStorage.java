@@ -17,7 +17,6 @@ import io.pharox.model.ProxyPool;
 import io.pharox.select.SelectorStrategy;
 import io.pharox.storage.AcquireRequest;
 import io.pharox.storage.ProxyStorage;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -82,7 +81,8 @@ public final class KeyValueStorage implements ProxyStorage {
         ProxyPool.requireName(name);
         ProxyPool.requireDescription(description);
         ProxyPool pool = new ProxyPool(Ids.next(), name, description, clock.instant());
-        boolean created = store.tryCommit(List.of(new Write.PutIfAbsent(Keys.pool(name), Records.encode(pool)),
+        boolean created = store.tryCommit(List.of(
+                new Write.PutIfAbsent(Keys.pool(name), Records.encode(pool)),
                 new Write.PutIfAbsent(Keys.poolId(pool.id()), name)));
         if (!created) {
             throw new PoolAlreadyExistsException(name);
@@ -119,7 +119,8 @@ public final class KeyValueStorage implements ProxyStorage {
     @Override
     public Proxy addProxy(Proxy proxy) {
         Objects.requireNonNull(proxy, "proxy");
-        String poolName = poolName(proxy.poolId()).orElseThrow(() -> new PoolNotFoundException(proxy.poolId().toString()));
+        String poolName = poolName(proxy.poolId())
+                .orElseThrow(() -> new PoolNotFoundException(proxy.poolId().toString()));
         ProxyRecord record = ProxyRecord.unleased(proxy);
         return store.retrying("adding proxy " + proxy.id(), () -> {
             if (store.get(Keys.proxy(proxy.id())).isPresent()) {
@@ -128,7 +129,8 @@ public final class KeyValueStorage implements ProxyStorage {
             if (store.get(Keys.address(proxy)).isPresent()) {
                 throw new ProxyAlreadyExistsException(proxy.address() + " in pool '" + poolName + "'");
             }
-            store.commit(List.of(new Write.PutIfAbsent(Keys.proxy(proxy.id()), Records.encode(record)),
+            store.commit(List.of(
+                    new Write.PutIfAbsent(Keys.proxy(proxy.id()), Records.encode(record)),
                     new Write.PutIfAbsent(Keys.member(proxy.poolId(), proxy.id()), ""),
                     new Write.PutIfAbsent(Keys.address(proxy), proxy.id().toString())));
             return record.proxy();
@@ -149,7 +151,8 @@ public final class KeyValueStorage implements ProxyStorage {
             List<Write> writes = new ArrayList<>(List.of(stored.replaceWith(Records.encode(updated))));
             if (!Keys.address(old).equals(Keys.address(proxy))) {
                 if (store.get(Keys.address(proxy)).isPresent()) {
-                    throw new ProxyAlreadyExistsException(proxy.address() + " in pool '" + poolName(old.poolId()).orElseThrow() + "'");
+                    throw new ProxyAlreadyExistsException(proxy.address() + " in pool '"
+                            + poolName(old.poolId()).orElseThrow() + "'");
                 }
                 writes.add(new Write.PutIfAbsent(Keys.address(proxy), proxy.id().toString()));
                 writes.add(store.removalOf(Keys.address(old)));
@@ -169,7 +172,8 @@ public final class KeyValueStorage implements ProxyStorage {
             }
             Stored<ProxyRecord> stored = found.get();
             Instant now = clock.instant();
-            List<Write> writes = new ArrayList<>(List.of(stored.removal(),
+            List<Write> writes = new ArrayList<>(List.of(
+                    stored.removal(),
                     store.removalOf(Keys.member(stored.value().values().poolId(), proxyId)),
                     store.removalOf(Keys.address(stored.value().values()))));
             for (ProxyRecord.Slot slot : stored.value().slots()) {
@@ -184,12 +188,15 @@ public final class KeyValueStorage implements ProxyStorage {
     @Override
     public Optional<Proxy> findProxy(UUID proxyId) {
         Objects.requireNonNull(proxyId, "proxyId");
-        return store.read(Keys.proxy(proxyId), Records::proxy).map(stored -> stored.value().proxy());
+        return store.read(Keys.proxy(proxyId), Records::proxy)
+                .map(stored -> stored.value().proxy());
     }
 
     @Override
     public List<Proxy> listProxies(String poolName) {
-        return proxiesOf(requirePool(poolName)).stream().map(stored -> stored.value().proxy()).toList();
+        return proxiesOf(requirePool(poolName)).stream()
+                .map(stored -> stored.value().proxy())
+                .toList();
     }
 
     @Override
@@ -197,7 +204,8 @@ public final class KeyValueStorage implements ProxyStorage {
         Objects.requireNonNull(result, "result");
         return store.retrying("applying a health check to proxy " + result.proxyId(), () -> {
             Stored<ProxyRecord> stored = requireProxy(result.proxyId());
-            ProxyRecord checked = stored.value().withValues(stored.value().values().withHealthCheck(result));
+            ProxyRecord checked =
+                    stored.value().withValues(stored.value().values().withHealthCheck(result));
             store.commit(List.of(stored.replaceWith(Records.encode(checked))));
             return checked.proxy();
         });
@@ -242,7 +250,8 @@ public final class KeyValueStorage implements ProxyStorage {
         Consumer consumer = ensureConsumer(request.consumerName());
         boolean roundRobin = request.strategy() == SelectorStrategy.ROUND_ROBIN;
         return store.retrying("acquiring in pool '" + pool.name() + "'", () -> {
-            Optional<Stored<UUID>> cursor = roundRobin ? store.read(Keys.cursor(pool.id()), UUID::fromString) : Optional.empty();
+            Optional<Stored<UUID>> cursor =
+                    roundRobin ? store.read(Keys.cursor(pool.id()), UUID::fromString) : Optional.empty();
             List<Stored<ProxyRecord>> proxies = proxiesOf(pool);
             // the clock is read after the records: a release that made room read it before its commit
             Instant now = clock.instant();
@@ -258,10 +267,16 @@ public final class KeyValueStorage implements ProxyStorage {
      *
      * @throws Conflict if another writer changed any of them since
      */
-    private LeasedProxy claim(Stored<ProxyRecord> chosen, ProxyPool pool, Consumer consumer, AcquireRequest request,
-                              Optional<Stored<UUID>> cursor, Instant now) {
+    private LeasedProxy claim(
+            Stored<ProxyRecord> chosen,
+            ProxyPool pool,
+            Consumer consumer,
+            AcquireRequest request,
+            Optional<Stored<UUID>> cursor,
+            Instant now) {
         ProxyRecord record = chosen.value();
-        Lease lease = Lease.active(Ids.next(), pool.id(), record.values().id(), consumer.id(), now, now.plus(request.ttl()));
+        Lease lease =
+                Lease.active(Ids.next(), pool.id(), record.values().id(), consumer.id(), now, now.plus(request.ttl()));
         List<UUID> lapsed = record.lapsedAt(now);
         ProxyRecord claimed = record.without(lapsed).with(new ProxyRecord.Slot(lease.id(), lease.expiresAt()));
 
@@ -288,8 +303,11 @@ public final class KeyValueStorage implements ProxyStorage {
             }
             Stored<ProxyRecord> proxy = holderOf(lease.value());
             Instant now = clock.instant();
-            Lease ended = lease.value().isActiveAt(now) ? lease.value().released(now) : lease.value().expired();
-            store.commit(List.of(lease.replaceWith(Records.encode(ended)),
+            Lease ended = lease.value().isActiveAt(now)
+                    ? lease.value().released(now)
+                    : lease.value().expired();
+            store.commit(List.of(
+                    lease.replaceWith(Records.encode(ended)),
                     proxy.replaceWith(Records.encode(proxy.value().without(List.of(leaseId))))));
             return ended.status() == LeaseStatus.RELEASED;
         });
@@ -311,7 +329,8 @@ public final class KeyValueStorage implements ProxyStorage {
             }
             Lease renewed = lease.value().withExpiresAt(now.plus(ttl));
             ProxyRecord.Slot slot = new ProxyRecord.Slot(leaseId, renewed.expiresAt());
-            store.commit(List.of(lease.replaceWith(Records.encode(renewed)),
+            store.commit(List.of(
+                    lease.replaceWith(Records.encode(renewed)),
                     proxy.replaceWith(Records.encode(proxy.value().with(slot)))));
             return Optional.of(renewed);
         });
@@ -361,16 +380,19 @@ public final class KeyValueStorage implements ProxyStorage {
     @Override
     public Optional<Lease> findLease(UUID leaseId) {
         Objects.requireNonNull(leaseId, "leaseId");
-        return store.read(Keys.lease(leaseId), Records::lease).map(Stored::value).map(lease -> {
-            Instant now = clock.instant();
-            return lease.statusAt(now) == lease.status() ? lease : lease.expired();
-        });
+        return store.read(Keys.lease(leaseId), Records::lease)
+                .map(Stored::value)
+                .map(lease -> {
+                    Instant now = clock.instant();
+                    return lease.statusAt(now) == lease.status() ? lease : lease.expired();
+                });
     }
 
     @Override
     public List<Lease> activeLeases(UUID proxyId) {
         Objects.requireNonNull(proxyId, "proxyId");
-        return activeLeasesOf(store.read(Keys.proxy(proxyId), Records::proxy).stream().toList());
+        return activeLeasesOf(
+                store.read(Keys.proxy(proxyId), Records::proxy).stream().toList());
     }
 
     @Override
@@ -385,8 +407,10 @@ public final class KeyValueStorage implements ProxyStorage {
         for (Stored<ProxyRecord> proxy : proxies) {
             for (ProxyRecord.Slot slot : proxy.value().slots()) {
                 if (slot.isLiveAt(now)) {
-                    store.read(Keys.lease(slot.leaseId()), Records::lease).map(Stored::value)
-                            .filter(lease -> lease.isActiveAt(now)).ifPresent(active::add);
+                    store.read(Keys.lease(slot.leaseId()), Records::lease)
+                            .map(Stored::value)
+                            .filter(lease -> lease.isActiveAt(now))
+                            .ifPresent(active::add);
                 }
             }
         }

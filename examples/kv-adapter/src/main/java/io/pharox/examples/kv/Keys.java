@@ -1,7 +1,6 @@
 package io.pharox.examples.kv;
 
 import io.pharox.model.Proxy;
-
 import java.util.Locale;
 import java.util.UUID;
 
@@ -30,8 +29,7 @@ final class Keys {
     /** The prefix of every proxy's key. */
     static final String PROXIES = "proxy/";
 
-    private Keys() {
-    }
+    private Keys() {}
 
     static String pool(String name) {
         return POOLS + name;
@@ -56,7 +54,8 @@ final class Keys {
 
     /** Addresses are unique per pool, the host compared without case. */
     static String address(Proxy proxy) {
-        return "address/" + proxy.poolId() + "/" + proxy.port() + "/" + proxy.host().toLowerCase(Locale.ROOT);
+        return "address/" + proxy.poolId() + "/" + proxy.port() + "/"
+                + proxy.host().toLowerCase(Locale.ROOT);
     }
 
     static String cursor(UUID poolId) {

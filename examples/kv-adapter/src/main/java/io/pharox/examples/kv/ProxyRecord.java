@@ -1,7 +1,6 @@
 package io.pharox.examples.kv;
 
 import io.pharox.model.Proxy;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -62,7 +61,10 @@ record ProxyRecord(Proxy values, List<Slot> slots) {
 
     /** The leases whose time has passed at {@code now} but that are still recorded ACTIVE. */
     List<UUID> lapsedAt(Instant now) {
-        return slots.stream().filter(slot -> !slot.isLiveAt(now)).map(Slot::leaseId).toList();
+        return slots.stream()
+                .filter(slot -> !slot.isLiveAt(now))
+                .map(Slot::leaseId)
+                .toList();
     }
 
     /** Whether a lease holds a slot of this proxy. */
@@ -80,7 +82,9 @@ record ProxyRecord(Proxy values, List<Slot> slots) {
     /** A copy without the slots of {@code leaseIds}. */
     ProxyRecord without(Collection<UUID> leaseIds) {
         Set<UUID> freed = Set.copyOf(leaseIds);
-        return new ProxyRecord(values, slots.stream().filter(slot -> !freed.contains(slot.leaseId())).toList());
+        return new ProxyRecord(
+                values,
+                slots.stream().filter(slot -> !freed.contains(slot.leaseId())).toList());
     }
 
     /** A copy with other values and the same slots. */

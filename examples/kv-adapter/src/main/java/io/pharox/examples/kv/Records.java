@@ -7,7 +7,6 @@ import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
 import io.pharox.model.ProxyProtocol;
 import io.pharox.model.ProxyStatus;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,58 +22,93 @@ import java.util.UUID;
  */
 final class Records {
 
-    private Records() {
-    }
+    private Records() {}
 
     static String encode(ProxyPool pool) {
-        return new Fields.Writer().field("pool").field(pool.id()).field(pool.name()).field(pool.description())
-                .field(pool.createdAt()).toString();
+        return new Fields.Writer()
+                .field("pool")
+                .field(pool.id())
+                .field(pool.name())
+                .field(pool.description())
+                .field(pool.createdAt())
+                .toString();
     }
 
     static ProxyPool pool(String text) {
         Fields.Reader r = reader("pool", text);
-        ProxyPool pool = new ProxyPool(r.field("an id", UUID::fromString), r.text(), r.text(), r.field("an instant", Instant::parse));
+        ProxyPool pool = new ProxyPool(
+                r.field("an id", UUID::fromString), r.text(), r.text(), r.field("an instant", Instant::parse));
         r.end();
         return pool;
     }
 
     static String encode(Consumer consumer) {
-        return new Fields.Writer().field("consumer").field(consumer.id()).field(consumer.name())
-                .field(consumer.createdAt()).toString();
+        return new Fields.Writer()
+                .field("consumer")
+                .field(consumer.id())
+                .field(consumer.name())
+                .field(consumer.createdAt())
+                .toString();
     }
 
     static Consumer consumer(String text) {
         Fields.Reader r = reader("consumer", text);
-        Consumer consumer = new Consumer(r.field("an id", UUID::fromString), r.text(), r.field("an instant", Instant::parse));
+        Consumer consumer =
+                new Consumer(r.field("an id", UUID::fromString), r.text(), r.field("an instant", Instant::parse));
         r.end();
         return consumer;
     }
 
     static String encode(Lease lease) {
-        return new Fields.Writer().field("lease").field(lease.id()).field(lease.poolId()).field(lease.proxyId())
-                .field(lease.consumerId()).field(lease.status()).field(lease.acquiredAt()).field(lease.expiresAt())
-                .optional(lease.releasedAt()).toString();
+        return new Fields.Writer()
+                .field("lease")
+                .field(lease.id())
+                .field(lease.poolId())
+                .field(lease.proxyId())
+                .field(lease.consumerId())
+                .field(lease.status())
+                .field(lease.acquiredAt())
+                .field(lease.expiresAt())
+                .optional(lease.releasedAt())
+                .toString();
     }
 
     static Lease lease(String text) {
         Fields.Reader r = reader("lease", text);
-        Lease lease = new Lease(r.field("an id", UUID::fromString), r.field("an id", UUID::fromString),
-                r.field("an id", UUID::fromString), r.field("an id", UUID::fromString),
-                r.field("a lease status", LeaseStatus::valueOf), r.field("an instant", Instant::parse),
-                r.field("an instant", Instant::parse), r.optional("an instant", Instant::parse).orElse(null));
+        Lease lease = new Lease(
+                r.field("an id", UUID::fromString),
+                r.field("an id", UUID::fromString),
+                r.field("an id", UUID::fromString),
+                r.field("an id", UUID::fromString),
+                r.field("a lease status", LeaseStatus::valueOf),
+                r.field("an instant", Instant::parse),
+                r.field("an instant", Instant::parse),
+                r.optional("an instant", Instant::parse).orElse(null));
         r.end();
         return lease;
     }
 
     static String encode(ProxyRecord record) {
         Proxy p = record.values();
-        Fields.Writer w = new Fields.Writer().field("proxy").field(p.id()).field(p.poolId()).field(p.host())
-                .field(p.port()).field(p.protocol()).optional(p.credentials().map(c -> c.username()))
-                .optional(p.credentials().map(c -> c.password())).field(p.status()).field(p.maxConcurrency())
-                .optional(p.country()).optional(p.city()).optional(p.source())
+        Fields.Writer w = new Fields.Writer()
+                .field("proxy")
+                .field(p.id())
+                .field(p.poolId())
+                .field(p.host())
+                .field(p.port())
+                .field(p.protocol())
+                .optional(p.credentials().map(c -> c.username()))
+                .optional(p.credentials().map(c -> c.password()))
+                .field(p.status())
+                .field(p.maxConcurrency())
+                .optional(p.country())
+                .optional(p.city())
+                .optional(p.source())
                 .optional(p.asn().isPresent() ? Optional.of(p.asn().getAsLong()) : Optional.empty())
-                .optional(p.location().map(l -> l.latitude())).optional(p.location().map(l -> l.longitude()))
-                .optional(p.lastCheckedAt()).optional(p.lastLatency())
+                .optional(p.location().map(l -> l.latitude()))
+                .optional(p.location().map(l -> l.longitude()))
+                .optional(p.lastCheckedAt())
+                .optional(p.lastLatency())
                 .field(record.slots().size());
         for (ProxyRecord.Slot slot : record.slots()) {
             w.field(slot.leaseId()).field(slot.expiresAt());
@@ -84,20 +118,31 @@ final class Records {
 
     static ProxyRecord proxy(String text) {
         Fields.Reader r = reader("proxy", text);
-        Proxy.Builder b = Proxy.builder().id(r.field("an id", UUID::fromString)).poolId(r.field("an id", UUID::fromString))
-                .host(r.text()).port(r.field("a port", Integer::parseInt)).protocol(r.field("a protocol", ProxyProtocol::valueOf));
+        Proxy.Builder b = Proxy.builder()
+                .id(r.field("an id", UUID::fromString))
+                .poolId(r.field("an id", UUID::fromString))
+                .host(r.text())
+                .port(r.field("a port", Integer::parseInt))
+                .protocol(r.field("a protocol", ProxyProtocol::valueOf));
         Optional<String> username = r.optional();
         Optional<String> password = r.optional();
         if (username.isPresent()) {
-            b.credentials(username.get(), password.orElseThrow(() -> new IllegalStateException("credentials without a password")));
+            b.credentials(
+                    username.get(),
+                    password.orElseThrow(() -> new IllegalStateException("credentials without a password")));
         }
-        b.status(r.field("a proxy status", ProxyStatus::valueOf)).maxConcurrency(r.field("a capacity", Integer::parseInt))
-                .country(r.optional().orElse(null)).city(r.optional().orElse(null)).source(r.optional().orElse(null))
+        b.status(r.field("a proxy status", ProxyStatus::valueOf))
+                .maxConcurrency(r.field("a capacity", Integer::parseInt))
+                .country(r.optional().orElse(null))
+                .city(r.optional().orElse(null))
+                .source(r.optional().orElse(null))
                 .asn(r.optional("an ASN", Long::valueOf).orElse(null));
         Optional<Double> latitude = r.optional("a latitude", Double::valueOf);
         Optional<Double> longitude = r.optional("a longitude", Double::valueOf);
         if (latitude.isPresent()) {
-            b.location(latitude.get(), longitude.orElseThrow(() -> new IllegalStateException("a latitude without a longitude")));
+            b.location(
+                    latitude.get(),
+                    longitude.orElseThrow(() -> new IllegalStateException("a latitude without a longitude")));
         }
         b.lastCheckedAt(r.optional("an instant", Instant::parse).orElse(null))
                 .lastLatency(r.optional("a duration", Duration::parse).orElse(null));

@@ -4,7 +4,6 @@ import io.pharox.filter.ProxyFilter;
 import io.pharox.model.Ids;
 import io.pharox.model.Proxy;
 import io.pharox.storage.AcquireRequest;
-
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -15,8 +14,7 @@ import java.util.concurrent.ThreadLocalRandom;
 /** Which proxy an acquire tries to claim: the request's strategy applied to the proxies available now. */
 final class Selection {
 
-    private Selection() {
-    }
+    private Selection() {}
 
     /**
      * The proxy the strategy picks among those available at {@code now}, or empty if none is.
@@ -24,9 +22,11 @@ final class Selection {
      * @param pool   the pool's proxies in {@link Proxy#STABLE_ORDER}
      * @param cursor the proxy the pool's last round-robin acquire chose, if any
      */
-    static Optional<Stored<ProxyRecord>> choose(AcquireRequest request, List<Stored<ProxyRecord>> pool,
-                                                Optional<UUID> cursor, Instant now) {
-        List<Stored<ProxyRecord>> available = pool.stream().filter(p -> isAvailable(p.value(), request.filter(), now)).toList();
+    static Optional<Stored<ProxyRecord>> choose(
+            AcquireRequest request, List<Stored<ProxyRecord>> pool, Optional<UUID> cursor, Instant now) {
+        List<Stored<ProxyRecord>> available = pool.stream()
+                .filter(p -> isAvailable(p.value(), request.filter(), now))
+                .toList();
         if (available.isEmpty()) {
             return Optional.empty();
         }
@@ -35,12 +35,15 @@ final class Selection {
                 return Optional.of(available.get(0));
             case ROUND_ROBIN:
                 return available.stream()
-                        .filter(p -> cursor.isPresent() && Ids.ORDER.compare(p.value().values().id(), cursor.get()) > 0)
+                        .filter(p -> cursor.isPresent()
+                                && Ids.ORDER.compare(p.value().values().id(), cursor.get()) > 0)
                         .findFirst()
                         .or(() -> Optional.of(available.get(0)));
             case LEAST_USED:
-                return available.stream().min(Comparator.<Stored<ProxyRecord>>comparingInt(p -> p.value().liveAt(now))
-                        .thenComparing(p -> p.value().values(), Proxy.STABLE_ORDER));
+                return available.stream()
+                        .min(Comparator.<Stored<ProxyRecord>>comparingInt(
+                                        p -> p.value().liveAt(now))
+                                .thenComparing(p -> p.value().values(), Proxy.STABLE_ORDER));
             case RANDOM:
                 return Optional.of(available.get(ThreadLocalRandom.current().nextInt(available.size())));
             default:

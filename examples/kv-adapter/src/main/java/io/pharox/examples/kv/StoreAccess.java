@@ -1,7 +1,6 @@
 package io.pharox.examples.kv;
 
 import io.pharox.exception.StorageException;
-
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -79,7 +78,8 @@ final class StoreAccess {
      * @throws Conflict if it has no entry
      */
     Write removalOf(String key) {
-        return get(key).map(entry -> (Write) new Write.Remove(key, entry.version())).orElseThrow(() -> Conflict.INSTANCE);
+        return get(key).map(entry -> (Write) new Write.Remove(key, entry.version()))
+                .orElseThrow(() -> Conflict.INSTANCE);
     }
 
     /**

@@ -1,11 +1,10 @@
 package io.pharox.examples.kv;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /** The conditional writes the adapter relies on, on the in-process stand-in for a key-value server. */
 class InProcessKeyValueStoreTest {
@@ -17,7 +16,8 @@ class InProcessKeyValueStoreTest {
         store.putIfAbsent("a", "1");
         long a = store.get("a").orElseThrow().version();
 
-        boolean stale = store.commit(List.of(new Write.PutIfAbsent("b", "2"), new Write.Replace("a", a + 1, "changed")));
+        boolean stale =
+                store.commit(List.of(new Write.PutIfAbsent("b", "2"), new Write.Replace("a", a + 1, "changed")));
         boolean fresh = store.commit(List.of(new Write.PutIfAbsent("b", "2"), new Write.Replace("a", a, "changed")));
 
         assertThat(stale).isFalse();
@@ -31,8 +31,11 @@ class InProcessKeyValueStoreTest {
         store.putIfAbsent("a", "1");
         Versioned before = store.get("a").orElseThrow();
 
-        assertThat(store.commit(List.of(new Write.Replace("a", before.version(), "2"), new Write.PutIfAbsent("a-too", "x"),
-                new Write.Remove("missing", 1)))).isFalse();
+        assertThat(store.commit(List.of(
+                        new Write.Replace("a", before.version(), "2"),
+                        new Write.PutIfAbsent("a-too", "x"),
+                        new Write.Remove("missing", 1))))
+                .isFalse();
 
         assertThat(store.get("a")).contains(before);
         assertThat(store.keys("")).containsExactly("a");
@@ -54,7 +57,8 @@ class InProcessKeyValueStoreTest {
 
     @Test
     void a_commit_writes_each_key_once() {
-        assertThatThrownBy(() -> store.commit(List.of(new Write.PutIfAbsent("k", "1"), new Write.PutIfAbsent("k", "2"))))
+        assertThatThrownBy(
+                        () -> store.commit(List.of(new Write.PutIfAbsent("k", "1"), new Write.PutIfAbsent("k", "2"))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("k");
         assertThat(store.keys("")).isEmpty();
@@ -73,7 +77,13 @@ class InProcessKeyValueStoreTest {
         String secret = "s3cret-pw";
 
         assertThat(new Versioned(secret, 1)).asString().doesNotContain(secret);
-        assertThat(new Write.PutIfAbsent("k", secret)).asString().doesNotContain(secret).contains("k");
-        assertThat(new Write.Replace("k", 3, secret)).asString().doesNotContain(secret).contains("k");
+        assertThat(new Write.PutIfAbsent("k", secret))
+                .asString()
+                .doesNotContain(secret)
+                .contains("k");
+        assertThat(new Write.Replace("k", 3, secret))
+                .asString()
+                .doesNotContain(secret)
+                .contains("k");
     }
 }

@@ -3,7 +3,6 @@ package io.pharox.examples.kv;
 import io.pharox.storage.ProxyStorage;
 import io.pharox.testkit.MutableClock;
 import io.pharox.testkit.ProxyStorageContract;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;

@@ -10,7 +10,6 @@ import io.pharox.select.SelectorStrategy;
 import io.pharox.storage.AcquireRequest;
 import io.pharox.storage.ProxyStorage;
 import jakarta.inject.Inject;
-
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,8 +49,17 @@ final class LeaseLoad {
     private static final SelectorStrategy[] STRATEGIES = SelectorStrategy.values();
 
     /** What a run did, as printed in the final summary. */
-    record Outcome(long acquired, long released, long forgotten, long misses, long expiredByCleanup,
-                   long localViolations, long snapshotViolations, int snapshots, long errors, int activeAtEnd) {
+    record Outcome(
+            long acquired,
+            long released,
+            long forgotten,
+            long misses,
+            long expiredByCleanup,
+            long localViolations,
+            long snapshotViolations,
+            int snapshots,
+            long errors,
+            int activeAtEnd) {
 
         /** Whether every check held and no operation failed. */
         boolean ok() {
@@ -90,11 +98,17 @@ final class LeaseLoad {
     Outcome run(List<String> pools, int workers, Duration duration, PrintStream out) throws InterruptedException {
         Map<String, List<Proxy>> proxiesByPool = new LinkedHashMap<>();
         pools.forEach(pool -> proxiesByPool.put(pool, storage.listProxies(pool)));
-        Map<UUID, Proxy> proxies = proxiesByPool.values().stream().flatMap(List::stream)
+        Map<UUID, Proxy> proxies = proxiesByPool.values().stream()
+                .flatMap(List::stream)
                 .collect(Collectors.toMap(Proxy::id, Function.identity()));
         Map<String, List<String>> countries = new HashMap<>();
-        proxiesByPool.forEach((pool, list) -> countries.put(pool,
-                list.stream().flatMap(p -> p.country().stream()).distinct().sorted().toList()));
+        proxiesByPool.forEach((pool, list) -> countries.put(
+                pool,
+                list.stream()
+                        .flatMap(p -> p.country().stream())
+                        .distinct()
+                        .sorted()
+                        .toList()));
 
         List<Thread> threads = new ArrayList<>();
         for (int i = 1; i <= workers; i++) {
@@ -111,7 +125,8 @@ final class LeaseLoad {
         long[] last = {start, 0};
         try {
             scheduler.scheduleWithFixedDelay(this::cleanup, 1, 1, TimeUnit.SECONDS);
-            scheduler.scheduleAtFixedRate(() -> report(out, start, last, proxiesByPool, proxies), 1, 1, TimeUnit.SECONDS);
+            scheduler.scheduleAtFixedRate(
+                    () -> report(out, start, last, proxiesByPool, proxies), 1, 1, TimeUnit.SECONDS);
             threads.forEach(Thread::start);
             TimeUnit.NANOSECONDS.sleep(duration.toNanos());
         } finally {
@@ -123,9 +138,20 @@ final class LeaseLoad {
             scheduler.awaitTermination(10, TimeUnit.SECONDS);
         }
         cleanup();
-        int activeAtEnd = checkSnapshot(proxiesByPool, proxies).values().stream().mapToInt(Integer::intValue).sum();
-        return new Outcome(acquired.sum(), released.sum(), forgotten.sum(), misses.sum(), expiredByCleanup.sum(),
-                localViolations.sum(), snapshotViolations.sum(), snapshots.get(), errors.sum(), activeAtEnd);
+        int activeAtEnd = checkSnapshot(proxiesByPool, proxies).values().stream()
+                .mapToInt(Integer::intValue)
+                .sum();
+        return new Outcome(
+                acquired.sum(),
+                released.sum(),
+                forgotten.sum(),
+                misses.sum(),
+                expiredByCleanup.sum(),
+                localViolations.sum(),
+                snapshotViolations.sum(),
+                snapshots.get(),
+                errors.sum(),
+                activeAtEnd);
     }
 
     /** Leased so far in {@code pool}. */
@@ -148,7 +174,9 @@ final class LeaseLoad {
                     ? ProxyFilters.matchAll()
                     : ProxyFilters.country(poolCountries.get(random.nextInt(poolCountries.size())));
             boolean forget = random.nextInt(FORGET_ONE_IN) == 0;
-            AcquireRequest.Builder request = manager.request(pool).consumer(consumer).filter(filter)
+            AcquireRequest.Builder request = manager.request(pool)
+                    .consumer(consumer)
+                    .filter(filter)
                     .strategy(STRATEGIES[random.nextInt(STRATEGIES.length)]);
             if (forget) {
                 request.ttl(FORGOTTEN_TTL);
@@ -207,7 +235,8 @@ final class LeaseLoad {
         for (String pool : proxiesByPool.keySet()) {
             List<Lease> active = storage.activeLeasesInPool(pool);
             activeByPool.put(pool, active.size());
-            Map<UUID, Long> perProxy = active.stream().collect(Collectors.groupingBy(Lease::proxyId, Collectors.counting()));
+            Map<UUID, Long> perProxy =
+                    active.stream().collect(Collectors.groupingBy(Lease::proxyId, Collectors.counting()));
             perProxy.forEach((proxyId, count) -> {
                 Proxy proxy = proxies.get(proxyId);
                 if (proxy != null && count > proxy.maxConcurrency()) {
@@ -219,8 +248,12 @@ final class LeaseLoad {
         return activeByPool;
     }
 
-    private void report(PrintStream out, long start, long[] last, Map<String, List<Proxy>> proxiesByPool,
-                        Map<UUID, Proxy> proxies) {
+    private void report(
+            PrintStream out,
+            long start,
+            long[] last,
+            Map<String, List<Proxy>> proxiesByPool,
+            Map<UUID, Proxy> proxies) {
         try {
             long now = System.nanoTime();
             long total = acquired.sum();
@@ -228,9 +261,10 @@ final class LeaseLoad {
             last[0] = now;
             last[1] = total;
             Map<String, Integer> active = checkSnapshot(proxiesByPool, proxies);
-            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "[%3ds] %6.0f leases/s",
-                    Math.round((now - start) / 1e9), rate));
-            active.forEach((pool, count) -> line.append(" | ").append(utilisation(pool, count, proxiesByPool.get(pool))));
+            StringBuilder line = new StringBuilder(
+                    String.format(Locale.ROOT, "[%3ds] %6.0f leases/s", Math.round((now - start) / 1e9), rate));
+            active.forEach(
+                    (pool, count) -> line.append(" | ").append(utilisation(pool, count, proxiesByPool.get(pool))));
             line.append(String.format(Locale.ROOT, " | misses %d | expired %d", misses.sum(), expiredByCleanup.sum()));
             out.println(line);
         } catch (RuntimeException e) {
@@ -245,7 +279,12 @@ final class LeaseLoad {
             return pool + " " + active + "/unlimited";
         }
         long capacity = proxies.stream().mapToLong(Proxy::maxConcurrency).sum();
-        return String.format(Locale.ROOT, "%s %d/%d (%d%%)", pool, active, capacity,
+        return String.format(
+                Locale.ROOT,
+                "%s %d/%d (%d%%)",
+                pool,
+                active,
+                capacity,
                 capacity == 0 ? 0 : Math.round(100.0 * active / capacity));
     }
 }

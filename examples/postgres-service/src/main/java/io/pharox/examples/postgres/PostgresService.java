@@ -6,7 +6,6 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.pharox.guice.JdbcStorageModule;
 import io.pharox.guice.PharoxModule;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -35,8 +34,7 @@ public final class PostgresService {
     /** The sample proxy file on the class path, used when no {@code --proxies} is given. */
     static final String SAMPLE = "proxies.txt";
 
-    private PostgresService() {
-    }
+    private PostgresService() {}
 
     /**
      * Runs the service with the arguments of {@link Settings#USAGE}; exits with status 2 on bad
@@ -79,7 +77,11 @@ public final class PostgresService {
             if (in == null) {
                 throw new IllegalStateException("the bundled " + SAMPLE + " is missing from the class path");
             }
-            return ProxyFile.parse(SAMPLE + " (bundled)", new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList());
+            return ProxyFile.parse(
+                    SAMPLE + " (bundled)",
+                    new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                            .lines()
+                            .toList());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -92,13 +94,18 @@ public final class PostgresService {
                 + settings.workers() + " workers for " + settings.duration().toSeconds() + " s");
         try (HikariDataSource dataSource = dataSource(settings)) {
             Injector injector = Guice.createInjector(
-                    PharoxModule.builder().defaultConsumer("postgres-service").defaultTtl(Duration.ofSeconds(30)).build(),
+                    PharoxModule.builder()
+                            .defaultConsumer("postgres-service")
+                            .defaultTtl(Duration.ofSeconds(30))
+                            .build(),
                     new JdbcStorageModule(dataSource, settings.schema()));
             out.println("Schema " + settings.schema() + " migrated (Flyway, run by JdbcStorageModule)");
 
-            ProxyImporter.Result imported = injector.getInstance(ProxyImporter.class).importAll(entries);
-            out.println("Imported " + imported.imported() + " proxies into " + imported.pools().size() + " pools "
-                    + imported.pools() + "; " + imported.alreadyPresent() + " were already there");
+            ProxyImporter.Result imported =
+                    injector.getInstance(ProxyImporter.class).importAll(entries);
+            out.println("Imported " + imported.imported() + " proxies into "
+                    + imported.pools().size() + " pools " + imported.pools() + "; " + imported.alreadyPresent()
+                    + " were already there");
 
             LeaseLoad load = injector.getInstance(LeaseLoad.class);
             LeaseLoad.Outcome o = load.run(imported.pools(), settings.workers(), settings.duration(), out);
@@ -123,22 +130,31 @@ public final class PostgresService {
         return new HikariDataSource(config);
     }
 
-    private static void printSummary(PrintStream out, Settings settings, List<String> pools, LeaseLoad load,
-                                     LeaseLoad.Outcome o) {
+    private static void printSummary(
+            PrintStream out, Settings settings, List<String> pools, LeaseLoad load, LeaseLoad.Outcome o) {
         double seconds = settings.duration().toMillis() / 1000.0;
         out.println();
         out.println("Summary after " + settings.duration().toSeconds() + " s with " + settings.workers() + " workers:");
-        out.printf(Locale.ROOT, "  leases acquired: %d (%.0f/s); released: %d; forgotten to expire: %d%n",
-                o.acquired(), o.acquired() / seconds, o.released(), o.forgotten());
+        out.printf(
+                Locale.ROOT,
+                "  leases acquired: %d (%.0f/s); released: %d; forgotten to expire: %d%n",
+                o.acquired(),
+                o.acquired() / seconds,
+                o.released(),
+                o.forgotten());
         for (String pool : pools) {
             out.printf(Locale.ROOT, "    %s: %d%n", pool, load.acquiredIn(pool));
         }
-        out.printf(Locale.ROOT, "  acquires that found no free proxy within %d ms: %d%n",
-                LeaseLoad.MAX_WAIT.toMillis(), o.misses());
+        out.printf(
+                Locale.ROOT,
+                "  acquires that found no free proxy within %d ms: %d%n",
+                LeaseLoad.MAX_WAIT.toMillis(),
+                o.misses());
         out.println("  leases expired by the scheduled cleanup: " + o.expiredByCleanup());
         out.println("  leases still active at the end: " + o.activeAtEnd() + " (forgotten ones, expiring within "
                 + LeaseLoad.FORGOTTEN_TTL.toSeconds() + " s)");
-        out.println("  errors: " + o.errors() + load.firstError().map(e -> " (first: " + e + ")").orElse(""));
+        out.println("  errors: " + o.errors()
+                + load.firstError().map(e -> " (first: " + e + ")").orElse(""));
         out.println("Over-lease check: " + (o.localViolations() + o.snapshotViolations()) + " violations ("
                 + o.acquired() + " acquisitions checked by the workers, " + o.snapshots()
                 + " snapshots of every proxy's active leases against its max concurrency)");

@@ -5,7 +5,6 @@ import io.pharox.model.Ids;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
 import io.pharox.model.ProxyProtocol;
-
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -47,8 +46,8 @@ public final class ProxyFile {
     /** The pool of the proxies listed before any {@code [pool]} header. */
     public static final String DEFAULT_POOL = "default";
 
-    private static final Pattern ADDRESS = Pattern.compile(
-            "(?:(?<protocol>[A-Za-z0-9]+)://)?(?:(?<user>[^:@/]*):(?<password>[^@/]*)@)?"
+    private static final Pattern ADDRESS =
+            Pattern.compile("(?:(?<protocol>[A-Za-z0-9]+)://)?(?:(?<user>[^:@/]*):(?<password>[^@/]*)@)?"
                     + "(?<host>\\[[^\\]]+\\]|[^:\\[\\]@/]+):(?<port>[^:@/]*)");
     private static final Pattern COUNTRY = Pattern.compile("[A-Za-z]{2}");
     private static final UUID NO_POOL_YET = new UUID(0, 0);
@@ -68,8 +67,7 @@ public final class ProxyFile {
         }
     }
 
-    private ProxyFile() {
-    }
+    private ProxyFile() {}
 
     /**
      * Parses the lines of a proxy file.
@@ -93,15 +91,16 @@ public final class ProxyFile {
             }
             try {
                 if (line.startsWith("[") && line.endsWith("]")) {
-                    pool = ProxyPool.requireName(line.substring(1, line.length() - 1).strip());
+                    pool = ProxyPool.requireName(
+                            line.substring(1, line.length() - 1).strip());
                     continue;
                 }
                 Proxy proxy = parseProxy(line);
                 String key = pool + " " + proxy.host().toLowerCase(Locale.ROOT) + ":" + proxy.port();
                 Integer earlier = seen.putIfAbsent(key, number);
                 if (earlier != null) {
-                    throw new IllegalArgumentException(proxy.address() + " is already listed in pool '" + pool
-                            + "' on line " + earlier);
+                    throw new IllegalArgumentException(
+                            proxy.address() + " is already listed in pool '" + pool + "' on line " + earlier);
                 }
                 entries.add(new Entry(number, pool, proxy));
             } catch (IllegalArgumentException e) {
@@ -120,10 +119,11 @@ public final class ProxyFile {
         String[] tokens = line.split("\\s+");
         Matcher m = ADDRESS.matcher(tokens[0]);
         if (!m.matches()) {
-            throw new IllegalArgumentException("expected host:port or protocol://[user:password@]host:port, was '"
-                    + masked(tokens[0]) + "'");
+            throw new IllegalArgumentException(
+                    "expected host:port or protocol://[user:password@]host:port, was '" + masked(tokens[0]) + "'");
         }
-        Proxy.Builder b = Proxy.builder().poolId(NO_POOL_YET)
+        Proxy.Builder b = Proxy.builder()
+                .poolId(NO_POOL_YET)
                 .address(host(m.group("host")), port(m.group("port")))
                 .protocol(protocol(m.group("protocol")));
         if (m.group("user") != null) {
@@ -154,15 +154,16 @@ public final class ProxyFile {
         try {
             return ProxyProtocol.valueOf(protocol.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("protocol must be http, https, socks4 or socks5, was '" + protocol + "'");
+            throw new IllegalArgumentException(
+                    "protocol must be http, https, socks4 or socks5, was '" + protocol + "'");
         }
     }
 
     private static void tag(Proxy.Builder b, String token) {
         int eq = token.indexOf('=');
         if (eq <= 0) {
-            throw new IllegalArgumentException("expected a tag key=value (country, city, source, asn, max), was '"
-                    + token + "'");
+            throw new IllegalArgumentException(
+                    "expected a tag key=value (country, city, source, asn, max), was '" + token + "'");
         }
         String key = token.substring(0, eq).toLowerCase(Locale.ROOT);
         String value = decode(key, token.substring(eq + 1));
@@ -182,14 +183,15 @@ public final class ProxyFile {
                 } else {
                     long max = number("max", value);
                     if (max < 1 || max >= Proxy.UNLIMITED) {
-                        throw new IllegalArgumentException("max must be 1.." + (Proxy.UNLIMITED - 1)
-                                + " or unlimited, was '" + value + "'");
+                        throw new IllegalArgumentException(
+                                "max must be 1.." + (Proxy.UNLIMITED - 1) + " or unlimited, was '" + value + "'");
                     }
                     b.maxConcurrency((int) max);
                 }
             }
-            default -> throw new IllegalArgumentException("unknown tag '" + key
-                    + "' (known: country, city, source, asn, max)");
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown tag '" + key + "' (known: country, city, source, asn, max)");
         }
     }
 

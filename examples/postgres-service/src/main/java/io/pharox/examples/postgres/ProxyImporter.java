@@ -4,7 +4,6 @@ import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
 import io.pharox.storage.ProxyStorage;
 import jakarta.inject.Inject;
-
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,8 +19,7 @@ import java.util.Set;
 final class ProxyImporter {
 
     /** What an import did. */
-    record Result(int imported, int alreadyPresent, List<String> pools) {
-    }
+    record Result(int imported, int alreadyPresent, List<String> pools) {}
 
     private final ProxyStorage storage;
 
@@ -36,8 +34,10 @@ final class ProxyImporter {
         int imported = 0;
         int skipped = 0;
         for (ProxyFile.Entry entry : entries) {
-            ProxyPool pool = pools.computeIfAbsent(entry.pool(), name -> storage.findPool(name)
-                    .orElseGet(() -> storage.createPool(name, "imported by the PostgreSQL service example")));
+            ProxyPool pool = pools.computeIfAbsent(
+                    entry.pool(),
+                    name -> storage.findPool(name)
+                            .orElseGet(() -> storage.createPool(name, "imported by the PostgreSQL service example")));
             Set<String> addresses = present.computeIfAbsent(pool.name(), name -> {
                 Set<String> known = new HashSet<>();
                 storage.listProxies(name).forEach(p -> known.add(key(p)));

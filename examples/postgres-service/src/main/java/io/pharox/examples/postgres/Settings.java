@@ -20,8 +20,14 @@ import java.util.regex.Pattern;
  * @param workers how many worker threads lease proxies
  * @param proxies the proxy file, or empty for the sample bundled with the example
  */
-record Settings(String url, String user, String password, String schema, Duration duration, int workers,
-                Optional<Path> proxies) {
+record Settings(
+        String url,
+        String user,
+        String password,
+        String schema,
+        Duration duration,
+        int workers,
+        Optional<Path> proxies) {
 
     /** Environment variable holding the JDBC URL. */
     static final String URL_ENV = "PHAROX_DB_URL";
@@ -31,11 +37,13 @@ record Settings(String url, String user, String password, String schema, Duratio
     static final String PASSWORD_ENV = "PHAROX_DB_PASSWORD";
     /** The URL used when neither {@code --url} nor {@value #URL_ENV} gives one: the local test database. */
     static final String DEFAULT_URL = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
+
     static final String DEFAULT_SCHEMA = "pharox_example";
     static final int DEFAULT_SECONDS = 10;
     static final int DEFAULT_WORKERS = 8;
 
-    static final String USAGE = String.join(System.lineSeparator(),
+    static final String USAGE = String.join(
+            System.lineSeparator(),
             "usage: PostgresService [--url JDBC_URL] [--user USER] [--schema NAME] [--duration SECONDS]"
                     + " [--workers N] [--proxies FILE]",
             "  --url       JDBC URL of PostgreSQL; default $" + URL_ENV + ", else " + DEFAULT_URL,
@@ -81,8 +89,10 @@ record Settings(String url, String user, String password, String schema, Duratio
         for (int i = 0; i < args.size(); i++) {
             String option = args.get(i);
             if (i + 1 >= args.size()) {
-                throw new IllegalArgumentException(option.startsWith("--")
-                        ? "option " + option + " needs a value" : "unexpected argument '" + option + "'");
+                throw new IllegalArgumentException(
+                        option.startsWith("--")
+                                ? "option " + option + " needs a value"
+                                : "unexpected argument '" + option + "'");
             }
             String value = args.get(++i);
             switch (option) {
@@ -95,8 +105,8 @@ record Settings(String url, String user, String password, String schema, Duratio
                 default -> throw new IllegalArgumentException("unknown option '" + option + "'");
             }
         }
-        return new Settings(url, user, password, schema, Duration.ofSeconds(seconds), workers,
-                Optional.ofNullable(proxies));
+        return new Settings(
+                url, user, password, schema, Duration.ofSeconds(seconds), workers, Optional.ofNullable(proxies));
     }
 
     private static boolean nonBlank(String s) {
@@ -117,7 +127,9 @@ record Settings(String url, String user, String password, String schema, Duratio
     }
 
     private static String redact(String url) {
-        return URL_USERINFO.matcher(URL_PASSWORD.matcher(url).replaceAll("$1****")).replaceAll("//$1:****@");
+        return URL_USERINFO
+                .matcher(URL_PASSWORD.matcher(url).replaceAll("$1****"))
+                .replaceAll("//$1:****@");
     }
 
     @Override

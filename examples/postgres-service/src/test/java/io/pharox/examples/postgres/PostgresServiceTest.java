@@ -1,10 +1,8 @@
 package io.pharox.examples.postgres;
 
-import io.pharox.testkit.postgres.TestPostgres;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pharox.testkit.postgres.TestPostgres;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -13,8 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The example end to end: three seconds of real work on the test PostgreSQL, in a schema of
@@ -37,40 +36,47 @@ class PostgresServiceTest {
 
     @Test
     void three_seconds_of_leasing_import_lease_expire_and_never_over_lease() throws Exception {
-        List<String> args = new ArrayList<>(List.of("--url", POSTGRES.url(), "--schema", schema,
-                "--duration", "3", "--workers", "4"));
+        List<String> args = new ArrayList<>(
+                List.of("--url", POSTGRES.url(), "--schema", schema, "--duration", "3", "--workers", "4"));
         if (POSTGRES.user() != null) {
             args.addAll(List.of("--user", POSTGRES.user()));
         }
-        Map<String, String> env = POSTGRES.password() == null ? Map.of() : Map.of("PHAROX_DB_PASSWORD", POSTGRES.password());
+        Map<String, String> env =
+                POSTGRES.password() == null ? Map.of() : Map.of("PHAROX_DB_PASSWORD", POSTGRES.password());
         Settings settings = Settings.parse(args, env);
 
         String first = run(settings);
 
         assertThat(first).contains("Schema " + schema + " migrated");
-        assertThat(first).contains("Imported 18 proxies into 3 pools [residential, datacenter, mobile]; 0 were already there");
-        assertThat(first).containsPattern("\\[ +\\d+s\\] +\\d+ leases/s \\| residential \\d+/24 \\(\\d+%\\) \\| datacenter \\d+/8 "
-                + "\\(\\d+%\\) \\| mobile \\d+/8 \\(\\d+%\\) \\| misses \\d+ \\| expired \\d+");
+        assertThat(first)
+                .contains("Imported 18 proxies into 3 pools [residential, datacenter, mobile]; 0 were already there");
+        assertThat(first)
+                .containsPattern(
+                        "\\[ +\\d+s\\] +\\d+ leases/s \\| residential \\d+/24 \\(\\d+%\\) \\| datacenter \\d+/8 "
+                                + "\\(\\d+%\\) \\| mobile \\d+/8 \\(\\d+%\\) \\| misses \\d+ \\| expired \\d+");
         assertThat(number(first, "leases acquired: (\\d+)")).isPositive();
         assertThat(number(first, "released: (\\d+)")).isPositive();
-        assertThat(number(first, "still active at the end: (\\d+)")).as("workers released all but the forgotten leases")
+        assertThat(number(first, "still active at the end: (\\d+)"))
+                .as("workers released all but the forgotten leases")
                 .isLessThanOrEqualTo(number(first, "forgotten to expire: (\\d+)"));
         assertThat(first).contains("  errors: 0\n");
-        assertThat(first).containsPattern("Over-lease check: 0 violations \\(\\d+ acquisitions checked by the workers, "
-                + "\\d+ snapshots");
+        assertThat(first)
+                .containsPattern("Over-lease check: 0 violations \\(\\d+ acquisitions checked by the workers, "
+                        + "\\d+ snapshots");
         assertThat(first).doesNotContain("pass-1", "mob@pass", "mob%40pass");
 
         String again = run(settings);
 
-        assertThat(again).as("a restart on the same schema imports nothing twice")
+        assertThat(again)
+                .as("a restart on the same schema imports nothing twice")
                 .contains("Imported 0 proxies into 3 pools [residential, datacenter, mobile]; 18 were already there");
         assertThat(again).contains("Over-lease check: 0 violations");
     }
 
     private static String run(Settings settings) throws InterruptedException {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        LeaseLoad.Outcome outcome = PostgresService.run(settings, PostgresService.readProxies(settings),
-                new PrintStream(buffer, true, StandardCharsets.UTF_8));
+        LeaseLoad.Outcome outcome = PostgresService.run(
+                settings, PostgresService.readProxies(settings), new PrintStream(buffer, true, StandardCharsets.UTF_8));
         String out = buffer.toString(StandardCharsets.UTF_8);
         assertThat(outcome.ok()).as(out).isTrue();
         return out.replace(System.lineSeparator(), "\n");

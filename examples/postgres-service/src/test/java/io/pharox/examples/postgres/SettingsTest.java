@@ -1,14 +1,13 @@
 package io.pharox.examples.postgres;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /** Arguments over environment over defaults, and bad values named. */
 class SettingsTest {
@@ -28,19 +27,39 @@ class SettingsTest {
 
     @Test
     void the_environment_gives_the_database_and_arguments_win() {
-        Map<String, String> env = Map.of("PHAROX_DB_URL", "jdbc:postgresql://db:5432/app",
-                "PHAROX_DB_USER", "app", "PHAROX_DB_PASSWORD", "hunter2");
+        Map<String, String> env = Map.of(
+                "PHAROX_DB_URL",
+                "jdbc:postgresql://db:5432/app",
+                "PHAROX_DB_USER",
+                "app",
+                "PHAROX_DB_PASSWORD",
+                "hunter2");
 
         Settings fromEnv = Settings.parse(List.of(), env);
-        Settings fromArgs = Settings.parse(List.of("--url", "jdbc:postgresql://other/x", "--user", "ops",
-                "--schema", "s1", "--duration", "3", "--workers", "2", "--proxies", "my.txt"), env);
+        Settings fromArgs = Settings.parse(
+                List.of(
+                        "--url",
+                        "jdbc:postgresql://other/x",
+                        "--user",
+                        "ops",
+                        "--schema",
+                        "s1",
+                        "--duration",
+                        "3",
+                        "--workers",
+                        "2",
+                        "--proxies",
+                        "my.txt"),
+                env);
 
         assertThat(fromEnv.url()).isEqualTo("jdbc:postgresql://db:5432/app");
         assertThat(fromEnv.user()).isEqualTo("app");
         assertThat(fromEnv.password()).isEqualTo("hunter2");
         assertThat(fromArgs.url()).isEqualTo("jdbc:postgresql://other/x");
         assertThat(fromArgs.user()).isEqualTo("ops");
-        assertThat(fromArgs.password()).as("the password comes from the environment only").isEqualTo("hunter2");
+        assertThat(fromArgs.password())
+                .as("the password comes from the environment only")
+                .isEqualTo("hunter2");
         assertThat(fromArgs.schema()).isEqualTo("s1");
         assertThat(fromArgs.duration()).isEqualTo(Duration.ofSeconds(3));
         assertThat(fromArgs.workers()).isEqualTo(2);
@@ -49,7 +68,8 @@ class SettingsTest {
 
     @Test
     void passwords_are_masked_wherever_settings_are_shown() {
-        Settings s = Settings.parse(List.of("--url", "jdbc:postgresql://db/app?user=a&password=hunter2&ssl=true"),
+        Settings s = Settings.parse(
+                List.of("--url", "jdbc:postgresql://db/app?user=a&password=hunter2&ssl=true"),
                 Map.of("PHAROX_DB_PASSWORD", "hunter3"));
 
         assertThat(s.safeUrl()).isEqualTo("jdbc:postgresql://db/app?user=a&password=****&ssl=true");
@@ -63,12 +83,14 @@ class SettingsTest {
         assertRefused(List.of("--duration", "0"), "duration must be 1..86400 seconds, was 0");
         assertRefused(List.of("--colour", "red"), "unknown option '--colour'");
         assertRefused(List.of("--schema"), "option --schema needs a value");
-        assertRefused(List.of("--url", "jdbc:mysql://db/x?password=secret"),
+        assertRefused(
+                List.of("--url", "jdbc:mysql://db/x?password=secret"),
                 "url must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db), was 'jdbc:mysql://db/x?password=****'");
     }
 
     private static void assertRefused(List<String> args, String message) {
         assertThatThrownBy(() -> Settings.parse(args, Map.of()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage(message);
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(message);
     }
 }

@@ -15,7 +15,6 @@ import io.pharox.select.SelectorStrategy;
 import io.pharox.storage.AcquireRequest;
 import io.pharox.storage.ProxyStorage;
 import io.pharox.storage.memory.InMemoryStorage;
-
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,19 +65,42 @@ public final class Quickstart {
         healthChecks();
         expiry();
         out.println();
-        out.println("Done: every lease was released or expired; " + storage.activeLeasesInPool("demo").size()
-                + " leases are active.");
+        out.println("Done: every lease was released or expired; "
+                + storage.activeLeasesInPool("demo").size() + " leases are active.");
     }
 
     private void seed() {
         section("1. A pool of proxies");
         pool = storage.createPool("demo", "proxies for the quickstart");
-        add(b -> b.address("10.0.0.1", 8080).country("US").city("New York").asn(7922).location(40.71, -74.00));
-        add(b -> b.address("10.0.0.2", 8080).country("US").city("Chicago").asn(7018).location(41.88, -87.63));
-        add(b -> b.address("10.0.0.3", 3128).country("DE").city("Berlin").asn(3320).location(52.52, 13.40).shared(3));
-        add(b -> b.address("10.0.0.4", 1080).protocol(ProxyProtocol.SOCKS5).credentials("alice", "s3cret")
-                .country("FR").city("Paris").asn(3215).location(48.86, 2.35));
-        add(b -> b.address("10.0.0.5", 8080).country("CA").city("Toronto").asn(812).location(43.65, -79.38).unlimited());
+        add(b -> b.address("10.0.0.1", 8080)
+                .country("US")
+                .city("New York")
+                .asn(7922)
+                .location(40.71, -74.00));
+        add(b -> b.address("10.0.0.2", 8080)
+                .country("US")
+                .city("Chicago")
+                .asn(7018)
+                .location(41.88, -87.63));
+        add(b -> b.address("10.0.0.3", 3128)
+                .country("DE")
+                .city("Berlin")
+                .asn(3320)
+                .location(52.52, 13.40)
+                .shared(3));
+        add(b -> b.address("10.0.0.4", 1080)
+                .protocol(ProxyProtocol.SOCKS5)
+                .credentials("alice", "s3cret")
+                .country("FR")
+                .city("Paris")
+                .asn(3215)
+                .location(48.86, 2.35));
+        add(b -> b.address("10.0.0.5", 8080)
+                .country("CA")
+                .city("Toronto")
+                .asn(812)
+                .location(43.65, -79.38)
+                .unlimited());
         storage.listProxies("demo").forEach(p -> out.println("   " + describe(p)));
         out.println("   (the SOCKS5 proxy has a password: toString never shows it)");
     }
@@ -88,15 +110,18 @@ public final class Quickstart {
         show("country US", ProxyFilters.country("US"));
         show("any of DE, FR", ProxyFilters.countryIn("DE", "FR"));
         show("within 1000 km of Paris", ProxyFilters.within(48.86, 2.35, 1000));
-        show("US or CA, but not ASN 7922", ProxyFilters.allOf(
-                ProxyFilters.countryIn("US", "CA"), ProxyFilters.noneOf(ProxyFilters.asn(7922))));
+        show(
+                "US or CA, but not ASN 7922",
+                ProxyFilters.allOf(ProxyFilters.countryIn("US", "CA"), ProxyFilters.noneOf(ProxyFilters.asn(7922))));
         show("a Java predicate: port 1080", ProxyFilters.matching("port 1080", p -> p.port() == 1080));
         show("country JP (nothing matches: an empty result, not an error)", ProxyFilters.country("JP"));
     }
 
     private void show(String label, ProxyFilter filter) {
-        Optional<LeasedProxy> leased = manager.acquire(manager.request("demo").filter(filter).build());
-        out.println("   " + label + " -> " + leased.map(l -> describe(l.proxy())).orElse("no proxy"));
+        Optional<LeasedProxy> leased =
+                manager.acquire(manager.request("demo").filter(filter).build());
+        out.println(
+                "   " + label + " -> " + leased.map(l -> describe(l.proxy())).orElse("no proxy"));
         leased.ifPresent(manager::release);
     }
 
@@ -105,7 +130,9 @@ public final class Quickstart {
         for (SelectorStrategy strategy : SelectorStrategy.values()) {
             List<String> picks = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
-                LeasedProxy leased = manager.acquire(manager.request("demo").strategy(strategy).build()).orElseThrow();
+                LeasedProxy leased = manager.acquire(
+                                manager.request("demo").strategy(strategy).build())
+                        .orElseThrow();
                 picks.add(leased.proxy().host());
                 if (strategy != SelectorStrategy.LEAST_USED) {
                     manager.release(leased);
@@ -122,18 +149,25 @@ public final class Quickstart {
         ProxyFilter berlin = ProxyFilters.city("Berlin");
         List<LeasedProxy> held = new ArrayList<>();
         for (int i = 1; i <= 4; i++) {
-            Optional<LeasedProxy> leased = manager.acquire(manager.request("demo").filter(berlin).build());
+            Optional<LeasedProxy> leased =
+                    manager.acquire(manager.request("demo").filter(berlin).build());
             out.println("   Berlin (shared by 3), lease " + i + " -> "
-                    + leased.map(l -> "granted, " + l.proxy().currentLeases() + "/3 in use").orElse("refused: full"));
+                    + leased.map(l -> "granted, " + l.proxy().currentLeases() + "/3 in use")
+                            .orElse("refused: full"));
             leased.ifPresent(held::add);
         }
         ProxyFilter newYork = ProxyFilters.city("New York");
-        LeasedProxy first = manager.acquire(manager.request("demo").filter(newYork).build()).orElseThrow();
-        boolean second = manager.acquire(manager.request("demo").filter(newYork).build()).isPresent();
+        LeasedProxy first =
+                manager.acquire(manager.request("demo").filter(newYork).build()).orElseThrow();
+        boolean second =
+                manager.acquire(manager.request("demo").filter(newYork).build()).isPresent();
         out.println("   New York (exclusive): first lease granted, second " + (second ? "granted" : "refused"));
         held.add(first);
         for (int i = 0; i < 50; i++) {
-            held.add(manager.acquire(manager.request("demo").filter(ProxyFilters.city("Toronto")).build()).orElseThrow());
+            held.add(manager.acquire(manager.request("demo")
+                            .filter(ProxyFilters.city("Toronto"))
+                            .build())
+                    .orElseThrow());
         }
         out.println("   Toronto (unlimited): 50 leases granted, "
                 + storage.activeLeases(held.get(held.size() - 1).proxy().id()).size() + " active");
@@ -142,10 +176,12 @@ public final class Quickstart {
 
     private void waitingOnAFullPool() throws InterruptedException {
         section("5. Waiting for a proxy to free up");
-        AcquireRequest chicago = manager.request("demo").filter(ProxyFilters.city("Chicago")).build();
+        AcquireRequest chicago =
+                manager.request("demo").filter(ProxyFilters.city("Chicago")).build();
         LeasedProxy holder = manager.acquire(chicago).orElseThrow();
         Optional<LeasedProxy> none = manager.acquire(chicago, Duration.ofMillis(100));
-        out.println("   Chicago is taken; waiting up to 100 ms -> " + (none.isPresent() ? "granted" : "nothing, as expected"));
+        out.println("   Chicago is taken; waiting up to 100 ms -> "
+                + (none.isPresent() ? "granted" : "nothing, as expected"));
 
         CountDownLatch waiting = new CountDownLatch(1);
         Thread releaser = new Thread(() -> {
@@ -165,42 +201,58 @@ public final class Quickstart {
                 + (Duration.between(start, Instant.now()).toSeconds() < 10 ? " (well before the timeout)" : ""));
         releaser.join();
         got.ifPresent(manager::release);
-        String result = manager.withLease(chicago, leased -> "used " + leased.proxy().address()).orElse("no proxy");
+        String result = manager.withLease(
+                        chicago, leased -> "used " + leased.proxy().address())
+                .orElse("no proxy");
         out.println("   withLease: " + result + ", and released afterwards: "
                 + storage.activeLeasesInPool("demo").isEmpty());
     }
 
     private void healthChecks() {
         section("6. Health checks take failing proxies out of rotation");
-        Proxy paris = storage.listProxies("demo").stream().filter(p -> p.city().orElse("").equals("Paris")).findFirst().orElseThrow();
-        AcquireRequest socks = manager.request("demo").filter(ProxyFilters.protocol(ProxyProtocol.SOCKS5)).build();
-        manager.applyHealthCheckResult(HealthCheckResult.failed(paris.id(), HealthStatus.UNREACHABLE,
-                "connection refused", Instant.now()));
-        out.println("   Paris failed its check -> status " + storage.findProxy(paris.id()).orElseThrow().status()
-                + ", SOCKS5 acquire -> " + (manager.acquire(socks).isPresent() ? "granted" : "no proxy"));
+        Proxy paris = storage.listProxies("demo").stream()
+                .filter(p -> p.city().orElse("").equals("Paris"))
+                .findFirst()
+                .orElseThrow();
+        AcquireRequest socks = manager.request("demo")
+                .filter(ProxyFilters.protocol(ProxyProtocol.SOCKS5))
+                .build();
+        manager.applyHealthCheckResult(
+                HealthCheckResult.failed(paris.id(), HealthStatus.UNREACHABLE, "connection refused", Instant.now()));
+        out.println("   Paris failed its check -> status "
+                + storage.findProxy(paris.id()).orElseThrow().status() + ", SOCKS5 acquire -> "
+                + (manager.acquire(socks).isPresent() ? "granted" : "no proxy"));
         manager.applyHealthCheckResult(HealthCheckResult.healthy(paris.id(), Duration.ofMillis(42), Instant.now()));
         Optional<LeasedProxy> back = manager.acquire(socks);
-        out.println("   Paris recovered (42 ms) -> status " + storage.findProxy(paris.id()).orElseThrow().status()
-                + ", SOCKS5 acquire -> " + back.map(l -> "granted").orElse("no proxy"));
+        out.println("   Paris recovered (42 ms) -> status "
+                + storage.findProxy(paris.id()).orElseThrow().status() + ", SOCKS5 acquire -> "
+                + back.map(l -> "granted").orElse("no proxy"));
         back.ifPresent(manager::release);
     }
 
     private void expiry() throws InterruptedException {
         section("7. Leases expire when nobody releases them");
-        AcquireRequest brief = manager.request("demo").filter(ProxyFilters.city("New York"))
-                .ttl(Duration.ofMillis(50)).build();
+        AcquireRequest brief = manager.request("demo")
+                .filter(ProxyFilters.city("New York"))
+                .ttl(Duration.ofMillis(50))
+                .build();
         LeasedProxy forgotten = manager.acquire(brief).orElseThrow();
         out.println("   took New York for 50 ms and never released it");
         Thread.sleep(100);
         out.println("   after 100 ms New York is free again -> "
-                + (manager.acquire(manager.request("demo").filter(ProxyFilters.city("New York")).build())
+                + (manager.acquire(manager.request("demo")
+                                .filter(ProxyFilters.city("New York"))
+                                .build())
                         .map(l -> {
                             manager.release(l);
                             return "granted";
-                        }).orElse("still taken")));
-        out.println("   the forgotten lease is now " + storage.findLease(forgotten.lease().id()).orElseThrow().status());
+                        })
+                        .orElse("still taken")));
+        out.println("   the forgotten lease is now "
+                + storage.findLease(forgotten.lease().id()).orElseThrow().status());
         int reclaimed = manager.cleanupExpiredLeases();
-        out.println("   cleanupExpiredLeases() reclaimed " + reclaimed + " lease(s) not already reclaimed by an acquire");
+        out.println(
+                "   cleanupExpiredLeases() reclaimed " + reclaimed + " lease(s) not already reclaimed by an acquire");
     }
 
     private void add(UnaryOperator<Proxy.Builder> spec) {
@@ -213,9 +265,17 @@ public final class Quickstart {
     }
 
     private static String describe(Proxy p) {
-        String capacity = p.isUnlimited() ? "unlimited" : p.maxConcurrency() == 1 ? "exclusive" : "shared by " + p.maxConcurrency();
-        return String.format("%-6s %-15s %-9s %-2s AS%-5d %s", p.protocol(), p.address(), p.city().orElse("-"),
-                p.country().orElse("-"), p.asn().orElse(0), capacity);
+        String capacity = p.isUnlimited()
+                ? "unlimited"
+                : p.maxConcurrency() == 1 ? "exclusive" : "shared by " + p.maxConcurrency();
+        return String.format(
+                "%-6s %-15s %-9s %-2s AS%-5d %s",
+                p.protocol(),
+                p.address(),
+                p.city().orElse("-"),
+                p.country().orElse("-"),
+                p.asn().orElse(0),
+                capacity);
     }
 
     private static String shortId(Lease lease) {
