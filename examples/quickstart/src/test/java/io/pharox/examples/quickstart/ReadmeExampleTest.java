@@ -1,5 +1,7 @@
 package io.pharox.examples.quickstart;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.pharox.ProxyManager;
 import io.pharox.filter.ProxyFilters;
 import io.pharox.model.LeasedProxy;
@@ -9,8 +11,6 @@ import io.pharox.select.SelectorStrategy;
 import io.pharox.storage.AcquireRequest;
 import io.pharox.storage.ProxyStorage;
 import io.pharox.storage.memory.InMemoryStorage;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,8 +19,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The example at the top of the README is this code, line for line, and it runs: the README's
@@ -28,8 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ReadmeExampleTest {
 
-    private static final Path SOURCE = Path.of("src", "test", "java", "io", "pharox", "examples", "quickstart",
-            "ReadmeExampleTest.java");
+    private static final Path SOURCE =
+            Path.of("src", "test", "java", "io", "pharox", "examples", "quickstart", "ReadmeExampleTest.java");
     private static final Path README = Path.of("..", "..", "README.md");
 
     private static String fetchThrough(Proxy proxy) {
@@ -39,23 +38,24 @@ class ReadmeExampleTest {
     @Test
     void the_readme_example_leases_releases_and_waits() throws InterruptedException {
         // README:start
-        // io.pharox:pharox-core and io.pharox:pharox-storage-memory (versions from io.pharox:pharox-bom)
         ProxyStorage storage = new InMemoryStorage();
         ProxyPool pool = storage.createPool("residential", "rotating residential proxies");
-        storage.addProxy(Proxy.builder().poolId(pool.id()).address("203.0.113.7", 8080)
-                .country("DE").asn(3320).shared(4).build());
+        storage.addProxy(Proxy.builder()
+                .poolId(pool.id())
+                .address("203.0.113.7", 8080)
+                .country("DE")
+                .build());
 
-        ProxyManager manager = ProxyManager.builder(storage).defaultConsumer("crawler-1").build();
+        ProxyManager manager =
+                ProxyManager.builder(storage).defaultConsumer("crawler-1").build();
         AcquireRequest german = manager.request("residential")
                 .filter(ProxyFilters.country("DE"))
                 .strategy(SelectorStrategy.LEAST_USED)
-                .ttl(Duration.ofMinutes(5))
                 .build();
 
-        Optional<String> page = manager.withLease(german,
-                leased -> fetchThrough(leased.proxy()));        // released afterwards, even on failure
+        Optional<String> page = manager.withLease(german, leased -> fetchThrough(leased.proxy())); // then released
 
-        Optional<LeasedProxy> held = manager.acquire(german, Duration.ofSeconds(2)); // wait up to 2 s
+        Optional<LeasedProxy> held = manager.acquire(german, Duration.ofSeconds(2)); // waits up to 2 s
         held.ifPresent(manager::release);
         // README:end
 
@@ -67,8 +67,11 @@ class ReadmeExampleTest {
     @Test
     void the_readme_shows_exactly_the_code_above() throws IOException {
         List<String> source = Files.readAllLines(SOURCE);
-        List<String> example = source.subList(source.indexOf("        // README:start") + 1,
-                source.indexOf("        // README:end")).stream().map(l -> l.isEmpty() ? l : l.substring(8)).toList();
+        List<String> example = source
+                .subList(source.indexOf("        // README:start") + 1, source.indexOf("        // README:end"))
+                .stream()
+                .map(l -> l.isEmpty() ? l : l.substring(8))
+                .toList();
         String readme = Files.readString(README);
         String block = readme.substring(readme.indexOf("```java\n") + "```java\n".length());
         block = block.substring(0, block.indexOf("```"));
