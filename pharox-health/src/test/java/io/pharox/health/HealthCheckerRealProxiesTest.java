@@ -738,6 +738,9 @@ class HealthCheckerRealProxiesTest {
     @Nested
     class Passwords {
 
+        /** A request header's value, which may be a secret too: never logged either. */
+        private static final String HEADER_SECRET = "hdr-s3cret-77";
+
         @Test
         void never_appear_in_results_log_lines_or_exception_messages() {
             List<Proxy> proxies = List.of(
@@ -758,6 +761,7 @@ class HealthCheckerRealProxiesTest {
                     // the last proxy is tinyproxy spoken to in SOCKS5: it waits for a request line, so time out soon
                     HealthChecker checker = new HealthChecker(
                             options(url)
+                                    .header("X-Api-Key", HEADER_SECRET)
                                     .retries(1)
                                     .readTimeout(Duration.ofMillis(500))
                                     .build(),
@@ -775,8 +779,12 @@ class HealthCheckerRealProxiesTest {
             // the capture saw the checks (so the scan is not vacuous), the credentials' user and the failures
             assertThat(log).contains("HealthChecker", "alice:****@", "AUTH_FAILED", "HEALTHY");
             assertThat(String.join("\n", texts)).contains("AUTH_FAILED", "HEALTHY", "UNREACHABLE");
-            assertThat(log).doesNotContain(PASSWORD).doesNotContain(WRONG_PASSWORD);
-            assertThat(texts).noneMatch(t -> t.contains(PASSWORD) || t.contains(WRONG_PASSWORD));
+            assertThat(log)
+                    .doesNotContain(PASSWORD)
+                    .doesNotContain(WRONG_PASSWORD)
+                    .doesNotContain(HEADER_SECRET);
+            assertThat(texts)
+                    .noneMatch(t -> t.contains(PASSWORD) || t.contains(WRONG_PASSWORD) || t.contains(HEADER_SECRET));
         }
     }
 }
