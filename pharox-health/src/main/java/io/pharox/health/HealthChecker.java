@@ -129,21 +129,15 @@ public final class HealthChecker {
         return options;
     }
 
-    /** Whether this checker has a probe for {@code protocol}: true for every protocol, each having a built-in one. */
-    public boolean supports(ProxyProtocol protocol) {
-        return probes.containsKey(Objects.requireNonNull(protocol, "protocol"));
-    }
-
     /**
      * Probes one proxy with the probe for its protocol, retrying an unreachable one as the
      * options say. Never throws for what happens on the network: every failure is a result.
      *
      * @throws NullPointerException if {@code proxy} is {@code null}, or a registered probe returned {@code null}
-     * @throws IllegalArgumentException if its protocol is not {@link #supports supported}
      * @throws RuntimeException whatever a registered probe threw: a bug in that probe
      */
     public HealthCheckResult check(Proxy proxy) {
-        requireSupported(proxy);
+        Objects.requireNonNull(proxy, "proxy");
         HealthCheckResult result = probeOnce(proxy);
         for (int attempt = 1; attempt <= options.retries() && result.status() == HealthStatus.UNREACHABLE; attempt++) {
             LOG.debug(
@@ -162,12 +156,12 @@ public final class HealthChecker {
      * virtual threads where the JDK has them, else on as many platform threads).
      *
      * @return one result per proxy, in the order given; unmodifiable
-     * @throws IllegalArgumentException if a proxy's protocol is not supported (before any probe)
+     * @throws NullPointerException if the collection or a proxy in it is {@code null} (before any probe)
      * @throws CancellationException if the calling thread is interrupted (its flag stays set)
      */
     public List<HealthCheckResult> checkAll(Collection<Proxy> proxies) {
+        // List.copyOf refuses null elements too
         List<Proxy> list = List.copyOf(Objects.requireNonNull(proxies, "proxies"));
-        list.forEach(this::requireSupported);
         if (list.isEmpty()) {
             return List.of();
         }
@@ -239,14 +233,6 @@ public final class HealthChecker {
     static String redact(String detail, Proxy proxy) {
         String password = proxy.credentials().map(Credentials::password).orElse("");
         return password.length() >= 4 ? detail.replace(password, "****") : detail;
-    }
-
-    private void requireSupported(Proxy proxy) {
-        Objects.requireNonNull(proxy, "proxy");
-        if (!supports(proxy.protocol())) {
-            throw new IllegalArgumentException("this health checker has no probe for proxy " + proxy.id()
-                    + ", which speaks " + proxy.protocol() + "; it has probes for " + probes.keySet());
-        }
     }
 
     /**

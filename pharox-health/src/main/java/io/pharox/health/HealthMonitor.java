@@ -71,7 +71,7 @@ public final class HealthMonitor implements AutoCloseable {
         List<Proxy> toCheck = new ArrayList<>();
         List<UUID> skipped = new ArrayList<>();
         for (Proxy proxy : storage.listProxies(poolName)) {
-            if (proxy.status() == ProxyStatus.BANNED || !checker.supports(proxy.protocol())) {
+            if (proxy.status() == ProxyStatus.BANNED) {
                 skipped.add(proxy.id());
             } else {
                 toCheck.add(proxy);

@@ -13,9 +13,7 @@ import java.util.UUID;
  * @param results             one result per checked proxy, in the pool's stable order
  * @param removedFromRotation proxies that were leasable before the pass and are not after it
  * @param returnedToRotation  proxies that were not leasable before the pass and are after it
- * @param skipped             proxies left unchecked: BANNED ones (a check never lifts a ban), and
- *                            any whose protocol the checker has no probe for (none: every
- *                            protocol has a built-in probe)
+ * @param skipped             proxies left unchecked: the BANNED ones (a check never lifts a ban)
  */
 public record PoolHealthReport(
         String poolName,
