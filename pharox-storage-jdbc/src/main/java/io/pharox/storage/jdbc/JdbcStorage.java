@@ -22,6 +22,7 @@ import io.pharox.storage.sql.Rows;
 import io.pharox.storage.sql.SqlAccess;
 import io.pharox.storage.sql.SqlFailures;
 import io.pharox.storage.sql.SqlSchema;
+import io.pharox.storage.sql.SqlStorageOptions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -67,9 +68,20 @@ public final class JdbcStorage implements ProxyStorage {
      * @throws IllegalArgumentException if the schema name is not a plain SQL identifier
      */
     public JdbcStorage(DataSource dataSource, String schema) {
+        this(dataSource, schema, SqlStorageOptions.defaults());
+    }
+
+    /**
+     * A storage on {@code dataSource} in {@code schema}, which the migrations must have set up,
+     * with {@code options} for credentials and statement bounds.
+     *
+     * @throws IllegalArgumentException if the schema name is not a plain SQL identifier
+     */
+    public JdbcStorage(DataSource dataSource, String schema, SqlStorageOptions options) {
         Objects.requireNonNull(dataSource, "dataSource");
+        Objects.requireNonNull(options, "options");
         this.ctx = SqlSchema.named(schema).using(dataSource);
-        this.engine = new LeaseEngine(new Access());
+        this.engine = new LeaseEngine(new Access(), options);
     }
 
     /**

@@ -16,6 +16,7 @@ import io.pharox.storage.sql.LeaseEngine;
 import io.pharox.storage.sql.SqlAccess;
 import io.pharox.storage.sql.SqlFailures;
 import io.pharox.storage.sql.SqlSchema;
+import io.pharox.storage.sql.SqlStorageOptions;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.EntityTransaction;
@@ -80,10 +81,21 @@ public final class JpaStorage implements ProxyStorage {
      * @throws IllegalArgumentException if that schema name is not a plain SQL identifier
      */
     public JpaStorage(EntityManagerFactory emf) {
+        this(emf, SqlStorageOptions.defaults());
+    }
+
+    /**
+     * A storage on {@code emf} as {@link #JpaStorage(EntityManagerFactory)}, with
+     * {@code options} for credentials and statement bounds.
+     *
+     * @throws IllegalArgumentException if the factory's schema name is not a plain SQL identifier
+     */
+    public JpaStorage(EntityManagerFactory emf, SqlStorageOptions options) {
         this.emf = Objects.requireNonNull(emf, "emf");
+        Objects.requireNonNull(options, "options");
         Object schema = emf.getProperties().get(DEFAULT_SCHEMA_PROPERTY);
         this.schema = SqlSchema.named(schema == null ? DEFAULT_SCHEMA : schema.toString());
-        this.engine = new LeaseEngine(new Access());
+        this.engine = new LeaseEngine(new Access(), options);
     }
 
     /**

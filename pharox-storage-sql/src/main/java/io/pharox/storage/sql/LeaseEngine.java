@@ -73,13 +73,25 @@ public final class LeaseEngine {
     private static final int CLAIM_ATTEMPTS = 3;
 
     private final SqlAccess db;
+    private final SqlStorageOptions options;
     private final ClaimShapes shapes = new ClaimShapes();
     private final ConcurrentHashMap<String, UUID> poolIds = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, UUID> consumerIds = new ConcurrentHashMap<>();
 
-    /** An engine that runs its statements through {@code db}. */
+    /** An engine that runs its statements through {@code db}, with the {@linkplain SqlStorageOptions#defaults() default options}. */
     public LeaseEngine(SqlAccess db) {
+        this(db, SqlStorageOptions.defaults());
+    }
+
+    /** An engine that runs its statements through {@code db} with {@code options}. */
+    public LeaseEngine(SqlAccess db, SqlStorageOptions options) {
         this.db = Objects.requireNonNull(db, "db");
+        this.options = Objects.requireNonNull(options, "options");
+    }
+
+    /** The options this engine runs with. */
+    public SqlStorageOptions options() {
+        return options;
     }
 
     // ---------------------------------------------------------------- pools and consumers
