@@ -291,8 +291,8 @@ public final class ProxyManager {
 
     private void acquired(LeasedProxy leased) {
         LOG.debug("acquired lease {} on {}", leased.lease().id(), leased.proxy());
-        if (!listeners.isEmpty()) {
-            outstanding.put(leased.lease().id(), leased.lease());
+        // an acquire repeated with its idempotency key returns a lease already announced
+        if (!listeners.isEmpty() && outstanding.put(leased.lease().id(), leased.lease()) == null) {
             listeners.forEach(l -> notify(l, "onAcquired", () -> l.onAcquired(leased)));
         }
     }

@@ -3,7 +3,10 @@ package io.pharox.exception;
 import io.pharox.model.LeaseStatus;
 import java.util.UUID;
 
-/** The lease was released or has expired, so it cannot be renewed. */
+/**
+ * The lease was released or has expired, so it cannot be renewed, nor acquired again under its
+ * id as an idempotency key.
+ */
 public class LeaseNotActiveException extends PharoxException {
 
     private static final long serialVersionUID = 1L;
@@ -15,7 +18,17 @@ public class LeaseNotActiveException extends PharoxException {
      * @param status  its status now (RELEASED or EXPIRED)
      */
     public LeaseNotActiveException(UUID leaseId, LeaseStatus status) {
-        super("lease " + leaseId + " is " + status + " and cannot be renewed");
+        this(leaseId, status, "renewed");
+    }
+
+    /**
+     * @param leaseId the lease
+     * @param status  its status now (RELEASED or EXPIRED)
+     * @param refused what cannot be done with it, as a past participle completing "cannot be …",
+     *                e.g. {@code "renewed"}
+     */
+    public LeaseNotActiveException(UUID leaseId, LeaseStatus status, String refused) {
+        super("lease " + leaseId + " is " + status + " and cannot be " + refused);
         this.status = status;
     }
 

@@ -7,6 +7,8 @@ import io.pharox.model.ProxyPool;
 import io.pharox.select.SelectorStrategy;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
 
 /**
  * Everything one acquire needs: where to lease from, for whom, for how long, which proxies
@@ -17,9 +19,17 @@ import java.util.Objects;
  * @param ttl          how long the lease lasts unless released or renewed: {@link #MIN_TTL}..{@link #MAX_TTL}
  * @param filter       which proxies qualify
  * @param strategy     how to choose among qualifying proxies
+ * @param idempotencyKey the id the granted lease gets, if the caller chose it: acquiring again
+ *                     with the same key returns the lease the key names instead of a second one
+ *                     (see {@link ProxyStorage#acquire}); empty lets the storage choose the id
  */
 public record AcquireRequest(
-        String poolName, String consumerName, Duration ttl, ProxyFilter filter, SelectorStrategy strategy) {
+        String poolName,
+        String consumerName,
+        Duration ttl,
+        ProxyFilter filter,
+        SelectorStrategy strategy,
+        Optional<UUID> idempotencyKey) {
 
     /** Shortest lease accepted. */
     public static final Duration MIN_TTL = Duration.ofMillis(1);
@@ -38,6 +48,18 @@ public record AcquireRequest(
         requireTtl(ttl);
         Objects.requireNonNull(filter, "filter");
         Objects.requireNonNull(strategy, "strategy");
+        Objects.requireNonNull(idempotencyKey, "idempotencyKey");
+    }
+
+    /**
+     * A request without an idempotency key: the storage chooses the lease id.
+     *
+     * @throws NullPointerException if an argument is {@code null}
+     * @throws IllegalArgumentException if a name is blank or the ttl is out of range
+     */
+    public AcquireRequest(
+            String poolName, String consumerName, Duration ttl, ProxyFilter filter, SelectorStrategy strategy) {
+        this(poolName, consumerName, ttl, filter, strategy, Optional.empty());
     }
 
     /**
@@ -64,13 +86,15 @@ public record AcquireRequest(
         return new Builder(poolName);
     }
 
-    /** A builder holding this request's values. */
+    /** A builder holding this request's values, its idempotency key included. */
     public Builder toBuilder() {
-        return new Builder(poolName)
+        Builder builder = new Builder(poolName)
                 .consumer(consumerName)
                 .ttl(ttl)
                 .filter(filter)
                 .strategy(strategy);
+        idempotencyKey.ifPresent(builder::idempotencyKey);
+        return builder;
     }
 
     /** Builder for {@link AcquireRequest}; {@link #build()} validates. Not thread-safe. */
@@ -80,6 +104,7 @@ public record AcquireRequest(
         private Duration ttl = DEFAULT_TTL;
         private ProxyFilter filter = ProxyFilters.matchAll();
         private SelectorStrategy strategy = SelectorStrategy.FIRST_AVAILABLE;
+        private Optional<UUID> idempotencyKey = Optional.empty();
 
         private Builder(String poolName) {
             this.poolName = poolName;
@@ -110,13 +135,27 @@ public record AcquireRequest(
         }
 
         /**
+         * Sets the idempotency key: the id the granted lease gets. A caller that does not know
+         * whether an acquire succeeded (a timeout, a lost connection, a crash before the reply
+         * was recorded) acquires again with the same key and gets the lease the first call
+         * granted, if it did, instead of a second one. Use a fresh random UUID per request
+         * ({@link UUID#randomUUID()}); never reuse one for another request.
+         *
+         * @throws NullPointerException if the key is {@code null}
+         */
+        public Builder idempotencyKey(UUID key) {
+            this.idempotencyKey = Optional.of(Objects.requireNonNull(key, "idempotencyKey"));
+            return this;
+        }
+
+        /**
          * Builds the request.
          *
          * @throws NullPointerException if a value is {@code null}
          * @throws IllegalArgumentException if a name is blank or the ttl is out of range
          */
         public AcquireRequest build() {
-            return new AcquireRequest(poolName, consumerName, ttl, filter, strategy);
+            return new AcquireRequest(poolName, consumerName, ttl, filter, strategy, idempotencyKey);
         }
     }
 }

@@ -107,8 +107,19 @@ public interface ProxyStorage {
      * lease on it for the request's consumer (created on first use) lasting the request's ttl,
      * and counts it against the proxy's capacity.
      *
+     * <p>With an {@link AcquireRequest#idempotencyKey() idempotency key}, the granted lease's id
+     * is the key, and at most one lease ever has it: if a lease with that id exists already in
+     * the request's pool for the request's consumer and is still active, the call returns that
+     * lease (with its proxy as stored now) and takes no second slot, even when nothing else is
+     * available. A caller that lost the reply to an acquire repeats it with the same key and
+     * gets either the lease the first call granted or a fresh one, never two.
+     *
      * @return the lease and the proxy, or empty if no proxy is available
      * @throws io.pharox.exception.PoolNotFoundException if the pool does not exist
+     * @throws io.pharox.exception.LeaseNotActiveException if the idempotency key names a lease
+     *         that has been released or has expired: the request was served once and is over
+     * @throws IllegalArgumentException if the idempotency key names a lease of another pool or
+     *         consumer (the message names the key)
      */
     Optional<LeasedProxy> acquire(AcquireRequest request);
 

@@ -297,6 +297,14 @@ public abstract class ProxyStorageContract {
         }
     }
 
+    /** Idempotency keys: an acquire repeated with its key gets the one lease the key names. */
+    @Nested
+    class Idempotency extends IdempotencyContract {
+        Idempotency() {
+            super(ProxyStorageContract.this);
+        }
+    }
+
     /** Health results. */
     @Nested
     class Health extends HealthContract {

@@ -1,5 +1,6 @@
 package io.pharox.storage.memory;
 
+import io.pharox.exception.LeaseNotActiveException;
 import io.pharox.exception.LeaseNotFoundException;
 import io.pharox.exception.PoolAlreadyExistsException;
 import io.pharox.exception.PoolNotFoundException;
@@ -209,6 +210,13 @@ public final class InMemoryStorage implements ProxyStorage {
         PoolState pool = requirePool(request.poolName());
         Instant now = clock.instant();
         reclaimExpired(now);
+        Optional<UUID> key = request.idempotencyKey();
+        if (key.isPresent()) {
+            LeaseRecord existing = leases.get(key.get());
+            if (existing != null) {
+                return Optional.of(repeated(existing, pool, request));
+            }
+        }
         Consumer consumer = ensureConsumer(request.consumerName());
         for (ProxySlot slot : candidates(pool, request, now)) {
             if (!slot.tryClaim()) {
@@ -219,14 +227,27 @@ public final class InMemoryStorage implements ProxyStorage {
             // it, so the lease history never shows this lease beginning before that one ended
             Instant grantedAt = clock.instant();
             Lease lease = Lease.active(
-                    Ids.next(), pool.pool.id(), proxy.id(), consumer.id(), grantedAt, grantedAt.plus(request.ttl()));
+                    key.orElseGet(Ids::next),
+                    pool.pool.id(),
+                    proxy.id(),
+                    consumer.id(),
+                    grantedAt,
+                    grantedAt.plus(request.ttl()));
             LeaseRecord record = new LeaseRecord(lease, slot);
-            leases.put(lease.id(), record);
+            LeaseRecord raced = leases.putIfAbsent(lease.id(), record);
+            if (raced != null) {
+                // a concurrent acquire with the same key recorded its lease first: give the slot back
+                slot.leases.decrementAndGet();
+                return Optional.of(repeated(raced, pool, request));
+            }
             slot.active.put(lease.id(), record);
             byExpiry.put(new ExpiryKey(lease.expiresAt(), lease.id()), record);
             if (slot.removed) {
                 // removeProxy ran between our claim and our bookkeeping: undo, try the next one
                 end(record, grantedAt, Ending.REMOVE);
+                // the undone lease was never granted: its id, the request's key, stays free
+                leases.remove(lease.id(), record);
+                finished.removeIf(ended -> ended.id().equals(lease.id()));
                 continue;
             }
             if (request.strategy() == SelectorStrategy.ROUND_ROBIN) {
@@ -235,6 +256,31 @@ public final class InMemoryStorage implements ProxyStorage {
             return Optional.of(new LeasedProxy(lease, slot.snapshot()));
         }
         return Optional.empty();
+    }
+
+    /**
+     * The answer to an acquire whose idempotency key names the stored lease {@code record}: that
+     * lease, if it is of the request's pool and consumer and still active.
+     *
+     * @throws IllegalArgumentException if it is another pool's or consumer's lease
+     * @throws LeaseNotActiveException if it has ended
+     */
+    private LeasedProxy repeated(LeaseRecord record, PoolState pool, AcquireRequest request) {
+        Lease lease = record.lease();
+        Consumer consumer = consumers.get(request.consumerName());
+        if (!lease.poolId().equals(pool.pool.id())
+                || consumer == null
+                || !lease.consumerId().equals(consumer.id())) {
+            throw new IllegalArgumentException("idempotency key " + lease.id()
+                    + " names a lease of another pool or consumer than pool '" + request.poolName()
+                    + "' and consumer '" + request.consumerName() + "'");
+        }
+        Instant now = clock.instant();
+        if (!lease.isActiveAt(now)) {
+            throw new LeaseNotActiveException(
+                    lease.id(), lease.statusAt(now), "acquired again under its idempotency key");
+        }
+        return new LeasedProxy(lease, record.slot.snapshot());
     }
 
     /** The pool's proxies that qualify now, in the order the strategy tries them. */
@@ -384,7 +430,10 @@ public final class InMemoryStorage implements ProxyStorage {
                 oldest != null && endedAt(oldest).isBefore(horizon);
                 oldest = finished.peek()) {
             if (finished.remove(oldest)) {
-                leases.remove(oldest.id());
+                Lease forgotten = oldest;
+                // only this ended lease's record: its id may name a newer lease (an idempotency key reused after an
+                // undone grant)
+                leases.computeIfPresent(forgotten.id(), (id, r) -> r.lease().equals(forgotten) ? null : r);
             }
         }
         return expired;

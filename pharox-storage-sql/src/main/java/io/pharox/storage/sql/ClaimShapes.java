@@ -36,9 +36,9 @@ final class ClaimShapes {
 
     private final ConcurrentHashMap<Shape, Rendered> shapes = new ConcurrentHashMap<>();
 
-    /** The claim of a proxy for {@code request}, whose filter holds no Java predicate. */
-    Claimed claim(DSLContext ctx, AcquireRequest request, UUID pool, UUID consumer, Lock lock) {
-        Binds binds = Binds.fresh(request, pool, consumer);
+    /** The claim of a proxy for {@code request}, whose filter holds no Java predicate, as a lease with id {@code leaseId}. */
+    Claimed claim(DSLContext ctx, AcquireRequest request, UUID pool, UUID consumer, UUID leaseId, Lock lock) {
+        Binds binds = Binds.of(request, pool, consumer, leaseId);
         Shape shape = new Shape(request.strategy(), lock, request.filter());
         Rendered rendered = shapes.get(shape);
         if (rendered == null) {

@@ -147,10 +147,17 @@ final class Claims {
     /**
      * The claim of one proxy matching {@code where} (a condition on {@link Rows#P} that
      * includes {@link #leasable}) for {@code request}, run on {@code ctx}: what it locked,
-     * granted, or could have locked.
+     * granted (a lease with id {@code leaseId}), or could have locked.
      */
-    static Claimed claim(DSLContext ctx, AcquireRequest request, UUID pool, UUID consumer, Condition where, Lock lock) {
-        Binds binds = Binds.fresh(request, pool, consumer);
+    static Claimed claim(
+            DSLContext ctx,
+            AcquireRequest request,
+            UUID pool,
+            UUID consumer,
+            UUID leaseId,
+            Condition where,
+            Lock lock) {
+        Binds binds = Binds.of(request, pool, consumer, leaseId);
         return new Claimed(
                 statement(ctx, request.strategy(), binds, where, lock).fetchSingle(), consumer);
     }
@@ -160,8 +167,17 @@ final class Claims {
 
         /** New values for a claim for {@code request}: a new lease id, a new random start. */
         static Binds fresh(AcquireRequest request, UUID pool, UUID consumer) {
+            return of(request, pool, consumer, Ids.next());
+        }
+
+        /**
+         * Values for a claim for {@code request} of a lease with id {@code leaseId}, chosen once
+         * per request so that every claim of one request (and its recovery after a lost
+         * connection) inserts the same id; a new random start.
+         */
+        static Binds of(AcquireRequest request, UUID pool, UUID consumer, UUID leaseId) {
             return new Binds(
-                    Ids.next(),
+                    leaseId,
                     pool,
                     consumer,
                     Rows.interval(request.ttl()),

@@ -12,10 +12,10 @@ import static org.jooq.impl.DSL.currentOffsetDateTime;
 import static org.jooq.impl.DSL.inline;
 import static org.jooq.impl.DSL.name;
 import static org.jooq.impl.DSL.select;
-import static org.jooq.impl.DSL.selectOne;
 import static org.jooq.impl.DSL.val;
 import static org.jooq.impl.DSL.when;
 
+import io.pharox.exception.LeaseNotActiveException;
 import io.pharox.exception.LeaseNotFoundException;
 import io.pharox.exception.PoolNotFoundException;
 import io.pharox.exception.ProxyNotFoundException;
@@ -145,22 +145,88 @@ public final class LeaseEngine {
      * Leases one proxy for {@code request}, or returns empty when none can take a lease now.
      * Without Java predicates in the filter this is one statement (two when every candidate
      * is locked by concurrent acquires and the engine waits for one).
+     *
+     * <p>The lease id is chosen once, before the first statement: the request's idempotency key,
+     * or a new id. If the connection is lost while the claim runs (the commit may have happened
+     * with only its reply lost), the engine looks the id up on a new connection and returns the
+     * lease it finds, or claims again with the same id. If the lost claim is still in flight on
+     * the server, the second claim's insert of the same id waits for it and then fails as a
+     * duplicate, and the engine reads the lease the first one committed. So one request never
+     * holds two leases, and no lease holds a slot that the caller was not given.
+     *
+     * @throws io.pharox.exception.LeaseNotActiveException if the idempotency key names a lease that has ended
+     * @throws IllegalArgumentException if the idempotency key names a lease of another pool or consumer
      */
     public Optional<LeasedProxy> acquire(AcquireRequest request) {
         Objects.requireNonNull(request, "request");
         UUID pool = poolId(request.poolName());
         UUID consumer = consumerId(request.consumerName());
-        return SqlFailures.retrying(() -> request.filter().hasPredicates()
-                ? acquireWithPredicates(request, pool, consumer)
-                : acquireInSql(request, pool, consumer));
+        boolean keyed = request.idempotencyKey().isPresent();
+        UUID leaseId = request.idempotencyKey().orElseGet(Ids::next);
+        return SqlFailures.recovering(SqlFailures::leaseIdTaken, afterDoubt -> {
+            if (afterDoubt) {
+                Optional<LeasedProxy> earlier = leasedUnder(leaseId, request, pool, consumer, keyed);
+                if (earlier.isPresent()) {
+                    return earlier;
+                }
+            }
+            Optional<LeasedProxy> leased = request.filter().hasPredicates()
+                    ? acquireWithPredicates(request, pool, consumer, leaseId)
+                    : acquireInSql(request, pool, consumer, leaseId);
+            if (leased.isEmpty() && keyed) {
+                // nothing free: the key's lease, if it has one, is the answer
+                return leasedUnder(leaseId, request, pool, consumer, true);
+            }
+            return leased;
+        });
     }
 
-    private Optional<LeasedProxy> acquireInSql(AcquireRequest request, UUID pool, UUID consumer) {
+    /**
+     * The lease stored under {@code leaseId} with its proxy as stored now, if it is the
+     * request's and active.
+     *
+     * @param keyed whether the id is the caller's idempotency key; an engine-chosen id names
+     *              only a lease of this request, and a lapsed one is as good as none (empty)
+     * @throws io.pharox.exception.LeaseNotActiveException if a caller's key names a lease that has ended
+     * @throws IllegalArgumentException if a caller's key names a lease of another pool or consumer
+     */
+    private Optional<LeasedProxy> leasedUnder(
+            UUID leaseId, AcquireRequest request, UUID pool, UUID consumer, boolean keyed) {
+        Optional<Lease> found = findLease(leaseId);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        Lease lease = found.get();
+        if (!lease.poolId().equals(pool) || !lease.consumerId().equals(consumer)) {
+            throw new IllegalArgumentException("idempotency key " + leaseId
+                    + " names a lease of another pool or consumer than pool '" + request.poolName()
+                    + "' and consumer '" + request.consumerName() + "'");
+        }
+        if (lease.status() != LeaseStatus.ACTIVE) {
+            if (!keyed) {
+                // the lost attempt's lease lapsed before we read it: it holds no slot any more
+                return Optional.empty();
+            }
+            throw new LeaseNotActiveException(leaseId, lease.status(), "acquired again under its idempotency key");
+        }
+        Optional<Proxy> proxy = db.statement(ctx -> ctx.select(Rows.PROXY_COLUMNS)
+                .from(P)
+                .where(P.ID.eq(lease.proxyId()))
+                .fetchOptional(Rows::proxy));
+        // an active lease's proxy exists: removing a proxy ends its leases in the same transaction
+        return Optional.of(new LeasedProxy(
+                lease,
+                proxy.orElseThrow(() -> new IllegalStateException(
+                        "proxy " + lease.proxyId() + " of active lease " + leaseId + " not found"))));
+    }
+
+    private Optional<LeasedProxy> acquireInSql(AcquireRequest request, UUID pool, UUID consumer, UUID leaseId) {
         for (int attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
-            Claims.Claimed claimed = db.statement(ctx -> shapes.claim(ctx, request, pool, consumer, Lock.SKIP));
+            Claims.Claimed claimed =
+                    db.statement(ctx -> shapes.claim(ctx, request, pool, consumer, leaseId, Lock.SKIP));
             if (claimed.othersHoldEveryCandidate()) {
                 // every candidate is held by concurrent acquires: wait for one, in id order
-                claimed = db.statement(ctx -> shapes.claim(ctx, request, pool, consumer, Lock.WAIT));
+                claimed = db.statement(ctx -> shapes.claim(ctx, request, pool, consumer, leaseId, Lock.WAIT));
             }
             if (!claimed.locked()) {
                 return Optional.empty();
@@ -181,7 +247,8 @@ public final class LeaseEngine {
      * yet examined in id order, waiting for rows others hold: a transaction that waits holds
      * only locks taken in id order.
      */
-    private Optional<LeasedProxy> acquireWithPredicates(AcquireRequest request, UUID pool, UUID consumer) {
+    private Optional<LeasedProxy> acquireWithPredicates(
+            AcquireRequest request, UUID pool, UUID consumer, UUID leaseId) {
         Condition relaxed =
                 Claims.leasable(pool, FilterTranslator.translate(ProxyFilters.withoutPredicates(request.filter())));
         List<UUID> seen = new ArrayList<>();
@@ -196,6 +263,7 @@ public final class LeaseEngine {
                         request,
                         pool,
                         consumer,
+                        leaseId,
                         relaxed.and(region),
                         Claims.order(request.strategy()),
                         seen,
@@ -209,7 +277,8 @@ public final class LeaseEngine {
         if (leased.isPresent()) {
             return leased;
         }
-        return db.transaction(ctx -> scan(ctx, request, pool, consumer, relaxed, List.of(P.ID.asc()), seen, Lock.WAIT));
+        return db.transaction(
+                ctx -> scan(ctx, request, pool, consumer, leaseId, relaxed, List.of(P.ID.asc()), seen, Lock.WAIT));
     }
 
     private static Optional<LeasedProxy> scan(
@@ -217,6 +286,7 @@ public final class LeaseEngine {
             AcquireRequest request,
             UUID pool,
             UUID consumer,
+            UUID leaseId,
             Condition where,
             List<SortField<?>> order,
             List<UUID> seen,
@@ -241,7 +311,7 @@ public final class LeaseEngine {
                 if (request.filter().matches(candidate)) {
                     // already locked by this transaction: the claim does not wait
                     Optional<LeasedProxy> leased = Claims.claim(
-                                    ctx, request, pool, consumer, P.ID.eq(candidate.id()), Lock.WAIT)
+                                    ctx, request, pool, consumer, leaseId, P.ID.eq(candidate.id()), Lock.WAIT)
                             .leased();
                     if (leased.isPresent()) {
                         return leased;
@@ -261,15 +331,24 @@ public final class LeaseEngine {
      * Ends the lease {@code leaseId}: released if it was active and not lapsed, expired if it
      * had lapsed; its slot is freed once.
      *
+     * <p>If the connection is lost while the release runs, the engine runs it again on a new
+     * connection. When that finds the lease already released, the lost attempt may have been
+     * the one that released it, and the call reports {@code true}: after a lost connection, a
+     * release that another caller made at the same moment is reported as this call's.
+     *
      * @return whether this call released it
      * @throws LeaseNotFoundException if there is no such lease
      */
+    public boolean release(UUID leaseId) {
+        Objects.requireNonNull(leaseId, "leaseId");
+        return SqlFailures.recovering(afterDoubt -> releaseOnce(leaseId, afterDoubt));
+    }
+
     @SuppressWarnings(
             "NullAway") // jOOQ marks Table.field(…) and fetchOne @Nullable; these CTEs declare every field, and the
     // statement returns one row
-    public boolean release(UUID leaseId) {
-        Objects.requireNonNull(leaseId, "leaseId");
-        Record2<String, Boolean> r = SqlFailures.retrying(() -> db.statement(ctx -> {
+    private boolean releaseOnce(UUID leaseId, boolean afterDoubt) {
+        Record2<String, String> r = db.statement(ctx -> {
             var locked = name("locked")
                     .as(select(PROXY.ID)
                             .from(PROXY)
@@ -302,17 +381,25 @@ public final class LeaseEngine {
             return ctx.with(locked, ended, freed)
                     .select(
                             DSL.field(select(ended.field(LEASE.STATUS)).from(ended)),
-                            DSL.field(DSL.exists(selectOne().from(LEASE).where(LEASE.ID.eq(leaseId)))))
+                            // the statement's snapshot: the status before this statement
+                            DSL.field(select(LEASE.STATUS).from(LEASE).where(LEASE.ID.eq(leaseId))))
                     .fetchOne();
-        }));
-        if (!Boolean.TRUE.equals(r.value2())) {
+        });
+        if (r.value2() == null) {
             throw new LeaseNotFoundException(leaseId);
         }
-        return LeaseStatus.RELEASED.name().equals(r.value1());
+        if (r.value1() != null) {
+            return LeaseStatus.RELEASED.name().equals(r.value1());
+        }
+        // this statement ended nothing; a lease found released may be the lost attempt's doing
+        return afterDoubt && LeaseStatus.RELEASED.name().equals(r.value2());
     }
 
     /**
      * Moves the expiry of the active lease {@code leaseId} to {@code ttl} from now.
+     *
+     * <p>If the connection is lost while the renewal runs, the engine runs it again on a new
+     * connection: renewing twice sets the same kind of expiry, counted from the later now.
      *
      * @return the renewed lease, or empty if it is no longer active (released, expired, lapsed)
      * @throws LeaseNotFoundException if there is no such lease
@@ -320,6 +407,10 @@ public final class LeaseEngine {
     public Optional<Lease> renew(UUID leaseId, Duration ttl) {
         Objects.requireNonNull(leaseId, "leaseId");
         AcquireRequest.requireTtl(ttl);
+        return SqlFailures.recovering(afterDoubt -> renewOnce(leaseId, ttl));
+    }
+
+    private Optional<Lease> renewOnce(UUID leaseId, Duration ttl) {
         Optional<LeaseRecord> renewed = db.statement(ctx -> ctx.update(LEASE)
                 .set(LEASE.EXPIRES_AT, currentOffsetDateTime().plus(val(Rows.interval(ttl))))
                 .where(

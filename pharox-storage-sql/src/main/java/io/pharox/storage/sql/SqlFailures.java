@@ -8,6 +8,7 @@ import io.pharox.exception.StorageException;
 import io.pharox.model.Proxy;
 import java.sql.SQLException;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -22,11 +23,22 @@ import org.jspecify.annotations.Nullable;
  * <p>Deadlocks and serialization failures ({@code 40P01}, {@code 40001}) roll back the whole
  * transaction, so running the same work again is safe: {@link #retrying} does that, up to
  * {@value #ATTEMPTS} attempts in all.
+ *
+ * <p>A lost connection ({@link #connectionLost}) leaves the work in doubt: the commit may have
+ * happened with only its reply lost. The lease engine runs acquire, release and renew through
+ * {@code recovering}, which tries again on a new connection after finding out what the lost
+ * attempt did.
  */
 public final class SqlFailures {
 
     /** Attempts {@link #retrying} makes at work that PostgreSQL keeps rolling back. */
     public static final int ATTEMPTS = 5;
+
+    /**
+     * Attempts {@link #recovering} makes at work whose connection is lost: the first, and two on
+     * new connections.
+     */
+    public static final int RECOVERY_ATTEMPTS = 3;
 
     private SqlFailures() {}
 
@@ -110,6 +122,67 @@ public final class SqlFailures {
                 }
             }
         }
+    }
+
+    /**
+     * Whether {@code failure} lost the connection while a statement or commit was under way, so
+     * that the work may or may not have committed: a connection exception (SQL state class
+     * {@code 08}, which the driver also reports for an I/O error on its socket) other than a
+     * failure to connect ({@code 08001}, {@code 08004}), or the server ending the session
+     * ({@code 57P01}, {@code 57P02}). A failure to connect is not in doubt: nothing ran.
+     */
+    public static boolean connectionLost(Throwable failure) {
+        String state = sqlCause(failure).map(SQLException::getSQLState).orElse(null);
+        if (state == null) {
+            return false;
+        }
+        if (state.startsWith("08")) {
+            return !"08001".equals(state) && !"08004".equals(state);
+        }
+        return "57P01".equals(state) || "57P02".equals(state);
+    }
+
+    /** Whether {@code failure} is the insert of a lease whose id another lease has. */
+    static boolean leaseIdTaken(Throwable failure) {
+        return sqlCause(failure)
+                .filter(sql -> "23505".equals(sql.getSQLState()))
+                .map(sql -> String.valueOf(sql.getMessage()).contains("lease_pkey"))
+                .orElse(false);
+    }
+
+    /**
+     * Runs {@code work}, and runs it again on a new connection while its connection is lost
+     * ({@link #connectionLost}) or {@code resumable} says so, up to {@value #RECOVERY_ATTEMPTS}
+     * attempts in all; {@code work} learns whether the attempt before it ended in doubt, so that
+     * it can first find out what that attempt did. The last failure reaches the caller.
+     * Deadlocks and serialization failures are retried too, as by {@link #retrying}.
+     */
+    static <T> T recovering(Predicate<StorageException> resumable, Attempt<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            boolean afterDoubt = attempt > 1;
+            try {
+                return retrying(() -> work.run(afterDoubt));
+            } catch (StorageException e) {
+                if (attempt >= RECOVERY_ATTEMPTS || !(connectionLost(e) || resumable.test(e))) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** {@link #recovering(Predicate, Attempt)} for work that only a lost connection makes resumable. */
+    static <T> T recovering(Attempt<T> work) {
+        return recovering(e -> false, work);
+    }
+
+    /** One attempt of work run by {@link #recovering}. */
+    @FunctionalInterface
+    interface Attempt<T> {
+        /**
+         * @param afterDoubt whether the attempt before this one lost its connection (or failed as
+         *                   resumable) and may have committed
+         */
+        T run(boolean afterDoubt);
     }
 
     /**

@@ -95,7 +95,13 @@ class ClaimShapesTest {
 
     private static void claimQuietly(ClaimShapes shapes, DSLContext ctx, ProxyFilter filter, UUID pool) {
         try {
-            shapes.claim(ctx, AcquireRequest.forPool("p").filter(filter).build(), pool, UUID.randomUUID(), Lock.SKIP);
+            shapes.claim(
+                    ctx,
+                    AcquireRequest.forPool("p").filter(filter).build(),
+                    pool,
+                    UUID.randomUUID(),
+                    UUID.randomUUID(),
+                    Lock.SKIP);
         } catch (org.jooq.exception.NoDataFoundException expected) {
             // the mock database answers with no row; the shape is what this test is about
         }

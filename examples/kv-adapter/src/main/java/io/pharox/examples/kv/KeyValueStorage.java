@@ -1,6 +1,7 @@
 package io.pharox.examples.kv;
 
 import io.pharox.examples.kv.StoreAccess.Conflict;
+import io.pharox.exception.LeaseNotActiveException;
 import io.pharox.exception.LeaseNotFoundException;
 import io.pharox.exception.PoolAlreadyExistsException;
 import io.pharox.exception.PoolNotFoundException;
@@ -249,25 +250,56 @@ public final class KeyValueStorage implements ProxyStorage {
         ProxyPool pool = requirePool(request.poolName());
         Consumer consumer = ensureConsumer(request.consumerName());
         boolean roundRobin = request.strategy() == SelectorStrategy.ROUND_ROBIN;
+        UUID leaseId = request.idempotencyKey().orElseGet(Ids::next);
         return store.retrying("acquiring in pool '" + pool.name() + "'", () -> {
+            if (request.idempotencyKey().isPresent()) {
+                // the request was served before, or a racing acquire with its key committed first
+                Optional<Stored<Lease>> earlier = store.read(Keys.lease(leaseId), Records::lease);
+                if (earlier.isPresent()) {
+                    return Optional.of(repeated(earlier.get().value(), pool, consumer));
+                }
+            }
             Optional<Stored<UUID>> cursor =
                     roundRobin ? store.read(Keys.cursor(pool.id()), UUID::fromString) : Optional.empty();
             List<Stored<ProxyRecord>> proxies = proxiesOf(pool);
             // the clock is read after the records: a release that made room read it before its commit
             Instant now = clock.instant();
             return Selection.choose(request, proxies, cursor.map(Stored::value), now)
-                    .map(chosen -> claim(chosen, pool, consumer, request, cursor, now));
+                    .map(chosen -> claim(leaseId, chosen, pool, consumer, request, cursor, now));
         });
     }
 
     /**
-     * Takes a slot of {@code chosen} for a new lease in one commit: the proxy's record with the
-     * slot, the lease record, the proxy's lapsed leases marked EXPIRED and, for round robin, the
-     * pool's cursor, each conditioned on what was read.
+     * The answer to an acquire whose idempotency key names {@code lease}: that lease with its
+     * proxy, if it is of the request's pool and consumer and still active.
+     *
+     * @throws IllegalArgumentException if it is another pool's or consumer's lease
+     * @throws LeaseNotActiveException if it has ended
+     * @throws Conflict if the reads saw a commit half applied
+     */
+    private LeasedProxy repeated(Lease lease, ProxyPool pool, Consumer consumer) {
+        if (!lease.poolId().equals(pool.id()) || !lease.consumerId().equals(consumer.id())) {
+            throw new IllegalArgumentException("idempotency key " + lease.id()
+                    + " names a lease of another pool or consumer than pool '" + pool.name() + "' and consumer '"
+                    + consumer.name() + "'");
+        }
+        Instant now = clock.instant();
+        if (!lease.isActiveAt(now)) {
+            throw new LeaseNotActiveException(lease.id(), lease.statusAt(now), "acquired again under its idempotency key");
+        }
+        return new LeasedProxy(lease, holderOf(lease).value().proxy());
+    }
+
+    /**
+     * Takes a slot of {@code chosen} for a new lease {@code leaseId} in one commit: the proxy's
+     * record with the slot, the lease record (only if no lease has that id), the proxy's lapsed
+     * leases marked EXPIRED and, for round robin, the pool's cursor, each conditioned on what was
+     * read.
      *
      * @throws Conflict if another writer changed any of them since
      */
     private LeasedProxy claim(
+            UUID leaseId,
             Stored<ProxyRecord> chosen,
             ProxyPool pool,
             Consumer consumer,
@@ -276,7 +308,7 @@ public final class KeyValueStorage implements ProxyStorage {
             Instant now) {
         ProxyRecord record = chosen.value();
         Lease lease =
-                Lease.active(Ids.next(), pool.id(), record.values().id(), consumer.id(), now, now.plus(request.ttl()));
+                Lease.active(leaseId, pool.id(), record.values().id(), consumer.id(), now, now.plus(request.ttl()));
         List<UUID> lapsed = record.lapsedAt(now);
         ProxyRecord claimed = record.without(lapsed).with(new ProxyRecord.Slot(lease.id(), lease.expiresAt()));
 
