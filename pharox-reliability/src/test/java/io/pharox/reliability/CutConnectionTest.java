@@ -27,9 +27,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
@@ -63,6 +67,7 @@ class CutConnectionTest {
     private HikariDataSource relayed;
     private ProxyPool pool;
     private List<Proxy> proxies;
+    private final Map<String, Integer> cuts = new TreeMap<>();
 
     @BeforeEach
     void setUp() {
@@ -110,6 +115,58 @@ class CutConnectionTest {
         } finally {
             emf.close();
         }
+    }
+
+    @Test
+    void a_claim_again_under_the_id_of_a_claim_still_in_flight_waits_for_it_and_returns_its_lease() throws Exception {
+        JdbcStorage storage = new JdbcStorage(schema.dataSource(), schema.name());
+        UUID consumer = storage.ensureConsumer("in-flight").id();
+        UUID key = UUID.randomUUID();
+        Proxy first = proxies.get(0);
+        try (Connection inFlight = schema.dataSource().getConnection()) {
+            // what a lost claim looks like on the server before it commits: its lease row and counter
+            inFlight.setAutoCommit(false);
+            try (Statement s = inFlight.createStatement()) {
+                s.executeUpdate("UPDATE " + schema.name()
+                        + ".proxy SET current_leases = current_leases + 1 WHERE id = '" + first.id() + "'");
+                s.executeUpdate("INSERT INTO " + schema.name()
+                        + ".lease (id, pool_id, proxy_id, consumer_id, status, acquired_at, expires_at) VALUES ('"
+                        + key + "', '" + pool.id() + "', '" + first.id() + "', '" + consumer
+                        + "', 'ACTIVE', now(), now() + interval '10 minutes')");
+            }
+            AcquireRequest request = AcquireRequest.forPool(pool.name())
+                    .consumer("in-flight")
+                    .idempotencyKey(key)
+                    .build();
+            CompletableFuture<Optional<LeasedProxy>> again =
+                    CompletableFuture.supplyAsync(() -> storage.acquire(request));
+            awaitClaimWaitingForALock(again);
+            inFlight.commit();
+
+            LeasedProxy leased = again.get(30, TimeUnit.SECONDS).orElseThrow();
+            assertThat(leased.lease().id()).isEqualTo(key);
+            assertThat(leased.proxy().id()).as("the in-flight claim's proxy").isEqualTo(first.id());
+        }
+        assertThat(activeLeaseIds()).containsExactly(key);
+        assertStoreConsistent();
+    }
+
+    /** Polls until a claim statement waits for a lock (up to 30 s). */
+    private void awaitClaimWaitingForALock(CompletableFuture<?> claim) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline && !claim.isDone()) {
+            if (!query(
+                            "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                                    + " AND query LIKE '%lease_acquired_at%' AND query LIKE '%" + schema.name()
+                                    + "%'",
+                            rs -> rs.getInt(1))
+                    .isEmpty()) {
+                return;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("the claim did not wait for the in-flight lease: "
+                + (claim.isDone() ? claim.handle((r, e) -> r != null ? r : e).join() : "still running"));
     }
 
     private void run(ProxyStorage storage) throws SQLException {
@@ -161,7 +218,7 @@ class CutConnectionTest {
         int before = relay.cuts(Cut.BEFORE_SENDING);
         System.out.printf(
                 "%s: %d cut connections (%d after commit, %d before sending) over %d acquires (%d keyed),"
-                        + " %d renewals, %d releases; %d connections through the relay%n",
+                        + " %d renewals, %d releases; %d connections through the relay; by statement: %s%n",
                 storage.getClass().getSimpleName(),
                 after + before,
                 after,
@@ -170,23 +227,37 @@ class CutConnectionTest {
                 keyedCalls,
                 ROUNDS,
                 ROUNDS,
-                relay.connections());
+                relay.connections(),
+                cuts);
         assertThat(after + before).as("cut connections").isEqualTo(3 * ROUNDS);
-        assertThat(after).as("cuts after commit").isGreaterThanOrEqualTo(ROUNDS);
-        assertThat(before).as("cuts before sending").isGreaterThanOrEqualTo(ROUNDS / 2);
+        assertThat(cuts.get(CLAIM + " " + Cut.AFTER_COMMIT) + cuts.get(CLAIM + " " + Cut.BEFORE_SENDING))
+                .as("cut acquires")
+                .isEqualTo(ROUNDS);
+        assertThat(cuts)
+                .as("every statement cut both ways")
+                .containsKeys(
+                        CLAIM + " " + Cut.AFTER_COMMIT,
+                        CLAIM + " " + Cut.BEFORE_SENDING,
+                        RENEW + " " + Cut.AFTER_COMMIT,
+                        RENEW + " " + Cut.BEFORE_SENDING,
+                        RELEASE + " " + Cut.AFTER_COMMIT,
+                        RELEASE + " " + Cut.BEFORE_SENDING);
         // every lease in the store is one a call returned: no request left a second lease or an unknown one
         assertThat(allLeaseIds()).as("lease rows").isEqualTo(returned);
         assertThat(leaseStatuses()).as("statuses of the lease rows").containsOnly(LeaseStatus.RELEASED.name());
         assertStoreConsistent();
     }
 
-    /** Arms one cut for {@code marker}, runs the call, and checks that the cut fired. */
+    /** Arms one cut for {@code marker}, runs the call, checks that the cut fired and counts it. */
     private <T> T cutOnce(String marker, Cut cut, Supplier<T> call) {
+        int before = relay.cuts(cut);
         relay.arm(marker, cut);
         T result = call.get();
         assertThat(relay.disarm())
                 .as("the cut %s at %s was armed but the call sent no such statement", cut, marker)
                 .isFalse();
+        assertThat(relay.cuts(cut)).as("cuts %s", cut).isEqualTo(before + 1);
+        cuts.merge(marker + " " + cut, 1, Integer::sum);
         return result;
     }
 

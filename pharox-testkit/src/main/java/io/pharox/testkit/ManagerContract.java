@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -326,6 +327,26 @@ abstract class ManagerContract extends ContractGroup {
         manager.release(leased);
         manager.release(leased);
 
+        assertThat(events.seen)
+                .containsExactly(
+                        "acquired " + leased.lease().id(),
+                        "released " + leased.lease().id() + " RELEASED");
+    }
+
+    @Test
+    void an_acquire_repeated_with_its_idempotency_key_is_announced_once() {
+        ProxyPool pool = seedPool();
+        seedProxy(pool);
+        Events events = new Events();
+        ProxyManager manager = managerBuilder().listener(events).build();
+        AcquireRequest request =
+                manager.request(pool.name()).idempotencyKey(UUID.randomUUID()).build();
+
+        LeasedProxy leased = manager.acquire(request).orElseThrow();
+        LeasedProxy again = manager.acquire(request).orElseThrow();
+        manager.release(again);
+
+        assertThat(again.lease().id()).isEqualTo(leased.lease().id());
         assertThat(events.seen)
                 .containsExactly(
                         "acquired " + leased.lease().id(),

@@ -9,6 +9,8 @@ import io.pharox.exception.ProxyAlreadyExistsException;
 import io.pharox.exception.StorageException;
 import io.pharox.model.Proxy;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -108,5 +110,95 @@ class SqlFailuresTest {
                 .isInstanceOf(StorageException.class)
                 .hasMessageContaining("connection lost");
         assertThat(attempts).hasValue(1);
+    }
+
+    private static StorageException failure(String state, String message) {
+        return (StorageException)
+                SqlFailures.translate(new RuntimeException("wrapped", new SQLException(message, state)), null, null);
+    }
+
+    @Test
+    void a_lost_connection_is_in_doubt_and_a_failure_to_connect_is_not() {
+        assertThat(SqlFailures.connectionLost(failure("08006", "An I/O error occurred while sending to the backend.")))
+                .isTrue();
+        assertThat(SqlFailures.connectionLost(failure("08003", "This connection has been closed.")))
+                .isTrue();
+        assertThat(SqlFailures.connectionLost(failure("57P01", "terminating connection due to administrator command")))
+                .isTrue();
+        assertThat(SqlFailures.connectionLost(failure("08001", "Connection refused")))
+                .isFalse();
+        assertThat(SqlFailures.connectionLost(failure("40P01", "deadlock detected")))
+                .isFalse();
+        assertThat(SqlFailures.connectionLost(failure("23505", "duplicate key")))
+                .isFalse();
+        assertThat(SqlFailures.connectionLost(new StorageException("no SQL cause", null)))
+                .isFalse();
+    }
+
+    @Test
+    void a_taken_lease_id_is_recognised_by_its_constraint() {
+        assertThat(SqlFailures.leaseIdTaken(
+                        failure("23505", "duplicate key value violates unique constraint \"lease_pkey\"")))
+                .isTrue();
+        assertThat(SqlFailures.leaseIdTaken(
+                        failure("23505", "duplicate key value violates unique constraint \"proxy_pkey\"")))
+                .isFalse();
+    }
+
+    @Test
+    void work_whose_connection_is_lost_runs_again_and_learns_that_the_attempt_before_was_in_doubt() {
+        List<Boolean> afterDoubt = new ArrayList<>();
+
+        String result = SqlFailures.recovering(doubt -> {
+            afterDoubt.add(doubt);
+            if (afterDoubt.size() < SqlFailures.RECOVERY_ATTEMPTS) {
+                throw failure("08006", "An I/O error occurred while sending to the backend.");
+            }
+            return "done";
+        });
+
+        assertThat(result).isEqualTo("done");
+        assertThat(afterDoubt).containsExactly(false, true, true);
+    }
+
+    @Test
+    void work_whose_connection_keeps_being_lost_fails_after_the_last_attempt() {
+        AtomicInteger attempts = new AtomicInteger();
+
+        assertThatThrownBy(() -> SqlFailures.recovering(doubt -> {
+                    attempts.incrementAndGet();
+                    throw failure("08006", "An I/O error occurred while sending to the backend.");
+                }))
+                .isInstanceOf(StorageException.class)
+                .hasMessage("database connection lost (SQL state 08006)");
+        assertThat(attempts).hasValue(SqlFailures.RECOVERY_ATTEMPTS);
+    }
+
+    @Test
+    void a_failure_to_connect_or_of_the_statement_is_not_run_again() {
+        for (String state : List.of("08001", "42P01", "23505")) {
+            AtomicInteger attempts = new AtomicInteger();
+
+            assertThatThrownBy(() -> SqlFailures.recovering(doubt -> {
+                        attempts.incrementAndGet();
+                        throw failure(state, "no");
+                    }))
+                    .isInstanceOf(StorageException.class);
+            assertThat(attempts).as(state).hasValue(1);
+        }
+    }
+
+    @Test
+    void work_that_the_caller_calls_resumable_runs_again() {
+        AtomicInteger attempts = new AtomicInteger();
+
+        String result = SqlFailures.recovering(SqlFailures::leaseIdTaken, doubt -> {
+            if (attempts.incrementAndGet() == 1) {
+                throw failure("23505", "duplicate key value violates unique constraint \"lease_pkey\"");
+            }
+            return doubt ? "looked up" : "claimed";
+        });
+
+        assertThat(result).isEqualTo("looked up");
     }
 }

@@ -285,7 +285,8 @@ public final class KeyValueStorage implements ProxyStorage {
         }
         Instant now = clock.instant();
         if (!lease.isActiveAt(now)) {
-            throw new LeaseNotActiveException(lease.id(), lease.statusAt(now), "acquired again under its idempotency key");
+            throw new LeaseNotActiveException(
+                    lease.id(), lease.statusAt(now), "acquired again under its idempotency key");
         }
         return new LeasedProxy(lease, holderOf(lease).value().proxy());
     }
