@@ -79,8 +79,9 @@ class CutConnectionTest {
         config.setJdbcUrl(relay.url(postgres) + "&prepareThreshold=0");
         config.setUsername(postgres.user());
         config.setPassword(postgres.password());
+        // idle connections in reserve: a call whose connection was cut goes on at once on another
         config.setMaximumPoolSize(3);
-        config.setMinimumIdle(1);
+        config.setMinimumIdle(3);
         config.setConnectionTimeout(10_000);
         relayed = new HikariDataSource(config);
         JdbcStorage setup = new JdbcStorage(schema.dataSource(), schema.name());
@@ -119,7 +120,9 @@ class CutConnectionTest {
 
     @Test
     void a_claim_again_under_the_id_of_a_claim_still_in_flight_waits_for_it_and_returns_its_lease() throws Exception {
-        JdbcStorage storage = new JdbcStorage(schema.dataSource(), schema.name());
+        // the relayed pool (no cut armed): the schema's own two connections are the in-flight
+        // transaction's and the poller's
+        JdbcStorage storage = new JdbcStorage(relayed, schema.name());
         UUID consumer = storage.ensureConsumer("in-flight").id();
         UUID key = UUID.randomUUID();
         Proxy first = proxies.get(0);

@@ -40,6 +40,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
@@ -162,62 +163,57 @@ public final class LeaseEngine {
         UUID pool = poolId(request.poolName());
         UUID consumer = consumerId(request.consumerName());
         boolean keyed = request.idempotencyKey().isPresent();
-        UUID leaseId = request.idempotencyKey().orElseGet(Ids::next);
+        AtomicReference<UUID> leaseId =
+                new AtomicReference<>(request.idempotencyKey().orElseGet(Ids::next));
         return SqlFailures.recovering(SqlFailures::leaseIdTaken, afterDoubt -> {
             if (afterDoubt) {
-                Optional<LeasedProxy> earlier = leasedUnder(leaseId, request, pool, consumer, keyed);
+                Optional<Lease> earlier = findLease(leaseId.get());
                 if (earlier.isPresent()) {
-                    return earlier;
+                    if (keyed || earlier.get().status() == LeaseStatus.ACTIVE) {
+                        return Optional.of(leasedUnderKey(earlier.get(), request, pool, consumer));
+                    }
+                    // the lost attempt's lease lapsed before we could read it: it holds no slot, and
+                    // the caller never saw it; claim afresh under a new id
+                    leaseId.set(Ids.next());
                 }
             }
+            UUID id = Objects.requireNonNull(leaseId.get());
             Optional<LeasedProxy> leased = request.filter().hasPredicates()
-                    ? acquireWithPredicates(request, pool, consumer, leaseId)
-                    : acquireInSql(request, pool, consumer, leaseId);
+                    ? acquireWithPredicates(request, pool, consumer, id)
+                    : acquireInSql(request, pool, consumer, id);
             if (leased.isEmpty() && keyed) {
                 // nothing free: the key's lease, if it has one, is the answer
-                return leasedUnder(leaseId, request, pool, consumer, true);
+                return findLease(id).map(lease -> leasedUnderKey(lease, request, pool, consumer));
             }
             return leased;
         });
     }
 
     /**
-     * The lease stored under {@code leaseId} with its proxy as stored now, if it is the
-     * request's and active.
+     * The answer to an acquire whose lease id names the stored {@code lease}: that lease with
+     * its proxy as stored now, if it is the request's and active.
      *
-     * @param keyed whether the id is the caller's idempotency key; an engine-chosen id names
-     *              only a lease of this request, and a lapsed one is as good as none (empty)
-     * @throws io.pharox.exception.LeaseNotActiveException if a caller's key names a lease that has ended
-     * @throws IllegalArgumentException if a caller's key names a lease of another pool or consumer
+     * @throws io.pharox.exception.LeaseNotActiveException if the lease has ended
+     * @throws IllegalArgumentException if it is a lease of another pool or consumer
      */
-    private Optional<LeasedProxy> leasedUnder(
-            UUID leaseId, AcquireRequest request, UUID pool, UUID consumer, boolean keyed) {
-        Optional<Lease> found = findLease(leaseId);
-        if (found.isEmpty()) {
-            return Optional.empty();
-        }
-        Lease lease = found.get();
+    private LeasedProxy leasedUnderKey(Lease lease, AcquireRequest request, UUID pool, UUID consumer) {
         if (!lease.poolId().equals(pool) || !lease.consumerId().equals(consumer)) {
-            throw new IllegalArgumentException("idempotency key " + leaseId
+            throw new IllegalArgumentException("idempotency key " + lease.id()
                     + " names a lease of another pool or consumer than pool '" + request.poolName()
                     + "' and consumer '" + request.consumerName() + "'");
         }
         if (lease.status() != LeaseStatus.ACTIVE) {
-            if (!keyed) {
-                // the lost attempt's lease lapsed before we read it: it holds no slot any more
-                return Optional.empty();
-            }
-            throw new LeaseNotActiveException(leaseId, lease.status(), "acquired again under its idempotency key");
+            throw new LeaseNotActiveException(lease.id(), lease.status(), "acquired again under its idempotency key");
         }
         Optional<Proxy> proxy = db.statement(ctx -> ctx.select(Rows.PROXY_COLUMNS)
                 .from(P)
                 .where(P.ID.eq(lease.proxyId()))
                 .fetchOptional(Rows::proxy));
         // an active lease's proxy exists: removing a proxy ends its leases in the same transaction
-        return Optional.of(new LeasedProxy(
+        return new LeasedProxy(
                 lease,
                 proxy.orElseThrow(() -> new IllegalStateException(
-                        "proxy " + lease.proxyId() + " of active lease " + leaseId + " not found"))));
+                        "proxy " + lease.proxyId() + " of active lease " + lease.id() + " not found")));
     }
 
     private Optional<LeasedProxy> acquireInSql(AcquireRequest request, UUID pool, UUID consumer, UUID leaseId) {
