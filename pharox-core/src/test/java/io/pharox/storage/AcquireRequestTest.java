@@ -9,6 +9,7 @@ import io.pharox.filter.ProxyFilters;
 import io.pharox.model.Consumer;
 import io.pharox.select.SelectorStrategy;
 import java.time.Duration;
+import java.util.UUID;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -61,6 +62,41 @@ class AcquireRequestTest {
             AcquireRequest copy = request.toBuilder().build();
 
             assertThat(copy).isEqualTo(request).hasSameHashCodeAs(request);
+        }
+
+        @Test
+        void a_request_has_no_idempotency_key_unless_given_one() {
+            UUID key = UUID.randomUUID();
+
+            assertThat(AcquireRequest.forPool("eu").build().idempotencyKey()).isEmpty();
+            assertThat(new AcquireRequest("eu", "c", Duration.ofSeconds(1), DE, SelectorStrategy.RANDOM)
+                            .idempotencyKey())
+                    .isEmpty();
+            assertThat(AcquireRequest.forPool("eu").idempotencyKey(key).build().idempotencyKey())
+                    .contains(key);
+        }
+
+        @Test
+        void to_builder_keeps_the_idempotency_key() {
+            AcquireRequest request = AcquireRequest.forPool("eu")
+                    .idempotencyKey(UUID.randomUUID())
+                    .build();
+
+            AcquireRequest copy = request.toBuilder().ttl(Duration.ofSeconds(9)).build();
+
+            assertThat(copy.idempotencyKey()).isEqualTo(request.idempotencyKey());
+            assertThat(request.toBuilder().build()).isEqualTo(request);
+        }
+
+        @Test
+        void a_null_idempotency_key_is_rejected_by_name() {
+            assertThatNullPointerException()
+                    .isThrownBy(() -> AcquireRequest.forPool("eu").idempotencyKey(null))
+                    .withMessage("idempotencyKey");
+            assertThatNullPointerException()
+                    .isThrownBy(() ->
+                            new AcquireRequest("eu", "c", Duration.ofSeconds(1), DE, SelectorStrategy.RANDOM, null))
+                    .withMessage("idempotencyKey");
         }
 
         @Test

@@ -166,18 +166,19 @@ public final class LeaseEngine {
         AtomicReference<UUID> leaseId =
                 new AtomicReference<>(request.idempotencyKey().orElseGet(Ids::next));
         return SqlFailures.recovering(SqlFailures::leaseIdTaken, afterDoubt -> {
+            UUID id = Objects.requireNonNull(leaseId.get(), "leaseId");
             if (afterDoubt) {
-                Optional<Lease> earlier = findLease(leaseId.get());
+                Optional<Lease> earlier = findLease(id);
                 if (earlier.isPresent()) {
                     if (keyed || earlier.get().status() == LeaseStatus.ACTIVE) {
                         return Optional.of(leasedUnderKey(earlier.get(), request, pool, consumer));
                     }
                     // the lost attempt's lease lapsed before we could read it: it holds no slot, and
                     // the caller never saw it; claim afresh under a new id
-                    leaseId.set(Ids.next());
+                    id = Ids.next();
+                    leaseId.set(id);
                 }
             }
-            UUID id = Objects.requireNonNull(leaseId.get());
             Optional<LeasedProxy> leased = request.filter().hasPredicates()
                     ? acquireWithPredicates(request, pool, consumer, id)
                     : acquireInSql(request, pool, consumer, id);
