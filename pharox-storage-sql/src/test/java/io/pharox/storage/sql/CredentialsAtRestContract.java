@@ -164,7 +164,7 @@ public abstract class CredentialsAtRestContract {
         passwords.add(updated);
         storage.updateProxy(
                 proxies.get(0).toBuilder().credentials("user0", updated).build());
-        storage.acquire(AcquireRequest.forPool("at-rest").build()).orElseThrow();
+        assertThat(storage.acquire(AcquireRequest.forPool("at-rest").build())).isPresent();
 
         // every column of every row, as PostgreSQL prints it
         List<String> rows = rowsAsText("SELECT p::text FROM " + db.name() + ".proxy p");
