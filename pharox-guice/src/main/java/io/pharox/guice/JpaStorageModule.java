@@ -4,6 +4,7 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provider;
 import io.pharox.storage.ProxyStorage;
 import io.pharox.storage.jpa.JpaStorage;
+import io.pharox.storage.sql.SqlStorageOptions;
 import jakarta.persistence.EntityManagerFactory;
 import java.util.Objects;
 import javax.sql.DataSource;
@@ -40,6 +41,7 @@ public final class JpaStorageModule extends AbstractModule implements AutoClosea
     private final @Nullable String schema;
     private final boolean migrate;
     private final @Nullable EntityManagerFactory givenFactory;
+    private final SqlStorageOptions options;
     private @Nullable EntityManagerFactory createdFactory;
     private boolean closed;
 
@@ -50,23 +52,41 @@ public final class JpaStorageModule extends AbstractModule implements AutoClosea
      * adapter's {@code IllegalArgumentException}.
      */
     public JpaStorageModule(DataSource dataSource, String schema) {
-        this(Objects.requireNonNull(dataSource, "dataSource"), Objects.requireNonNull(schema, "schema"), true, null);
+        this(
+                Objects.requireNonNull(dataSource, "dataSource"),
+                Objects.requireNonNull(schema, "schema"),
+                true,
+                null,
+                SqlStorageOptions.defaults());
     }
 
     /** A module on your entity manager factory, which it neither migrates nor closes. */
     public JpaStorageModule(EntityManagerFactory emf) {
-        this(null, null, false, Objects.requireNonNull(emf, "emf"));
+        this(null, null, false, Objects.requireNonNull(emf, "emf"), SqlStorageOptions.defaults());
     }
 
     private JpaStorageModule(
             @Nullable DataSource dataSource,
             @Nullable String schema,
             boolean migrate,
-            @Nullable EntityManagerFactory givenFactory) {
+            @Nullable EntityManagerFactory givenFactory,
+            SqlStorageOptions options) {
         this.dataSource = dataSource;
         this.schema = schema;
         this.migrate = migrate;
         this.givenFactory = givenFactory;
+        this.options = Objects.requireNonNull(options, "options");
+    }
+
+    /**
+     * The same module (a new one, owning whatever factory it builds), with a storage running
+     * with {@code options} (by default {@link SqlStorageOptions#defaults()}, which refuses to
+     * store proxy credentials): e.g. {@code
+     * SqlStorageOptions.builder().credentialKeyring(EnvironmentKeyring.fromEnvironment()).build()}.
+     * With a keyring, the migration also encrypts credentials still stored in plain text.
+     */
+    public JpaStorageModule withOptions(SqlStorageOptions options) {
+        return new JpaStorageModule(dataSource, schema, migrate, givenFactory, options);
     }
 
     /**
@@ -76,7 +96,7 @@ public final class JpaStorageModule extends AbstractModule implements AutoClosea
      * factory, which never migrates, it returns that module.
      */
     public JpaStorageModule withoutMigration() {
-        return givenFactory != null ? this : new JpaStorageModule(dataSource, schema, false, null);
+        return givenFactory != null ? this : new JpaStorageModule(dataSource, schema, false, null, options);
     }
 
     /** Whether the injector runs the migrations when it is created. */
@@ -103,7 +123,7 @@ public final class JpaStorageModule extends AbstractModule implements AutoClosea
             DataSource ds = Objects.requireNonNull(dataSource, "dataSource");
             String name = Objects.requireNonNull(schema, "schema");
             if (migrate) {
-                JpaStorage.migrate(ds, name);
+                JpaStorage.migrate(ds, name, options);
             }
             emf = JpaStorage.entityManagerFactory(ds, name);
             createdFactory = emf;
@@ -131,7 +151,7 @@ public final class JpaStorageModule extends AbstractModule implements AutoClosea
     private final class Start implements Provider<ProxyStorage> {
         @Override
         public ProxyStorage get() {
-            return new JpaStorage(factory());
+            return new JpaStorage(factory(), options);
         }
     }
 }

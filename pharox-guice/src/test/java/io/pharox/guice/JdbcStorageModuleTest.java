@@ -7,10 +7,17 @@ import com.google.inject.CreationException;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.zaxxer.hikari.HikariDataSource;
+import io.pharox.exception.CredentialEncryptionRequiredException;
 import io.pharox.exception.StorageException;
+import io.pharox.model.Credentials;
+import io.pharox.model.Proxy;
+import io.pharox.model.ProxyPool;
 import io.pharox.storage.ProxyStorage;
 import io.pharox.storage.jdbc.JdbcStorage;
+import io.pharox.storage.sql.CredentialKeyring;
+import io.pharox.storage.sql.SqlStorageOptions;
 import io.pharox.testkit.postgres.TestSchema;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -76,5 +83,46 @@ class JdbcStorageModuleTest {
                 .isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("dataSource");
         assertThat(new JdbcStorageModule(db.dataSource()).schema()).isEqualTo(JdbcStorage.DEFAULT_SCHEMA);
+    }
+
+    @Test
+    void with_a_keyring_the_module_encrypts_plain_rows_at_migration_and_seals_new_ones() {
+        JdbcStorage.migrate(db.dataSource(), db.name());
+        ProxyStorage plain = new JdbcStorage(
+                db.dataSource(),
+                db.name(),
+                SqlStorageOptions.builder().allowPlaintextCredentials().build());
+        ProxyPool pool = plain.createPool("keyed", "");
+        Proxy old = plain.addProxy(Proxy.builder()
+                .poolId(pool.id())
+                .address("198.51.100.8", 8080)
+                .credentials("alice", "plain-before-the-key")
+                .build());
+        SqlStorageOptions keyed = SqlStorageOptions.builder()
+                .credentialKeyring(CredentialKeyring.of("guice", CredentialKeyring.aesKey(new byte[16])))
+                .build();
+
+        Injector injector = Guice.createInjector(
+                new PharoxModule(), new JdbcStorageModule(db.dataSource(), db.name()).withOptions(keyed));
+        ProxyStorage storage = injector.getInstance(ProxyStorage.class);
+        Proxy added = storage.addProxy(Proxy.builder()
+                .poolId(pool.id())
+                .address("198.51.100.9", 8080)
+                .credentials("bob", "sealed-from-the-start")
+                .build());
+
+        assertThat(storage.findProxy(old.id()).flatMap(Proxy::credentials))
+                .contains(new Credentials("alice", "plain-before-the-key"));
+        assertThat(storage.findProxy(added.id()).flatMap(Proxy::credentials))
+                .contains(new Credentials("bob", "sealed-from-the-start"));
+        assertThat(db.fingerprint()).doesNotContain("plain-before-the-key", "sealed-from-the-start");
+        assertThatThrownBy(() -> Guice.createInjector(
+                                new PharoxModule(), new JdbcStorageModule(db.dataSource(), db.name()))
+                        .getInstance(ProxyStorage.class)
+                        .addProxy(added.toBuilder()
+                                .id(UUID.randomUUID())
+                                .port(8081)
+                                .build()))
+                .isInstanceOf(CredentialEncryptionRequiredException.class);
     }
 }

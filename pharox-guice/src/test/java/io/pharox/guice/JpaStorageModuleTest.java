@@ -6,8 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.inject.CreationException;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
+import io.pharox.model.Credentials;
+import io.pharox.model.Proxy;
+import io.pharox.model.ProxyPool;
 import io.pharox.storage.ProxyStorage;
 import io.pharox.storage.jpa.JpaStorage;
+import io.pharox.storage.sql.CredentialKeyring;
+import io.pharox.storage.sql.SqlStorageOptions;
 import io.pharox.testkit.postgres.TestSchema;
 import jakarta.persistence.EntityManagerFactory;
 import org.junit.jupiter.api.AfterEach;
@@ -96,5 +101,25 @@ class JpaStorageModuleTest {
         assertThatThrownBy(() -> new JpaStorageModule(null, "pharox"))
                 .isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("dataSource");
+    }
+
+    @Test
+    void with_a_keyring_the_jpa_module_seals_credentials() {
+        SqlStorageOptions keyed = SqlStorageOptions.builder()
+                .credentialKeyring(CredentialKeyring.of("guice", CredentialKeyring.aesKey(new byte[16])))
+                .build();
+        try (JpaStorageModule jpa = new JpaStorageModule(db.dataSource(), db.name()).withOptions(keyed)) {
+            ProxyStorage storage = Guice.createInjector(new PharoxModule(), jpa).getInstance(ProxyStorage.class);
+            ProxyPool pool = storage.createPool("keyed", "");
+            Proxy added = storage.addProxy(Proxy.builder()
+                    .poolId(pool.id())
+                    .address("198.51.100.9", 8080)
+                    .credentials("bob", "sealed-by-jpa")
+                    .build());
+
+            assertThat(storage.findProxy(added.id()).flatMap(Proxy::credentials))
+                    .contains(new Credentials("bob", "sealed-by-jpa"));
+            assertThat(db.fingerprint()).doesNotContain("sealed-by-jpa");
+        }
     }
 }

@@ -54,6 +54,9 @@ public final class JdbcStorage implements ProxyStorage {
     /** Where the migrations of {@code pharox-schema} live on the class path, for users running their own Flyway. */
     public static final String MIGRATION_LOCATION = SqlSchema.MIGRATION_LOCATION;
 
+    /** Rows re-encrypted per transaction by {@link #rotateCredentials()}. */
+    public static final int ROTATION_BATCH = SqlSchema.ROTATION_BATCH;
+
     private final DSLContext ctx;
     private final LeaseEngine engine;
 
@@ -95,6 +98,50 @@ public final class JdbcStorage implements ProxyStorage {
      */
     public static void migrate(DataSource dataSource, String schema) {
         SqlSchema.named(schema).migrate(dataSource);
+    }
+
+    /**
+     * Like {@link #migrate(DataSource, String)}, then, if {@code options} configure a credential
+     * keyring, encrypts the credentials of every proxy still stored in plain text (rows written
+     * before the key was configured) under its current key, in batches that let leasing go on.
+     *
+     * @return how many proxies' credentials were encrypted
+     * @throws IllegalArgumentException if the schema name is not a plain SQL identifier
+     * @throws StorageException if the migration fails
+     * @throws IllegalStateException if {@code pharox-schema} or Flyway is not on the class path
+     */
+    public static int migrate(DataSource dataSource, String schema, SqlStorageOptions options) {
+        return SqlSchema.named(schema).migrate(dataSource, options);
+    }
+
+    /**
+     * Re-encrypts, under the keyring's current key, the credentials of every proxy not yet
+     * under it (sealed with an older key, or in plain text), in batches of
+     * {@value #ROTATION_BATCH} rows, each a short transaction; acquires, releases and every
+     * other call go on meanwhile. The keyring must still hold the older keys until this
+     * returns. See {@link LeaseEngine#rotateCredentials(int)}.
+     *
+     * @return how many proxies' credentials were re-encrypted
+     * @throws IllegalStateException if no credential keyring is configured
+     * @throws io.pharox.exception.CredentialDecryptionException if a row's credentials cannot be
+     *         decrypted with the keyring
+     * @throws StorageException if the database fails
+     */
+    public int rotateCredentials() {
+        return rotateCredentials(ROTATION_BATCH);
+    }
+
+    /**
+     * {@link #rotateCredentials()} in batches of {@code batchSize} rows.
+     *
+     * @throws IllegalArgumentException if {@code batchSize} is below 1
+     */
+    public int rotateCredentials(int batchSize) {
+        return call(() -> engine.rotateCredentials(batchSize));
+    }
+
+    private Proxy proxy(org.jooq.Record r) {
+        return Rows.proxy(r, engine.credentials());
     }
 
     /** Runs the engine's statements: one in auto-commit mode, several in a jOOQ transaction. */
@@ -143,9 +190,9 @@ public final class JdbcStorage implements ProxyStorage {
         Objects.requireNonNull(proxy, "proxy");
         return call(
                 () -> ctx.insertInto(P)
-                        .set(Rows.proxyValues(proxy))
+                        .set(Rows.proxyValues(proxy, engine.credentials()))
                         .returning(Rows.PROXY_COLUMNS)
-                        .fetchOne(Rows::proxy),
+                        .fetchOne(this::proxy),
                 null,
                 proxy);
     }
@@ -153,7 +200,7 @@ public final class JdbcStorage implements ProxyStorage {
     @Override
     public Proxy updateProxy(Proxy proxy) {
         Objects.requireNonNull(proxy, "proxy");
-        Map<Field<?>, Object> values = Rows.proxyValues(proxy);
+        Map<Field<?>, Object> values = Rows.proxyValues(proxy, engine.credentials());
         values.remove(PROXY.ID);
         values.remove(PROXY.POOL_ID);
         Optional<Proxy> updated = call(
@@ -161,7 +208,7 @@ public final class JdbcStorage implements ProxyStorage {
                         .set(values)
                         .where(P.ID.eq(proxy.id()), P.POOL_ID.eq(proxy.poolId()))
                         .returning(Rows.PROXY_COLUMNS)
-                        .fetchOptional(Rows::proxy),
+                        .fetchOptional(this::proxy),
                 null,
                 proxy);
         if (updated.isPresent()) {
@@ -185,7 +232,7 @@ public final class JdbcStorage implements ProxyStorage {
     public Optional<Proxy> findProxy(UUID proxyId) {
         Objects.requireNonNull(proxyId, "proxyId");
         return call(() ->
-                ctx.select(Rows.PROXY_COLUMNS).from(P).where(P.ID.eq(proxyId)).fetchOptional(Rows::proxy));
+                ctx.select(Rows.PROXY_COLUMNS).from(P).where(P.ID.eq(proxyId)).fetchOptional(this::proxy));
     }
 
     @Override
@@ -195,7 +242,7 @@ public final class JdbcStorage implements ProxyStorage {
                 .from(P)
                 .where(P.POOL_ID.eq(pool))
                 .orderBy(P.ID)
-                .fetch(Rows::proxy));
+                .fetch(this::proxy));
     }
 
     // ---------------------------------------------------------------- leasing: the shared engine

@@ -1,13 +1,20 @@
 package io.pharox.storage.jdbc;
 
 import io.pharox.storage.ProxyStorage;
+import io.pharox.storage.sql.CredentialKeyring;
+import io.pharox.storage.sql.SqlStorageOptions;
 import io.pharox.testkit.ProxyStorageContract;
 import io.pharox.testkit.postgres.TestSchema;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-/** The JDBC adapter against the full storage contract, on PostgreSQL, in a schema of its own. */
+/** The JDBC adapter against the full storage contract, on PostgreSQL, credentials encrypted, in a schema of its own. */
 class JdbcStorageContractTest extends ProxyStorageContract {
+
+    /** The contract stores credentials: sealed under a test key, as a production setup would. */
+    private static final SqlStorageOptions ENCRYPTED = SqlStorageOptions.builder()
+            .credentialKeyring(CredentialKeyring.of("contract", CredentialKeyring.aesKey(new byte[32])))
+            .build();
 
     private static TestSchema db;
 
@@ -24,7 +31,7 @@ class JdbcStorageContractTest extends ProxyStorageContract {
     @Override
     protected ProxyStorage createStorage() {
         db.truncate();
-        return new JdbcStorage(db.dataSource(), db.name());
+        return new JdbcStorage(db.dataSource(), db.name(), ENCRYPTED);
     }
 
     /** Every table of the schema, so that the bad-input catalogue sees consumers, finished leases and cursors too. */

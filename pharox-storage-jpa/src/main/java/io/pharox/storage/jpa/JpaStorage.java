@@ -68,6 +68,9 @@ public final class JpaStorage implements ProxyStorage {
     /** The entity classes a persistence unit must manage for this storage. */
     public static final List<Class<?>> MANAGED_CLASSES = List.of(PoolEntity.class, ProxyEntity.class);
 
+    /** Rows re-encrypted per transaction by {@link #rotateCredentials()}. */
+    public static final int ROTATION_BATCH = SqlSchema.ROTATION_BATCH;
+
     private final EntityManagerFactory emf;
     private final SqlSchema schema;
     private final LeaseEngine engine;
@@ -135,6 +138,46 @@ public final class JpaStorage implements ProxyStorage {
         SqlSchema.named(schema).migrate(dataSource);
     }
 
+    /**
+     * Like {@link #migrate(DataSource, String)}, then, if {@code options} configure a credential
+     * keyring, encrypts the credentials of every proxy still stored in plain text (rows written
+     * before the key was configured) under its current key, in batches that let leasing go on.
+     *
+     * @return how many proxies' credentials were encrypted
+     * @throws IllegalArgumentException if the schema name is not a plain SQL identifier
+     * @throws StorageException if the migration fails
+     * @throws IllegalStateException if {@code pharox-schema} or Flyway is not on the class path
+     */
+    public static int migrate(DataSource dataSource, String schema, SqlStorageOptions options) {
+        return SqlSchema.named(schema).migrate(dataSource, options);
+    }
+
+    /**
+     * Re-encrypts, under the keyring's current key, the credentials of every proxy not yet
+     * under it (sealed with an older key, or in plain text), in batches of
+     * {@value #ROTATION_BATCH} rows, each a short transaction; acquires, releases and every
+     * other call go on meanwhile. The keyring must still hold the older keys until this
+     * returns. See {@link LeaseEngine#rotateCredentials(int)}.
+     *
+     * @return how many proxies' credentials were re-encrypted
+     * @throws IllegalStateException if no credential keyring is configured
+     * @throws io.pharox.exception.CredentialDecryptionException if a row's credentials cannot be
+     *         decrypted with the keyring
+     * @throws StorageException if the database fails
+     */
+    public int rotateCredentials() {
+        return rotateCredentials(ROTATION_BATCH);
+    }
+
+    /**
+     * {@link #rotateCredentials()} in batches of {@code batchSize} rows.
+     *
+     * @throws IllegalArgumentException if {@code batchSize} is below 1
+     */
+    public int rotateCredentials(int batchSize) {
+        return engine.rotateCredentials(batchSize);
+    }
+
     /** Runs the engine's statements with jOOQ on the connection of a session, in its transaction. */
     private final class Access implements SqlAccess {
         @Override
@@ -191,10 +234,10 @@ public final class JpaStorage implements ProxyStorage {
         Objects.requireNonNull(proxy, "proxy");
         return inTransaction(
                 em -> {
-                    ProxyEntity entity = ProxyEntity.of(proxy);
+                    ProxyEntity entity = ProxyEntity.of(proxy, engine.credentials());
                     em.persist(entity);
                     em.flush();
-                    return entity.toProxy();
+                    return entity.toProxy(engine.credentials());
                 },
                 null,
                 proxy);
@@ -213,9 +256,9 @@ public final class JpaStorage implements ProxyStorage {
                         throw new IllegalArgumentException("proxy " + proxy.id() + " belongs to pool " + entity.poolId
                                 + "; it cannot move to pool " + proxy.poolId());
                     }
-                    entity.describe(proxy);
+                    entity.describe(proxy, engine.credentials());
                     em.flush();
-                    return entity.toProxy();
+                    return entity.toProxy(engine.credentials());
                 },
                 null,
                 proxy);
@@ -230,7 +273,7 @@ public final class JpaStorage implements ProxyStorage {
     public Optional<Proxy> findProxy(UUID proxyId) {
         Objects.requireNonNull(proxyId, "proxyId");
         return inTransaction(em -> Optional.ofNullable(find(em, ProxyEntity.class, proxyId, LockModeType.NONE))
-                .map(ProxyEntity::toProxy));
+                .map(e -> e.toProxy(engine.credentials())));
     }
 
     @Override
@@ -241,7 +284,7 @@ public final class JpaStorage implements ProxyStorage {
                 .setParameter("pool", pool)
                 .getResultList()
                 .stream()
-                .map(ProxyEntity::toProxy)
+                .map(e -> e.toProxy(engine.credentials()))
                 .toList());
     }
 

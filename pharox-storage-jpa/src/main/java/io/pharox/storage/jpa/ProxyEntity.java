@@ -1,17 +1,17 @@
 package io.pharox.storage.jpa;
 
-import io.pharox.model.Credentials;
 import io.pharox.model.GeoPoint;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyProtocol;
 import io.pharox.model.ProxyStatus;
+import io.pharox.storage.sql.CredentialCipher;
+import io.pharox.storage.sql.StoredCredentials;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Objects;
 import java.util.UUID;
 import org.hibernate.annotations.DynamicUpdate;
 import org.jspecify.annotations.Nullable;
@@ -19,6 +19,12 @@ import org.jspecify.annotations.Nullable;
 /**
  * A row of {@code proxy}. Updates write only the changed columns, so that changing a proxy's
  * description never writes back a stale lease counter.
+ *
+ * <p>The entity holds the password as the table stores it: sealed ({@link #passwordCiphertext}
+ * with {@link #credentialKeyId}) when a keyring is configured, so that Hibernate never binds,
+ * logs or caches the plain password; in {@link #password} only when plain text is allowed.
+ * {@link #of}, {@link #describe} and {@link #toProxy} seal and open it with the engine's
+ * {@link CredentialCipher}.
  */
 @Entity(name = "PharoxProxy")
 @Table(name = "proxy")
@@ -48,6 +54,13 @@ class ProxyEntity {
     @Column(name = "password")
     @Nullable
     String password;
+
+    @Column(name = "password_ciphertext")
+    byte @Nullable [] passwordCiphertext;
+
+    @Column(name = "credential_key_id")
+    @Nullable
+    String credentialKeyId;
 
     @Column(name = "status", nullable = false, length = 16)
     String status;
@@ -92,25 +105,39 @@ class ProxyEntity {
 
     protected ProxyEntity() {}
 
-    /** A new row for {@code proxy}, with no leases. */
-    static ProxyEntity of(Proxy proxy) {
+    /**
+     * A new row for {@code proxy}, with no leases, its credentials sealed by {@code credentials}.
+     *
+     * @throws io.pharox.exception.CredentialEncryptionRequiredException if the proxy has
+     *         credentials that {@code credentials} may not store
+     */
+    static ProxyEntity of(Proxy proxy, CredentialCipher credentials) {
         ProxyEntity e = new ProxyEntity();
         e.id = proxy.id();
         e.poolId = proxy.poolId();
         e.currentLeases = 0;
-        e.describe(proxy);
+        e.describe(proxy, credentials);
         return e;
     }
 
-    /** Copies every descriptive value of {@code proxy}; the pool and the counter stay. */
-    void describe(Proxy proxy) {
-        Credentials credentials = proxy.credentials().orElse(null);
+    /**
+     * Copies every descriptive value of {@code proxy}, its credentials sealed by
+     * {@code credentials}; the pool and the counter stay.
+     *
+     * @throws io.pharox.exception.CredentialEncryptionRequiredException if the proxy has
+     *         credentials that {@code credentials} may not store
+     */
+    void describe(Proxy proxy, CredentialCipher credentials) {
+        StoredCredentials stored =
+                credentials.seal(proxy.id(), proxy.credentials().orElse(null));
         GeoPoint location = proxy.location().orElse(null);
         host = proxy.host();
         port = proxy.port();
         protocol = proxy.protocol().name();
-        username = credentials == null ? null : credentials.username();
-        password = credentials == null ? null : credentials.password();
+        username = stored.username();
+        password = stored.password();
+        passwordCiphertext = stored.ciphertext();
+        credentialKeyId = stored.keyId();
         status = proxy.status().name();
         maxConcurrency = proxy.maxConcurrency();
         country = proxy.country().orElse(null);
@@ -124,7 +151,13 @@ class ProxyEntity {
                 proxy.lastLatency().map(io.pharox.storage.sql.Rows::micros).orElse(null);
     }
 
-    Proxy toProxy() {
+    /**
+     * The proxy of this row, its credentials opened by {@code credentials}.
+     *
+     * @throws io.pharox.exception.CredentialDecryptionException if its password is sealed and
+     *         {@code credentials} cannot decrypt it
+     */
+    Proxy toProxy(CredentialCipher credentials) {
         Proxy.Builder b = Proxy.builder()
                 .id(id)
                 .poolId(poolId)
@@ -137,9 +170,9 @@ class ProxyEntity {
                 .city(city)
                 .source(source)
                 .asn(asn);
-        if (username != null) {
-            b.credentials(username, Objects.requireNonNull(password, "password column of a proxy with a username"));
-        }
+        credentials
+                .open(id, new StoredCredentials(username, password, passwordCiphertext, credentialKeyId))
+                .ifPresent(c -> b.credentials(c.username(), c.password()));
         if (latitude != null && longitude != null) {
             b.location(new GeoPoint(latitude, longitude));
         }

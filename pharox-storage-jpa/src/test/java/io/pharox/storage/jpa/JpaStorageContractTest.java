@@ -1,14 +1,21 @@
 package io.pharox.storage.jpa;
 
 import io.pharox.storage.ProxyStorage;
+import io.pharox.storage.sql.CredentialKeyring;
+import io.pharox.storage.sql.SqlStorageOptions;
 import io.pharox.testkit.ProxyStorageContract;
 import io.pharox.testkit.postgres.TestSchema;
 import jakarta.persistence.EntityManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-/** The JPA adapter against the full storage contract, on PostgreSQL, in a schema of its own. */
+/** The JPA adapter against the full storage contract, on PostgreSQL, credentials encrypted, in a schema of its own. */
 class JpaStorageContractTest extends ProxyStorageContract {
+
+    /** The contract stores credentials: sealed under a test key, as a production setup would. */
+    private static final SqlStorageOptions ENCRYPTED = SqlStorageOptions.builder()
+            .credentialKeyring(CredentialKeyring.of("contract", CredentialKeyring.aesKey(new byte[32])))
+            .build();
 
     private static TestSchema db;
     private static EntityManagerFactory emf;
@@ -28,7 +35,7 @@ class JpaStorageContractTest extends ProxyStorageContract {
     @Override
     protected ProxyStorage createStorage() {
         db.truncate();
-        return new JpaStorage(emf);
+        return new JpaStorage(emf, ENCRYPTED);
     }
 
     /** Every table of the schema, so that the bad-input catalogue sees consumers, finished leases and cursors too. */

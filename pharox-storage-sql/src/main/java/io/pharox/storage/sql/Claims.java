@@ -366,12 +366,19 @@ final class Claims {
             return !locked() && Boolean.TRUE.equals(row.get(ANY_CANDIDATE.last(), Boolean.class));
         }
 
-        /** The lease the claim granted, or empty. */
-        Optional<LeasedProxy> leased() {
+        /** The id of the lease the claim granted, or empty. */
+        Optional<UUID> grantedLeaseId() {
+            return Boolean.TRUE.equals(row.get(GRANTED.last(), Boolean.class))
+                    ? Optional.ofNullable(row.get("lease_id", UUID.class))
+                    : Optional.empty();
+        }
+
+        /** The lease the claim granted, its proxy's credentials opened by {@code credentials}, or empty. */
+        Optional<LeasedProxy> leased(CredentialCipher credentials) {
             if (!Boolean.TRUE.equals(row.get(GRANTED.last(), Boolean.class))) {
                 return Optional.empty();
             }
-            Proxy proxy = Rows.proxy(row);
+            Proxy proxy = Rows.proxy(row, credentials);
             Lease lease = Lease.active(
                     row.get("lease_id", UUID.class),
                     proxy.poolId(),

@@ -15,6 +15,7 @@ import static org.jooq.impl.DSL.select;
 import static org.jooq.impl.DSL.val;
 import static org.jooq.impl.DSL.when;
 
+import io.pharox.exception.CredentialDecryptionException;
 import io.pharox.exception.LeaseNotActiveException;
 import io.pharox.exception.LeaseNotFoundException;
 import io.pharox.exception.PoolNotFoundException;
@@ -41,12 +42,15 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jooq.BatchBindStep;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.Record;
 import org.jooq.Record2;
 import org.jooq.SortField;
 import org.jooq.impl.DSL;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The PostgreSQL lease engine that every SQL storage adapter runs: acquire, release, renew,
@@ -75,6 +79,7 @@ public final class LeaseEngine {
 
     private final SqlAccess db;
     private final SqlStorageOptions options;
+    private final CredentialCipher credentials;
     private final ClaimShapes shapes = new ClaimShapes();
     private final ConcurrentHashMap<String, UUID> poolIds = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, UUID> consumerIds = new ConcurrentHashMap<>();
@@ -88,11 +93,17 @@ public final class LeaseEngine {
     public LeaseEngine(SqlAccess db, SqlStorageOptions options) {
         this.db = Objects.requireNonNull(db, "db");
         this.options = Objects.requireNonNull(options, "options");
+        this.credentials = CredentialCipher.of(options);
     }
 
     /** The options this engine runs with. */
     public SqlStorageOptions options() {
         return options;
+    }
+
+    /** How this engine seals and opens proxy credentials, for the adapter's own reads and writes of proxies. */
+    public CredentialCipher credentials() {
+        return credentials;
     }
 
     // ---------------------------------------------------------------- pools and consumers
@@ -209,7 +220,7 @@ public final class LeaseEngine {
         Optional<Proxy> proxy = db.statement(ctx -> ctx.select(Rows.PROXY_COLUMNS)
                 .from(P)
                 .where(P.ID.eq(lease.proxyId()))
-                .fetchOptional(Rows::proxy));
+                .fetchOptional(r -> Rows.proxy(r, credentials)));
         // an active lease's proxy exists: removing a proxy ends its leases in the same transaction
         return new LeasedProxy(
                 lease,
@@ -228,7 +239,7 @@ public final class LeaseEngine {
             if (!claimed.locked()) {
                 return Optional.empty();
             }
-            Optional<LeasedProxy> leased = claimed.leased();
+            Optional<LeasedProxy> leased = leased(claimed);
             if (leased.isPresent()) {
                 return leased;
             }
@@ -278,7 +289,28 @@ public final class LeaseEngine {
                 ctx -> scan(ctx, request, pool, consumer, leaseId, relaxed, List.of(P.ID.asc()), seen, Lock.WAIT));
     }
 
-    private static Optional<LeasedProxy> scan(
+    /**
+     * The lease {@code claimed} granted, with its proxy's credentials decrypted. The claim has
+     * committed: if the credentials cannot be decrypted, the lease is released before the
+     * error is thrown, so that it holds no slot that nobody knows of.
+     */
+    private Optional<LeasedProxy> leased(Claims.Claimed claimed) {
+        try {
+            return claimed.leased(credentials);
+        } catch (CredentialDecryptionException e) {
+            claimed.grantedLeaseId().ifPresent(leaseId -> {
+                try {
+                    release(leaseId);
+                } catch (RuntimeException failed) {
+                    e.addSuppressed(failed);
+                }
+            });
+            throw e;
+        }
+    }
+
+    // in a transaction: a proxy whose credentials do not decrypt rolls the claim back
+    private Optional<LeasedProxy> scan(
             DSLContext ctx,
             AcquireRequest request,
             UUID pool,
@@ -302,14 +334,15 @@ public final class LeaseEngine {
                     .limit(inline(PREDICATE_BATCH))
                     .forUpdate()
                     .of(P);
-            List<Proxy> batch = (lock == Lock.SKIP ? select.skipLocked() : select).fetch(Rows::proxy);
+            List<Proxy> batch =
+                    (lock == Lock.SKIP ? select.skipLocked() : select).fetch(r -> Rows.proxy(r, credentials));
             for (Proxy candidate : batch) {
                 after = candidate.id();
                 if (request.filter().matches(candidate)) {
                     // already locked by this transaction: the claim does not wait
                     Optional<LeasedProxy> leased = Claims.claim(
                                     ctx, request, pool, consumer, leaseId, P.ID.eq(candidate.id()), Lock.WAIT)
-                            .leased();
+                            .leased(credentials);
                     if (leased.isPresent()) {
                         return leased;
                     }
@@ -526,7 +559,7 @@ public final class LeaseEngine {
                         .where(P.ID.eq(result.proxyId()))
                         .returning(Rows.PROXY_COLUMNS)
                         .fetchOptional())
-                .map(Rows::proxy)
+                .map(r -> Rows.proxy(r, credentials))
                 .orElseThrow(() -> new ProxyNotFoundException(result.proxyId()));
     }
 
@@ -575,5 +608,105 @@ public final class LeaseEngine {
                 .where(condition, LEASE.STATUS.eq(inline(ACTIVE)), LEASE.EXPIRES_AT.gt(currentOffsetDateTime()))
                 .orderBy(LEASE.ACQUIRED_AT, LEASE.ID)
                 .fetch(Rows::lease));
+    }
+
+    // ---------------------------------------------------------------- credentials at rest
+
+    /**
+     * Re-encrypts, under the keyring's current key, the credentials of every proxy not yet
+     * under it: rows sealed with an older key, and rows still in plain text. Works in batches
+     * of {@code batchSize} rows, each its own short transaction that locks its rows in id
+     * order; a first pass skips rows that acquires hold at that moment, later passes wait for
+     * them, so that leasing goes on throughout and every row is covered. Rows whose credentials
+     * do not decrypt stop the rotation with the error; the batches before stay committed.
+     *
+     * @return how many rows this call re-encrypted
+     * @throws IllegalArgumentException if {@code batchSize} is below 1
+     * @throws IllegalStateException if the options configure no keyring
+     * @throws CredentialDecryptionException if a row's credentials cannot be decrypted (its
+     *         key is not in the keyring, or is not the key that sealed it)
+     */
+    public int rotateCredentials(int batchSize) {
+        String current = requireKeyring("rotating credentials").currentKeyId();
+        return reseal(PROXY.CREDENTIAL_KEY_ID.isDistinctFrom(current), batchSize);
+    }
+
+    /**
+     * Encrypts, under the keyring's current key, the credentials of every proxy that still
+     * stores them in plain text (rows written before a key was configured), as
+     * {@link #rotateCredentials} does; rows sealed with any key are left as they are.
+     *
+     * @return how many rows this call encrypted
+     * @throws IllegalArgumentException if {@code batchSize} is below 1
+     * @throws IllegalStateException if the options configure no keyring
+     */
+    public int encryptPlaintextCredentials(int batchSize) {
+        requireKeyring("encrypting plain-text credentials");
+        return reseal(PROXY.CREDENTIAL_KEY_ID.isNull(), batchSize);
+    }
+
+    private CredentialKeyring requireKeyring(String what) {
+        return options.credentialKeyring()
+                .orElseThrow(() -> new IllegalStateException(what
+                        + " needs a credential keyring: configure SqlStorageOptions.builder().credentialKeyring(...)"));
+    }
+
+    private int reseal(Condition stale, int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be at least 1, was " + batchSize);
+        }
+        Condition due = PROXY.USERNAME.isNotNull().and(stale);
+        int total = 0;
+        UUID after = null;
+        Lock lock = Lock.SKIP;
+        while (true) {
+            UUID from = after;
+            Lock how = lock;
+            List<UUID> done =
+                    SqlFailures.retrying(() -> db.transaction(ctx -> resealBatch(ctx, due, from, batchSize, how)));
+            total += done.size();
+            if (done.size() == batchSize) {
+                after = done.get(done.size() - 1);
+                continue;
+            }
+            // the end of a pass: rows skipped because acquires held them are still due
+            if (!db.statement(ctx -> ctx.fetchExists(PROXY, due))) {
+                return total;
+            }
+            after = null;
+            lock = Lock.WAIT;
+        }
+    }
+
+    /** Re-seals up to {@code limit} due rows after {@code after} in id order; returns their ids. */
+    private List<UUID> resealBatch(DSLContext ctx, Condition due, @Nullable UUID after, int limit, Lock lock) {
+        var select = ctx.select(
+                        PROXY.ID, PROXY.USERNAME, PROXY.PASSWORD, PROXY.PASSWORD_CIPHERTEXT, PROXY.CREDENTIAL_KEY_ID)
+                .from(PROXY)
+                .where(after == null ? due : due.and(PROXY.ID.gt(after)))
+                .orderBy(PROXY.ID)
+                .limit(inline(limit))
+                .forUpdate();
+        List<Record> rows =
+                new ArrayList<>(lock == Lock.SKIP ? select.skipLocked().fetch() : select.fetch());
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        // one statement, bound once per row: a JDBC batch
+        BatchBindStep updates = ctx.batch(ctx.update(PROXY)
+                .set(PROXY.PASSWORD, DSL.castNull(PROXY.PASSWORD))
+                .set(PROXY.PASSWORD_CIPHERTEXT, DSL.param("ciphertext", PROXY.PASSWORD_CIPHERTEXT.getDataType()))
+                .set(PROXY.CREDENTIAL_KEY_ID, DSL.param("key_id", PROXY.CREDENTIAL_KEY_ID.getDataType()))
+                .where(PROXY.ID.eq(DSL.param("id", PROXY.ID.getDataType()))));
+        List<UUID> ids = new ArrayList<>(rows.size());
+        for (Record row : rows) {
+            UUID id = row.get(PROXY.ID);
+            StoredCredentials sealed = credentials.seal(
+                    id, credentials.open(id, Rows.storedCredentials(row)).orElse(null));
+            updates = updates.bind(sealed.ciphertext(), sealed.keyId(), id);
+            ids.add(id);
+        }
+        updates.execute();
+        return ids;
     }
 }

@@ -4,7 +4,6 @@ import static io.pharox.storage.sql.schema.Tables.LEASE;
 import static io.pharox.storage.sql.schema.Tables.PROXY;
 
 import io.pharox.model.Consumer;
-import io.pharox.model.Credentials;
 import io.pharox.model.GeoPoint;
 import io.pharox.model.Lease;
 import io.pharox.model.LeaseStatus;
@@ -50,6 +49,8 @@ public final class Rows {
             P.PROTOCOL,
             P.USERNAME,
             P.PASSWORD,
+            P.PASSWORD_CIPHERTEXT,
+            P.CREDENTIAL_KEY_ID,
             P.STATUS,
             P.MAX_CONCURRENCY,
             P.CURRENT_LEASES,
@@ -64,10 +65,17 @@ public final class Rows {
 
     private Rows() {}
 
-    /** The proxy in {@code r}, which holds {@link #PROXY_COLUMNS} under their plain names. */
-    public static Proxy proxy(Record r) {
+    /**
+     * The proxy in {@code r}, which holds {@link #PROXY_COLUMNS} under their plain names, its
+     * credentials opened by {@code credentials}.
+     *
+     * @throws io.pharox.exception.CredentialDecryptionException if its password is sealed and
+     *         {@code credentials} cannot decrypt it
+     */
+    public static Proxy proxy(Record r, CredentialCipher credentials) {
+        UUID id = r.get(PROXY.ID.getName(), UUID.class);
         Proxy.Builder b = Proxy.builder()
-                .id(r.get(PROXY.ID.getName(), UUID.class))
+                .id(id)
                 .poolId(r.get(PROXY.POOL_ID.getName(), UUID.class))
                 .address(r.get(PROXY.HOST.getName(), String.class), r.get(PROXY.PORT.getName(), Integer.class))
                 .protocol(ProxyProtocol.valueOf(r.get(PROXY.PROTOCOL.getName(), String.class)))
@@ -78,10 +86,7 @@ public final class Rows {
                 .city(r.get(PROXY.CITY.getName(), String.class))
                 .source(r.get(PROXY.SOURCE.getName(), String.class))
                 .asn(r.get(PROXY.ASN.getName(), Long.class));
-        String username = r.get(PROXY.USERNAME.getName(), String.class);
-        if (username != null) {
-            b.credentials(username, r.get(PROXY.PASSWORD.getName(), String.class));
-        }
+        credentials.open(id, storedCredentials(r)).ifPresent(c -> b.credentials(c.username(), c.password()));
         Double lat = r.get(PROXY.LATITUDE.getName(), Double.class);
         Double lon = r.get(PROXY.LONGITUDE.getName(), Double.class);
         if (lat != null && lon != null) {
@@ -93,12 +98,26 @@ public final class Rows {
         return b.build();
     }
 
+    /** The credential columns of {@code r}, which holds {@link #PROXY_COLUMNS} under their plain names. */
+    public static StoredCredentials storedCredentials(Record r) {
+        return new StoredCredentials(
+                r.get(PROXY.USERNAME.getName(), String.class),
+                r.get(PROXY.PASSWORD.getName(), String.class),
+                r.get(PROXY.PASSWORD_CIPHERTEXT.getName(), byte[].class),
+                r.get(PROXY.CREDENTIAL_KEY_ID.getName(), String.class));
+    }
+
     /**
      * The columns of {@code proxy} that an administrator sets (everything but the lease
-     * counter and the random key), for an insert or an update.
+     * counter and the random key), for an insert or an update, its credentials sealed by
+     * {@code credentials}.
+     *
+     * @throws io.pharox.exception.CredentialEncryptionRequiredException if the proxy has
+     *         credentials that {@code credentials} may not store
      */
-    public static Map<Field<?>, Object> proxyValues(Proxy proxy) {
-        Credentials credentials = proxy.credentials().orElse(null);
+    public static Map<Field<?>, Object> proxyValues(Proxy proxy, CredentialCipher credentials) {
+        StoredCredentials stored =
+                credentials.seal(proxy.id(), proxy.credentials().orElse(null));
         GeoPoint location = proxy.location().orElse(null);
         LinkedHashMap<Field<?>, Object> values = new LinkedHashMap<>();
         values.put(PROXY.ID, proxy.id());
@@ -106,8 +125,10 @@ public final class Rows {
         values.put(PROXY.HOST, proxy.host());
         values.put(PROXY.PORT, proxy.port());
         values.put(PROXY.PROTOCOL, proxy.protocol().name());
-        values.put(PROXY.USERNAME, credentials == null ? null : credentials.username());
-        values.put(PROXY.PASSWORD, credentials == null ? null : credentials.password());
+        values.put(PROXY.USERNAME, stored.username());
+        values.put(PROXY.PASSWORD, stored.password());
+        values.put(PROXY.PASSWORD_CIPHERTEXT, stored.ciphertext());
+        values.put(PROXY.CREDENTIAL_KEY_ID, stored.keyId());
         values.put(PROXY.STATUS, proxy.status().name());
         values.put(PROXY.MAX_CONCURRENCY, proxy.maxConcurrency());
         values.put(PROXY.COUNTRY, proxy.country().orElse(null));

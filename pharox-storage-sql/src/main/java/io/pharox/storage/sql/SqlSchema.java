@@ -3,6 +3,8 @@ package io.pharox.storage.sql;
 import io.pharox.storage.sql.schema.Public;
 import java.sql.Connection;
 import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
@@ -10,6 +12,7 @@ import org.jooq.SQLDialect;
 import org.jooq.conf.MappedSchema;
 import org.jooq.conf.RenderMapping;
 import org.jooq.conf.Settings;
+import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 
 /**
@@ -23,6 +26,9 @@ public final class SqlSchema {
 
     /** Where the Flyway migrations of {@code pharox-schema} live on the class path, for users running their own Flyway. */
     public static final String MIGRATION_LOCATION = "classpath:db/migration/pharox";
+
+    /** Rows encrypted per transaction when {@link #migrate(DataSource, SqlStorageOptions)} encrypts plain-text credentials. */
+    public static final int ROTATION_BATCH = 100;
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z_0-9$]{0,62}");
 
@@ -89,6 +95,47 @@ public final class SqlSchema {
                             + e.getMessage() + "); add them, or run the migrations at " + MIGRATION_LOCATION
                             + " with your own tool",
                     e);
+        }
+    }
+
+    /**
+     * {@link #migrate(DataSource)}, then, if {@code options} configure a credential keyring,
+     * encrypts under its current key the credentials of every proxy that still stores them in
+     * plain text ({@link LeaseEngine#encryptPlaintextCredentials(int)}, in batches of
+     * {@value #ROTATION_BATCH} rows that let leasing go on).
+     *
+     * @return how many proxies' credentials were encrypted (0 without a keyring)
+     * @throws io.pharox.exception.StorageException if the migration or the encryption fails
+     * @throws IllegalStateException if {@code pharox-schema} or Flyway is not on the class path
+     */
+    public int migrate(DataSource dataSource, SqlStorageOptions options) {
+        Objects.requireNonNull(options, "options");
+        migrate(dataSource);
+        if (options.credentialKeyring().isEmpty()) {
+            return 0;
+        }
+        DSLContext ctx = using(dataSource);
+        LeaseEngine engine = new LeaseEngine(
+                new SqlAccess() {
+                    @Override
+                    public <T> T statement(Function<DSLContext, T> work) {
+                        return translated(() -> work.apply(ctx));
+                    }
+
+                    @Override
+                    public <T> T transaction(Function<DSLContext, T> work) {
+                        return translated(() -> ctx.transactionResult(cfg -> work.apply(cfg.dsl())));
+                    }
+                },
+                options);
+        return engine.encryptPlaintextCredentials(ROTATION_BATCH);
+    }
+
+    private static <T> T translated(Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (DataAccessException e) {
+            throw SqlFailures.translate(e, null, null);
         }
     }
 

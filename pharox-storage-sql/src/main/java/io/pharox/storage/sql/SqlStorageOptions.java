@@ -70,13 +70,20 @@ public final class SqlStorageOptions {
 
         private Builder() {}
 
-        /** Encrypts credentials with the keys of {@code keyring}. */
+        /**
+         * Encrypts proxy passwords at rest with the keys of {@code keyring} (AES-GCM, see
+         * {@link CredentialCipher}); {@link EnvironmentKeyring} reads them from the environment.
+         */
         public Builder credentialKeyring(CredentialKeyring keyring) {
             this.keyring = Objects.requireNonNull(keyring, "keyring");
             return this;
         }
 
-        /** Allows storing credentials in plain text when no keyring is configured. */
+        /**
+         * Allows storing proxy passwords in plain text when no keyring is configured; without
+         * this and without a keyring, storing a proxy with credentials throws
+         * {@link io.pharox.exception.CredentialEncryptionRequiredException}.
+         */
         public Builder allowPlaintextCredentials() {
             this.plaintextCredentialsAllowed = true;
             return this;

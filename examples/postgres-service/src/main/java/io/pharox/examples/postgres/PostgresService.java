@@ -6,6 +6,8 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.pharox.guice.JdbcStorageModule;
 import io.pharox.guice.PharoxModule;
+import io.pharox.storage.sql.EnvironmentKeyring;
+import io.pharox.storage.sql.SqlStorageOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -98,8 +100,12 @@ public final class PostgresService {
                             .defaultConsumer("postgres-service")
                             .defaultTtl(Duration.ofSeconds(30))
                             .build(),
-                    new JdbcStorageModule(dataSource, settings.schema()));
+                    new JdbcStorageModule(dataSource, settings.schema()).withOptions(storageOptions(settings)));
             out.println("Schema " + settings.schema() + " migrated (Flyway, run by JdbcStorageModule)");
+            out.println(settings.credentialKeyring()
+                    .map(k -> "Proxy passwords encrypted at rest with key '" + k.currentKeyId() + "'")
+                    .orElse("Proxy passwords stored in PLAIN TEXT: set " + EnvironmentKeyring.KEY + " and "
+                            + EnvironmentKeyring.KEY_ID + " to encrypt them"));
 
             ProxyImporter.Result imported =
                     injector.getInstance(ProxyImporter.class).importAll(entries);
@@ -112,6 +118,17 @@ public final class PostgresService {
             printSummary(out, settings, imported.pools(), load, o);
             return o;
         }
+    }
+
+    /**
+     * The key from the environment if one is set. Without one the example allows plain text
+     * explicitly, so that it runs with no set-up and says so; a service of yours would rather
+     * require the key ({@code EnvironmentKeyring.fromEnvironment()} fails when it is missing).
+     */
+    static SqlStorageOptions storageOptions(Settings settings) {
+        SqlStorageOptions.Builder options = SqlStorageOptions.builder();
+        settings.credentialKeyring().ifPresentOrElse(options::credentialKeyring, options::allowPlaintextCredentials);
+        return options.build();
     }
 
     private static HikariDataSource dataSource(Settings settings) {

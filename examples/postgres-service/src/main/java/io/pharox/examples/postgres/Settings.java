@@ -1,5 +1,7 @@
 package io.pharox.examples.postgres;
 
+import io.pharox.storage.sql.CredentialKeyring;
+import io.pharox.storage.sql.EnvironmentKeyring;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -19,6 +21,9 @@ import java.util.regex.Pattern;
  * @param duration how long the workers run
  * @param workers how many worker threads lease proxies
  * @param proxies the proxy file, or empty for the sample bundled with the example
+ * @param credentialKeyring the key that encrypts proxy passwords in the database, from
+ *     {@code PHAROX_CREDENTIAL_KEY} and {@code PHAROX_CREDENTIAL_KEY_ID} ({@link EnvironmentKeyring}),
+ *     or empty: the example then stores them in plain text, and says so
  */
 record Settings(
         String url,
@@ -27,7 +32,8 @@ record Settings(
         String schema,
         Duration duration,
         int workers,
-        Optional<Path> proxies) {
+        Optional<Path> proxies,
+        Optional<CredentialKeyring> credentialKeyring) {
 
     /** Environment variable holding the JDBC URL. */
     static final String URL_ENV = "PHAROX_DB_URL";
@@ -51,7 +57,10 @@ record Settings(
             "  --schema    schema to migrate and work in; default " + DEFAULT_SCHEMA,
             "  --duration  seconds the workers run, 1..86400; default " + DEFAULT_SECONDS,
             "  --workers   worker threads, 1..256; default " + DEFAULT_WORKERS,
-            "  --proxies   proxy file (format: see README); default the sample bundled with the example");
+            "  --proxies   proxy file (format: see README); default the sample bundled with the example",
+            "proxy passwords are encrypted in the database with the key in $" + EnvironmentKeyring.KEY + " (base64,"
+                    + " 16/24/32 bytes) named by $" + EnvironmentKeyring.KEY_ID
+                    + "; without them, stored in plain text");
 
     private static final Pattern URL_PASSWORD = Pattern.compile("(?i)(password=)[^&;]*");
     private static final Pattern URL_USERINFO = Pattern.compile("//([^/@:]+):[^/@]*@");
@@ -61,6 +70,7 @@ record Settings(
         Objects.requireNonNull(schema, "schema");
         Objects.requireNonNull(duration, "duration");
         Objects.requireNonNull(proxies, "proxies");
+        Objects.requireNonNull(credentialKeyring, "credentialKeyring");
         if (!url.startsWith("jdbc:postgresql:")) {
             throw new IllegalArgumentException("url must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db),"
                     + " was '" + redact(url) + "'");
@@ -106,7 +116,14 @@ record Settings(
             }
         }
         return new Settings(
-                url, user, password, schema, Duration.ofSeconds(seconds), workers, Optional.ofNullable(proxies));
+                url,
+                user,
+                password,
+                schema,
+                Duration.ofSeconds(seconds),
+                workers,
+                Optional.ofNullable(proxies),
+                EnvironmentKeyring.ifConfigured(env));
     }
 
     private static boolean nonBlank(String s) {
@@ -136,6 +153,9 @@ record Settings(
     public String toString() {
         return "Settings[url=" + safeUrl() + ", user=" + user + ", password=" + (password == null ? "none" : "****")
                 + ", schema=" + schema + ", duration=" + duration + ", workers=" + workers + ", proxies="
-                + proxies.map(Path::toString).orElse("(bundled sample)") + "]";
+                + proxies.map(Path::toString).orElse("(bundled sample)") + ", credentials "
+                + credentialKeyring
+                        .map(k -> "encrypted with key " + k.currentKeyId())
+                        .orElse("in plain text") + "]";
     }
 }

@@ -2,11 +2,18 @@ package io.pharox.examples.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.pharox.testkit.postgres.TestPostgres;
+import io.pharox.testkit.postgres.TestSchema;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -65,12 +72,35 @@ class PostgresServiceTest {
                         + "\\d+ snapshots");
         assertThat(first).doesNotContain("pass-1", "mob@pass", "mob%40pass");
 
-        String again = run(settings);
+        assertThat(first).contains("Proxy passwords stored in PLAIN TEXT: set PHAROX_CREDENTIAL_KEY");
+        assertThat(proxyTable()).contains("res-pass-1", "mob@pass-4");
+
+        // the restart has a key: its migration encrypts the rows the first run stored in plain text
+        Map<String, String> keyed = new HashMap<>(env);
+        keyed.put("PHAROX_CREDENTIAL_KEY", Base64.getEncoder().encodeToString(new byte[32]));
+        keyed.put("PHAROX_CREDENTIAL_KEY_ID", "example-1");
+        String again = run(Settings.parse(args, keyed));
 
         assertThat(again)
                 .as("a restart on the same schema imports nothing twice")
                 .contains("Imported 0 proxies into 3 pools [residential, datacenter, mobile]; 18 were already there");
         assertThat(again).contains("Over-lease check: 0 violations");
+        assertThat(again).contains("Proxy passwords encrypted at rest with key 'example-1'");
+        assertThat(proxyTable()).doesNotContain("res-pass", "mob@pass").contains("example-1");
+    }
+
+    /** Every column of every proxy row, as PostgreSQL prints it. */
+    private static String proxyTable() throws Exception {
+        try (HikariDataSource ds = TestSchema.dataSource(POSTGRES, 1);
+                Connection c = ds.getConnection();
+                Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT p::text FROM " + schema + ".proxy p")) {
+            StringBuilder rows = new StringBuilder();
+            while (r.next()) {
+                rows.append(r.getString(1)).append('\n');
+            }
+            return rows.toString();
+        }
     }
 
     private static String run(Settings settings) throws InterruptedException {

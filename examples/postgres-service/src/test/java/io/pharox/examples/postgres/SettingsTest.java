@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -92,5 +93,21 @@ class SettingsTest {
         assertThatThrownBy(() -> Settings.parse(args, Map.of()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage(message);
+    }
+
+    @Test
+    void the_credential_key_comes_from_the_environment_and_a_bad_one_is_named_not_shown() {
+        String key = Base64.getEncoder().encodeToString(new byte[32]);
+        Settings keyed =
+                Settings.parse(List.of(), Map.of("PHAROX_CREDENTIAL_KEY", key, "PHAROX_CREDENTIAL_KEY_ID", "k-1"));
+
+        assertThat(keyed.credentialKeyring()).map(k -> k.currentKeyId()).contains("k-1");
+        assertThat(keyed.toString()).contains("encrypted with key k-1").doesNotContain(key);
+        assertThat(Settings.parse(List.of(), Map.of()).toString()).contains("credentials in plain text");
+        assertThatThrownBy(() -> Settings.parse(
+                        List.of(), Map.of("PHAROX_CREDENTIAL_KEY", "bm90LWEta2V5", "PHAROX_CREDENTIAL_KEY_ID", "k")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("PHAROX_CREDENTIAL_KEY")
+                .hasMessageNotContaining("bm90LWEta2V5");
     }
 }
