@@ -15,10 +15,15 @@ import org.jooq.tools.jdbc.DefaultPreparedStatement;
 /**
  * The statement and lock timeouts of {@link SqlStorageOptions}, applied to the adapters' own
  * statements only. Each bound statement runs in the same transaction as
- * {@code SELECT set_config('statement_timeout', …, true), set_config('lock_timeout', …, true)}:
- * local settings, which PostgreSQL drops when that transaction ends, so a pooled connection
- * goes back with the server's settings and the application's other statements are unbounded
- * as before.
+ * {@code SELECT set_config('statement_timeout', …, true), set_config('lock_timeout', …, true),
+ * set_config('jit', 'off', true)}: local settings, which PostgreSQL drops when that transaction
+ * ends, so a pooled connection goes back with the server's settings and the application's
+ * other statements run as before.
+ *
+ * <p>JIT compilation is off for the adapters' statements: they are short, and PostgreSQL
+ * judges them by estimated cost, so a claim that reads a million proxies was compiled with
+ * LLVM on every call, which took longer than the scan itself (measured in
+ * {@code docs/bad-input.md}); a compilation cannot be canceled until it ends.
  *
  * <p>For jOOQ ({@link #on(DSLContext)}) the settings travel in the statement's own round
  * trip: the statement text becomes {@code SELECT set_config(…); <statement>}, which the
@@ -38,7 +43,7 @@ public final class StatementBounds {
         // milliseconds from validated options: numbers, nothing a caller can inject
         this.settings = "select set_config('statement_timeout', '"
                 + options.statementTimeout().toMillis() + "', true), set_config('lock_timeout', '"
-                + options.lockTimeout().toMillis() + "', true)";
+                + options.lockTimeout().toMillis() + "', true), set_config('jit', 'off', true)";
     }
 
     /** The bounds of {@code options}. */

@@ -28,7 +28,7 @@ class SqlStorageOptionsTest {
         assertThat(options.lockTimeout()).isEqualTo(Duration.ofMillis(1));
         assertThat(StatementBounds.of(options).settingStatement())
                 .isEqualTo("select set_config('statement_timeout', '86400000', true),"
-                        + " set_config('lock_timeout', '1', true)");
+                        + " set_config('lock_timeout', '1', true), set_config('jit', 'off', true)");
     }
 
     @ParameterizedTest
