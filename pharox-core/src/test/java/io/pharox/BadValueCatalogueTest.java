@@ -544,6 +544,27 @@ class BadValueCatalogueTest {
                         ProxyFilters.anyOf(countries.subList(0, 6_000))),
                 "12003",
                 String.valueOf(ProxyFilter.MAX_CLAUSES)));
+        List<ProxyFilter> radii = java.util.stream.IntStream.range(0, ProxyFilter.MAX_GEO_CLAUSES + 1)
+                .mapToObj(i -> ProxyFilters.within(-80 + i * 0.001, 10, 1))
+                .toList();
+        rows.add(rejects(
+                "ProxyFilters.anyOf",
+                "one geo radius more than MAX_GEO_CLAUSES",
+                IllegalArgumentException.class,
+                () -> ProxyFilters.anyOf(radii),
+                String.valueOf(ProxyFilter.MAX_GEO_CLAUSES + 1),
+                "geo radius",
+                String.valueOf(ProxyFilter.MAX_GEO_CLAUSES)));
+        rows.add(rejects(
+                "ProxyFilters.allOf",
+                "two trees of geo radii that add up to one more than MAX_GEO_CLAUSES",
+                IllegalArgumentException.class,
+                () -> ProxyFilters.allOf(
+                        ProxyFilters.anyOf(radii.subList(0, ProxyFilter.MAX_GEO_CLAUSES / 2)),
+                        ProxyFilters.noneOf(
+                                radii.subList(ProxyFilter.MAX_GEO_CLAUSES / 2, ProxyFilter.MAX_GEO_CLAUSES + 1))),
+                String.valueOf(ProxyFilter.MAX_GEO_CLAUSES + 1),
+                String.valueOf(ProxyFilter.MAX_GEO_CLAUSES)));
         rows.add(rejects(
                 "ProxyFilters.noneOf",
                 "65 levels deep",

@@ -40,7 +40,20 @@ final class Clauses {
             throw new IllegalArgumentException(kind + " holds " + size
                     + " clauses in all; a filter tree may hold at most " + ProxyFilter.MAX_CLAUSES);
         }
+        int geo = geoClauses(copy);
+        if (geo > ProxyFilter.MAX_GEO_CLAUSES) {
+            throw new IllegalArgumentException(kind + " holds " + geo
+                    + " geo radius clauses in all; a filter tree may hold at most " + ProxyFilter.MAX_GEO_CLAUSES);
+        }
         return copy;
+    }
+
+    static int geoClauses(List<ProxyFilter> clauses) {
+        int geo = 0;
+        for (ProxyFilter clause : clauses) {
+            geo += clause.geoClauses();
+        }
+        return geo;
     }
 
     static int depth(List<ProxyFilter> clauses) {

@@ -15,7 +15,8 @@ import java.util.function.Predicate;
  * <p>Leaves compare one attribute ({@link Country}, {@link City}, {@link Source}, {@link Asn},
  * {@link Protocol}), test a {@link GeoRadius}, or run a Java {@link Matching predicate};
  * {@link AllOf}, {@link AnyOf} and {@link NoneOf} combine clauses to any depth up to
- * {@link #MAX_DEPTH}, with at most {@link #MAX_CLAUSES} clauses in one tree. A proxy lacking
+ * {@link #MAX_DEPTH}, with at most {@link #MAX_CLAUSES} clauses, of which at most
+ * {@link #MAX_GEO_CLAUSES} geo radii, in one tree. A proxy lacking
  * the attribute a leaf compares (no country, no location…) does not match that leaf.
  *
  * <p>Build filters with {@link ProxyFilters}. All clause types are immutable; a
@@ -39,6 +40,14 @@ public sealed interface ProxyFilter
     /** Most clauses (leaves and combinators) accepted in one tree. */
     int MAX_CLAUSES = 10_000;
 
+    /**
+     * Most {@link GeoRadius} clauses accepted in one tree. A SQL adapter tests every radius on
+     * every candidate row, and a filter that matches nothing reads the whole pool: the cap keeps
+     * the widest accepted geo filter's statement short on a million proxies (measured in
+     * {@code docs/bad-input.md}).
+     */
+    int MAX_GEO_CLAUSES = 8;
+
     /** Whether {@code proxy} satisfies this condition. */
     boolean matches(Proxy proxy);
 
@@ -53,6 +62,11 @@ public sealed interface ProxyFilter
     /** Number of clauses in this tree, combinators included. */
     default int size() {
         return 1;
+    }
+
+    /** Number of {@link GeoRadius} clauses in this tree. */
+    default int geoClauses() {
+        return 0;
     }
 
     /** Whether the tree holds a {@link Matching} clause, which only Java can evaluate. */
@@ -233,6 +247,11 @@ public sealed interface ProxyFilter
         public <R> R accept(Visitor<R> visitor) {
             return visitor.geoRadius(this);
         }
+
+        @Override
+        public int geoClauses() {
+            return 1;
+        }
     }
 
     /**
@@ -276,7 +295,10 @@ public sealed interface ProxyFilter
      * @param clauses the clauses, copied into an unmodifiable list
      */
     record AllOf(List<ProxyFilter> clauses) implements ProxyFilter {
-        /** @throws IllegalArgumentException if the tree is deeper than {@link #MAX_DEPTH} or larger than {@link #MAX_CLAUSES} */
+        /**
+         * @throws IllegalArgumentException if the tree is deeper than {@link #MAX_DEPTH}, larger than
+         *         {@link #MAX_CLAUSES} or holds more than {@link #MAX_GEO_CLAUSES} geo radii
+         */
         public AllOf {
             clauses = Clauses.copy("allOf", clauses);
         }
@@ -307,6 +329,11 @@ public sealed interface ProxyFilter
         }
 
         @Override
+        public int geoClauses() {
+            return Clauses.geoClauses(clauses);
+        }
+
+        @Override
         public boolean hasPredicates() {
             return Clauses.hasPredicates(clauses);
         }
@@ -318,7 +345,10 @@ public sealed interface ProxyFilter
      * @param clauses the clauses, copied into an unmodifiable list
      */
     record AnyOf(List<ProxyFilter> clauses) implements ProxyFilter {
-        /** @throws IllegalArgumentException if the tree is deeper than {@link #MAX_DEPTH} or larger than {@link #MAX_CLAUSES} */
+        /**
+         * @throws IllegalArgumentException if the tree is deeper than {@link #MAX_DEPTH}, larger than
+         *         {@link #MAX_CLAUSES} or holds more than {@link #MAX_GEO_CLAUSES} geo radii
+         */
         public AnyOf {
             clauses = Clauses.copy("anyOf", clauses);
         }
@@ -349,6 +379,11 @@ public sealed interface ProxyFilter
         }
 
         @Override
+        public int geoClauses() {
+            return Clauses.geoClauses(clauses);
+        }
+
+        @Override
         public boolean hasPredicates() {
             return Clauses.hasPredicates(clauses);
         }
@@ -360,7 +395,10 @@ public sealed interface ProxyFilter
      * @param clauses the clauses, copied into an unmodifiable list
      */
     record NoneOf(List<ProxyFilter> clauses) implements ProxyFilter {
-        /** @throws IllegalArgumentException if the tree is deeper than {@link #MAX_DEPTH} or larger than {@link #MAX_CLAUSES} */
+        /**
+         * @throws IllegalArgumentException if the tree is deeper than {@link #MAX_DEPTH}, larger than
+         *         {@link #MAX_CLAUSES} or holds more than {@link #MAX_GEO_CLAUSES} geo radii
+         */
         public NoneOf {
             clauses = Clauses.copy("noneOf", clauses);
         }
@@ -388,6 +426,11 @@ public sealed interface ProxyFilter
         @Override
         public int size() {
             return Clauses.size(clauses);
+        }
+
+        @Override
+        public int geoClauses() {
+            return Clauses.geoClauses(clauses);
         }
 
         @Override

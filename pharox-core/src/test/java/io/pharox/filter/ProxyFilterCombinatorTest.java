@@ -228,6 +228,7 @@ class ProxyFilterCombinatorTest {
         void limits_have_the_documented_values() {
             assertThat(ProxyFilter.MAX_DEPTH).isEqualTo(64);
             assertThat(ProxyFilter.MAX_CLAUSES).isEqualTo(10_000);
+            assertThat(ProxyFilter.MAX_GEO_CLAUSES).isEqualTo(8);
         }
 
         @Test
@@ -291,6 +292,32 @@ class ProxyFilterCombinatorTest {
             ProxyFilter filter = allOf(a, b);
 
             assertThat(filter.size()).isEqualTo(ProxyFilter.MAX_CLAUSES);
+        }
+
+        @Test
+        void a_tree_of_exactly_max_geo_clauses_radii_is_accepted_and_evaluates() {
+            ProxyFilter berlin = within(52.52, 13.405, 10);
+            ProxyFilter filter = allOf(
+                    anyOf(Collections.nCopies(ProxyFilter.MAX_GEO_CLAUSES - 1, berlin)),
+                    noneOf(within(40.71, -74.0, 10)));
+
+            assertThat(filter.geoClauses()).isEqualTo(ProxyFilter.MAX_GEO_CLAUSES);
+            assertThat(filter.matches(DE_BERLIN)).isTrue();
+            assertThat(filter.matches(US_NYC)).isFalse();
+        }
+
+        @Test
+        void a_tree_with_one_radius_more_than_max_geo_clauses_is_rejected_naming_the_count_and_the_cap() {
+            ProxyFilter radii = anyOf(Collections.nCopies(ProxyFilter.MAX_GEO_CLAUSES, within(52.52, 13.405, 10)));
+            int over = ProxyFilter.MAX_GEO_CLAUSES + 1;
+
+            assertThatIllegalArgumentException()
+                    .isThrownBy(() -> allOf(country("DE"), noneOf(radii, within(0, 0, 1))))
+                    .withMessage("noneOf holds " + over + " geo radius clauses in all; a filter tree may hold at most "
+                            + ProxyFilter.MAX_GEO_CLAUSES);
+            assertThatIllegalArgumentException()
+                    .isThrownBy(() -> anyOf(Collections.nCopies(over, within(0, 0, 1))))
+                    .withMessageStartingWith("anyOf holds " + over + " geo radius clauses");
         }
     }
 

@@ -23,6 +23,7 @@ import io.pharox.storage.sql.SqlAccess;
 import io.pharox.storage.sql.SqlFailures;
 import io.pharox.storage.sql.SqlSchema;
 import io.pharox.storage.sql.SqlStorageOptions;
+import io.pharox.storage.sql.StatementBounds;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +45,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Leasing runs the shared {@link LeaseEngine} of {@code pharox-storage-sql}, the same
  * statements the JPA adapter runs: an acquire without Java predicates is one statement in
  * auto-commit mode (see the engine for its locking and times). Pools and proxies are
- * administered with jOOQ statements on the same generated tables.
+ * administered with jOOQ statements on the same generated tables. Every statement runs within
+ * the statement and lock timeouts of its {@link SqlStorageOptions} ({@link StatementBounds}),
+ * without changing the settings of the data source's connections.
  */
 public final class JdbcStorage implements ProxyStorage {
 
@@ -83,7 +86,7 @@ public final class JdbcStorage implements ProxyStorage {
     public JdbcStorage(DataSource dataSource, String schema, SqlStorageOptions options) {
         Objects.requireNonNull(dataSource, "dataSource");
         Objects.requireNonNull(options, "options");
-        this.ctx = SqlSchema.named(schema).using(dataSource);
+        this.ctx = StatementBounds.of(options).on(SqlSchema.named(schema).using(dataSource));
         this.engine = new LeaseEngine(new Access(), options);
     }
 

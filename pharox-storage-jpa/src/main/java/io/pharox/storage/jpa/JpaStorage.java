@@ -17,6 +17,7 @@ import io.pharox.storage.sql.SqlAccess;
 import io.pharox.storage.sql.SqlFailures;
 import io.pharox.storage.sql.SqlSchema;
 import io.pharox.storage.sql.SqlStorageOptions;
+import io.pharox.storage.sql.StatementBounds;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.EntityTransaction;
@@ -49,6 +50,8 @@ import org.jspecify.annotations.Nullable;
  * {@link LeaseEngine} of {@code pharox-storage-sql}: the very statements the JDBC adapter
  * runs, issued through jOOQ on the connection of a Hibernate session inside its transaction.
  * The two adapters therefore agree by construction; see the engine for its locking and times.
+ * Every statement runs within the statement and lock timeouts of its {@link SqlStorageOptions}
+ * ({@link StatementBounds}), without changing the settings of the factory's connections.
  *
  * <p>The {@link EntityManagerFactory} must be resource-local and map the entities of this
  * package ({@link #MANAGED_CLASSES}) in the Pharox schema, and that schema must be named to the
@@ -74,6 +77,7 @@ public final class JpaStorage implements ProxyStorage {
     private final EntityManagerFactory emf;
     private final SqlSchema schema;
     private final LeaseEngine engine;
+    private final StatementBounds bounds;
 
     /**
      * A storage on {@code emf}, a resource-local factory that manages {@link #MANAGED_CLASSES}
@@ -98,6 +102,7 @@ public final class JpaStorage implements ProxyStorage {
         Objects.requireNonNull(options, "options");
         Object schema = emf.getProperties().get(DEFAULT_SCHEMA_PROPERTY);
         this.schema = SqlSchema.named(schema == null ? DEFAULT_SCHEMA : schema.toString());
+        this.bounds = StatementBounds.of(options);
         this.engine = new LeaseEngine(new Access(), options);
     }
 
@@ -178,7 +183,10 @@ public final class JpaStorage implements ProxyStorage {
         return engine.rotateCredentials(batchSize);
     }
 
-    /** Runs the engine's statements with jOOQ on the connection of a session, in its transaction. */
+    /**
+     * Runs the engine's statements with jOOQ on the connection of a session, in its transaction;
+     * each statement carries its timeouts in its own round trip ({@link StatementBounds#on}).
+     */
     private final class Access implements SqlAccess {
         @Override
         public <T> T statement(Function<DSLContext, T> work) {
@@ -187,8 +195,11 @@ public final class JpaStorage implements ProxyStorage {
 
         @Override
         public <T> T transaction(Function<DSLContext, T> work) {
-            return inTransaction(
-                    em -> em.unwrap(Session.class).doReturningWork(connection -> work.apply(schema.using(connection))));
+            return run(
+                    em -> em.unwrap(Session.class)
+                            .doReturningWork(connection -> work.apply(bounds.on(schema.using(connection)))),
+                    null,
+                    null);
         }
     }
 
@@ -373,12 +384,26 @@ public final class JpaStorage implements ProxyStorage {
     }
 
     /**
+     * Runs {@code work} as {@link #run}, within the statement and lock timeouts: Hibernate's
+     * statements are not jOOQ's, so the timeouts are set first, in the transaction's first round trip.
+     */
+    private <T> T inTransaction(Function<EntityManager, T> work, @Nullable String poolName, @Nullable Proxy proxy) {
+        return run(
+                em -> {
+                    em.unwrap(Session.class).doWork(bounds::applyTo);
+                    return work.apply(em);
+                },
+                poolName,
+                proxy);
+    }
+
+    /**
      * Runs {@code work} in a transaction of its own, turning driver failures into the port's
      * exceptions: a taken pool name ({@code poolName}) or proxy id or address ({@code proxy})
      * into their domain exceptions, an unknown pool into {@code PoolNotFoundException},
      * anything else into {@link StorageException}. Domain and argument exceptions pass.
      */
-    private <T> T inTransaction(Function<EntityManager, T> work, @Nullable String poolName, @Nullable Proxy proxy) {
+    private <T> T run(Function<EntityManager, T> work, @Nullable String poolName, @Nullable Proxy proxy) {
         EntityManager em;
         try {
             em = emf.createEntityManager();

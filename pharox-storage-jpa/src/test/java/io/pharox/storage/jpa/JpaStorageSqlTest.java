@@ -144,12 +144,15 @@ class JpaStorageSqlTest {
     void geo_clauses_bind_no_values_so_the_widest_tree_stays_within_the_drivers_limit() {
         add(0);
         int oneRadius = bindMarkers(within(52.5, 13.4, 50));
-        int manyRadii = bindMarkers(anyOf(
-                IntStream.range(0, 50).mapToObj(i -> within(52.5, 13.4, 50 + i)).toList()));
+        int manyRadii = bindMarkers(anyOf(IntStream.range(0, ProxyFilter.MAX_GEO_CLAUSES)
+                .mapToObj(i -> within(52.5, 13.4, 50 + i))
+                .toList()));
         int twoCities = bindMarkers(anyOf(city("Berlin"), city("Bonn")));
         int oneCity = bindMarkers(city("Berlin"));
 
-        assertThat(manyRadii).as("bind values of 50 radii vs 1").isEqualTo(oneRadius);
+        assertThat(manyRadii)
+                .as("bind values of the most radii a tree may hold vs 1")
+                .isEqualTo(oneRadius);
         // the claim reads the filter twice: to pick, and (when nothing was picked) to see whether
         // others hold every candidate; so 10,000 string leaves bind 20,000 values, below 65,535
         assertThat(twoCities - oneCity).as("bind values of a string leaf").isEqualTo(2);

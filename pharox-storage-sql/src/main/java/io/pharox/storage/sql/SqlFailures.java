@@ -22,7 +22,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Deadlocks and serialization failures ({@code 40P01}, {@code 40001}) roll back the whole
  * transaction, so running the same work again is safe: {@link #retrying} does that, up to
- * {@value #ATTEMPTS} attempts in all.
+ * {@value #ATTEMPTS} attempts in all. A statement canceled by the statement timeout
+ * ({@code 57014}) or the lock timeout ({@code 55P03}) is not retried: the timeouts bound how
+ * long a call may take, and a retry would wait again.
  *
  * <p>A lost connection ({@link #connectionLost}) leaves the work in doubt: the commit may have
  * happened with only its reply lost. The lease engine runs acquire, release and renew through
@@ -78,6 +80,10 @@ public final class SqlFailures {
         }
         if ("40P01".equals(sqlState) || "40001".equals(sqlState)) {
             return new RolledBack(messageFor(sqlState), cause);
+        }
+        if ("57014".equals(sqlState) && message.contains("statement timeout")) {
+            return new StorageException(
+                    "database statement canceled: it ran longer than the statement timeout (SQL state 57014)", cause);
         }
         return new StorageException(messageFor(sqlState), cause);
     }
@@ -210,6 +216,8 @@ public final class SqlFailures {
                 return "database server is starting up or shutting down";
             case "57014":
                 return "database statement canceled";
+            case "55P03":
+                return "database statement canceled: it waited for a lock longer than the lock timeout";
             case "40P01":
                 return "database operation rolled back as a deadlock victim";
             case "40001":

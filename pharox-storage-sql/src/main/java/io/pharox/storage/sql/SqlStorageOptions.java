@@ -8,6 +8,13 @@ import org.jspecify.annotations.Nullable;
 /**
  * How a SQL storage adapter treats credentials and bounds its statements; the same options
  * for the JDBC and the JPA adapter. Immutable; {@link #defaults()} or {@link #builder()}.
+ *
+ * <p>The statement and lock timeouts bound every statement the adapter runs (not the
+ * migrations): PostgreSQL cancels a statement that runs longer than the statement timeout
+ * ({@code 57014}) or waits for a lock longer than the lock timeout ({@code 55P03}), and the
+ * caller gets a {@link io.pharox.exception.StorageException} that says which. The adapter sets
+ * them for its own statements only, in their transaction ({@code set_config(…, true)}); a
+ * connection goes back to the pool with the server's settings untouched.
  */
 public final class SqlStorageOptions {
 
@@ -16,6 +23,12 @@ public final class SqlStorageOptions {
 
     /** The lock timeout when none is given. */
     public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(10);
+
+    /** The shortest statement or lock timeout accepted: PostgreSQL counts them in milliseconds. */
+    public static final Duration MIN_TIMEOUT = Duration.ofMillis(1);
+
+    /** The longest statement or lock timeout accepted. */
+    public static final Duration MAX_TIMEOUT = Duration.ofHours(24);
 
     private static final SqlStorageOptions DEFAULTS = builder().build();
 
@@ -89,21 +102,53 @@ public final class SqlStorageOptions {
             return this;
         }
 
-        /** Sets the statement timeout. */
+        /**
+         * Sets the statement timeout: how long one statement may run ({@link #DEFAULT_STATEMENT_TIMEOUT}, 30 s,
+         * by default).
+         *
+         * @throws IllegalArgumentException if it is not whole milliseconds from {@link #MIN_TIMEOUT}
+         *         to {@link #MAX_TIMEOUT}
+         */
         public Builder statementTimeout(Duration timeout) {
-            this.statementTimeout = Objects.requireNonNull(timeout, "statementTimeout");
+            this.statementTimeout = requireTimeout("statementTimeout", timeout);
             return this;
         }
 
-        /** Sets the lock timeout. */
+        /**
+         * Sets the lock timeout: how long one statement may wait for a lock, such as a proxy row
+         * that another transaction holds ({@link #DEFAULT_LOCK_TIMEOUT}, 10 s, by default).
+         *
+         * @throws IllegalArgumentException if it is not whole milliseconds from {@link #MIN_TIMEOUT}
+         *         to {@link #MAX_TIMEOUT}
+         */
         public Builder lockTimeout(Duration timeout) {
-            this.lockTimeout = Objects.requireNonNull(timeout, "lockTimeout");
+            this.lockTimeout = requireTimeout("lockTimeout", timeout);
             return this;
         }
 
-        /** The options. */
+        /**
+         * The options.
+         *
+         * @throws IllegalArgumentException if the lock timeout is longer than the statement
+         *         timeout, which would cancel the statement first
+         */
         public SqlStorageOptions build() {
+            if (lockTimeout.compareTo(statementTimeout) > 0) {
+                throw new IllegalArgumentException(
+                        "lockTimeout must not exceed statementTimeout (" + statementTimeout + "), was " + lockTimeout);
+            }
             return new SqlStorageOptions(this);
+        }
+
+        private static Duration requireTimeout(String name, Duration timeout) {
+            Objects.requireNonNull(timeout, name);
+            if (timeout.compareTo(MIN_TIMEOUT) < 0
+                    || timeout.compareTo(MAX_TIMEOUT) > 0
+                    || timeout.getNano() % 1_000_000 != 0) {
+                throw new IllegalArgumentException(name + " must be whole milliseconds between " + MIN_TIMEOUT + " and "
+                        + MAX_TIMEOUT + ", was " + timeout);
+            }
+            return timeout;
         }
     }
 }

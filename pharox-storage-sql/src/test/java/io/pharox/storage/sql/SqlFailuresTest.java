@@ -100,6 +100,24 @@ class SqlFailuresTest {
     }
 
     @Test
+    void timeouts_say_which_bound_canceled_the_statement_and_are_not_retried() {
+        AtomicInteger attempts = new AtomicInteger();
+
+        assertThatThrownBy(() -> SqlFailures.retrying(() -> {
+                    attempts.incrementAndGet();
+                    throw SqlFailures.translate("55P03", "canceling statement due to lock timeout", DRIVER, null, null);
+                }))
+                .isInstanceOf(StorageException.class)
+                .hasMessage("database statement canceled: it waited for a lock longer than the lock timeout"
+                        + " (SQL state 55P03)");
+        assertThat(attempts).hasValue(1);
+        assertThat(SqlFailures.translate("57014", "canceling statement due to statement timeout", DRIVER, null, null))
+                .hasMessage("database statement canceled: it ran longer than the statement timeout (SQL state 57014)");
+        assertThat(SqlFailures.translate("57014", "canceling statement due to user request", DRIVER, null, null))
+                .hasMessage("database statement canceled (SQL state 57014)");
+    }
+
+    @Test
     void other_failures_are_not_retried() {
         AtomicInteger attempts = new AtomicInteger();
 
