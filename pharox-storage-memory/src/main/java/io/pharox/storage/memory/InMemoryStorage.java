@@ -34,6 +34,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
@@ -128,7 +129,7 @@ public final class InMemoryStorage implements ProxyStorage {
         if (pool == null) {
             throw new PoolNotFoundException(proxy.poolId().toString());
         }
-        ProxySlot slot = new ProxySlot(proxy);
+        ProxySlot slot = new ProxySlot(proxy, pool);
         if (proxies.putIfAbsent(proxy.id(), slot) != null) {
             throw new ProxyAlreadyExistsException(proxy.id().toString());
         }
@@ -137,6 +138,8 @@ public final class InMemoryStorage implements ProxyStorage {
             throw new ProxyAlreadyExistsException(proxy.address() + " in pool '" + pool.pool.name() + "'");
         }
         pool.proxies.put(proxy.id(), slot);
+        pool.proxiesChanged();
+        slot.countChanged();
         return slot.snapshot();
     }
 
@@ -173,6 +176,8 @@ public final class InMemoryStorage implements ProxyStorage {
         Proxy p = slot.proxy();
         PoolState pool = Objects.requireNonNull(poolsById.get(p.poolId()), "the proxy's pool");
         pool.proxies.remove(proxyId, slot);
+        pool.proxiesChanged();
+        slot.countChanged();
         pool.addresses.remove(addressKey(p), proxyId);
         Instant now = clock.instant();
         for (LeaseRecord record : List.copyOf(slot.active.values())) {
@@ -242,9 +247,9 @@ public final class InMemoryStorage implements ProxyStorage {
         ProxyFilter filter = request.filter();
         boolean predicates = filter.hasPredicates();
         switch (request.strategy()) {
-            // the two ordered strategies walk the pool lazily: an acquire that finds room in
-            // the first few proxies never looks at the rest (the benchmark at 1,000 proxies
-            // spent its time building the full list)
+            // every strategy walks its order lazily: an acquire that finds room in the first few
+            // proxies never looks at the rest (the benchmark at 1,000 proxies spent its time
+            // building the full list). The two ordered strategies walk the proxies by id
             case FIRST_AVAILABLE:
                 return lazilyEligible(pool.proxies.values().stream(), filter, predicates);
             case ROUND_ROBIN: {
@@ -259,41 +264,22 @@ public final class InMemoryStorage implements ProxyStorage {
                         filter,
                         predicates);
             }
-            case LEAST_USED: {
-                List<ProxySlot> eligible = eligible(pool.proxies.values(), filter, predicates);
-                // sort on a snapshot of the counters: a comparator reading live counters could break the sort
-                List<long[]> keyed = new ArrayList<>(eligible.size());
-                for (int i = 0; i < eligible.size(); i++) {
-                    keyed.add(new long[] {eligible.get(i).leases.get(), i});
-                }
-                keyed.sort(Comparator.<long[]>comparingLong(k -> k[0]).thenComparingLong(k -> k[1]));
-                List<ProxySlot> ordered = new ArrayList<>(eligible.size());
-                keyed.forEach(k -> ordered.add(eligible.get((int) k[1])));
-                return ordered;
-            }
+            // the other two walk an order kept for them, never the whole pool: LEAST_USED an
+            // index by lease count, RANDOM an array of the proxies from a random index
+            case LEAST_USED:
+                return lazilyEligible(pool.byLoad().values().stream(), filter, predicates);
             case RANDOM: {
-                List<ProxySlot> eligible = eligible(pool.proxies.values(), filter, predicates);
-                if (eligible.size() < 2) {
-                    return eligible;
+                ProxySlot[] order = pool.randomOrder();
+                int n = order.length;
+                if (n == 0) {
+                    return List.of();
                 }
-                int start = ThreadLocalRandom.current().nextInt(eligible.size());
-                List<ProxySlot> rotated = new ArrayList<>(eligible.subList(start, eligible.size()));
-                rotated.addAll(eligible.subList(0, start));
-                return rotated;
+                int start = ThreadLocalRandom.current().nextInt(n);
+                return lazilyEligible(IntStream.range(0, n).mapToObj(i -> order[(start + i) % n]), filter, predicates);
             }
             default:
                 throw new IllegalStateException("unknown strategy " + request.strategy());
         }
-    }
-
-    private static List<ProxySlot> eligible(Iterable<ProxySlot> slots, ProxyFilter filter, boolean predicates) {
-        List<ProxySlot> eligible = new ArrayList<>();
-        for (ProxySlot slot : slots) {
-            if (qualifies(slot, filter, predicates)) {
-                eligible.add(slot);
-            }
-        }
-        return eligible;
     }
 
     /** The qualifying slots of {@code slots}, tested one by one as the caller walks them. */
