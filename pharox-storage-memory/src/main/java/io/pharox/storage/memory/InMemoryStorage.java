@@ -22,9 +22,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Queue;
@@ -34,7 +36,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
@@ -50,8 +51,9 @@ import org.jspecify.annotations.Nullable;
  * lease never blocks capacity even before {@link #cleanupExpiredLeases()} runs.
  *
  * <p>Released and expired leases stay readable through {@link #findLease(UUID)} for the
- * finished-lease retention (default one hour); {@link #cleanupExpiredLeases()} forgets
- * older ones, so memory stays bounded in long-running services.
+ * finished-lease retention (default one hour); every release and expiry forgets a few older
+ * ones, and {@link #cleanupExpiredLeases()} forgets all of them, so memory stays bounded in
+ * long-running services.
  */
 public final class InMemoryStorage implements ProxyStorage {
 
@@ -251,31 +253,31 @@ public final class InMemoryStorage implements ProxyStorage {
             // proxies never looks at the rest (the benchmark at 1,000 proxies spent its time
             // building the full list). The two ordered strategies walk the proxies by id
             case FIRST_AVAILABLE:
-                return lazilyEligible(pool.proxies.values().stream(), filter, predicates);
+                return lazilyEligible(pool.proxies.values().iterator(), filter, predicates);
             case ROUND_ROBIN: {
                 UUID cursor = pool.roundRobinCursor.get();
                 if (cursor == null) {
-                    return lazilyEligible(pool.proxies.values().stream(), filter, predicates);
+                    return lazilyEligible(pool.proxies.values().iterator(), filter, predicates);
                 }
                 return lazilyEligible(
                         Stream.concat(
-                                pool.proxies.tailMap(cursor, false).values().stream(),
-                                pool.proxies.headMap(cursor, true).values().stream()),
+                                        pool.proxies.tailMap(cursor, false).values().stream(),
+                                        pool.proxies.headMap(cursor, true).values().stream())
+                                .iterator(),
                         filter,
                         predicates);
             }
             // the other two walk an order kept for them, never the whole pool: LEAST_USED an
             // index by lease count, RANDOM an array of the proxies from a random index
             case LEAST_USED:
-                return lazilyEligible(pool.byLoad().values().stream(), filter, predicates);
+                return lazilyEligible(pool.byLoad().values().iterator(), filter, predicates);
             case RANDOM: {
                 ProxySlot[] order = pool.randomOrder();
                 int n = order.length;
                 if (n == 0) {
                     return List.of();
                 }
-                int start = ThreadLocalRandom.current().nextInt(n);
-                return lazilyEligible(IntStream.range(0, n).mapToObj(i -> order[(start + i) % n]), filter, predicates);
+                return lazilyEligible(from(order, ThreadLocalRandom.current().nextInt(n)), filter, predicates);
             }
             default:
                 throw new IllegalStateException("unknown strategy " + request.strategy());
@@ -283,8 +285,52 @@ public final class InMemoryStorage implements ProxyStorage {
     }
 
     /** The qualifying slots of {@code slots}, tested one by one as the caller walks them. */
-    private static Iterable<ProxySlot> lazilyEligible(Stream<ProxySlot> slots, ProxyFilter filter, boolean predicates) {
-        return slots.filter(slot -> qualifies(slot, filter, predicates))::iterator;
+    private static Iterable<ProxySlot> lazilyEligible(
+            Iterator<ProxySlot> slots, ProxyFilter filter, boolean predicates) {
+        return () -> new Iterator<>() {
+            private @Nullable ProxySlot next;
+
+            @Override
+            public boolean hasNext() {
+                while (next == null && slots.hasNext()) {
+                    ProxySlot slot = slots.next();
+                    if (qualifies(slot, filter, predicates)) {
+                        next = slot;
+                    }
+                }
+                return next != null;
+            }
+
+            @Override
+            public ProxySlot next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                ProxySlot slot = Objects.requireNonNull(next);
+                next = null;
+                return slot;
+            }
+        };
+    }
+
+    /** {@code order}'s slots from index {@code start}, wrapping to its beginning. */
+    private static Iterator<ProxySlot> from(ProxySlot[] order, int start) {
+        return new Iterator<>() {
+            private int walked;
+
+            @Override
+            public boolean hasNext() {
+                return walked < order.length;
+            }
+
+            @Override
+            public ProxySlot next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return order[(start + walked++) % order.length];
+            }
+        };
     }
 
     /** Whether {@code slot} has room now and matches {@code filter}. */
@@ -333,6 +379,8 @@ public final class InMemoryStorage implements ProxyStorage {
                 record.slot.free(ended);
                 byExpiry.remove(new ExpiryKey(current.expiresAt(), current.id()));
                 finished.add(ended);
+                // two for each one added: the backlog shrinks whenever there is one
+                forgetFinished(now, 2);
                 return ended.status();
             }
         }
@@ -365,15 +413,26 @@ public final class InMemoryStorage implements ProxyStorage {
     public int cleanupExpiredLeases() {
         Instant now = clock.instant();
         int expired = reclaimExpired(now);
+        forgetFinished(now, Integer.MAX_VALUE);
+        return expired;
+    }
+
+    /**
+     * Forgets up to {@code max} of the oldest finished leases that have been finished for longer
+     * than the retention. Every release and expiry forgets a few, so memory stays bounded by the
+     * retention even when nobody calls {@link #cleanupExpiredLeases()}.
+     */
+    private void forgetFinished(Instant now, int max) {
         Instant horizon = now.minus(finishedLeaseRetention);
+        int forgotten = 0;
         for (Lease oldest = finished.peek();
-                oldest != null && endedAt(oldest).isBefore(horizon);
+                forgotten < max && oldest != null && endedAt(oldest).isBefore(horizon);
                 oldest = finished.peek()) {
             if (finished.remove(oldest)) {
                 leases.remove(oldest.id());
+                forgotten++;
             }
         }
-        return expired;
     }
 
     private static Instant endedAt(Lease lease) {
