@@ -12,8 +12,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Lease acquisition in memory: {@link InMemoryStorage} and, in the same run, the
- * {@link SemaphoreQueueLeaser} baseline of the same number of slots. The
+ * Lease acquisition in memory: {@link InMemoryStorage} and, in the same run, its peer
+ * Apache Commons Pool 2 ({@link CommonsPoolLeaser}) and the {@link SemaphoreQueueLeaser}
+ * baseline, each with the same number of slots. The
  * {@code implementation} parameter picks which one; compare results that differ only in it.
  * The baseline has no filters and no strategies: against a filter or another strategy its
  * ratio tells what they cost.
@@ -23,8 +24,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3, time = 3)
 public class MemoryLeaseBenchmark extends LeaseBenchmark {
 
-    /** The adapter ({@code memory}) or the baseline ({@code semaphore-queue}). */
-    @Param({"memory", "semaphore-queue"})
+    /**
+     * The adapter ({@code memory}), its peer Apache Commons Pool 2 ({@code commons-pool}), or
+     * the floor of what is possible ({@code semaphore-queue}).
+     */
+    @Param({"memory", "commons-pool", "semaphore-queue"})
     public String implementation;
 
     private InMemoryStorage storage;
@@ -44,12 +48,15 @@ public class MemoryLeaseBenchmark extends LeaseBenchmark {
                 leaser = new StorageLeaser(storage, BenchmarkPool.request(filter, strategy), () -> {});
                 break;
             }
+            case "commons-pool":
+                leaser = new CommonsPoolLeaser(poolSize, slots);
+                break;
             case "semaphore-queue":
                 leaser = new SemaphoreQueueLeaser(poolSize, slots);
                 break;
             default:
                 throw new IllegalArgumentException(
-                        "implementation must be memory or semaphore-queue, was '" + implementation + "'");
+                        "implementation must be memory, commons-pool or semaphore-queue, was '" + implementation + "'");
         }
     }
 
@@ -58,6 +65,14 @@ public class MemoryLeaseBenchmark extends LeaseBenchmark {
     public void forgetFinishedLeases() {
         if (storage != null) {
             storage.cleanupExpiredLeases();
+        }
+    }
+
+    /** Closes the implementation. */
+    @TearDown(Level.Trial)
+    public void close() {
+        if (leaser != null) {
+            leaser.close();
         }
     }
 }

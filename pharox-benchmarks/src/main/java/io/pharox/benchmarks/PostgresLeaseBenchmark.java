@@ -15,8 +15,8 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * Lease acquisition on PostgreSQL: the JDBC and JPA adapters and, in the same run, on the
- * same database, schema, connection pool size and thread count, the raw-SQL baseline
- * ({@link RawSqlLeaser}). The {@code implementation} parameter picks which one; compare
+ * same database, schema, connection pool size and thread count, the peer this project grew
+ * from ({@link SeedGuideLeaser}) and the raw-SQL baseline ({@link RawSqlLeaser}). The {@code implementation} parameter picks which one; compare
  * results that differ only in it. The baseline always claims in id order: for another
  * strategy its ratio tells what that strategy costs on top.
  *
@@ -28,8 +28,8 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 @Measurement(iterations = 3, time = 5)
 public class PostgresLeaseBenchmark extends LeaseBenchmark {
 
-    /** The adapter, or the baseline. */
-    @Param({"jdbc", "jpa", "raw-sql"})
+    /** The adapter, the peer {@code seed-guide} ({@link SeedGuideLeaser}), or the baseline. */
+    @Param({"jdbc", "jpa", "seed-guide", "raw-sql"})
     public String implementation;
 
     private HikariDataSource dataSource;
@@ -55,11 +55,13 @@ public class PostgresLeaseBenchmark extends LeaseBenchmark {
                 EntityManagerFactory emf = JpaStorage.entityManagerFactory(dataSource, schema);
                 return new StorageLeaser(new JpaStorage(emf), BenchmarkPool.request(filter, strategy), emf::close);
             }
+            case "seed-guide":
+                return new SeedGuideLeaser(dataSource, schema, !"none".equals(filter));
             case "raw-sql":
                 return new RawSqlLeaser(dataSource, schema, !"none".equals(filter));
             default:
                 throw new IllegalArgumentException(
-                        "implementation must be jdbc, jpa or raw-sql, was '" + implementation + "'");
+                        "implementation must be jdbc, jpa, seed-guide or raw-sql, was '" + implementation + "'");
         }
     }
 

@@ -19,6 +19,16 @@ final class RawSqlLeaser implements Leaser {
 
     private static final double EARTH_RADIUS_KM = 6371.0088;
 
+    /**
+     * {@link BenchmarkPool#filterTree()} by hand, as a DBA would write it (bounding box, then
+     * haversine), on the proxy table aliased {@code p}; {@link #bindFilterTree} binds it.
+     */
+    static final String FILTER_TREE = " AND p.country IN ('DE', 'FR') AND p.asn <> ?"
+            + " AND p.latitude BETWEEN ? AND ? AND p.longitude BETWEEN ? AND ?"
+            + " AND 2 * ? * asin(least(1.0, sqrt(power(sin(radians(p.latitude - ?) / 2), 2)"
+            + " + cos(radians(?)) * cos(radians(p.latitude)) * power(sin(radians(p.longitude - ?) / 2), 2))))"
+            + " <= ?";
+
     private final DataSource dataSource;
     private final UUID pool;
     private final UUID consumer;
@@ -37,13 +47,7 @@ final class RawSqlLeaser implements Leaser {
                         + " SET name = EXCLUDED.name RETURNING id");
         this.claim = "WITH c AS (SELECT p.id FROM " + schema + ".proxy p WHERE p.pool_id = ? AND p.status = 'ACTIVE'"
                 + " AND p.current_leases < p.max_concurrency"
-                + (filtered
-                        ? " AND p.country IN ('DE', 'FR') AND p.asn <> ?"
-                                + " AND p.latitude BETWEEN ? AND ? AND p.longitude BETWEEN ? AND ?"
-                                + " AND 2 * ? * asin(least(1.0, sqrt(power(sin(radians(p.latitude - ?) / 2), 2)"
-                                + " + cos(radians(?)) * cos(radians(p.latitude)) * power(sin(radians(p.longitude - ?) / 2), 2))))"
-                                + " <= ?"
-                        : "")
+                + (filtered ? FILTER_TREE : "")
                 + " ORDER BY p.id LIMIT 1 FOR UPDATE SKIP LOCKED),"
                 + " u AS (UPDATE " + schema + ".proxy p SET current_leases = p.current_leases + 1 FROM c"
                 + " WHERE p.id = c.id RETURNING p.id)"
@@ -56,7 +60,26 @@ final class RawSqlLeaser implements Leaser {
                 + ".proxy p SET current_leases = p.current_leases - 1 FROM l WHERE p.id = l.proxy_id";
     }
 
-    private static UUID queryId(DataSource dataSource, String sql) {
+    /** Binds {@link #FILTER_TREE}'s values from parameter {@code i} on; returns the next parameter's index. */
+    static int bindFilterTree(PreparedStatement s, int i) throws SQLException {
+        double angular = BenchmarkPool.RADIUS_KM / EARTH_RADIUS_KM;
+        double dLat = Math.toDegrees(angular);
+        double dLon = Math.toDegrees(
+                Math.asin(Math.sin(angular) / Math.cos(Math.toRadians(BenchmarkPool.CENTER.latitude()))));
+        s.setLong(i++, BenchmarkPool.FIRST_ASN);
+        s.setDouble(i++, BenchmarkPool.CENTER.latitude() - dLat);
+        s.setDouble(i++, BenchmarkPool.CENTER.latitude() + dLat);
+        s.setDouble(i++, BenchmarkPool.CENTER.longitude() - dLon);
+        s.setDouble(i++, BenchmarkPool.CENTER.longitude() + dLon);
+        s.setDouble(i++, EARTH_RADIUS_KM);
+        s.setDouble(i++, BenchmarkPool.CENTER.latitude());
+        s.setDouble(i++, BenchmarkPool.CENTER.latitude());
+        s.setDouble(i++, BenchmarkPool.CENTER.longitude());
+        s.setDouble(i++, BenchmarkPool.RADIUS_KM);
+        return i;
+    }
+
+    static UUID queryId(DataSource dataSource, String sql) {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement s = c.prepareStatement(sql);
                 ResultSet r = s.executeQuery()) {
@@ -76,20 +99,7 @@ final class RawSqlLeaser implements Leaser {
             int i = 1;
             s.setObject(i++, pool);
             if (filtered) {
-                double angular = BenchmarkPool.RADIUS_KM / EARTH_RADIUS_KM;
-                double dLat = Math.toDegrees(angular);
-                double dLon = Math.toDegrees(
-                        Math.asin(Math.sin(angular) / Math.cos(Math.toRadians(BenchmarkPool.CENTER.latitude()))));
-                s.setLong(i++, BenchmarkPool.FIRST_ASN);
-                s.setDouble(i++, BenchmarkPool.CENTER.latitude() - dLat);
-                s.setDouble(i++, BenchmarkPool.CENTER.latitude() + dLat);
-                s.setDouble(i++, BenchmarkPool.CENTER.longitude() - dLon);
-                s.setDouble(i++, BenchmarkPool.CENTER.longitude() + dLon);
-                s.setDouble(i++, EARTH_RADIUS_KM);
-                s.setDouble(i++, BenchmarkPool.CENTER.latitude());
-                s.setDouble(i++, BenchmarkPool.CENTER.latitude());
-                s.setDouble(i++, BenchmarkPool.CENTER.longitude());
-                s.setDouble(i++, BenchmarkPool.RADIUS_KM);
+                i = bindFilterTree(s, i);
             }
             s.setObject(i++, Ids.next());
             s.setObject(i++, pool);

@@ -23,9 +23,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Queue;
@@ -50,8 +52,9 @@ import org.jspecify.annotations.Nullable;
  * lease never blocks capacity even before {@link #cleanupExpiredLeases()} runs.
  *
  * <p>Released and expired leases stay readable through {@link #findLease(UUID)} for the
- * finished-lease retention (default one hour); {@link #cleanupExpiredLeases()} forgets
- * older ones, so memory stays bounded in long-running services.
+ * finished-lease retention (default one hour); every release and expiry forgets a few older
+ * ones, and {@link #cleanupExpiredLeases()} forgets all of them, so memory stays bounded in
+ * long-running services.
  */
 public final class InMemoryStorage implements ProxyStorage {
 
@@ -129,7 +132,7 @@ public final class InMemoryStorage implements ProxyStorage {
         if (pool == null) {
             throw new PoolNotFoundException(proxy.poolId().toString());
         }
-        ProxySlot slot = new ProxySlot(proxy);
+        ProxySlot slot = new ProxySlot(proxy, pool);
         if (proxies.putIfAbsent(proxy.id(), slot) != null) {
             throw new ProxyAlreadyExistsException(proxy.id().toString());
         }
@@ -138,6 +141,8 @@ public final class InMemoryStorage implements ProxyStorage {
             throw new ProxyAlreadyExistsException(proxy.address() + " in pool '" + pool.pool.name() + "'");
         }
         pool.proxies.put(proxy.id(), slot);
+        pool.proxiesChanged();
+        slot.countChanged();
         return slot.snapshot();
     }
 
@@ -174,6 +179,8 @@ public final class InMemoryStorage implements ProxyStorage {
         Proxy p = slot.proxy();
         PoolState pool = Objects.requireNonNull(poolsById.get(p.poolId()), "the proxy's pool");
         pool.proxies.remove(proxyId, slot);
+        pool.proxiesChanged();
+        slot.countChanged();
         pool.addresses.remove(addressKey(p), proxyId);
         Instant now = clock.instant();
         for (LeaseRecord record : List.copyOf(slot.active.values())) {
@@ -288,63 +295,88 @@ public final class InMemoryStorage implements ProxyStorage {
         ProxyFilter filter = request.filter();
         boolean predicates = filter.hasPredicates();
         switch (request.strategy()) {
-            // the two ordered strategies walk the pool lazily: an acquire that finds room in
-            // the first few proxies never looks at the rest (the benchmark at 1,000 proxies
-            // spent its time building the full list)
+            // every strategy walks its order lazily: an acquire that finds room in the first few
+            // proxies never looks at the rest (the benchmark at 1,000 proxies spent its time
+            // building the full list). The two ordered strategies walk the proxies by id
             case FIRST_AVAILABLE:
-                return lazilyEligible(pool.proxies.values().stream(), filter, predicates);
+                return lazilyEligible(pool.proxies.values().iterator(), filter, predicates);
             case ROUND_ROBIN: {
                 UUID cursor = pool.roundRobinCursor.get();
                 if (cursor == null) {
-                    return lazilyEligible(pool.proxies.values().stream(), filter, predicates);
+                    return lazilyEligible(pool.proxies.values().iterator(), filter, predicates);
                 }
                 return lazilyEligible(
                         Stream.concat(
-                                pool.proxies.tailMap(cursor, false).values().stream(),
-                                pool.proxies.headMap(cursor, true).values().stream()),
+                                        pool.proxies.tailMap(cursor, false).values().stream(),
+                                        pool.proxies.headMap(cursor, true).values().stream())
+                                .iterator(),
                         filter,
                         predicates);
             }
-            case LEAST_USED: {
-                List<ProxySlot> eligible = eligible(pool.proxies.values(), filter, predicates);
-                // sort on a snapshot of the counters: a comparator reading live counters could break the sort
-                List<long[]> keyed = new ArrayList<>(eligible.size());
-                for (int i = 0; i < eligible.size(); i++) {
-                    keyed.add(new long[] {eligible.get(i).leases.get(), i});
-                }
-                keyed.sort(Comparator.<long[]>comparingLong(k -> k[0]).thenComparingLong(k -> k[1]));
-                List<ProxySlot> ordered = new ArrayList<>(eligible.size());
-                keyed.forEach(k -> ordered.add(eligible.get((int) k[1])));
-                return ordered;
-            }
+            // the other two walk an order kept for them, never the whole pool: LEAST_USED an
+            // index by lease count, RANDOM an array of the proxies from a random index
+            case LEAST_USED:
+                return lazilyEligible(pool.byLoad().values().iterator(), filter, predicates);
             case RANDOM: {
-                List<ProxySlot> eligible = eligible(pool.proxies.values(), filter, predicates);
-                if (eligible.size() < 2) {
-                    return eligible;
+                ProxySlot[] order = pool.randomOrder();
+                int n = order.length;
+                if (n == 0) {
+                    return List.of();
                 }
-                int start = ThreadLocalRandom.current().nextInt(eligible.size());
-                List<ProxySlot> rotated = new ArrayList<>(eligible.subList(start, eligible.size()));
-                rotated.addAll(eligible.subList(0, start));
-                return rotated;
+                return lazilyEligible(from(order, ThreadLocalRandom.current().nextInt(n)), filter, predicates);
             }
             default:
                 throw new IllegalStateException("unknown strategy " + request.strategy());
         }
     }
 
-    private static List<ProxySlot> eligible(Iterable<ProxySlot> slots, ProxyFilter filter, boolean predicates) {
-        List<ProxySlot> eligible = new ArrayList<>();
-        for (ProxySlot slot : slots) {
-            if (qualifies(slot, filter, predicates)) {
-                eligible.add(slot);
+    /** The qualifying slots of {@code slots}, tested one by one as the caller walks them. */
+    private static Iterable<ProxySlot> lazilyEligible(
+            Iterator<ProxySlot> slots, ProxyFilter filter, boolean predicates) {
+        return () -> new Iterator<>() {
+            private @Nullable ProxySlot next;
+
+            @Override
+            public boolean hasNext() {
+                while (next == null && slots.hasNext()) {
+                    ProxySlot slot = slots.next();
+                    if (qualifies(slot, filter, predicates)) {
+                        next = slot;
+                    }
+                }
+                return next != null;
             }
-        }
-        return eligible;
+
+            @Override
+            public ProxySlot next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                ProxySlot slot = Objects.requireNonNull(next);
+                next = null;
+                return slot;
+            }
+        };
     }
 
-    /** The qualifying slots of {@code slots}, tested one by one as the caller walks them. */
-    private static Iterable<ProxySlot> lazilyEligible(Stream<ProxySlot> slots, ProxyFilter filter, boolean predicates) {
-        return slots.filter(slot -> qualifies(slot, filter, predicates))::iterator;
+    /** {@code order}'s slots from index {@code start}, wrapping to its beginning. */
+    private static Iterator<ProxySlot> from(ProxySlot[] order, int start) {
+        return new Iterator<>() {
+            private int walked;
+
+            @Override
+            public boolean hasNext() {
+                return walked < order.length;
+            }
+
+            @Override
+            public ProxySlot next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return order[(start + walked++) % order.length];
+            }
+        };
     }
 
     /** Whether {@code slot} has room now and matches {@code filter}. */
@@ -393,6 +425,8 @@ public final class InMemoryStorage implements ProxyStorage {
                 record.slot.free(ended);
                 byExpiry.remove(new ExpiryKey(current.expiresAt(), current.id()));
                 finished.add(ended);
+                // two for each one added: the backlog shrinks whenever there is one
+                forgetFinished(now, 2);
                 return ended.status();
             }
         }
@@ -425,18 +459,29 @@ public final class InMemoryStorage implements ProxyStorage {
     public int cleanupExpiredLeases() {
         Instant now = clock.instant();
         int expired = reclaimExpired(now);
+        forgetFinished(now, Integer.MAX_VALUE);
+        return expired;
+    }
+
+    /**
+     * Forgets up to {@code max} of the oldest finished leases that have been finished for longer
+     * than the retention. Every release and expiry forgets a few, so memory stays bounded by the
+     * retention even when nobody calls {@link #cleanupExpiredLeases()}.
+     */
+    private void forgetFinished(Instant now, int max) {
         Instant horizon = now.minus(finishedLeaseRetention);
+        int forgotten = 0;
         for (Lease oldest = finished.peek();
-                oldest != null && endedAt(oldest).isBefore(horizon);
+                forgotten < max && oldest != null && endedAt(oldest).isBefore(horizon);
                 oldest = finished.peek()) {
             if (finished.remove(oldest)) {
-                Lease forgotten = oldest;
+                Lease ended = oldest;
                 // only this ended lease's record: its id may name a newer lease (an idempotency key reused after an
                 // undone grant)
-                leases.computeIfPresent(forgotten.id(), (id, r) -> r.lease().equals(forgotten) ? null : r);
+                leases.computeIfPresent(ended.id(), (id, r) -> r.lease().equals(ended) ? null : r);
+                forgotten++;
             }
         }
-        return expired;
     }
 
     private static Instant endedAt(Lease lease) {

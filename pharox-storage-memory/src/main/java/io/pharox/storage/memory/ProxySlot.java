@@ -6,8 +6,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One stored proxy: its descriptive values (replaced whole on update), its lease counter
@@ -23,8 +25,14 @@ final class ProxySlot {
     final Map<UUID, LeaseRecord> active = new ConcurrentHashMap<>();
     volatile boolean removed;
 
-    ProxySlot(Proxy proxy) {
+    private final PoolState pool;
+
+    /** This slot's entry in its pool's least-used index, if it has one; guarded by {@code this}. */
+    private PoolState.@Nullable LoadKey loadKey;
+
+    ProxySlot(Proxy proxy, PoolState pool) {
         this.proxy = new AtomicReference<>(proxy.withCurrentLeases(0));
+        this.pool = Objects.requireNonNull(pool, "pool");
     }
 
     UUID id() {
@@ -45,6 +53,7 @@ final class ProxySlot {
                 return false;
             }
             if (leases.compareAndSet(current, current + 1)) {
+                countChanged();
                 return true;
             }
         }
@@ -54,6 +63,36 @@ final class ProxySlot {
     void free(Lease ended) {
         active.remove(ended.id());
         leases.decrementAndGet();
+        countChanged();
+    }
+
+    /**
+     * Brings this slot's entry in its pool's least-used index (if the pool has one) in line
+     * with its counter, or takes it out once the slot is removed. Called after every change.
+     */
+    void countChanged() {
+        ConcurrentSkipListMap<PoolState.LoadKey, ProxySlot> index = pool.loadIndex();
+        if (index != null) {
+            reindex(index);
+        }
+    }
+
+    /** Moves this slot's entry in {@code index} to its current count; removes it once the slot is removed. */
+    synchronized void reindex(ConcurrentSkipListMap<PoolState.LoadKey, ProxySlot> index) {
+        PoolState.LoadKey key = loadKey;
+        int current = leases.get();
+        if (!removed && key != null && key.leases() == current) {
+            return;
+        }
+        if (key != null) {
+            index.remove(key, this);
+            loadKey = null;
+        }
+        if (!removed) {
+            PoolState.LoadKey now = new PoolState.LoadKey(current, id());
+            index.put(now, this);
+            loadKey = now;
+        }
     }
 
     /** The stored proxy with its current lease count. */

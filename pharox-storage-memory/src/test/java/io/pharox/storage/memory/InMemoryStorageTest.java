@@ -41,6 +41,24 @@ class InMemoryStorageTest {
     }
 
     @Test
+    void releases_forget_leases_finished_longer_ago_than_the_retention_without_a_cleanup() {
+        InMemoryStorage storage = new InMemoryStorage(clock, Duration.ofMinutes(10));
+        ProxyPool pool = storage.createPool("p", "");
+        storage.addProxy(
+                Proxy.builder().poolId(pool.id()).address("10.0.0.1", 8080).build());
+        LeasedProxy first = storage.acquire(AcquireRequest.forPool("p").build()).orElseThrow();
+        storage.release(first.lease().id());
+
+        clock.advance(Duration.ofMinutes(11));
+        LeasedProxy second =
+                storage.acquire(AcquireRequest.forPool("p").build()).orElseThrow();
+        storage.release(second.lease().id());
+
+        assertThat(storage.findLease(first.lease().id())).isEmpty();
+        assertThat(storage.findLease(second.lease().id())).map(l -> l.status()).contains(LeaseStatus.RELEASED);
+    }
+
+    @Test
     void expired_leases_are_forgotten_after_the_retention_counted_from_their_expiry() {
         InMemoryStorage storage = new InMemoryStorage(clock, Duration.ZERO);
         ProxyPool pool = storage.createPool("p", "");
