@@ -59,12 +59,23 @@ final class SeedGuideLeaser implements Leaser {
 
     @Override
     public Object acquire() {
+        return inTransaction("acquire", this::claim);
+    }
+
+    /** A unit of work on a connection in a transaction. */
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** Runs {@code work} in one transaction, committed when it returns, rolled back when it throws. */
+    private <T> T inTransaction(String what, Work<T> work) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                Held held = claim(c);
+                T result = work.run(c);
                 c.commit();
-                return held;
+                return result;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
@@ -72,7 +83,7 @@ final class SeedGuideLeaser implements Leaser {
                 c.setAutoCommit(true);
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("seed-guide acquire failed: " + e.getMessage(), e);
+            throw new IllegalStateException("seed-guide " + what + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -111,27 +122,17 @@ final class SeedGuideLeaser implements Leaser {
     @Override
     public void release(Object lease) {
         Held held = (Held) lease;
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                try (PreparedStatement s = c.prepareStatement(endLease)) {
-                    s.setObject(1, held.lease());
-                    s.executeUpdate();
-                }
-                try (PreparedStatement s = c.prepareStatement(uncountLease)) {
-                    s.setObject(1, held.proxy());
-                    s.executeUpdate();
-                }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
+        inTransaction("release", c -> {
+            try (PreparedStatement s = c.prepareStatement(endLease)) {
+                s.setObject(1, held.lease());
+                s.executeUpdate();
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("seed-guide release failed: " + e.getMessage(), e);
-        }
+            try (PreparedStatement s = c.prepareStatement(uncountLease)) {
+                s.setObject(1, held.proxy());
+                s.executeUpdate();
+            }
+            return held;
+        });
     }
 
     @Override

@@ -57,7 +57,7 @@ abstract class ConcurrencyContract extends ContractGroup {
     }
 
     /** Runs {@code task(i)} on {@code count} threads released together; returns the results in thread order. */
-    private <T> List<T> race(int count, ThreadTask<T> task) throws Exception {
+    static <T> List<T> race(int count, ThreadTask<T> task) throws Exception {
         ExecutorService executor = Executors.newFixedThreadPool(count);
         CountDownLatch ready = new CountDownLatch(count);
         CountDownLatch go = new CountDownLatch(1);
@@ -84,7 +84,7 @@ abstract class ConcurrencyContract extends ContractGroup {
     }
 
     @FunctionalInterface
-    private interface ThreadTask<T> {
+    interface ThreadTask<T> {
         T run(int thread) throws Exception;
     }
 

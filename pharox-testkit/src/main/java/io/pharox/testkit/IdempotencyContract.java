@@ -12,16 +12,10 @@ import io.pharox.model.ProxyPool;
 import io.pharox.select.SelectorStrategy;
 import io.pharox.storage.AcquireRequest;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -197,27 +191,6 @@ abstract class IdempotencyContract extends ContractGroup {
 
     /** Runs {@code task} on {@code count} threads released together; returns the results. */
     private static <T> List<T> race(int count, Callable<T> task) throws Exception {
-        ExecutorService executor = Executors.newFixedThreadPool(count);
-        CountDownLatch ready = new CountDownLatch(count);
-        CountDownLatch go = new CountDownLatch(1);
-        try {
-            List<Future<T>> futures = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                futures.add(executor.submit(() -> {
-                    ready.countDown();
-                    go.await();
-                    return task.call();
-                }));
-            }
-            ready.await();
-            go.countDown();
-            List<T> results = new ArrayList<>();
-            for (Future<T> future : futures) {
-                results.add(future.get(5, TimeUnit.MINUTES));
-            }
-            return results;
-        } finally {
-            executor.shutdownNow();
-        }
+        return ConcurrencyContract.race(count, index -> task.call());
     }
 }
