@@ -35,13 +35,13 @@ class BenchmarksSmokeTest {
     }
 
     @Test
-    void every_memory_benchmark_and_its_baseline_produce_a_positive_score() throws RunnerException {
-        assertEveryBenchmarkScores(MemoryLeaseBenchmark.class, Set.of("memory", "semaphore-queue"));
+    void every_memory_benchmark_its_peer_and_its_baseline_produce_a_positive_score() throws RunnerException {
+        assertEveryBenchmarkScores(MemoryLeaseBenchmark.class, Set.of("memory", "commons-pool", "semaphore-queue"));
     }
 
     @Test
-    void every_postgres_benchmark_and_its_baseline_produce_a_positive_score() throws RunnerException {
-        assertEveryBenchmarkScores(PostgresLeaseBenchmark.class, Set.of("jdbc", "jpa", "raw-sql"));
+    void every_postgres_benchmark_its_peer_and_its_baseline_produce_a_positive_score() throws RunnerException {
+        assertEveryBenchmarkScores(PostgresLeaseBenchmark.class, Set.of("jdbc", "jpa", "seed-guide", "raw-sql"));
     }
 
     private static void assertEveryBenchmarkScores(Class<?> benchmark, Set<String> implementations)
