@@ -11,7 +11,10 @@ import io.pharox.model.LeasedProxy;
  */
 public interface LeaseListener {
 
-    /** A lease was acquired through the manager. */
+    /**
+     * A lease was acquired through the manager. The proxy in {@code leased} is the one the
+     * caller got, without its credentials: events never carry a password.
+     */
     default void onAcquired(LeasedProxy leased) {}
 
     /** A lease acquired through the manager was released through it. */

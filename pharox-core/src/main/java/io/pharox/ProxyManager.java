@@ -293,7 +293,13 @@ public final class ProxyManager {
         LOG.debug("acquired lease {} on {}", leased.lease().id(), leased.proxy());
         // an acquire repeated with its idempotency key returns a lease already announced
         if (!listeners.isEmpty() && outstanding.put(leased.lease().id(), leased.lease()) == null) {
-            listeners.forEach(l -> notify(l, "onAcquired", () -> l.onAcquired(leased)));
+            // events never carry credentials: listeners log and export what they hear
+            LeasedProxy announced = leased.proxy().credentials().isEmpty()
+                    ? leased
+                    : new LeasedProxy(
+                            leased.lease(),
+                            leased.proxy().toBuilder().credentials(null).build());
+            listeners.forEach(l -> notify(l, "onAcquired", () -> l.onAcquired(announced)));
         }
     }
 

@@ -7,6 +7,7 @@ import io.pharox.LeaseListener;
 import io.pharox.ProxyManager;
 import io.pharox.exception.LeaseNotActiveException;
 import io.pharox.exception.PoolNotFoundException;
+import io.pharox.model.Credentials;
 import io.pharox.model.HealthCheckResult;
 import io.pharox.model.HealthStatus;
 import io.pharox.model.Lease;
@@ -331,6 +332,31 @@ abstract class ManagerContract extends ContractGroup {
                 .containsExactly(
                         "acquired " + leased.lease().id(),
                         "released " + leased.lease().id() + " RELEASED");
+    }
+
+    @Test
+    void listeners_hear_the_leased_proxy_without_its_credentials() {
+        ProxyPool pool = seedPool();
+        Proxy proxy = seedProxy(pool, b -> b.credentials("listener-user", "listener-secret"));
+        List<LeasedProxy> heard = new CopyOnWriteArrayList<>();
+        ProxyManager manager = managerBuilder()
+                .listener(new LeaseListener() {
+                    @Override
+                    public void onAcquired(LeasedProxy leased) {
+                        heard.add(leased);
+                    }
+                })
+                .build();
+
+        LeasedProxy leased = manager.acquire(pool.name()).orElseThrow();
+
+        assertThat(leased.proxy().credentials()).contains(new Credentials("listener-user", "listener-secret"));
+        assertThat(heard).singleElement().satisfies(event -> {
+            assertThat(event.lease()).isEqualTo(leased.lease());
+            assertThat(event.proxy().id()).isEqualTo(proxy.id());
+            assertThat(event.proxy().address()).isEqualTo(leased.proxy().address());
+            assertThat(event.proxy().credentials()).isEmpty();
+        });
     }
 
     @Test
