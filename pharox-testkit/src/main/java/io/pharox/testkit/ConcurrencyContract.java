@@ -212,6 +212,53 @@ abstract class ConcurrencyContract extends ContractGroup {
         }
     }
 
+    /**
+     * More callers than slots, each retrying until it is served: every lease goes to exactly one
+     * caller, and every caller is served once the proxies free up. Adapters that claim concurrent
+     * acquires together (one statement for many callers) must still hand each lease to one caller.
+     */
+    @Test
+    void thirty_two_threads_on_three_exclusive_proxies_each_get_one_lease_at_a_time_and_all_are_served()
+            throws Exception {
+        ProxyPool pool = seedPool();
+        List<Proxy> proxies = List.of(seedProxy(pool), seedProxy(pool), seedProxy(pool));
+        Map<UUID, AtomicInteger> held = new ConcurrentHashMap<>();
+        proxies.forEach(p -> held.put(p.id(), new AtomicInteger()));
+        Queue<String> violations = new ConcurrentLinkedQueue<>();
+        Set<UUID> leaseIds = ConcurrentHashMap.newKeySet();
+        int rounds = 3;
+
+        List<Integer> served = race(32, thread -> {
+            int leases = 0;
+            for (int round = 0; round < rounds; round++) {
+                SelectorStrategy strategy =
+                        thread % 2 == 0 ? SelectorStrategy.FIRST_AVAILABLE : SelectorStrategy.LEAST_USED;
+                Optional<LeasedProxy> leased = acquire(pool, strategy);
+                while (leased.isEmpty()) {
+                    Thread.yield();
+                    leased = acquire(pool, strategy);
+                }
+                UUID proxyId = leased.get().proxy().id();
+                if (held.get(proxyId).incrementAndGet() != 1) {
+                    violations.add("thread " + thread + " round " + round + ": proxy " + proxyId + " held twice");
+                }
+                if (!leaseIds.add(leased.get().lease().id())) {
+                    violations.add("lease " + leased.get().lease().id() + " granted twice");
+                }
+                held.get(proxyId).decrementAndGet();
+                assertThat(storage().release(leased.get().lease().id())).isTrue();
+                leases++;
+            }
+            return leases;
+        });
+
+        assertThat(violations).isEmpty();
+        assertThat(served).hasSize(32).containsOnly(rounds);
+        assertThat(leaseIds).hasSize(32 * rounds);
+        proxies.forEach(p -> assertThat(counter(p)).as("counter of %s", p.id()).isZero());
+        assertInvariant(pool);
+    }
+
     @Test
     void threads_filling_a_shared_proxy_get_exactly_its_capacity() throws Exception {
         ProxyPool pool = seedPool();

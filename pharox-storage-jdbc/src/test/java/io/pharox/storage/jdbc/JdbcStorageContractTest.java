@@ -28,10 +28,15 @@ class JdbcStorageContractTest extends ProxyStorageContract {
         db.close();
     }
 
+    /** The options of the adapter under test: credentials sealed, coalescing as by default. */
+    SqlStorageOptions options() {
+        return ENCRYPTED;
+    }
+
     @Override
     protected ProxyStorage createStorage() {
         db.truncate();
-        return new JdbcStorage(db.dataSource(), db.name(), ENCRYPTED);
+        return new JdbcStorage(db.dataSource(), db.name(), options());
     }
 
     /** Every table of the schema, so that the bad-input catalogue sees consumers, finished leases and cursors too. */

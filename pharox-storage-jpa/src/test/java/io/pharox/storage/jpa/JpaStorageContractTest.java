@@ -32,10 +32,15 @@ class JpaStorageContractTest extends ProxyStorageContract {
         db.close();
     }
 
+    /** The options of the adapter under test: credentials sealed, coalescing as by default. */
+    SqlStorageOptions options() {
+        return ENCRYPTED;
+    }
+
     @Override
     protected ProxyStorage createStorage() {
         db.truncate();
-        return new JpaStorage(emf, ENCRYPTED);
+        return new JpaStorage(emf, options());
     }
 
     /** Every table of the schema, so that the bad-input catalogue sees consumers, finished leases and cursors too. */

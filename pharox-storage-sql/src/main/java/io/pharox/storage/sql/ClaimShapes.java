@@ -35,6 +35,12 @@ final class ClaimShapes {
     private static final double START = -0.5e-300;
 
     private final ConcurrentHashMap<Shape, Rendered> shapes = new ConcurrentHashMap<>();
+    private final String settings;
+
+    /** Shapes whose statements run after {@code settings} ({@link StatementBounds#settingStatement()}). */
+    ClaimShapes(String settings) {
+        this.settings = settings;
+    }
 
     /** The claim of a proxy for {@code request}, whose filter holds no Java predicate, as a lease with id {@code leaseId}. */
     Claimed claim(DSLContext ctx, AcquireRequest request, UUID pool, UUID consumer, UUID leaseId, Lock lock) {
@@ -51,7 +57,14 @@ final class ClaimShapes {
             rendered = render(ctx, shape);
             shapes.putIfAbsent(shape, rendered);
         }
-        return new Claimed(ctx.resultQuery(rendered.sql, rendered.values(binds)).fetchSingle(), consumer);
+        Object[] values = rendered.values(binds);
+        if (HotSql.bindable(values)) {
+            return new Claimed(
+                    HotSql.query(ctx, settings, rendered.sql, values, Claims.CLAIM_ROW)
+                            .get(0),
+                    consumer);
+        }
+        return new Claimed(ctx.resultQuery(rendered.sql, values).fetchSingle(), consumer);
     }
 
     private static Rendered render(DSLContext ctx, Shape shape) {

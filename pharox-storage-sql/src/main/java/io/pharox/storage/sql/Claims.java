@@ -80,7 +80,27 @@ final class Claims {
     private static final Name GRANTED = name("granted");
     private static final Name ANY_CANDIDATE = name("any_candidate");
 
+    /**
+     * The row of a claim: the claimed proxy's columns, whether it was granted and when, the
+     * lease inserted, and whether others held every candidate; as {@link HotSql} reads it.
+     */
+    static final Field<?>[] CLAIM_ROW = claimRow();
+
     private Claims() {}
+
+    private static Field<?>[] claimRow() {
+        List<Field<?>> row = new ArrayList<>();
+        for (Field<?> column : Rows.PROXY_COLUMNS) {
+            row.add(field(name(column.getName()), column.getDataType()));
+        }
+        row.add(field(GRANTED, SQLDataType.BOOLEAN));
+        row.add(field(AT, SQLDataType.TIMESTAMPWITHTIMEZONE));
+        row.add(field(name("lease_id"), SQLDataType.UUID));
+        row.add(field(name("lease_acquired_at"), SQLDataType.TIMESTAMPWITHTIMEZONE));
+        row.add(field(name("lease_expires_at"), SQLDataType.TIMESTAMPWITHTIMEZONE));
+        row.add(field(ANY_CANDIDATE, SQLDataType.BOOLEAN));
+        return row.toArray(new Field<?>[0]);
+    }
 
     /** How a claim picks its proxy. */
     enum Lock {
@@ -235,7 +255,11 @@ final class Claims {
                                 .from(L)
                                 .join(candidate)
                                 .on(L.PROXY_ID.eq(candidateId))
-                                .where(L.STATUS.eq(inline(ACTIVE)), L.EXPIRES_AT.le(candidateAt))
+                                .where(
+                                        // a proxy with room is granted without reclaiming its lapsed leases
+                                        candidate.field(CURRENT, Integer.class).ge(candidate.field(MAX, Integer.class)),
+                                        L.STATUS.eq(inline(ACTIVE)),
+                                        L.EXPIRES_AT.le(candidateAt))
                                 .forUpdate()
                                 .of(L)
                                 .skipLocked()))

@@ -20,6 +20,7 @@ import io.pharox.exception.LeaseNotActiveException;
 import io.pharox.exception.LeaseNotFoundException;
 import io.pharox.exception.PoolNotFoundException;
 import io.pharox.exception.ProxyNotFoundException;
+import io.pharox.filter.ProxyFilter;
 import io.pharox.filter.ProxyFilters;
 import io.pharox.model.Consumer;
 import io.pharox.model.HealthCheckResult;
@@ -30,6 +31,7 @@ import io.pharox.model.LeasedProxy;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
 import io.pharox.model.ProxyStatus;
+import io.pharox.select.SelectorStrategy;
 import io.pharox.storage.AcquireRequest;
 import io.pharox.storage.sql.Claims.Lock;
 import io.pharox.storage.sql.schema.tables.records.LeaseRecord;
@@ -47,7 +49,6 @@ import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
-import org.jooq.Record2;
 import org.jooq.SortField;
 import org.jooq.impl.DSL;
 import org.jspecify.annotations.Nullable;
@@ -74,13 +75,23 @@ public final class LeaseEngine {
     /** Candidates locked at once when a filter holds Java predicates. */
     public static final int PREDICATE_BATCH = 32;
 
+    /** The most acquires claimed, or releases ended, in one coalesced statement. */
+    static final int MAX_BATCH = 32;
+
+    /** Coalesced statements of one kind (acquires of one pool, strategy and filter; releases) running at once. */
+    static final int PARALLEL_BATCHES = 4;
+
     /** Claims tried when a locked candidate turns out to have no room (a lapsed lease held by another). */
     private static final int CLAIM_ATTEMPTS = 3;
 
     private final SqlAccess db;
     private final SqlStorageOptions options;
     private final CredentialCipher credentials;
-    private final ClaimShapes shapes = new ClaimShapes();
+    private final ClaimShapes shapes;
+    private final ClaimBatches claimBatches;
+    private final Releases releases;
+    private final @Nullable Coalescer<ClaimLane, ClaimBatches.Item, Optional<Claims.Claimed>> claimLanes;
+    private final @Nullable Coalescer<Boolean, UUID, Releases.Outcome> releaseLane;
     private final ConcurrentHashMap<String, UUID> poolIds = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, UUID> consumerIds = new ConcurrentHashMap<>();
 
@@ -94,7 +105,18 @@ public final class LeaseEngine {
         this.db = Objects.requireNonNull(db, "db");
         this.options = Objects.requireNonNull(options, "options");
         this.credentials = CredentialCipher.of(options);
+        String settings = StatementBounds.of(options).settingStatement();
+        this.shapes = new ClaimShapes(settings);
+        this.claimBatches = new ClaimBatches(settings);
+        this.releases = new Releases(settings);
+        boolean coalescing = options.coalescing() != SqlStorageOptions.Coalescing.OFF;
+        this.claimLanes = coalescing ? new Coalescer<>(this::claimTogether, MAX_BATCH, PARALLEL_BATCHES) : null;
+        this.releaseLane =
+                coalescing ? new Coalescer<>((key, ids) -> releaseTogether(ids), MAX_BATCH, PARALLEL_BATCHES) : null;
     }
+
+    /** Acquires claimed together: same pool, strategy and filter. */
+    private record ClaimLane(UUID pool, SelectorStrategy strategy, ProxyFilter filter) {}
 
     /** The options this engine runs with. */
     public SqlStorageOptions options() {
@@ -229,9 +251,19 @@ public final class LeaseEngine {
     }
 
     private Optional<LeasedProxy> acquireInSql(AcquireRequest request, UUID pool, UUID consumer, UUID leaseId) {
+        // coalesced: the claim of a batch, or empty when the batch left this request without a proxy
+        Claims.Claimed first = claimLanes == null || !ClaimBatches.batchable(request)
+                ? null
+                : claimLanes
+                        .submit(
+                                new ClaimLane(pool, request.strategy(), request.filter()),
+                                new ClaimBatches.Item(request, consumer, leaseId))
+                        .orElse(null);
         for (int attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
-            Claims.Claimed claimed =
-                    db.statement(ctx -> shapes.claim(ctx, request, pool, consumer, leaseId, Lock.SKIP));
+            Claims.Claimed claimed = first != null
+                    ? first
+                    : db.statement(ctx -> shapes.claim(ctx, request, pool, consumer, leaseId, Lock.SKIP));
+            first = null;
             if (claimed.othersHoldEveryCandidate()) {
                 // every candidate is held by concurrent acquires: wait for one, in id order
                 claimed = db.statement(ctx -> shapes.claim(ctx, request, pool, consumer, leaseId, Lock.WAIT));
@@ -245,6 +277,23 @@ public final class LeaseEngine {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Runs a batch of acquires queued together. A lone one runs the one-request claim (unless
+     * coalescing is {@code ALWAYS}), whose result its caller reads as if it had run it itself.
+     */
+    private List<Optional<Claims.Claimed>> claimTogether(ClaimLane lane, List<ClaimBatches.Item> items) {
+        if (items.size() == 1 && options.coalescing() != SqlStorageOptions.Coalescing.ALWAYS) {
+            ClaimBatches.Item item = items.get(0);
+            return List.of(Optional.of(db.statement(ctx ->
+                    shapes.claim(ctx, item.request(), lane.pool(), item.consumer(), item.leaseId(), Lock.SKIP))));
+        }
+        return db.statement(ctx -> claimBatches.claim(ctx, lane.pool(), items));
+    }
+
+    private List<Releases.Outcome> releaseTogether(List<UUID> leaseIds) {
+        return db.statement(ctx -> releases.release(ctx, leaseIds));
     }
 
     /**
@@ -374,55 +423,19 @@ public final class LeaseEngine {
         return SqlFailures.recovering(afterDoubt -> releaseOnce(leaseId, afterDoubt));
     }
 
-    @SuppressWarnings(
-            "NullAway") // jOOQ marks Table.field(…) and fetchOne @Nullable; these CTEs declare every field, and the
-    // statement returns one row
     private boolean releaseOnce(UUID leaseId, boolean afterDoubt) {
-        Record2<String, String> r = db.statement(ctx -> {
-            var locked = name("locked")
-                    .as(select(PROXY.ID)
-                            .from(PROXY)
-                            .where(PROXY.ID.eq(
-                                    select(LEASE.PROXY_ID).from(LEASE).where(LEASE.ID.eq(leaseId))))
-                            .forUpdate());
-            Condition lapsed = LEASE.EXPIRES_AT.le(currentOffsetDateTime());
-            var ended = name("ended")
-                    .as(DSL.update(LEASE)
-                            .set(
-                                    LEASE.STATUS,
-                                    when(lapsed, inline(LeaseStatus.EXPIRED.name()))
-                                            .otherwise(inline(LeaseStatus.RELEASED.name())))
-                            .set(
-                                    LEASE.RELEASED_AT,
-                                    when(lapsed, DSL.castNull(LEASE.RELEASED_AT))
-                                            .otherwise(currentOffsetDateTime()))
-                            .from(locked)
-                            .where(
-                                    LEASE.ID.eq(leaseId),
-                                    LEASE.PROXY_ID.eq(locked.field(PROXY.ID)),
-                                    LEASE.STATUS.eq(inline(ACTIVE)))
-                            .returning(LEASE.PROXY_ID, LEASE.STATUS));
-            var freed = name("freed")
-                    .as(DSL.update(PROXY)
-                            .set(PROXY.CURRENT_LEASES, PROXY.CURRENT_LEASES.minus(inline(1)))
-                            .where(PROXY.ID.in(
-                                    select(ended.field(LEASE.PROXY_ID)).from(ended)))
-                            .returning(PROXY.ID));
-            return ctx.with(locked, ended, freed)
-                    .select(
-                            DSL.field(select(ended.field(LEASE.STATUS)).from(ended)),
-                            // the statement's snapshot: the status before this statement
-                            DSL.field(select(LEASE.STATUS).from(LEASE).where(LEASE.ID.eq(leaseId))))
-                    .fetchOne();
-        });
-        if (r.value2() == null) {
+        // after a lost connection, alone: the caller must learn what its own statement finds
+        Releases.Outcome r = releaseLane == null || afterDoubt
+                ? releaseTogether(List.of(leaseId)).get(0)
+                : releaseLane.submit(Boolean.TRUE, leaseId);
+        if (r.before() == null) {
             throw new LeaseNotFoundException(leaseId);
         }
-        if (r.value1() != null) {
-            return LeaseStatus.RELEASED.name().equals(r.value1());
+        if (r.ended() != null) {
+            return LeaseStatus.RELEASED.name().equals(r.ended());
         }
         // this statement ended nothing; a lease found released may be the lost attempt's doing
-        return afterDoubt && LeaseStatus.RELEASED.name().equals(r.value2());
+        return afterDoubt && LeaseStatus.RELEASED.name().equals(r.before());
     }
 
     /**

@@ -32,12 +32,35 @@ public final class SqlStorageOptions {
 
     private static final SqlStorageOptions DEFAULTS = builder().build();
 
+    /**
+     * Whether concurrent acquires and releases of one storage are served together, group-commit
+     * style: one statement and one commit for every call that queued while the previous one ran.
+     */
+    public enum Coalescing {
+        /** Every call runs its own statements. */
+        OFF,
+        /**
+         * The default. Acquires of the same pool, strategy ({@code FIRST_AVAILABLE} or
+         * {@code LEAST_USED}) and filter without Java predicates or idempotency key, and all
+         * releases, are claimed or ended together when they arrive while a statement of their kind
+         * runs; a call that finds none running runs at once, alone, with the one-call statement.
+         */
+        ON,
+        /**
+         * As {@link #ON}, but a lone acquire runs the batch statement too (a batch of one): for
+         * tests that run every claim through the batch statement.
+         */
+        ALWAYS
+    }
+
     private final @Nullable CredentialKeyring keyring;
     private final boolean plaintextCredentialsAllowed;
     private final Duration statementTimeout;
     private final Duration lockTimeout;
+    private final Coalescing coalescing;
 
     private SqlStorageOptions(Builder b) {
+        this.coalescing = b.coalescing;
         this.keyring = b.keyring;
         this.plaintextCredentialsAllowed = b.plaintextCredentialsAllowed;
         this.statementTimeout = b.statementTimeout;
@@ -74,14 +97,26 @@ public final class SqlStorageOptions {
         return lockTimeout;
     }
 
+    /** Whether concurrent calls are served together ({@link Coalescing#ON} by default). */
+    public Coalescing coalescing() {
+        return coalescing;
+    }
+
     /** Builder for {@link SqlStorageOptions}. Not thread-safe. */
     public static final class Builder {
         private @Nullable CredentialKeyring keyring;
         private boolean plaintextCredentialsAllowed;
         private Duration statementTimeout = DEFAULT_STATEMENT_TIMEOUT;
         private Duration lockTimeout = DEFAULT_LOCK_TIMEOUT;
+        private Coalescing coalescing = Coalescing.ON;
 
         private Builder() {}
+
+        /** Sets whether concurrent acquires and releases are served together ({@link Coalescing#ON} by default). */
+        public Builder coalescing(Coalescing coalescing) {
+            this.coalescing = Objects.requireNonNull(coalescing, "coalescing");
+            return this;
+        }
 
         /**
          * Encrypts proxy passwords at rest with the keys of {@code keyring} (AES-GCM, see
