@@ -26,7 +26,6 @@ import org.openjdk.jmh.runner.options.TimeValue;
 public final class RecordedRun {
 
     private static final String THROUGHPUT = "(Postgres|Memory)LeaseBenchmark\\.acquireRelease$";
-    private static final String LATENCY = "(Postgres|Memory)LeaseBenchmark\\.acquire$";
 
     private RecordedRun() {}
 
@@ -50,25 +49,48 @@ public final class RecordedRun {
         }
         if (parts.contains("latency")) {
             // three longer measurements: a median of a few thousand SQL acquires moves by a
-            // fifth from one trial to the next on two shared cores
-            run(
-                    out.resolve("latency.json"),
-                    options(LATENCY, 1)
-                            .measurementIterations(3)
-                            .measurementTime(TimeValue.seconds(4))
-                            .param("poolSize", "1000", "1000000")
-                            .param("capacity", "exclusive")
-                            .param("filter", "none", "tree")
-                            .param("strategy", "FIRST_AVAILABLE", "ROUND_ROBIN", "LEAST_USED", "RANDOM"));
+            // fifth from one trial to the next on two shared cores. The peers have no
+            // strategies: they are measured in the throughput part only.
+            for (Kind kind : Kind.values()) {
+                run(
+                        out.resolve("latency-" + kind.file + ".json"),
+                        options(kind.benchmark + "\\.acquire$", 1)
+                                .measurementIterations(3)
+                                .measurementTime(TimeValue.seconds(4))
+                                .param("implementation", kind.implementations)
+                                .param("poolSize", "1000", "1000000")
+                                .param("capacity", "exclusive")
+                                .param("filter", "none", "tree")
+                                .param("strategy", "FIRST_AVAILABLE", "ROUND_ROBIN", "LEAST_USED", "RANDOM"));
+            }
         }
         if (parts.contains("strategies")) {
-            run(
-                    out.resolve("strategies.json"),
-                    options(THROUGHPUT, 2)
-                            .param("poolSize", "1000")
-                            .param("capacity", "exclusive", "shared")
-                            .param("filter", "none")
-                            .param("strategy", "FIRST_AVAILABLE", "ROUND_ROBIN", "LEAST_USED", "RANDOM"));
+            for (Kind kind : Kind.values()) {
+                run(
+                        out.resolve("strategies-" + kind.file + ".json"),
+                        options(kind.benchmark + "\\.acquireRelease$", 2)
+                                .param("implementation", kind.implementations)
+                                .param("poolSize", "1000")
+                                .param("capacity", "exclusive", "shared")
+                                .param("filter", "none")
+                                .param("strategy", "FIRST_AVAILABLE", "ROUND_ROBIN", "LEAST_USED", "RANDOM"));
+            }
+        }
+    }
+
+    /** The two benchmark classes, with the implementations that have strategies (adapters) and their baselines. */
+    private enum Kind {
+        MEMORY("MemoryLeaseBenchmark", "memory", "memory", "semaphore-queue"),
+        POSTGRES("PostgresLeaseBenchmark", "postgres", "jdbc", "jpa", "raw-sql");
+
+        final String benchmark;
+        final String file;
+        final String[] implementations;
+
+        Kind(String benchmark, String file, String... implementations) {
+            this.benchmark = benchmark;
+            this.file = file;
+            this.implementations = implementations;
         }
     }
 

@@ -41,6 +41,17 @@ public final class BenchmarkReport {
     /** Implementations that are baselines, and so the denominators of ratios. */
     static final Set<String> BASELINES = Set.of("raw-sql", "semaphore-queue");
 
+    /**
+     * Ratios between implementations that the throughput tables show after the ratios to the
+     * baseline, when both are in the results: each adapter against its peer (the algorithm or
+     * library a user would otherwise pick), and the JPA adapter against the JDBC one.
+     */
+    static final List<List<String>> PAIRS = List.of(
+            List.of("jdbc", "seed-guide"),
+            List.of("jpa", "seed-guide"),
+            List.of("jpa", "jdbc"),
+            List.of("memory", "commons-pool"));
+
     private static final String IMPLEMENTATION = "implementation";
     private static final List<String> PERCENTILES = List.of("50.0", "99.0", "99.9");
 
@@ -244,6 +255,9 @@ public final class BenchmarkReport {
         implementations.stream()
                 .filter(i -> !i.equals(baseline) && baseline != null)
                 .forEach(i -> header.add(i + " / " + baseline));
+        List<List<String>> pairs =
+                PAIRS.stream().filter(pair -> implementations.containsAll(pair)).toList();
+        pairs.forEach(pair -> header.add(pair.get(0) + " / " + pair.get(1)));
         row(md, header);
         separator(md, header.size());
         Map<List<String>, Map<String, Result>> rows = new LinkedHashMap<>();
@@ -262,6 +276,11 @@ public final class BenchmarkReport {
                             base != null && byImpl.containsKey(i)
                                     ? percent(byImpl.get(i).score() / base.score())
                                     : ""));
+            pairs.forEach(pair -> cells.add(
+                    byImpl.containsKey(pair.get(0)) && byImpl.containsKey(pair.get(1))
+                            ? ratio(byImpl.get(pair.get(0)).score()
+                                    / byImpl.get(pair.get(1)).score())
+                            : ""));
             row(md, cells);
         });
         md.append("\n");

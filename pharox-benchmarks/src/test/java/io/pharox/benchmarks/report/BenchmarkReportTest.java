@@ -45,6 +45,41 @@ class BenchmarkReportTest {
     }
 
     @Test
+    void throughput_rows_carry_each_adapter_against_its_peer_and_jpa_against_jdbc() {
+        List<BenchmarkReport.Result> results = List.of(
+                throughput("PostgresLeaseBenchmark", "jdbc", 3_000),
+                throughput("PostgresLeaseBenchmark", "jpa", 2_400),
+                throughput("PostgresLeaseBenchmark", "seed-guide", 1_500),
+                throughput("PostgresLeaseBenchmark", "raw-sql", 2_000),
+                throughput("MemoryLeaseBenchmark", "memory", 1_000_000),
+                throughput("MemoryLeaseBenchmark", "commons-pool", 2_000_000),
+                throughput("MemoryLeaseBenchmark", "semaphore-queue", 4_000_000));
+
+        String md = BenchmarkReport.render(results, "", List.of("r.json"));
+
+        assertThat(md)
+                .contains("| threads | jdbc | jpa | seed-guide | raw-sql | jdbc / raw-sql | jpa / raw-sql"
+                        + " | seed-guide / raw-sql | jdbc / seed-guide | jpa / seed-guide | jpa / jdbc |")
+                .contains("| 16 | 3,000 | 2,400 | 1,500 | 2,000 | 150.0 % | 120.0 % | 75.0 % | 2.00× | 1.60× | 0.80× |")
+                .contains("| threads | commons-pool | memory | semaphore-queue | commons-pool / semaphore-queue"
+                        + " | memory / semaphore-queue | memory / commons-pool |")
+                .contains("| 16 | 2,000,000 | 1,000,000 | 4,000,000 | 50.0 % | 25.0 % | 0.50× |");
+    }
+
+    private static BenchmarkReport.Result throughput(String benchmark, String implementation, double score) {
+        return new BenchmarkReport.Result(
+                benchmark,
+                "acquireRelease",
+                "thrpt",
+                16,
+                java.util.Map.of("implementation", implementation, "poolSize", "1000"),
+                score,
+                "ops/s",
+                java.util.Map.of(),
+                "17");
+    }
+
+    @Test
     void latency_rows_carry_percentiles_and_the_cost_relative_to_the_smallest_pool() throws IOException {
         String md = BenchmarkReport.render(BenchmarkReport.read(sample()), "", List.of("r.json"));
 
