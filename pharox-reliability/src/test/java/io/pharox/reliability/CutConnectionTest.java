@@ -55,10 +55,10 @@ class CutConnectionTest {
     /** Cut acquires per adapter; as many cut renewals and cut releases. */
     private static final int ROUNDS = 200;
 
-    /** Text of the claim statement only: the alias of the granted lease's id. */
-    private static final String CLAIM = "\"lease_acquired_at\"";
-    /** Text of the release statement only: its CTE that ends the lease. */
-    private static final String RELEASE = "\"ended\" as (";
+    /** Text of the claim statements only (alone or coalesced): the alias of the granted lease's time. */
+    private static final String CLAIM = "lease_acquired_at";
+    /** Text of the release statements only (alone or coalesced): their CTE that ends the leases. */
+    private static final String RELEASE = "ended as (update";
     /** Text of the renewal statement only. */
     private static final String RENEW = "set \"expires_at\"";
 

@@ -54,7 +54,7 @@ final class ClaimBatches {
 
     /** Batches whose statements run after {@code settings} ({@link StatementBounds#settingStatement()}). */
     ClaimBatches(String settings) {
-        this.settings = settings;
+        this.settings = HotSql.genericPlan(settings);
     }
 
     /** Whether acquires of {@code request}'s kind can be claimed together. */

@@ -28,6 +28,16 @@ final class HotSql {
 
     private HotSql() {}
 
+    /**
+     * {@code settings} and a setting that makes PostgreSQL run the statement after them with its
+     * generic plan, made once per connection, instead of planning it again for each call: it
+     * otherwise judges the generic plan of a batch statement (whose array of requests it cannot
+     * size) dearer than planning anew, and planning took as long as running the statement.
+     */
+    static String genericPlan(String settings) {
+        return settings + ", set_config('plan_cache_mode', 'force_generic_plan', true)";
+    }
+
     /** Whether every one of {@code values} is of a type that {@link #query} binds. */
     static boolean bindable(Object[] values) {
         for (Object v : values) {

@@ -79,7 +79,7 @@ public final class LeaseEngine {
     static final int MAX_BATCH = 32;
 
     /** Coalesced statements of one kind (acquires of one pool, strategy and filter; releases) running at once. */
-    static final int PARALLEL_BATCHES = 4;
+    static final int PARALLEL_BATCHES = Integer.getInteger("pharox.parallelBatches", 4);
 
     /** Claims tried when a locked candidate turns out to have no room (a lapsed lease held by another). */
     private static final int CLAIM_ATTEMPTS = 3;

@@ -44,12 +44,14 @@ final class Releases {
     private static final UUID ONE = new UUID(0x5E47_3000L, 1);
 
     private final String settings;
+    private final String batchSettings;
     private volatile @Nullable Rendered one;
     private volatile @Nullable String many;
 
     /** Releases whose statements run after {@code settings} ({@link StatementBounds#settingStatement()}). */
     Releases(String settings) {
         this.settings = settings;
+        this.batchSettings = HotSql.genericPlan(settings);
     }
 
     /** How a release of one lease went: the status it ended with (if this statement ended it), and its status before. */
@@ -87,7 +89,7 @@ final class Releases {
             for (UUID id : leaseIds) {
                 ids.add(id.toString());
             }
-            rows = HotSql.query(ctx, settings, statement, new Object[] {ids.toString()}, ROW);
+            rows = HotSql.query(ctx, batchSettings, statement, new Object[] {ids.toString()}, ROW);
         }
         List<Outcome> outcomes = new ArrayList<>(leaseIds.size());
         Set<UUID> seen = new HashSet<>();
