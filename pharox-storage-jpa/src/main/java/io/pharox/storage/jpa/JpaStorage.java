@@ -184,13 +184,23 @@ public final class JpaStorage implements ProxyStorage {
     }
 
     /**
-     * Runs the engine's statements with jOOQ on the connection of a session, in its transaction;
-     * each statement carries its timeouts in its own round trip ({@link StatementBounds#on}).
+     * Runs the engine's statements with jOOQ on the connection of a session: work of several
+     * statements in the session's transaction; one statement on the session's connection
+     * outside a JPA transaction, committed by itself (in auto-commit mode, or by a commit right
+     * after it when the factory's connections do not auto-commit), which saves the round trip
+     * of a separate {@code COMMIT}. Each statement carries its timeouts in its own round trip
+     * ({@link StatementBounds#on}).
      */
     private final class Access implements SqlAccess {
         @Override
         public <T> T statement(Function<DSLContext, T> work) {
-            return transaction(work);
+            return withoutTransaction(em -> em.unwrap(Session.class).doReturningWork(connection -> {
+                T result = work.apply(bounds.on(schema.using(connection)));
+                if (!connection.getAutoCommit()) {
+                    connection.commit();
+                }
+                return result;
+            }));
         }
 
         @Override
@@ -425,6 +435,28 @@ public final class JpaStorage implements ProxyStorage {
         } catch (RuntimeException e) {
             rollback(tx);
             throw SqlFailures.translate(e, poolName, proxy);
+        } finally {
+            em.close();
+        }
+    }
+
+    /**
+     * Runs {@code work} on a new entity manager outside a JPA transaction (for one statement that
+     * commits by itself), turning failures into the port's exceptions as {@link #run} does.
+     */
+    private <T> T withoutTransaction(Function<EntityManager, T> work) {
+        EntityManager em;
+        try {
+            em = emf.createEntityManager();
+        } catch (RuntimeException e) {
+            throw new StorageException("opening an entity manager failed: " + e.getMessage(), e);
+        }
+        try {
+            return work.apply(em);
+        } catch (PharoxException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw SqlFailures.translate(e, null, null);
         } finally {
             em.close();
         }
