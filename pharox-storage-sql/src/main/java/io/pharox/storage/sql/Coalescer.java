@@ -62,22 +62,27 @@ final class Coalescer<K, R, V> {
      * @throws RuntimeException the failure of the batch, as {@link Batch#run} threw it
      */
     V submit(K key, R request) {
-        Lane<R, V> lane = lanes.computeIfAbsent(key, k -> new Lane<>());
         Call<R, V> call = new Call<>(request);
-        boolean lead;
-        synchronized (lane) {
-            lead = lane.running < parallelism;
-            if (lead) {
-                lane.running++;
-            } else {
-                lane.queue.addLast(call);
+        while (true) {
+            Lane<R, V> lane = lanes.computeIfAbsent(key, k -> new Lane<>());
+            boolean lead;
+            synchronized (lane) {
+                if (lane.retired) {
+                    continue; // idled and removed meanwhile: the key has a new lane
+                }
+                lead = lane.running < parallelism;
+                if (lead) {
+                    lane.running++;
+                } else {
+                    lane.queue.addLast(call);
+                }
             }
-        }
-        if (!lead && !call.awaitTurn()) {
+            if (!lead && !call.awaitTurn()) {
+                return call.result();
+            }
+            lead(key, lane, call);
             return call.result();
         }
-        lead(key, lane, call);
-        return call.result();
     }
 
     /**
@@ -119,6 +124,11 @@ final class Coalescer<K, R, V> {
                 next = lane.queue.peekFirst();
                 if (next == null) {
                     lane.running--;
+                    if (lane.running == 0) {
+                        // an idle lane is dropped, so that keys (filters are the application's) do not pile up
+                        lane.retired = true;
+                        lanes.remove(key, lane);
+                    }
                 } else {
                     // the next batch's leader: no longer queued for the other batches to take
                     lane.queue.removeFirst();
@@ -128,6 +138,11 @@ final class Coalescer<K, R, V> {
                 next.lead();
             }
         }
+    }
+
+    /** For tests: the number of lanes with a statement running. */
+    int lanes() {
+        return lanes.size();
     }
 
     /** For tests: the calls of lane {@code key} waiting for a batch. */
@@ -145,6 +160,7 @@ final class Coalescer<K, R, V> {
     private static final class Lane<R, V> {
         final ArrayDeque<Call<R, V>> queue = new ArrayDeque<>();
         int running;
+        boolean retired;
     }
 
     /** One call: its request, and how it ends (a result, a failure, or its turn to lead). */

@@ -185,6 +185,15 @@ class CoalescerTest {
     }
 
     @Test
+    void an_idle_lane_is_dropped_so_that_many_keys_do_not_pile_up() {
+        Coalescer<String, Integer, Integer> coalescer = new Coalescer<>(this::run, 32, 1);
+        for (int i = 0; i < 1_000; i++) {
+            assertThat(coalescer.submit("key-" + i, i)).isEqualTo(i * 10);
+        }
+        assertThat(coalescer.lanes()).isZero();
+    }
+
+    @Test
     void refuses_a_batch_size_or_parallelism_below_one() {
         assertThatThrownBy(() -> new Coalescer<String, Integer, Integer>(this::run, 0, 1))
                 .isInstanceOf(IllegalArgumentException.class)
