@@ -34,8 +34,6 @@ import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ConcurrentNavigableMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
@@ -47,14 +45,21 @@ import org.jspecify.annotations.Nullable;
  * <p>Acquire takes no lock: it walks the pool's proxies in the strategy's order and claims
  * a slot with a compare-and-set on the proxy's lease counter; releases, expiries and
  * renewals are single compare-and-sets on the lease, so racing operations free a slot
- * exactly once. Leases are indexed by expiry time, and every acquire first reclaims the
- * leases whose time has passed (a look at the index head when none has), so an expired
- * lease never blocks capacity even before {@link #cleanupExpiredLeases()} runs.
+ * exactly once. Expiry is reclaimed where it matters: when an acquire's walk comes to a
+ * full proxy, it first expires that proxy's leases whose time has passed (each proxy keeps a
+ * lower bound of its leases' expiry times, so this is one read when none has), so an
+ * expired lease never blocks capacity even before {@link #cleanupExpiredLeases()} runs. A
+ * lapsed lease on a proxy that no acquire walks past stays recorded as active until a
+ * cleanup, a release or the proxy's removal ends it; {@link #findLease(UUID)} and the
+ * active-lease listings read it as expired from its expiry time on all the same.
+ * {@link #cleanupExpiredLeases()} visits every proxy, so its cost grows with their number.
  *
  * <p>Released and expired leases stay readable through {@link #findLease(UUID)} for the
  * finished-lease retention (default one hour); every release and expiry forgets a few older
  * ones, and {@link #cleanupExpiredLeases()} forgets all of them, so memory stays bounded in
- * long-running services.
+ * long-running services. The finished leases are queued in a few stripes chosen by thread,
+ * so releasing threads do not all contend on one queue; a release forgets from its own
+ * stripe and the next one.
  */
 public final class InMemoryStorage implements ProxyStorage {
 
@@ -71,8 +76,11 @@ public final class InMemoryStorage implements ProxyStorage {
     private final Map<UUID, ProxySlot> proxies = new ConcurrentHashMap<>();
     private final Map<String, Consumer> consumers = new ConcurrentHashMap<>();
     private final Map<UUID, LeaseRecord> leases = new ConcurrentHashMap<>();
-    private final ConcurrentNavigableMap<ExpiryKey, LeaseRecord> byExpiry = new ConcurrentSkipListMap<>();
-    private final Queue<Lease> finished = new ConcurrentLinkedQueue<>();
+
+    /** Stripes of finished lease records in the order they ended, see {@link #stripe()}. */
+    private final List<Queue<LeaseRecord>> finished;
+
+    private static final int STRIPES = 8;
 
     /** A storage on the system UTC clock. */
     public InMemoryStorage() {
@@ -97,6 +105,11 @@ public final class InMemoryStorage implements ProxyStorage {
                     "finishedLeaseRetention must not be negative, was " + finishedLeaseRetention);
         }
         this.finishedLeaseRetention = finishedLeaseRetention;
+        List<Queue<LeaseRecord>> stripes = new ArrayList<>(STRIPES);
+        for (int i = 0; i < STRIPES; i++) {
+            stripes.add(new ConcurrentLinkedQueue<>());
+        }
+        this.finished = List.copyOf(stripes);
     }
 
     @Override
@@ -183,7 +196,7 @@ public final class InMemoryStorage implements ProxyStorage {
         slot.countChanged();
         pool.addresses.remove(addressKey(p), proxyId);
         Instant now = clock.instant();
-        for (LeaseRecord record : List.copyOf(slot.active.values())) {
+        for (LeaseRecord record : slot.activeRecords()) {
             end(record, now, Ending.REMOVE);
         }
         return true;
@@ -216,7 +229,6 @@ public final class InMemoryStorage implements ProxyStorage {
         Objects.requireNonNull(request, "request");
         PoolState pool = requirePool(request.poolName());
         Instant now = clock.instant();
-        reclaimExpired(now);
         Optional<UUID> key = request.idempotencyKey();
         if (key.isPresent()) {
             LeaseRecord existing = leases.get(key.get());
@@ -247,14 +259,15 @@ public final class InMemoryStorage implements ProxyStorage {
                 slot.leases.decrementAndGet();
                 return Optional.of(repeated(raced, pool, request));
             }
-            slot.active.put(lease.id(), record);
-            byExpiry.put(new ExpiryKey(lease.expiresAt(), lease.id()), record);
+            slot.add(record);
             if (slot.removed) {
                 // removeProxy ran between our claim and our bookkeeping: undo, try the next one
                 end(record, grantedAt, Ending.REMOVE);
                 // the undone lease was never granted: its id, the request's key, stays free
                 leases.remove(lease.id(), record);
-                finished.removeIf(ended -> ended.id().equals(lease.id()));
+                for (Queue<LeaseRecord> stripe : finished) {
+                    stripe.remove(record);
+                }
                 continue;
             }
             if (request.strategy() == SelectorStrategy.ROUND_ROBIN) {
@@ -299,11 +312,11 @@ public final class InMemoryStorage implements ProxyStorage {
             // proxies never looks at the rest (the benchmark at 1,000 proxies spent its time
             // building the full list). The two ordered strategies walk the proxies by id
             case FIRST_AVAILABLE:
-                return lazilyEligible(pool.proxies.values().iterator(), filter, predicates);
+                return lazilyEligible(pool.proxies.values().iterator(), filter, predicates, now);
             case ROUND_ROBIN: {
                 UUID cursor = pool.roundRobinCursor.get();
                 if (cursor == null) {
-                    return lazilyEligible(pool.proxies.values().iterator(), filter, predicates);
+                    return lazilyEligible(pool.proxies.values().iterator(), filter, predicates, now);
                 }
                 return lazilyEligible(
                         Stream.concat(
@@ -311,19 +324,20 @@ public final class InMemoryStorage implements ProxyStorage {
                                         pool.proxies.headMap(cursor, true).values().stream())
                                 .iterator(),
                         filter,
-                        predicates);
+                        predicates,
+                        now);
             }
             // the other two walk an order kept for them, never the whole pool: LEAST_USED an
             // index by lease count, RANDOM an array of the proxies from a random index
             case LEAST_USED:
-                return lazilyEligible(pool.byLoad().values().iterator(), filter, predicates);
+                return lazilyEligible(pool.byLoad().values().iterator(), filter, predicates, now);
             case RANDOM: {
                 ProxySlot[] order = pool.randomOrder();
                 int n = order.length;
                 if (n == 0) {
                     return List.of();
                 }
-                return lazilyEligible(from(order, ThreadLocalRandom.current().nextInt(n)), filter, predicates);
+                return lazilyEligible(from(order, ThreadLocalRandom.current().nextInt(n)), filter, predicates, now);
             }
             default:
                 throw new IllegalStateException("unknown strategy " + request.strategy());
@@ -331,8 +345,8 @@ public final class InMemoryStorage implements ProxyStorage {
     }
 
     /** The qualifying slots of {@code slots}, tested one by one as the caller walks them. */
-    private static Iterable<ProxySlot> lazilyEligible(
-            Iterator<ProxySlot> slots, ProxyFilter filter, boolean predicates) {
+    private Iterable<ProxySlot> lazilyEligible(
+            Iterator<ProxySlot> slots, ProxyFilter filter, boolean predicates, Instant now) {
         return () -> new Iterator<>() {
             private @Nullable ProxySlot next;
 
@@ -340,7 +354,7 @@ public final class InMemoryStorage implements ProxyStorage {
             public boolean hasNext() {
                 while (next == null && slots.hasNext()) {
                     ProxySlot slot = slots.next();
-                    if (qualifies(slot, filter, predicates)) {
+                    if (qualifies(slot, filter, predicates, now)) {
                         next = slot;
                     }
                 }
@@ -379,10 +393,17 @@ public final class InMemoryStorage implements ProxyStorage {
         };
     }
 
-    /** Whether {@code slot} has room now and matches {@code filter}. */
-    private static boolean qualifies(ProxySlot slot, ProxyFilter filter, boolean predicates) {
+    /**
+     * Whether {@code slot} has room now and matches {@code filter}. A full slot first has its
+     * lapsed leases expired, so an expired lease never keeps an acquire from a proxy.
+     */
+    private boolean qualifies(ProxySlot slot, ProxyFilter filter, boolean predicates, Instant now) {
         Proxy p = slot.proxy();
-        return p.hasCapacityFor(slot.leases.get()) && filter.matches(predicates ? slot.snapshot() : p);
+        if (!p.hasCapacityFor(slot.leases.get())
+                && (reclaimExpired(slot, now) == 0 || !p.hasCapacityFor(slot.leases.get()))) {
+            return false;
+        }
+        return filter.matches(predicates ? slot.snapshot() : p);
     }
 
     @Override
@@ -422,11 +443,13 @@ public final class InMemoryStorage implements ProxyStorage {
             }
             Lease ended = past && how != Ending.REMOVE ? current.expired() : current.released(now);
             if (record.lease.compareAndSet(current, ended)) {
-                record.slot.free(ended);
-                byExpiry.remove(new ExpiryKey(current.expiresAt(), current.id()));
-                finished.add(ended);
-                // two for each one added: the backlog shrinks whenever there is one
-                forgetFinished(now, 2);
+                record.slot.free(record);
+                int stripe = stripe();
+                finished.get(stripe).add(record);
+                // two for each one added: the backlog shrinks whenever there is one; and one of
+                // the next stripe, so a stripe whose threads have gone does not keep its backlog
+                forgetFinished(finished.get(stripe), now, 2);
+                forgetFinished(finished.get((stripe + 1) % STRIPES), now, 1);
                 return ended.status();
             }
         }
@@ -448,8 +471,7 @@ public final class InMemoryStorage implements ProxyStorage {
             }
             Lease renewed = current.withExpiresAt(now.plus(ttl));
             if (record.lease.compareAndSet(current, renewed)) {
-                byExpiry.put(new ExpiryKey(renewed.expiresAt(), leaseId), record);
-                byExpiry.remove(new ExpiryKey(current.expiresAt(), leaseId));
+                record.slot.expiresAt(renewed.expiresAt());
                 return Optional.of(renewed);
             }
         }
@@ -458,27 +480,36 @@ public final class InMemoryStorage implements ProxyStorage {
     @Override
     public int cleanupExpiredLeases() {
         Instant now = clock.instant();
-        int expired = reclaimExpired(now);
-        forgetFinished(now, Integer.MAX_VALUE);
+        int expired = 0;
+        for (ProxySlot slot : proxies.values()) {
+            expired += reclaimExpired(slot, now);
+        }
+        for (Queue<LeaseRecord> stripe : finished) {
+            forgetFinished(stripe, now, Integer.MAX_VALUE);
+        }
         return expired;
     }
 
+    /** The stripe of {@link #finished} of the calling thread. */
+    @SuppressWarnings("deprecation") // Thread.threadId() is Java 19; getId() is the same number
+    private static int stripe() {
+        return (int) (Thread.currentThread().getId() % STRIPES);
+    }
+
     /**
-     * Forgets up to {@code max} of the oldest finished leases that have been finished for longer
-     * than the retention. Every release and expiry forgets a few, so memory stays bounded by the
-     * retention even when nobody calls {@link #cleanupExpiredLeases()}.
+     * Forgets up to {@code max} of the oldest finished leases of {@code stripe} that have been
+     * finished for longer than the retention. Every release and expiry forgets a few, so memory
+     * stays bounded by the retention even when nobody calls {@link #cleanupExpiredLeases()}.
      */
-    private void forgetFinished(Instant now, int max) {
+    private void forgetFinished(Queue<LeaseRecord> stripe, Instant now, int max) {
         Instant horizon = now.minus(finishedLeaseRetention);
         int forgotten = 0;
-        for (Lease oldest = finished.peek();
-                forgotten < max && oldest != null && endedAt(oldest).isBefore(horizon);
-                oldest = finished.peek()) {
-            if (finished.remove(oldest)) {
-                Lease ended = oldest;
-                // only this ended lease's record: its id may name a newer lease (an idempotency key reused after an
-                // undone grant)
-                leases.computeIfPresent(ended.id(), (id, r) -> r.lease().equals(ended) ? null : r);
+        for (LeaseRecord oldest = stripe.peek();
+                forgotten < max && oldest != null && endedAt(oldest.lease()).isBefore(horizon);
+                oldest = stripe.peek()) {
+            if (stripe.remove(oldest)) {
+                // only this record: its id may name a newer lease (an idempotency key reused after an undone grant)
+                leases.remove(oldest.id(), oldest);
                 forgotten++;
             }
         }
@@ -488,17 +519,27 @@ public final class InMemoryStorage implements ProxyStorage {
         return lease.releasedAt().orElse(lease.expiresAt());
     }
 
-    /** Expires every lease whose time has passed; returns how many this call expired. */
-    private int reclaimExpired(Instant now) {
+    /**
+     * Expires the leases of {@code slot} whose time has passed; returns how many this call
+     * expired. One read of the slot's bound when none can have.
+     */
+    private int reclaimExpired(ProxySlot slot, Instant now) {
+        if (!slot.mayHaveLapsed(now)) {
+            return 0;
+        }
         int expired = 0;
-        for (Map.Entry<ExpiryKey, LeaseRecord> head = byExpiry.firstEntry();
-                head != null && !now.isBefore(head.getKey().expiresAt());
-                head = byExpiry.firstEntry()) {
-            if (byExpiry.remove(head.getKey(), head.getValue())
-                    && end(head.getValue(), now, Ending.EXPIRE) == LeaseStatus.EXPIRED) {
+        Instant earliest = Instant.MAX;
+        for (LeaseRecord record : slot.lapsedCandidates()) {
+            if (end(record, now, Ending.EXPIRE) == LeaseStatus.EXPIRED) {
                 expired++;
+            } else {
+                Lease lease = record.lease();
+                if (lease.status() == LeaseStatus.ACTIVE && lease.expiresAt().isBefore(earliest)) {
+                    earliest = lease.expiresAt();
+                }
             }
         }
+        slot.expiresAt(earliest);
         return expired;
     }
 
@@ -542,7 +583,7 @@ public final class InMemoryStorage implements ProxyStorage {
     private static List<Lease> activeOf(Iterable<ProxySlot> slots, Instant now) {
         List<Lease> active = new ArrayList<>();
         for (ProxySlot slot : slots) {
-            for (LeaseRecord record : slot.active.values()) {
+            for (LeaseRecord record : slot.activeRecords()) {
                 Lease lease = record.lease();
                 if (lease.isActiveAt(now)) {
                     active.add(lease);
@@ -572,14 +613,5 @@ public final class InMemoryStorage implements ProxyStorage {
 
     private static String addressKey(Proxy proxy) {
         return proxy.host().toLowerCase(Locale.ROOT) + ":" + proxy.port();
-    }
-
-    /** Orders leases by expiry time, then id. */
-    private record ExpiryKey(Instant expiresAt, UUID leaseId) implements Comparable<ExpiryKey> {
-        @Override
-        public int compareTo(ExpiryKey other) {
-            int c = expiresAt.compareTo(other.expiresAt);
-            return c != 0 ? c : Ids.ORDER.compare(leaseId, other.leaseId);
-        }
     }
 }

@@ -2,6 +2,7 @@ package io.pharox.storage.memory;
 
 import io.pharox.model.Lease;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -12,10 +13,17 @@ final class LeaseRecord {
 
     final AtomicReference<Lease> lease;
     final ProxySlot slot;
+    private final UUID id;
 
     LeaseRecord(Lease lease, ProxySlot slot) {
         this.lease = new AtomicReference<>(lease);
         this.slot = slot;
+        this.id = lease.id();
+    }
+
+    /** The lease's id, which no state change alters. */
+    UUID id() {
+        return id;
     }
 
     /** The lease as it stands now; never null. */
