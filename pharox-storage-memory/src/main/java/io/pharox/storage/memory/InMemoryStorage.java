@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
@@ -237,8 +238,11 @@ public final class InMemoryStorage implements ProxyStorage {
             }
         }
         Consumer consumer = ensureConsumer(request.consumerName());
-        for (ProxySlot slot : candidates(pool, request, now)) {
-            if (!slot.tryClaim()) {
+        ProxyFilter filter = request.filter();
+        boolean predicates = filter.hasPredicates();
+        for (Iterator<ProxySlot> order = order(pool, request); order.hasNext(); ) {
+            ProxySlot slot = order.next();
+            if (!qualifies(slot, filter, predicates, now) || !slot.tryClaim()) {
                 continue;
             }
             Proxy proxy = slot.proxy();
@@ -303,74 +307,41 @@ public final class InMemoryStorage implements ProxyStorage {
         return new LeasedProxy(lease, record.slot.snapshot());
     }
 
-    /** The pool's proxies that qualify now, in the order the strategy tries them. */
-    private Iterable<ProxySlot> candidates(PoolState pool, AcquireRequest request, Instant now) {
-        ProxyFilter filter = request.filter();
-        boolean predicates = filter.hasPredicates();
+    /**
+     * The pool's proxies in the order the strategy tries them; the caller tests each as it
+     * comes ({@link #qualifies}), so an acquire that finds room in the first few proxies never
+     * looks at the rest.
+     */
+    private static Iterator<ProxySlot> order(PoolState pool, AcquireRequest request) {
         switch (request.strategy()) {
-            // every strategy walks its order lazily: an acquire that finds room in the first few
-            // proxies never looks at the rest (the benchmark at 1,000 proxies spent its time
-            // building the full list). The two ordered strategies walk the proxies by id
+            // the two ordered strategies walk the proxies by id
             case FIRST_AVAILABLE:
-                return lazilyEligible(pool.proxies.values().iterator(), filter, predicates, now);
+                return pool.proxies.values().iterator();
             case ROUND_ROBIN: {
                 UUID cursor = pool.roundRobinCursor.get();
                 if (cursor == null) {
-                    return lazilyEligible(pool.proxies.values().iterator(), filter, predicates, now);
+                    return pool.proxies.values().iterator();
                 }
-                return lazilyEligible(
-                        Stream.concat(
-                                        pool.proxies.tailMap(cursor, false).values().stream(),
-                                        pool.proxies.headMap(cursor, true).values().stream())
-                                .iterator(),
-                        filter,
-                        predicates,
-                        now);
+                return Stream.concat(
+                                pool.proxies.tailMap(cursor, false).values().stream(),
+                                pool.proxies.headMap(cursor, true).values().stream())
+                        .iterator();
             }
             // the other two walk an order kept for them, never the whole pool: LEAST_USED an
             // index by lease count, RANDOM an array of the proxies from a random index
             case LEAST_USED:
-                return lazilyEligible(pool.byLoad().values().iterator(), filter, predicates, now);
+                return pool.byLoad().values().iterator();
             case RANDOM: {
-                ProxySlot[] order = pool.randomOrder();
-                int n = order.length;
+                ProxySlot[] slots = pool.randomOrder();
+                int n = slots.length;
                 if (n == 0) {
-                    return List.of();
+                    return Collections.emptyIterator();
                 }
-                return lazilyEligible(from(order, ThreadLocalRandom.current().nextInt(n)), filter, predicates, now);
+                return from(slots, ThreadLocalRandom.current().nextInt(n));
             }
             default:
                 throw new IllegalStateException("unknown strategy " + request.strategy());
         }
-    }
-
-    /** The qualifying slots of {@code slots}, tested one by one as the caller walks them. */
-    private Iterable<ProxySlot> lazilyEligible(
-            Iterator<ProxySlot> slots, ProxyFilter filter, boolean predicates, Instant now) {
-        return () -> new Iterator<>() {
-            private @Nullable ProxySlot next;
-
-            @Override
-            public boolean hasNext() {
-                while (next == null && slots.hasNext()) {
-                    ProxySlot slot = slots.next();
-                    if (qualifies(slot, filter, predicates, now)) {
-                        next = slot;
-                    }
-                }
-                return next != null;
-            }
-
-            @Override
-            public ProxySlot next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                ProxySlot slot = Objects.requireNonNull(next);
-                next = null;
-                return slot;
-            }
-        };
     }
 
     /** {@code order}'s slots from index {@code start}, wrapping to its beginning. */
@@ -442,7 +413,8 @@ public final class InMemoryStorage implements ProxyStorage {
                 return null;
             }
             Lease ended = past && how != Ending.REMOVE ? current.expired() : current.released(now);
-            if (record.lease.compareAndSet(current, ended)) {
+            if (record.compareAndSet(current, ended)) {
+                record.ended(ended.status() == LeaseStatus.EXPIRED ? current.expiresAt() : now);
                 record.slot.free(record);
                 int stripe = stripe();
                 finished.get(stripe).add(record);
@@ -470,7 +442,7 @@ public final class InMemoryStorage implements ProxyStorage {
                 return Optional.empty();
             }
             Lease renewed = current.withExpiresAt(now.plus(ttl));
-            if (record.lease.compareAndSet(current, renewed)) {
+            if (record.compareAndSet(current, renewed)) {
                 record.slot.expiresAt(renewed.expiresAt());
                 return Optional.of(renewed);
             }
@@ -505,7 +477,7 @@ public final class InMemoryStorage implements ProxyStorage {
         Instant horizon = now.minus(finishedLeaseRetention);
         int forgotten = 0;
         for (LeaseRecord oldest = stripe.peek();
-                forgotten < max && oldest != null && endedAt(oldest.lease()).isBefore(horizon);
+                forgotten < max && oldest != null && oldest.endedBefore(horizon);
                 oldest = stripe.peek()) {
             if (stripe.remove(oldest)) {
                 // only this record: its id may name a newer lease (an idempotency key reused after an undone grant)
@@ -513,10 +485,6 @@ public final class InMemoryStorage implements ProxyStorage {
                 forgotten++;
             }
         }
-    }
-
-    private static Instant endedAt(Lease lease) {
-        return lease.releasedAt().orElse(lease.expiresAt());
     }
 
     /**
