@@ -36,7 +36,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -178,7 +177,7 @@ public final class InMemoryStorage implements ProxyStorage {
             }
             pool.addresses.remove(oldKey, proxy.id());
         }
-        slot.proxy.set(proxy.withCurrentLeases(0));
+        slot.setProxy(proxy);
         return slot.snapshot();
     }
 
@@ -260,7 +259,7 @@ public final class InMemoryStorage implements ProxyStorage {
             LeaseRecord raced = leases.putIfAbsent(lease.id(), record);
             if (raced != null) {
                 // a concurrent acquire with the same key recorded its lease first: give the slot back
-                slot.leases.decrementAndGet();
+                slot.unclaim();
                 return Optional.of(repeated(raced, pool, request));
             }
             slot.add(record);
@@ -276,6 +275,9 @@ public final class InMemoryStorage implements ProxyStorage {
             }
             if (request.strategy() == SelectorStrategy.ROUND_ROBIN) {
                 pool.roundRobinCursor.set(proxy.id());
+                if (order instanceof Rotation rotation) {
+                    pool.roundRobinHint = rotation.index();
+                }
             }
             return Optional.of(new LeasedProxy(lease, slot.snapshot()));
         }
@@ -318,50 +320,82 @@ public final class InMemoryStorage implements ProxyStorage {
             case FIRST_AVAILABLE:
                 return pool.proxies.values().iterator();
             case ROUND_ROBIN: {
+                // the array in id order from the proxy after the cursor's, wrapping around; the
+                // hint finds the cursor's place without a search while the array is unchanged
+                ProxySlot[] slots = pool.inIdOrder();
                 UUID cursor = pool.roundRobinCursor.get();
-                if (cursor == null) {
-                    return pool.proxies.values().iterator();
+                if (slots.length == 0) {
+                    return Collections.emptyIterator();
                 }
-                return Stream.concat(
-                                pool.proxies.tailMap(cursor, false).values().stream(),
-                                pool.proxies.headMap(cursor, true).values().stream())
-                        .iterator();
+                if (cursor == null) {
+                    return new Rotation(slots, 0);
+                }
+                int hint = pool.roundRobinHint;
+                if (hint >= 0 && hint < slots.length && slots[hint].id().equals(cursor)) {
+                    return new Rotation(slots, (hint + 1) % slots.length);
+                }
+                return new Rotation(slots, after(slots, cursor) % slots.length);
             }
             // the other two walk an order kept for them, never the whole pool: LEAST_USED an
             // index by lease count, RANDOM an array of the proxies from a random index
             case LEAST_USED:
                 return pool.byLoad().values().iterator();
             case RANDOM: {
-                ProxySlot[] slots = pool.randomOrder();
+                ProxySlot[] slots = pool.inIdOrder();
                 int n = slots.length;
                 if (n == 0) {
                     return Collections.emptyIterator();
                 }
-                return from(slots, ThreadLocalRandom.current().nextInt(n));
+                return new Rotation(slots, ThreadLocalRandom.current().nextInt(n));
             }
             default:
                 throw new IllegalStateException("unknown strategy " + request.strategy());
         }
     }
 
-    /** {@code order}'s slots from index {@code start}, wrapping to its beginning. */
-    private static Iterator<ProxySlot> from(ProxySlot[] order, int start) {
-        return new Iterator<>() {
-            private int walked;
-
-            @Override
-            public boolean hasNext() {
-                return walked < order.length;
+    /** The index of the first of {@code slots} (in id order) whose id is after {@code id}; their length if none. */
+    private static int after(ProxySlot[] slots, UUID id) {
+        int low = 0;
+        int high = slots.length;
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            if (Ids.ORDER.compare(slots[mid].id(), id) <= 0) {
+                low = mid + 1;
+            } else {
+                high = mid;
             }
+        }
+        return low;
+    }
 
-            @Override
-            public ProxySlot next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                return order[(start + walked++) % order.length];
+    /** An array's slots from index {@code start}, wrapping to its beginning. */
+    private static final class Rotation implements Iterator<ProxySlot> {
+        private final ProxySlot[] order;
+        private final int start;
+        private int walked;
+
+        Rotation(ProxySlot[] order, int start) {
+            this.order = order;
+            this.start = start;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return walked < order.length;
+        }
+
+        @Override
+        public ProxySlot next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
             }
-        };
+            return order[(start + walked++) % order.length];
+        }
+
+        /** The index in the array of the slot {@link #next()} returned last. */
+        int index() {
+            return (start + walked - 1) % order.length;
+        }
     }
 
     /**
@@ -370,8 +404,7 @@ public final class InMemoryStorage implements ProxyStorage {
      */
     private boolean qualifies(ProxySlot slot, ProxyFilter filter, boolean predicates, Instant now) {
         Proxy p = slot.proxy();
-        if (!p.hasCapacityFor(slot.leases.get())
-                && (reclaimExpired(slot, now) == 0 || !p.hasCapacityFor(slot.leases.get()))) {
+        if (!p.hasCapacityFor(slot.leases()) && (reclaimExpired(slot, now) == 0 || !p.hasCapacityFor(slot.leases()))) {
             return false;
         }
         return filter.matches(predicates ? slot.snapshot() : p);
@@ -515,7 +548,7 @@ public final class InMemoryStorage implements ProxyStorage {
     public Proxy applyHealthCheckResult(HealthCheckResult result) {
         Objects.requireNonNull(result, "result");
         ProxySlot slot = liveSlot(result.proxyId());
-        slot.proxy.updateAndGet(p -> p.withHealthCheck(result));
+        slot.updateProxy(p -> p.withHealthCheck(result));
         return slot.snapshot();
     }
 
