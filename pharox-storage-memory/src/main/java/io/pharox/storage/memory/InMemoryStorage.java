@@ -75,7 +75,12 @@ public final class InMemoryStorage implements ProxyStorage {
     private final Map<UUID, PoolState> poolsById = new ConcurrentHashMap<>();
     private final Map<UUID, ProxySlot> proxies = new ConcurrentHashMap<>();
     private final Map<String, Consumer> consumers = new ConcurrentHashMap<>();
-    private final Map<UUID, LeaseRecord> leases = new ConcurrentHashMap<>();
+    /**
+     * Every lease by id. Sized for a few thousand from the start: a map grown only to the
+     * handful of leases a fast acquire-and-release loop holds has so few bins that threads
+     * collide on their locks.
+     */
+    private final Map<UUID, LeaseRecord> leases = new ConcurrentHashMap<>(4096);
 
     /** Stripes of finished lease records in the order they ended, see {@link #stripe()}. */
     private final List<Queue<LeaseRecord>> finished;
@@ -228,7 +233,6 @@ public final class InMemoryStorage implements ProxyStorage {
     public Optional<LeasedProxy> acquire(AcquireRequest request) {
         Objects.requireNonNull(request, "request");
         PoolState pool = requirePool(request.poolName());
-        Instant now = clock.instant();
         Optional<UUID> key = request.idempotencyKey();
         if (key.isPresent()) {
             LeaseRecord existing = leases.get(key.get());
@@ -239,9 +243,23 @@ public final class InMemoryStorage implements ProxyStorage {
         Consumer consumer = ensureConsumer(request.consumerName());
         ProxyFilter filter = request.filter();
         boolean predicates = filter.hasPredicates();
+        // read only when the walk meets a full proxy, to expire its lapsed leases: an acquire
+        // that finds room at once reads the clock once, for the grant
+        @Nullable Instant now = null;
         for (Iterator<ProxySlot> order = order(pool, request); order.hasNext(); ) {
             ProxySlot slot = order.next();
-            if (!qualifies(slot, filter, predicates, now) || !slot.tryClaim()) {
+            Proxy p = slot.proxy();
+            if (!p.hasCapacityFor(slot.leases())) {
+                // a full proxy first has its lapsed leases expired, so an expired lease never
+                // keeps an acquire from a proxy
+                if (now == null) {
+                    now = clock.instant();
+                }
+                if (reclaimExpired(slot, now) == 0 || !p.hasCapacityFor(slot.leases())) {
+                    continue;
+                }
+            }
+            if (!filter.matches(predicates ? slot.snapshot() : p) || !slot.tryClaim()) {
                 continue;
             }
             Proxy proxy = slot.proxy();
@@ -396,18 +414,6 @@ public final class InMemoryStorage implements ProxyStorage {
         int index() {
             return (start + walked - 1) % order.length;
         }
-    }
-
-    /**
-     * Whether {@code slot} has room now and matches {@code filter}. A full slot first has its
-     * lapsed leases expired, so an expired lease never keeps an acquire from a proxy.
-     */
-    private boolean qualifies(ProxySlot slot, ProxyFilter filter, boolean predicates, Instant now) {
-        Proxy p = slot.proxy();
-        if (!p.hasCapacityFor(slot.leases()) && (reclaimExpired(slot, now) == 0 || !p.hasCapacityFor(slot.leases()))) {
-            return false;
-        }
-        return filter.matches(predicates ? slot.snapshot() : p);
     }
 
     @Override
