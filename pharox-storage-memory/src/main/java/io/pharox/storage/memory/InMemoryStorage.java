@@ -59,7 +59,7 @@ import org.jspecify.annotations.Nullable;
  * ones, and {@link #cleanupExpiredLeases()} forgets all of them, so memory stays bounded in
  * long-running services. The finished leases are queued in a few stripes chosen by thread,
  * so releasing threads do not all contend on one queue; a release forgets from its own
- * stripe and the next one.
+ * stripe, and one in eight from the next one too.
  */
 public final class InMemoryStorage implements ProxyStorage {
 
@@ -222,8 +222,13 @@ public final class InMemoryStorage implements ProxyStorage {
 
     @Override
     public Consumer ensureConsumer(String name) {
+        // a stored name passed the checks when its consumer was created: only a new name is checked
+        Consumer existing = name == null ? null : consumers.get(name);
+        if (existing != null) {
+            return existing;
+        }
         Consumer.requireName(name);
-        Consumer existing = consumers.get(name);
+        existing = consumers.get(name);
         return existing != null
                 ? existing
                 : consumers.computeIfAbsent(name, n -> new Consumer(Ids.next(), n, clock.instant()));
@@ -457,10 +462,13 @@ public final class InMemoryStorage implements ProxyStorage {
                 record.slot.free(record);
                 int stripe = stripe();
                 finished.get(stripe).add(record);
-                // two for each one added: the backlog shrinks whenever there is one; and one of
-                // the next stripe, so a stripe whose threads have gone does not keep its backlog
+                // two for each one added: the backlog shrinks whenever there is one; and, one
+                // release in eight, one of the next stripe, so a stripe whose threads have gone
+                // does not keep its backlog (rarely, so threads seldom touch another stripe)
                 forgetFinished(finished.get(stripe), now, 2);
-                forgetFinished(finished.get((stripe + 1) % STRIPES), now, 1);
+                if (ThreadLocalRandom.current().nextInt(STRIPES) == 0) {
+                    forgetFinished(finished.get((stripe + 1) % STRIPES), now, 2);
+                }
                 return ended.status();
             }
         }
@@ -602,6 +610,11 @@ public final class InMemoryStorage implements ProxyStorage {
     }
 
     private PoolState requirePool(String name) {
+        // a stored name passed the checks when its pool was created: only a name not found is checked
+        PoolState found = name == null ? null : poolsByName.get(name);
+        if (found != null) {
+            return found;
+        }
         ProxyPool.requireName(name);
         PoolState pool = poolsByName.get(name);
         if (pool == null) {
