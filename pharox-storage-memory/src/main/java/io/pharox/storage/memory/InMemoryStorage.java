@@ -51,7 +51,8 @@ import org.jspecify.annotations.Nullable;
  * expired lease never blocks capacity even before {@link #cleanupExpiredLeases()} runs. A
  * lapsed lease on a proxy that no acquire walks past stays recorded as active until a
  * cleanup, a release or the proxy's removal ends it; {@link #findLease(UUID)} and the
- * active-lease listings read it as expired from its expiry time on all the same.
+ * active-lease listings read it as expired from its expiry time on all the same, while the
+ * proxy's {@code currentLeases} and the order of {@code LEAST_USED} still count it.
  * {@link #cleanupExpiredLeases()} visits every proxy, so its cost grows with their number.
  *
  * <p>Released and expired leases stay readable through {@link #findLease(UUID)} for the
