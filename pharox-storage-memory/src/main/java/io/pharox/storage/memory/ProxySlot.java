@@ -67,6 +67,9 @@ final class ProxySlot {
     /** Cached snapshots of {@link #proxy} by lease count (index 0 is the stored proxy itself). */
     private volatile Proxy @Nullable [] views;
 
+    /** The stored proxy whose snapshot was taken once already without keeping it. */
+    private volatile @Nullable Proxy seen;
+
     private final PoolState pool;
 
     /** The proxy's id, which an update cannot change. */
@@ -253,10 +256,15 @@ final class ProxySlot {
         }
         Proxy[] cached = views;
         if (cached == null || cached[0] != p) {
-            if (count >= MAX_VIEWS) {
+            int size = p.isUnlimited() ? MAX_VIEWS : Math.min(p.maxConcurrency() + 1, MAX_VIEWS);
+            if (count >= size || seen != p) {
+                // the copies are kept from the second snapshot of a stored proxy on: in a large
+                // pool most proxies are leased rarely, and keeping their first copy would cost
+                // an array more than the copy
+                seen = p;
                 return p.withCurrentLeases(count);
             }
-            cached = new Proxy[MAX_VIEWS];
+            cached = new Proxy[size];
             cached[0] = p;
             views = cached;
         } else if (count >= cached.length) {
