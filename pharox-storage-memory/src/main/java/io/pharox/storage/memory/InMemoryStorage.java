@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
@@ -34,10 +35,7 @@ import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ConcurrentNavigableMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -47,14 +45,22 @@ import org.jspecify.annotations.Nullable;
  * <p>Acquire takes no lock: it walks the pool's proxies in the strategy's order and claims
  * a slot with a compare-and-set on the proxy's lease counter; releases, expiries and
  * renewals are single compare-and-sets on the lease, so racing operations free a slot
- * exactly once. Leases are indexed by expiry time, and every acquire first reclaims the
- * leases whose time has passed (a look at the index head when none has), so an expired
- * lease never blocks capacity even before {@link #cleanupExpiredLeases()} runs.
+ * exactly once. Expiry is reclaimed where it matters: when an acquire's walk comes to a
+ * full proxy, it first expires that proxy's leases whose time has passed (each proxy keeps a
+ * lower bound of its leases' expiry times, so this is one read when none has), so an
+ * expired lease never blocks capacity even before {@link #cleanupExpiredLeases()} runs. A
+ * lapsed lease on a proxy that no acquire walks past stays recorded as active until a
+ * cleanup, a release or the proxy's removal ends it; {@link #findLease(UUID)} and the
+ * active-lease listings read it as expired from its expiry time on all the same, while the
+ * proxy's {@code currentLeases} and the order of {@code LEAST_USED} still count it.
+ * {@link #cleanupExpiredLeases()} visits every proxy, so its cost grows with their number.
  *
  * <p>Released and expired leases stay readable through {@link #findLease(UUID)} for the
  * finished-lease retention (default one hour); every release and expiry forgets a few older
  * ones, and {@link #cleanupExpiredLeases()} forgets all of them, so memory stays bounded in
- * long-running services.
+ * long-running services. The finished leases are queued in a few stripes chosen by thread,
+ * so releasing threads do not all contend on one queue; a release forgets from its own
+ * stripe, and one in eight from the next one too.
  */
 public final class InMemoryStorage implements ProxyStorage {
 
@@ -70,9 +76,17 @@ public final class InMemoryStorage implements ProxyStorage {
     private final Map<UUID, PoolState> poolsById = new ConcurrentHashMap<>();
     private final Map<UUID, ProxySlot> proxies = new ConcurrentHashMap<>();
     private final Map<String, Consumer> consumers = new ConcurrentHashMap<>();
-    private final Map<UUID, LeaseRecord> leases = new ConcurrentHashMap<>();
-    private final ConcurrentNavigableMap<ExpiryKey, LeaseRecord> byExpiry = new ConcurrentSkipListMap<>();
-    private final Queue<Lease> finished = new ConcurrentLinkedQueue<>();
+    /**
+     * Every lease by id. Sized for a few thousand from the start: a map grown only to the
+     * handful of leases a fast acquire-and-release loop holds has so few bins that threads
+     * collide on their locks.
+     */
+    private final Map<UUID, LeaseRecord> leases = new ConcurrentHashMap<>(4096);
+
+    /** Stripes of finished lease records in the order they ended, see {@link #stripe()}. */
+    private final List<Queue<LeaseRecord>> finished;
+
+    private static final int STRIPES = 8;
 
     /** A storage on the system UTC clock. */
     public InMemoryStorage() {
@@ -97,6 +111,11 @@ public final class InMemoryStorage implements ProxyStorage {
                     "finishedLeaseRetention must not be negative, was " + finishedLeaseRetention);
         }
         this.finishedLeaseRetention = finishedLeaseRetention;
+        List<Queue<LeaseRecord>> stripes = new ArrayList<>(STRIPES);
+        for (int i = 0; i < STRIPES; i++) {
+            stripes.add(new ConcurrentLinkedQueue<>());
+        }
+        this.finished = List.copyOf(stripes);
     }
 
     @Override
@@ -164,7 +183,7 @@ public final class InMemoryStorage implements ProxyStorage {
             }
             pool.addresses.remove(oldKey, proxy.id());
         }
-        slot.proxy.set(proxy.withCurrentLeases(0));
+        slot.setProxy(proxy);
         return slot.snapshot();
     }
 
@@ -183,7 +202,7 @@ public final class InMemoryStorage implements ProxyStorage {
         slot.countChanged();
         pool.addresses.remove(addressKey(p), proxyId);
         Instant now = clock.instant();
-        for (LeaseRecord record : List.copyOf(slot.active.values())) {
+        for (LeaseRecord record : slot.activeRecords()) {
             end(record, now, Ending.REMOVE);
         }
         return true;
@@ -204,8 +223,13 @@ public final class InMemoryStorage implements ProxyStorage {
 
     @Override
     public Consumer ensureConsumer(String name) {
+        // a stored name passed the checks when its consumer was created: only a new name is checked
+        Consumer existing = name == null ? null : consumers.get(name);
+        if (existing != null) {
+            return existing;
+        }
         Consumer.requireName(name);
-        Consumer existing = consumers.get(name);
+        existing = consumers.get(name);
         return existing != null
                 ? existing
                 : consumers.computeIfAbsent(name, n -> new Consumer(Ids.next(), n, clock.instant()));
@@ -215,8 +239,6 @@ public final class InMemoryStorage implements ProxyStorage {
     public Optional<LeasedProxy> acquire(AcquireRequest request) {
         Objects.requireNonNull(request, "request");
         PoolState pool = requirePool(request.poolName());
-        Instant now = clock.instant();
-        reclaimExpired(now);
         Optional<UUID> key = request.idempotencyKey();
         if (key.isPresent()) {
             LeaseRecord existing = leases.get(key.get());
@@ -225,8 +247,25 @@ public final class InMemoryStorage implements ProxyStorage {
             }
         }
         Consumer consumer = ensureConsumer(request.consumerName());
-        for (ProxySlot slot : candidates(pool, request, now)) {
-            if (!slot.tryClaim()) {
+        ProxyFilter filter = request.filter();
+        boolean predicates = filter.hasPredicates();
+        // read only when the walk meets a full proxy, to expire its lapsed leases: an acquire
+        // that finds room at once reads the clock once, for the grant
+        @Nullable Instant now = null;
+        for (Iterator<ProxySlot> order = order(pool, request); order.hasNext(); ) {
+            ProxySlot slot = order.next();
+            Proxy p = slot.proxy();
+            if (!p.hasCapacityFor(slot.leases())) {
+                // a full proxy first has its lapsed leases expired, so an expired lease never
+                // keeps an acquire from a proxy
+                if (now == null) {
+                    now = clock.instant();
+                }
+                if (reclaimExpired(slot, now) == 0 || !p.hasCapacityFor(slot.leases())) {
+                    continue;
+                }
+            }
+            if (!filter.matches(predicates ? slot.snapshot() : p) || !slot.tryClaim()) {
                 continue;
             }
             Proxy proxy = slot.proxy();
@@ -244,21 +283,25 @@ public final class InMemoryStorage implements ProxyStorage {
             LeaseRecord raced = leases.putIfAbsent(lease.id(), record);
             if (raced != null) {
                 // a concurrent acquire with the same key recorded its lease first: give the slot back
-                slot.leases.decrementAndGet();
+                slot.unclaim();
                 return Optional.of(repeated(raced, pool, request));
             }
-            slot.active.put(lease.id(), record);
-            byExpiry.put(new ExpiryKey(lease.expiresAt(), lease.id()), record);
+            slot.add(record);
             if (slot.removed) {
                 // removeProxy ran between our claim and our bookkeeping: undo, try the next one
                 end(record, grantedAt, Ending.REMOVE);
                 // the undone lease was never granted: its id, the request's key, stays free
                 leases.remove(lease.id(), record);
-                finished.removeIf(ended -> ended.id().equals(lease.id()));
+                for (Queue<LeaseRecord> stripe : finished) {
+                    stripe.remove(record);
+                }
                 continue;
             }
             if (request.strategy() == SelectorStrategy.ROUND_ROBIN) {
                 pool.roundRobinCursor.set(proxy.id());
+                if (order instanceof Rotation rotation) {
+                    pool.roundRobinHint = rotation.index();
+                }
             }
             return Optional.of(new LeasedProxy(lease, slot.snapshot()));
         }
@@ -290,99 +333,93 @@ public final class InMemoryStorage implements ProxyStorage {
         return new LeasedProxy(lease, record.slot.snapshot());
     }
 
-    /** The pool's proxies that qualify now, in the order the strategy tries them. */
-    private Iterable<ProxySlot> candidates(PoolState pool, AcquireRequest request, Instant now) {
-        ProxyFilter filter = request.filter();
-        boolean predicates = filter.hasPredicates();
+    /**
+     * The pool's proxies in the order the strategy tries them; the caller tests each as it
+     * comes ({@link #qualifies}), so an acquire that finds room in the first few proxies never
+     * looks at the rest.
+     */
+    private static Iterator<ProxySlot> order(PoolState pool, AcquireRequest request) {
         switch (request.strategy()) {
-            // every strategy walks its order lazily: an acquire that finds room in the first few
-            // proxies never looks at the rest (the benchmark at 1,000 proxies spent its time
-            // building the full list). The two ordered strategies walk the proxies by id
+            // the two ordered strategies walk the proxies by id
             case FIRST_AVAILABLE:
-                return lazilyEligible(pool.proxies.values().iterator(), filter, predicates);
+                return pool.proxies.values().iterator();
             case ROUND_ROBIN: {
+                // the array in id order from the proxy after the cursor's, wrapping around; the
+                // hint finds the cursor's place without a search while the array is unchanged
+                ProxySlot[] slots = pool.inIdOrder();
                 UUID cursor = pool.roundRobinCursor.get();
-                if (cursor == null) {
-                    return lazilyEligible(pool.proxies.values().iterator(), filter, predicates);
+                if (slots.length == 0) {
+                    return Collections.emptyIterator();
                 }
-                return lazilyEligible(
-                        Stream.concat(
-                                        pool.proxies.tailMap(cursor, false).values().stream(),
-                                        pool.proxies.headMap(cursor, true).values().stream())
-                                .iterator(),
-                        filter,
-                        predicates);
+                if (cursor == null) {
+                    return new Rotation(slots, 0);
+                }
+                int hint = pool.roundRobinHint;
+                if (hint >= 0 && hint < slots.length && slots[hint].id().equals(cursor)) {
+                    return new Rotation(slots, (hint + 1) % slots.length);
+                }
+                return new Rotation(slots, after(slots, cursor) % slots.length);
             }
             // the other two walk an order kept for them, never the whole pool: LEAST_USED an
             // index by lease count, RANDOM an array of the proxies from a random index
             case LEAST_USED:
-                return lazilyEligible(pool.byLoad().values().iterator(), filter, predicates);
+                return pool.byLoad().values().iterator();
             case RANDOM: {
-                ProxySlot[] order = pool.randomOrder();
-                int n = order.length;
+                ProxySlot[] slots = pool.inIdOrder();
+                int n = slots.length;
                 if (n == 0) {
-                    return List.of();
+                    return Collections.emptyIterator();
                 }
-                return lazilyEligible(from(order, ThreadLocalRandom.current().nextInt(n)), filter, predicates);
+                return new Rotation(slots, ThreadLocalRandom.current().nextInt(n));
             }
             default:
                 throw new IllegalStateException("unknown strategy " + request.strategy());
         }
     }
 
-    /** The qualifying slots of {@code slots}, tested one by one as the caller walks them. */
-    private static Iterable<ProxySlot> lazilyEligible(
-            Iterator<ProxySlot> slots, ProxyFilter filter, boolean predicates) {
-        return () -> new Iterator<>() {
-            private @Nullable ProxySlot next;
-
-            @Override
-            public boolean hasNext() {
-                while (next == null && slots.hasNext()) {
-                    ProxySlot slot = slots.next();
-                    if (qualifies(slot, filter, predicates)) {
-                        next = slot;
-                    }
-                }
-                return next != null;
+    /** The index of the first of {@code slots} (in id order) whose id is after {@code id}; their length if none. */
+    private static int after(ProxySlot[] slots, UUID id) {
+        int low = 0;
+        int high = slots.length;
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            if (Ids.ORDER.compare(slots[mid].id(), id) <= 0) {
+                low = mid + 1;
+            } else {
+                high = mid;
             }
-
-            @Override
-            public ProxySlot next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                ProxySlot slot = Objects.requireNonNull(next);
-                next = null;
-                return slot;
-            }
-        };
+        }
+        return low;
     }
 
-    /** {@code order}'s slots from index {@code start}, wrapping to its beginning. */
-    private static Iterator<ProxySlot> from(ProxySlot[] order, int start) {
-        return new Iterator<>() {
-            private int walked;
+    /** An array's slots from index {@code start}, wrapping to its beginning. */
+    private static final class Rotation implements Iterator<ProxySlot> {
+        private final ProxySlot[] order;
+        private final int start;
+        private int walked;
 
-            @Override
-            public boolean hasNext() {
-                return walked < order.length;
+        Rotation(ProxySlot[] order, int start) {
+            this.order = order;
+            this.start = start;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return walked < order.length;
+        }
+
+        @Override
+        public ProxySlot next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
             }
+            return order[(start + walked++) % order.length];
+        }
 
-            @Override
-            public ProxySlot next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                return order[(start + walked++) % order.length];
-            }
-        };
-    }
-
-    /** Whether {@code slot} has room now and matches {@code filter}. */
-    private static boolean qualifies(ProxySlot slot, ProxyFilter filter, boolean predicates) {
-        Proxy p = slot.proxy();
-        return p.hasCapacityFor(slot.leases.get()) && filter.matches(predicates ? slot.snapshot() : p);
+        /** The index in the array of the slot {@link #next()} returned last. */
+        int index() {
+            return (start + walked - 1) % order.length;
+        }
     }
 
     @Override
@@ -421,12 +458,18 @@ public final class InMemoryStorage implements ProxyStorage {
                 return null;
             }
             Lease ended = past && how != Ending.REMOVE ? current.expired() : current.released(now);
-            if (record.lease.compareAndSet(current, ended)) {
-                record.slot.free(ended);
-                byExpiry.remove(new ExpiryKey(current.expiresAt(), current.id()));
-                finished.add(ended);
-                // two for each one added: the backlog shrinks whenever there is one
-                forgetFinished(now, 2);
+            if (record.compareAndSet(current, ended)) {
+                record.ended(ended.status() == LeaseStatus.EXPIRED ? current.expiresAt() : now);
+                record.slot.free(record);
+                int stripe = stripe();
+                finished.get(stripe).add(record);
+                // two for each one added: the backlog shrinks whenever there is one; and, one
+                // release in eight, one of the next stripe, so a stripe whose threads have gone
+                // does not keep its backlog (rarely, so threads seldom touch another stripe)
+                forgetFinished(finished.get(stripe), now, 2);
+                if (ThreadLocalRandom.current().nextInt(STRIPES) == 0) {
+                    forgetFinished(finished.get((stripe + 1) % STRIPES), now, 2);
+                }
                 return ended.status();
             }
         }
@@ -447,9 +490,8 @@ public final class InMemoryStorage implements ProxyStorage {
                 return Optional.empty();
             }
             Lease renewed = current.withExpiresAt(now.plus(ttl));
-            if (record.lease.compareAndSet(current, renewed)) {
-                byExpiry.put(new ExpiryKey(renewed.expiresAt(), leaseId), record);
-                byExpiry.remove(new ExpiryKey(current.expiresAt(), leaseId));
+            if (record.compareAndSet(current, renewed)) {
+                record.slot.expiresAt(renewed.expiresAt());
                 return Optional.of(renewed);
             }
         }
@@ -458,47 +500,62 @@ public final class InMemoryStorage implements ProxyStorage {
     @Override
     public int cleanupExpiredLeases() {
         Instant now = clock.instant();
-        int expired = reclaimExpired(now);
-        forgetFinished(now, Integer.MAX_VALUE);
+        int expired = 0;
+        for (ProxySlot slot : proxies.values()) {
+            expired += reclaimExpired(slot, now);
+        }
+        for (Queue<LeaseRecord> stripe : finished) {
+            forgetFinished(stripe, now, Integer.MAX_VALUE);
+        }
         return expired;
     }
 
+    /** The stripe of {@link #finished} of the calling thread. */
+    @SuppressWarnings("deprecation") // Thread.threadId() is Java 19; getId() is the same number
+    private static int stripe() {
+        return (int) (Thread.currentThread().getId() % STRIPES);
+    }
+
     /**
-     * Forgets up to {@code max} of the oldest finished leases that have been finished for longer
-     * than the retention. Every release and expiry forgets a few, so memory stays bounded by the
-     * retention even when nobody calls {@link #cleanupExpiredLeases()}.
+     * Forgets up to {@code max} of the oldest finished leases of {@code stripe} that have been
+     * finished for longer than the retention. Every release and expiry forgets a few, so memory
+     * stays bounded by the retention even when nobody calls {@link #cleanupExpiredLeases()}.
      */
-    private void forgetFinished(Instant now, int max) {
+    private void forgetFinished(Queue<LeaseRecord> stripe, Instant now, int max) {
         Instant horizon = now.minus(finishedLeaseRetention);
         int forgotten = 0;
-        for (Lease oldest = finished.peek();
-                forgotten < max && oldest != null && endedAt(oldest).isBefore(horizon);
-                oldest = finished.peek()) {
-            if (finished.remove(oldest)) {
-                Lease ended = oldest;
-                // only this ended lease's record: its id may name a newer lease (an idempotency key reused after an
-                // undone grant)
-                leases.computeIfPresent(ended.id(), (id, r) -> r.lease().equals(ended) ? null : r);
+        for (LeaseRecord oldest = stripe.peek();
+                forgotten < max && oldest != null && oldest.endedBefore(horizon);
+                oldest = stripe.peek()) {
+            if (stripe.remove(oldest)) {
+                // only this record: its id may name a newer lease (an idempotency key reused after an undone grant)
+                leases.remove(oldest.id(), oldest);
                 forgotten++;
             }
         }
     }
 
-    private static Instant endedAt(Lease lease) {
-        return lease.releasedAt().orElse(lease.expiresAt());
-    }
-
-    /** Expires every lease whose time has passed; returns how many this call expired. */
-    private int reclaimExpired(Instant now) {
+    /**
+     * Expires the leases of {@code slot} whose time has passed; returns how many this call
+     * expired. One read of the slot's bound when none can have.
+     */
+    private int reclaimExpired(ProxySlot slot, Instant now) {
+        if (!slot.mayHaveLapsed(now)) {
+            return 0;
+        }
         int expired = 0;
-        for (Map.Entry<ExpiryKey, LeaseRecord> head = byExpiry.firstEntry();
-                head != null && !now.isBefore(head.getKey().expiresAt());
-                head = byExpiry.firstEntry()) {
-            if (byExpiry.remove(head.getKey(), head.getValue())
-                    && end(head.getValue(), now, Ending.EXPIRE) == LeaseStatus.EXPIRED) {
+        Instant earliest = Instant.MAX;
+        for (LeaseRecord record : slot.lapsedCandidates()) {
+            if (end(record, now, Ending.EXPIRE) == LeaseStatus.EXPIRED) {
                 expired++;
+            } else {
+                Lease lease = record.lease();
+                if (lease.status() == LeaseStatus.ACTIVE && lease.expiresAt().isBefore(earliest)) {
+                    earliest = lease.expiresAt();
+                }
             }
         }
+        slot.expiresAt(earliest);
         return expired;
     }
 
@@ -506,7 +563,7 @@ public final class InMemoryStorage implements ProxyStorage {
     public Proxy applyHealthCheckResult(HealthCheckResult result) {
         Objects.requireNonNull(result, "result");
         ProxySlot slot = liveSlot(result.proxyId());
-        slot.proxy.updateAndGet(p -> p.withHealthCheck(result));
+        slot.updateProxy(p -> p.withHealthCheck(result));
         return slot.snapshot();
     }
 
@@ -542,7 +599,7 @@ public final class InMemoryStorage implements ProxyStorage {
     private static List<Lease> activeOf(Iterable<ProxySlot> slots, Instant now) {
         List<Lease> active = new ArrayList<>();
         for (ProxySlot slot : slots) {
-            for (LeaseRecord record : slot.active.values()) {
+            for (LeaseRecord record : slot.activeRecords()) {
                 Lease lease = record.lease();
                 if (lease.isActiveAt(now)) {
                     active.add(lease);
@@ -554,6 +611,11 @@ public final class InMemoryStorage implements ProxyStorage {
     }
 
     private PoolState requirePool(String name) {
+        // a stored name passed the checks when its pool was created: only a name not found is checked
+        PoolState found = name == null ? null : poolsByName.get(name);
+        if (found != null) {
+            return found;
+        }
         ProxyPool.requireName(name);
         PoolState pool = poolsByName.get(name);
         if (pool == null) {
@@ -572,14 +634,5 @@ public final class InMemoryStorage implements ProxyStorage {
 
     private static String addressKey(Proxy proxy) {
         return proxy.host().toLowerCase(Locale.ROOT) + ":" + proxy.port();
-    }
-
-    /** Orders leases by expiry time, then id. */
-    private record ExpiryKey(Instant expiresAt, UUID leaseId) implements Comparable<ExpiryKey> {
-        @Override
-        public int compareTo(ExpiryKey other) {
-            int c = expiresAt.compareTo(other.expiresAt);
-            return c != 0 ? c : Ids.ORDER.compare(leaseId, other.leaseId);
-        }
     }
 }

@@ -13,9 +13,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A stored pool: its proxies in stable order, their addresses, its round-robin cursor, and the
- * orders of the strategies that do not walk the proxies by id: {@code RANDOM} walks an array
- * of the proxies from a random index, {@code LEAST_USED} an index by lease count. Both are
- * built on first use, so a pool that never uses a strategy never pays for its order.
+ * orders the strategies other than {@code FIRST_AVAILABLE} walk: {@code RANDOM} and
+ * {@code ROUND_ROBIN} an array of the proxies in id order, from a random index or from the
+ * one after the cursor's, {@code LEAST_USED} an index by lease count. Both are built on first
+ * use, so a pool that never uses a strategy never pays for its order. The array is copied
+ * again on the first such acquire after a proxy was added or removed, which costs time in
+ * proportion to the pool's size once per change.
  */
 final class PoolState {
 
@@ -30,7 +33,13 @@ final class PoolState {
     /** Id of the proxy the last round-robin acquire chose; {@code null} before the first. */
     final AtomicReference<UUID> roundRobinCursor = new AtomicReference<>();
 
-    /** The proxies as an array for {@code RANDOM}; {@code null} until used and after a proxy is added or removed. */
+    /**
+     * Where the cursor's proxy probably is in {@link #inIdOrder()}: a hint, checked before use
+     * (it is written after the cursor and the array may have been copied again since).
+     */
+    volatile int roundRobinHint;
+
+    /** The proxies as an array in id order; {@code null} until used and after a proxy is added or removed. */
     private final AtomicReference<ProxySlot @Nullable []> randomOrder = new AtomicReference<>();
 
     /**
@@ -44,13 +53,13 @@ final class PoolState {
         this.pool = pool;
     }
 
-    /** A proxy was added or removed: the array of {@code RANDOM} is rebuilt on its next use. */
+    /** A proxy was added or removed: the array in id order is rebuilt on its next use. */
     void proxiesChanged() {
         randomOrder.set(null);
     }
 
-    /** The proxies as an array, in id order, for {@code RANDOM} to walk from a random index. */
-    ProxySlot[] randomOrder() {
+    /** The proxies as an array, in id order, for {@code RANDOM} and {@code ROUND_ROBIN}. */
+    ProxySlot[] inIdOrder() {
         ProxySlot[] order = randomOrder.get();
         if (order == null) {
             order = proxies.values().toArray(new ProxySlot[0]);
