@@ -78,8 +78,13 @@ public final class LeaseEngine {
     /** The most acquires claimed, or releases ended, in one coalesced statement. */
     static final int MAX_BATCH = 32;
 
-    /** Coalesced statements of one kind (acquires of one pool, strategy and filter; releases) running at once. */
-    static final int PARALLEL_BATCHES = Integer.getInteger("pharox.parallelBatches", 4);
+    /**
+     * Coalesced statements of one kind (acquires of one pool, strategy and filter; releases)
+     * running at once. With 1, two threads already queue behind each other's statement and the
+     * adapter fell below its one-thread figure at 2 and 4 threads; with 4, batches stayed small
+     * at 16 threads; 2 was the best of the three in the runs recorded in docs/benchmarks.md.
+     */
+    static final int PARALLEL_BATCHES = 2;
 
     /** Claims tried when a locked candidate turns out to have no room (a lapsed lease held by another). */
     private static final int CLAIM_ATTEMPTS = 3;
