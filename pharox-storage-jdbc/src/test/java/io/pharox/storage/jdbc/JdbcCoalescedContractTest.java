@@ -1,6 +1,6 @@
 package io.pharox.storage.jdbc;
 
-import io.pharox.storage.sql.CredentialKeyring;
+import io.pharox.storage.sql.ContractOptions;
 import io.pharox.storage.sql.SqlStorageOptions;
 
 /**
@@ -10,13 +10,8 @@ import io.pharox.storage.sql.SqlStorageOptions;
  */
 class JdbcCoalescedContractTest extends JdbcStorageContractTest {
 
-    private static final SqlStorageOptions ALWAYS_COALESCED = SqlStorageOptions.builder()
-            .credentialKeyring(CredentialKeyring.of("contract", CredentialKeyring.aesKey(new byte[32])))
-            .coalescing(SqlStorageOptions.Coalescing.ALWAYS)
-            .build();
-
     @Override
     SqlStorageOptions options() {
-        return ALWAYS_COALESCED;
+        return ContractOptions.ALWAYS_COALESCED;
     }
 }

@@ -1,7 +1,7 @@
 package io.pharox.storage.jdbc;
 
 import io.pharox.storage.ProxyStorage;
-import io.pharox.storage.sql.CredentialKeyring;
+import io.pharox.storage.sql.ContractOptions;
 import io.pharox.storage.sql.SqlStorageOptions;
 import io.pharox.testkit.ProxyStorageContract;
 import io.pharox.testkit.postgres.TestSchema;
@@ -10,11 +10,6 @@ import org.junit.jupiter.api.BeforeAll;
 
 /** The JDBC adapter against the full storage contract, on PostgreSQL, credentials encrypted, in a schema of its own. */
 class JdbcStorageContractTest extends ProxyStorageContract {
-
-    /** The contract stores credentials: sealed under a test key, as a production setup would. */
-    private static final SqlStorageOptions ENCRYPTED = SqlStorageOptions.builder()
-            .credentialKeyring(CredentialKeyring.of("contract", CredentialKeyring.aesKey(new byte[32])))
-            .build();
 
     private static TestSchema db;
 
@@ -30,7 +25,7 @@ class JdbcStorageContractTest extends ProxyStorageContract {
 
     /** The options of the adapter under test: credentials sealed, coalescing as by default. */
     SqlStorageOptions options() {
-        return ENCRYPTED;
+        return ContractOptions.ENCRYPTED;
     }
 
     @Override

@@ -1,7 +1,7 @@
 package io.pharox.storage.jpa;
 
 import io.pharox.storage.ProxyStorage;
-import io.pharox.storage.sql.CredentialKeyring;
+import io.pharox.storage.sql.ContractOptions;
 import io.pharox.storage.sql.SqlStorageOptions;
 import io.pharox.testkit.ProxyStorageContract;
 import io.pharox.testkit.postgres.TestSchema;
@@ -11,11 +11,6 @@ import org.junit.jupiter.api.BeforeAll;
 
 /** The JPA adapter against the full storage contract, on PostgreSQL, credentials encrypted, in a schema of its own. */
 class JpaStorageContractTest extends ProxyStorageContract {
-
-    /** The contract stores credentials: sealed under a test key, as a production setup would. */
-    private static final SqlStorageOptions ENCRYPTED = SqlStorageOptions.builder()
-            .credentialKeyring(CredentialKeyring.of("contract", CredentialKeyring.aesKey(new byte[32])))
-            .build();
 
     private static TestSchema db;
     private static EntityManagerFactory emf;
@@ -34,7 +29,7 @@ class JpaStorageContractTest extends ProxyStorageContract {
 
     /** The options of the adapter under test: credentials sealed, coalescing as by default. */
     SqlStorageOptions options() {
-        return ENCRYPTED;
+        return ContractOptions.ENCRYPTED;
     }
 
     @Override

@@ -49,8 +49,8 @@ import org.jooq.types.DayToSecond;
 
 /**
  * The claim: one statement that picks a leasable proxy in the strategy's order, locks it,
- * expires its lapsed leases, decides on the locked (latest) row, counts and inserts the lease,
- * and moves the round-robin cursor.
+ * expires its lapsed leases if it has no room, decides on the locked (latest) row, counts and
+ * inserts the lease, and moves the round-robin cursor.
  *
  * <p>Each strategy reads its candidates from an index in its own order, never by sorting the
  * pool: {@code FIRST_AVAILABLE} and {@code ROUND_ROBIN} by id ({@code proxy_active_idx}),

@@ -58,6 +58,26 @@ class CoalescerTest {
         return threads.submit(() -> coalescer.submit("lane", request));
     }
 
+    /** Submits {@code request} with its statement held at a gate, and waits until that statement is under way. */
+    private Future<Integer> submitHeld(Coalescer<String, Integer, Integer> coalescer, int request)
+            throws InterruptedException {
+        gates.put(request, new CountDownLatch(1));
+        Future<Integer> future = submit(coalescer, request);
+        started.computeIfAbsent(request, r -> new CountDownLatch(1)).await(1, TimeUnit.MINUTES);
+        return future;
+    }
+
+    /** Submits {@code requests} one after the other, each once the one before is queued. */
+    private List<Future<Integer>> submitQueued(Coalescer<String, Integer, Integer> coalescer, int first, int last)
+            throws InterruptedException {
+        List<Future<Integer>> queued = new ArrayList<>();
+        for (int r = first; r <= last; r++) {
+            queued.add(submit(coalescer, r));
+            awaitQueued(coalescer, r - first + 1);
+        }
+        return queued;
+    }
+
     private static void awaitQueued(Coalescer<String, Integer, Integer> coalescer, int count)
             throws InterruptedException {
         while (coalescer.queued("lane") < count) {
@@ -70,9 +90,7 @@ class CoalescerTest {
         Coalescer<String, Integer, Integer> coalescer = new Coalescer<>(this::run, 32, 1);
 
         // the statement of call 1 is held at its gate: it was issued while no other call existed
-        gates.put(1, new CountDownLatch(1));
-        Future<Integer> one = submit(coalescer, 1);
-        started.computeIfAbsent(1, r -> new CountDownLatch(1)).await(1, TimeUnit.MINUTES);
+        Future<Integer> one = submitHeld(coalescer, 1);
 
         assertThat(batches).containsExactly(List.of(1));
         gates.get(1).countDown();
@@ -85,15 +103,9 @@ class CoalescerTest {
     @Test
     void calls_queued_behind_a_running_statement_go_out_together_in_the_next_one_in_arrival_order() throws Exception {
         Coalescer<String, Integer, Integer> coalescer = new Coalescer<>(this::run, 32, 1);
-        gates.put(1, new CountDownLatch(1));
-        Future<Integer> first = submit(coalescer, 1);
-        started.computeIfAbsent(1, r -> new CountDownLatch(1)).await(1, TimeUnit.MINUTES);
+        Future<Integer> first = submitHeld(coalescer, 1);
 
-        List<Future<Integer>> queued = new ArrayList<>();
-        for (int r = 2; r <= 5; r++) {
-            queued.add(submit(coalescer, r));
-            awaitQueued(coalescer, r - 1);
-        }
+        List<Future<Integer>> queued = submitQueued(coalescer, 2, 5);
         gates.get(1).countDown();
 
         assertThat(first.get(1, TimeUnit.MINUTES)).isEqualTo(10);
@@ -106,14 +118,8 @@ class CoalescerTest {
     @Test
     void a_full_batch_leaves_the_later_calls_for_the_next_one_so_none_is_overtaken() throws Exception {
         Coalescer<String, Integer, Integer> coalescer = new Coalescer<>(this::run, 2, 1);
-        gates.put(1, new CountDownLatch(1));
-        Future<Integer> first = submit(coalescer, 1);
-        started.computeIfAbsent(1, r -> new CountDownLatch(1)).await(1, TimeUnit.MINUTES);
-        List<Future<Integer>> queued = new ArrayList<>();
-        for (int r = 2; r <= 6; r++) {
-            queued.add(submit(coalescer, r));
-            awaitQueued(coalescer, r - 1);
-        }
+        Future<Integer> first = submitHeld(coalescer, 1);
+        List<Future<Integer>> queued = submitQueued(coalescer, 2, 6);
         gates.get(1).countDown();
 
         first.get(1, TimeUnit.MINUTES);
@@ -126,12 +132,8 @@ class CoalescerTest {
     @Test
     void with_room_for_two_statements_a_second_call_runs_at_once_and_a_third_waits() throws Exception {
         Coalescer<String, Integer, Integer> coalescer = new Coalescer<>(this::run, 32, 2);
-        gates.put(1, new CountDownLatch(1));
-        gates.put(2, new CountDownLatch(1));
-        Future<Integer> one = submit(coalescer, 1);
-        started.computeIfAbsent(1, r -> new CountDownLatch(1)).await(1, TimeUnit.MINUTES);
-        Future<Integer> two = submit(coalescer, 2);
-        started.computeIfAbsent(2, r -> new CountDownLatch(1)).await(1, TimeUnit.MINUTES);
+        Future<Integer> one = submitHeld(coalescer, 1);
+        Future<Integer> two = submitHeld(coalescer, 2);
         Future<Integer> three = submit(coalescer, 3);
         awaitQueued(coalescer, 1);
 
