@@ -12,10 +12,10 @@ import org.jspecify.annotations.Nullable;
  * Group commit for calls that one statement can serve together. Calls with the same key form
  * a lane; at most {@code parallelism} batches of a lane run at a time. A call that finds fewer
  * running runs at once, alone: it never waits for company. Calls that arrive while the lane is
- * full queue in arrival order; when a batch ends, the first of them leads the next batch, which
- * takes up to {@code maxBatch} queued calls from the head of the queue. So no call is overtaken
- * by one that arrived after it, and a call waits for at most the batches running when it
- * arrived plus the batches of the calls queued before it.
+ * full queue in arrival order; when a batch ends, the first of them leads the next batch: itself
+ * and the calls behind it at the head of the queue, {@code maxBatch} calls at most. So no call
+ * is overtaken by one that arrived after it, and a call waits for at most the batches running
+ * when it arrived plus the batches of the calls queued before it.
  *
  * <p>Each call gets its own result, or the failure of its batch. A waiting call is not
  * interruptible: its request may already be in a statement that commits, and its result must
