@@ -2,16 +2,22 @@ package io.pharox;
 
 import io.pharox.exception.LeaseNotActiveException;
 import io.pharox.exception.LeaseNotFoundException;
+import io.pharox.exception.NoProxyAvailableException;
 import io.pharox.exception.PoolNotFoundException;
 import io.pharox.exception.ProxyNotFoundException;
+import io.pharox.exception.StaleLeaseException;
 import io.pharox.model.Consumer;
+import io.pharox.model.FailureReason;
 import io.pharox.model.HealthCheckResult;
 import io.pharox.model.Lease;
 import io.pharox.model.LeaseStatus;
 import io.pharox.model.LeasedProxy;
+import io.pharox.model.Outcome;
 import io.pharox.model.Proxy;
+import io.pharox.model.ProxyStanding;
 import io.pharox.select.SelectorStrategy;
 import io.pharox.storage.AcquireRequest;
+import io.pharox.storage.OutcomePolicy;
 import io.pharox.storage.ProxyStorage;
 import java.time.Clock;
 import java.time.Duration;
@@ -55,6 +61,7 @@ public final class ProxyManager {
     private final Duration waitPollInterval;
     private final Clock clock;
     private final List<LeaseListener> listeners;
+    private final OutcomePolicy outcomePolicy;
     /** Leases handed out and not yet seen to end; kept only when there are listeners. */
     private final Map<UUID, Lease> outstanding = new ConcurrentHashMap<>();
 
@@ -70,6 +77,7 @@ public final class ProxyManager {
         this.waitPollInterval = b.waitPollInterval;
         this.clock = b.clock;
         this.listeners = List.copyOf(b.listeners);
+        this.outcomePolicy = b.outcomePolicy;
     }
 
     /** A manager on {@code storage} with every default. */
@@ -280,13 +288,77 @@ public final class ProxyManager {
     }
 
     /**
-     * Records a health check in the storage.
+     * Records a health check in the storage and feeds it to the proxy's standing under this
+     * manager's {@linkplain Builder#outcomePolicy outcome policy}.
      *
      * @return the proxy as stored afterwards
      * @throws ProxyNotFoundException if the proxy does not exist
      */
     public Proxy applyHealthCheckResult(HealthCheckResult result) {
-        return storage.applyHealthCheckResult(Objects.requireNonNull(result, "result"));
+        return storage.applyHealthCheckResult(Objects.requireNonNull(result, "result"), outcomePolicy);
+    }
+
+    /**
+     * Acquires a lease as a {@link LeaseHandle}: use it in try-with-resources, report how the
+     * request went, and the lease is released when the block ends.
+     *
+     * <pre>{@code
+     * try (LeaseHandle lease = manager.lease(manager.request("residential").forTarget("shop.example").build())) {
+     *     Response r = fetch(lease.proxy());
+     *     lease.succeeded(r.latency());
+     * }
+     * }</pre>
+     *
+     * A handle closed without a report reports {@link FailureReason#ABANDONED} first: the block
+     * threw, or it forgot to say how the request went.
+     *
+     * @throws NoProxyAvailableException if no proxy is available now
+     * @throws PoolNotFoundException if the pool does not exist
+     */
+    public LeaseHandle lease(AcquireRequest request) {
+        return new LeaseHandle(
+                this, acquire(request).orElseThrow(() -> new NoProxyAvailableException(request.poolName())));
+    }
+
+    /**
+     * Acquires a lease as a {@link LeaseHandle}, waiting up to {@code maxWait} as
+     * {@link #acquire(AcquireRequest, Duration)} does.
+     *
+     * @throws NoProxyAvailableException if no proxy became available within {@code maxWait}
+     * @throws PoolNotFoundException if the pool does not exist
+     * @throws IllegalArgumentException if {@code maxWait} is negative
+     * @throws InterruptedException if the thread is interrupted while waiting
+     */
+    public LeaseHandle lease(AcquireRequest request, Duration maxWait) throws InterruptedException {
+        return new LeaseHandle(
+                this, acquire(request, maxWait).orElseThrow(() -> new NoProxyAvailableException(request.poolName())));
+    }
+
+    /**
+     * Reports what happened to a request made through {@code lease}'s proxy, under this manager's
+     * {@linkplain Builder#outcomePolicy outcome policy}; see {@link ProxyStorage#report}.
+     *
+     * @return the proxy's standing afterwards
+     * @throws StaleLeaseException if the lease was released or has expired, or is not the grant
+     *         the store knows under its id (another fencing token); nothing is recorded
+     * @throws LeaseNotFoundException if the storage has no such lease
+     */
+    public ProxyStanding report(Lease lease, Outcome outcome) {
+        Objects.requireNonNull(lease, "lease");
+        Objects.requireNonNull(outcome, "outcome");
+        ProxyStanding standing = storage.report(lease.id(), lease.fencingToken(), outcome, outcomePolicy);
+        LOG.debug(
+                "reported {} on lease {} of proxy {}: circuit {}",
+                outcome,
+                lease.id(),
+                lease.proxyId(),
+                standing.circuit());
+        return standing;
+    }
+
+    /** The outcome policy this manager reports with. */
+    public OutcomePolicy outcomePolicy() {
+        return outcomePolicy;
     }
 
     private void acquired(LeasedProxy leased) {
@@ -357,6 +429,7 @@ public final class ProxyManager {
         private Duration waitPollInterval = Duration.ofMillis(50);
         private Clock clock = Clock.systemUTC();
         private final List<LeaseListener> listeners = new ArrayList<>();
+        private OutcomePolicy outcomePolicy = OutcomePolicy.defaults();
 
         private Builder(ProxyStorage storage) {
             this.storage = Objects.requireNonNull(storage, "storage");
@@ -398,6 +471,16 @@ public final class ProxyManager {
         /** Adds a listener for lease events. */
         public Builder listener(LeaseListener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * How reports and health checks sent through this manager change a proxy's standing
+         * (circuit threshold and cooldowns, ban cooldown, score smoothing). Default:
+         * {@link OutcomePolicy#defaults()}. Processes sharing a store should use one policy.
+         */
+        public Builder outcomePolicy(OutcomePolicy policy) {
+            this.outcomePolicy = Objects.requireNonNull(policy, "policy");
             return this;
         }
 

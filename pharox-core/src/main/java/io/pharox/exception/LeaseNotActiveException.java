@@ -32,6 +32,17 @@ public class LeaseNotActiveException extends PharoxException {
         this.status = status;
     }
 
+    /**
+     * For subclasses that word their own message.
+     *
+     * @param message the whole message
+     * @param status  the lease's status now
+     */
+    protected LeaseNotActiveException(String message, LeaseStatus status) {
+        super(message);
+        this.status = status;
+    }
+
     /** The lease's status when the operation was refused. */
     public LeaseStatus status() {
         return status;

@@ -27,8 +27,12 @@ public final class Lease {
     private final Instant acquiredAt;
     private final Instant expiresAt;
     private final @Nullable Instant releasedAt;
+    private final long fencingToken;
 
     /**
+     * A lease without a fencing token ({@link #fencingToken()} 0), for adapters that do not issue
+     * tokens; see {@link #Lease(UUID, UUID, UUID, UUID, LeaseStatus, Instant, Instant, Instant, long)}.
+     *
      * @param releasedAt release time: required when the status is RELEASED, {@code null} otherwise
      * @throws NullPointerException if a required argument is {@code null}
      * @throws IllegalArgumentException if {@code expiresAt} is not after {@code acquiredAt},
@@ -43,6 +47,31 @@ public final class Lease {
             Instant acquiredAt,
             Instant expiresAt,
             @Nullable Instant releasedAt) {
+        this(id, poolId, proxyId, consumerId, status, acquiredAt, expiresAt, releasedAt, 0);
+    }
+
+    /**
+     * @param releasedAt release time: required when the status is RELEASED, {@code null} otherwise
+     * @param fencingToken the grant's fencing token (see {@link #fencingToken()}): 1 or more, or 0
+     *        for none
+     * @throws NullPointerException if a required argument is {@code null}
+     * @throws IllegalArgumentException if {@code expiresAt} is not after {@code acquiredAt},
+     *         or {@code releasedAt} does not fit the status or is before {@code acquiredAt}
+     */
+    public Lease(
+            UUID id,
+            UUID poolId,
+            UUID proxyId,
+            UUID consumerId,
+            LeaseStatus status,
+            Instant acquiredAt,
+            Instant expiresAt,
+            @Nullable Instant releasedAt,
+            long fencingToken) {
+        if (fencingToken < 0) {
+            throw new IllegalArgumentException("fencingToken must be 0 or more, was " + fencingToken);
+        }
+        this.fencingToken = fencingToken;
         this.id = Objects.requireNonNull(id, "id");
         this.poolId = Objects.requireNonNull(poolId, "poolId");
         this.proxyId = Objects.requireNonNull(proxyId, "proxyId");
@@ -65,10 +94,23 @@ public final class Lease {
         this.releasedAt = releasedAt;
     }
 
-    /** A new active lease. */
+    /** A new active lease without a fencing token. */
     public static Lease active(
             UUID id, UUID poolId, UUID proxyId, UUID consumerId, Instant acquiredAt, Instant expiresAt) {
-        return new Lease(id, poolId, proxyId, consumerId, LeaseStatus.ACTIVE, acquiredAt, expiresAt, null);
+        return active(id, poolId, proxyId, consumerId, acquiredAt, expiresAt, 0);
+    }
+
+    /** A new active lease with its fencing token. */
+    public static Lease active(
+            UUID id,
+            UUID poolId,
+            UUID proxyId,
+            UUID consumerId,
+            Instant acquiredAt,
+            Instant expiresAt,
+            long fencingToken) {
+        return new Lease(
+                id, poolId, proxyId, consumerId, LeaseStatus.ACTIVE, acquiredAt, expiresAt, null, fencingToken);
     }
 
     /** Unique id. */
@@ -111,6 +153,17 @@ public final class Lease {
         return Optional.ofNullable(releasedAt);
     }
 
+    /**
+     * The fencing token of this grant: every grant on a proxy gets a token greater than every
+     * token granted on that proxy before, by any process sharing the store, across restarts. Pass
+     * it along with the work done through the proxy (a write, a job submission) so that the
+     * receiver can refuse a writer whose token is lower than one it has already seen: that writer
+     * is a late holder whose lease ended. 0 when the adapter issues no tokens.
+     */
+    public long fencingToken() {
+        return fencingToken;
+    }
+
     /** Whether the lease is active at {@code now}: status ACTIVE and {@code now} before the expiry. */
     public boolean isActiveAt(Instant now) {
         return status == LeaseStatus.ACTIVE && now.isBefore(expiresAt);
@@ -123,17 +176,19 @@ public final class Lease {
 
     /** A released copy. */
     public Lease released(Instant at) {
-        return new Lease(id, poolId, proxyId, consumerId, LeaseStatus.RELEASED, acquiredAt, expiresAt, at);
+        return new Lease(
+                id, poolId, proxyId, consumerId, LeaseStatus.RELEASED, acquiredAt, expiresAt, at, fencingToken);
     }
 
     /** An expired copy. */
     public Lease expired() {
-        return new Lease(id, poolId, proxyId, consumerId, LeaseStatus.EXPIRED, acquiredAt, expiresAt, null);
+        return new Lease(
+                id, poolId, proxyId, consumerId, LeaseStatus.EXPIRED, acquiredAt, expiresAt, null, fencingToken);
     }
 
     /** A copy with another expiry time (renewal). */
     public Lease withExpiresAt(Instant newExpiresAt) {
-        return new Lease(id, poolId, proxyId, consumerId, status, acquiredAt, newExpiresAt, releasedAt);
+        return new Lease(id, poolId, proxyId, consumerId, status, acquiredAt, newExpiresAt, releasedAt, fencingToken);
     }
 
     @Override
@@ -152,7 +207,8 @@ public final class Lease {
                 && status == l.status
                 && acquiredAt.equals(l.acquiredAt)
                 && expiresAt.equals(l.expiresAt)
-                && Objects.equals(releasedAt, l.releasedAt);
+                && Objects.equals(releasedAt, l.releasedAt)
+                && fencingToken == l.fencingToken;
     }
 
     @Override
@@ -164,6 +220,7 @@ public final class Lease {
     public String toString() {
         return "Lease[id=" + id + ", proxy=" + proxyId + ", consumer=" + consumerId + ", status=" + status
                 + ", acquiredAt=" + acquiredAt + ", expiresAt=" + expiresAt
-                + (releasedAt == null ? "" : ", releasedAt=" + releasedAt) + ']';
+                + (releasedAt == null ? "" : ", releasedAt=" + releasedAt)
+                + (fencingToken == 0 ? "" : ", fencingToken=" + fencingToken) + ']';
     }
 }

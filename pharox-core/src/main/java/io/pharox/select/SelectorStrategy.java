@@ -17,5 +17,17 @@ public enum SelectorStrategy {
     /** The available proxy with the fewest active leases. */
     LEAST_USED,
     /** A uniformly random available proxy. */
-    RANDOM
+    RANDOM,
+    /**
+     * The available proxy with the lowest exponentially weighted latency, from outcome reports
+     * and passed health checks ({@link io.pharox.model.ProxyStanding#latency()}); proxies with no
+     * latency yet come after every proxy with one.
+     */
+    LOWEST_LATENCY,
+    /**
+     * The available proxy with the highest exponentially weighted success rate
+     * ({@link io.pharox.model.ProxyStanding#successRate()}, 1 before any report), ties broken by
+     * the lowest latency as {@link #LOWEST_LATENCY} orders it.
+     */
+    HEALTHIEST
 }

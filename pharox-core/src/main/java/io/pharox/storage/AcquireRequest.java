@@ -3,6 +3,7 @@ package io.pharox.storage;
 import io.pharox.filter.ProxyFilter;
 import io.pharox.filter.ProxyFilters;
 import io.pharox.model.Consumer;
+import io.pharox.model.Outcome;
 import io.pharox.model.ProxyPool;
 import io.pharox.select.SelectorStrategy;
 import java.time.Duration;
@@ -22,6 +23,9 @@ import java.util.UUID;
  * @param idempotencyKey the id the granted lease gets, if the caller chose it: acquiring again
  *                     with the same key returns the lease the key names instead of a second one
  *                     (see {@link ProxyStorage#acquire}); empty lets the storage choose the id
+ * @param target       the host the caller will reach through the proxy, normalized by
+ *                     {@link io.pharox.model.Outcome#requireTarget}: proxies banned for it are
+ *                     skipped; empty skips no proxy for bans
  */
 public record AcquireRequest(
         String poolName,
@@ -29,7 +33,8 @@ public record AcquireRequest(
         Duration ttl,
         ProxyFilter filter,
         SelectorStrategy strategy,
-        Optional<UUID> idempotencyKey) {
+        Optional<UUID> idempotencyKey,
+        Optional<String> target) {
 
     /** Shortest lease accepted. */
     public static final Duration MIN_TTL = Duration.ofMillis(1);
@@ -49,6 +54,24 @@ public record AcquireRequest(
         Objects.requireNonNull(filter, "filter");
         Objects.requireNonNull(strategy, "strategy");
         Objects.requireNonNull(idempotencyKey, "idempotencyKey");
+        Objects.requireNonNull(target, "target");
+        target = target.map(Outcome::requireTarget);
+    }
+
+    /**
+     * A request without a target.
+     *
+     * @throws NullPointerException if an argument is {@code null}
+     * @throws IllegalArgumentException if a name is blank or the ttl is out of range
+     */
+    public AcquireRequest(
+            String poolName,
+            String consumerName,
+            Duration ttl,
+            ProxyFilter filter,
+            SelectorStrategy strategy,
+            Optional<UUID> idempotencyKey) {
+        this(poolName, consumerName, ttl, filter, strategy, idempotencyKey, Optional.empty());
     }
 
     /**
@@ -59,7 +82,7 @@ public record AcquireRequest(
      */
     public AcquireRequest(
             String poolName, String consumerName, Duration ttl, ProxyFilter filter, SelectorStrategy strategy) {
-        this(poolName, consumerName, ttl, filter, strategy, Optional.empty());
+        this(poolName, consumerName, ttl, filter, strategy, Optional.empty(), Optional.empty());
     }
 
     /**
@@ -94,6 +117,7 @@ public record AcquireRequest(
                 .filter(filter)
                 .strategy(strategy);
         idempotencyKey.ifPresent(builder::idempotencyKey);
+        target.ifPresent(builder::forTarget);
         return builder;
     }
 
@@ -105,6 +129,7 @@ public record AcquireRequest(
         private ProxyFilter filter = ProxyFilters.matchAll();
         private SelectorStrategy strategy = SelectorStrategy.FIRST_AVAILABLE;
         private Optional<UUID> idempotencyKey = Optional.empty();
+        private Optional<String> target = Optional.empty();
 
         private Builder(String poolName) {
             this.poolName = poolName;
@@ -149,13 +174,26 @@ public record AcquireRequest(
         }
 
         /**
+         * Names the host the caller will reach through the proxy: proxies that this host has
+         * refused ({@link io.pharox.model.FailureReason#TARGET_BLOCKED}) are skipped until their
+         * ban ends. The host is compared without case.
+         *
+         * @throws NullPointerException if the host is {@code null}
+         * @throws IllegalArgumentException if it is not a valid target (the message names it)
+         */
+        public Builder forTarget(String host) {
+            this.target = Optional.of(Outcome.requireTarget(host));
+            return this;
+        }
+
+        /**
          * Builds the request.
          *
          * @throws NullPointerException if a value is {@code null}
          * @throws IllegalArgumentException if a name is blank or the ttl is out of range
          */
         public AcquireRequest build() {
-            return new AcquireRequest(poolName, consumerName, ttl, filter, strategy, idempotencyKey);
+            return new AcquireRequest(poolName, consumerName, ttl, filter, strategy, idempotencyKey, target);
         }
     }
 }

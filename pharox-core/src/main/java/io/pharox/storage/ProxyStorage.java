@@ -4,8 +4,11 @@ import io.pharox.model.Consumer;
 import io.pharox.model.HealthCheckResult;
 import io.pharox.model.Lease;
 import io.pharox.model.LeasedProxy;
+import io.pharox.model.Outcome;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
+import io.pharox.model.ProxyStanding;
+import io.pharox.model.TargetBan;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -35,6 +38,14 @@ import java.util.UUID;
  *       id) changes nothing in the store; {@code docs/bad-input.md} lists every input and
  *       its outcome.</li>
  * </ul>
+ * <h2>What proxies learn</h2>
+ * Outcome {@linkplain #report reports} and health checks change a proxy's {@linkplain
+ * #standing standing}: a proxy whose circuit is OPEN is not leased; a HALF_OPEN one is leased to
+ * one probe at a time; a request that names a {@linkplain AcquireRequest#target target} skips
+ * proxies banned for it. Every grant carries a {@linkplain Lease#fencingToken fencing token}
+ * greater than every earlier grant's on the same proxy. An INACTIVE (or other non-leasable)
+ * status wins over all of it.
+ *
  * "Now" is the storage's clock: an injected {@link java.time.Clock} in memory, the database's
  * clock in SQL adapters, so that every process agrees on expiry.
  */
@@ -143,7 +154,8 @@ public interface ProxyStorage {
 
     /**
      * Marks every lease whose expiry time has passed as EXPIRED and frees its slot, each
-     * exactly once even when cleanups, releases and acquires run concurrently.
+     * exactly once even when cleanups, releases and acquires run concurrently. Also removes the
+     * target bans that have ended.
      *
      * @return how many leases this call expired
      */
@@ -157,7 +169,50 @@ public interface ProxyStorage {
      * @return the proxy as stored afterwards
      * @throws io.pharox.exception.ProxyNotFoundException if the proxy does not exist
      */
-    Proxy applyHealthCheckResult(HealthCheckResult result);
+    default Proxy applyHealthCheckResult(HealthCheckResult result) {
+        return applyHealthCheckResult(result, OutcomePolicy.defaults());
+    }
+
+    /**
+     * Records a health check as {@link #applyHealthCheckResult(HealthCheckResult)} does, and
+     * feeds it to the proxy's standing like a {@link #report} under {@code policy}: a passed
+     * check is a success with the check's latency, a failed one a failure that counts against
+     * the proxy.
+     *
+     * @return the proxy as stored afterwards
+     * @throws io.pharox.exception.ProxyNotFoundException if the proxy does not exist
+     */
+    Proxy applyHealthCheckResult(HealthCheckResult result, OutcomePolicy policy);
+
+    /**
+     * Records what happened to a request made through the proxy of an active lease, and changes
+     * the proxy's standing by {@code policy}, atomically for every process sharing the store:
+     * <ul>
+     *   <li>a success resets the consecutive failures; on a half-open circuit it closes it;</li>
+     *   <li>a failure that {@linkplain Outcome#countsAgainstProxy counts against the proxy} adds
+     *       one; reaching the policy's threshold on a closed circuit opens it for the policy's
+     *       cooldown; on a half-open circuit it opens it again for twice the last cooldown
+     *       (capped);</li>
+     *   <li>a {@link io.pharox.model.FailureReason#TARGET_BLOCKED} failure bans the proxy for
+     *       its target for the policy's ban cooldown (a ban in force is extended);</li>
+     *   <li>successes and failures that count against the proxy move its success rate (and
+     *       successes its latency) by the policy's smoothing weight.</li>
+     * </ul>
+     * A lease may carry any number of reports while it is active.
+     *
+     * @param fencingToken the lease's {@link Lease#fencingToken()}
+     * @return the proxy's standing afterwards
+     * @throws io.pharox.exception.LeaseNotFoundException if no lease has this id
+     * @throws io.pharox.exception.StaleLeaseException if the lease is released or expired, or its
+     *         token is not {@code fencingToken}; nothing is recorded
+     */
+    ProxyStanding report(UUID leaseId, long fencingToken, Outcome outcome, OutcomePolicy policy);
+
+    /** The proxy's standing as of now, if the proxy exists. */
+    Optional<ProxyStanding> standing(UUID proxyId);
+
+    /** The proxy's bans in force now, by target; unmodifiable. */
+    List<TargetBan> bans(UUID proxyId);
 
     /**
      * The lease with this id, if there is one, with its status as of now: a lease past its
