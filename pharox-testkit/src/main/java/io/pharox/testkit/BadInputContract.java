@@ -10,17 +10,21 @@ import io.pharox.exception.PoolAlreadyExistsException;
 import io.pharox.exception.PoolNotFoundException;
 import io.pharox.exception.ProxyAlreadyExistsException;
 import io.pharox.exception.ProxyNotFoundException;
+import io.pharox.exception.StaleLeaseException;
 import io.pharox.filter.ProxyFilter;
 import io.pharox.filter.ProxyFilters;
 import io.pharox.model.Consumer;
+import io.pharox.model.FailureReason;
 import io.pharox.model.HealthCheckResult;
 import io.pharox.model.Lease;
 import io.pharox.model.LeaseStatus;
 import io.pharox.model.LeasedProxy;
+import io.pharox.model.Outcome;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
 import io.pharox.select.SelectorStrategy;
 import io.pharox.storage.AcquireRequest;
+import io.pharox.storage.OutcomePolicy;
 import io.pharox.storage.ProxyStorage;
 import java.time.Duration;
 import java.time.Instant;
@@ -81,6 +85,9 @@ abstract class BadInputContract extends ContractGroup {
 
     /** A password that no exception message may show. */
     static final String PASSWORD = "s3cret-pw";
+
+    /** A failure that counts against the proxy, for the report rows. */
+    static final Outcome FAILURE = Outcome.failure(FailureReason.OTHER);
 
     /**
      * A chain of {@code levels} clauses, allOf and anyOf by turns, around a country no proxy
@@ -357,7 +364,53 @@ abstract class BadInputContract extends ContractGroup {
                         "null",
                         NullPointerException.class,
                         f -> f.manager.applyHealthCheckResult(null),
-                        "result")));
+                        "result"),
+                rejects(
+                        "applyHealthCheckResult(result, policy)",
+                        "policy null",
+                        NullPointerException.class,
+                        f -> f.storage.applyHealthCheckResult(f.healthy(f.free.id()), null),
+                        "policy"),
+                rejects(
+                        "report",
+                        "lease id null",
+                        NullPointerException.class,
+                        f -> f.storage.report(null, 1, FAILURE, OutcomePolicy.defaults()),
+                        "leaseId"),
+                rejects(
+                        "report",
+                        "outcome null",
+                        NullPointerException.class,
+                        f -> f.storage.report(
+                                f.held.lease().id(), f.held.lease().fencingToken(), null, OutcomePolicy.defaults()),
+                        "outcome"),
+                rejects(
+                        "report",
+                        "policy null",
+                        NullPointerException.class,
+                        f -> f.storage.report(
+                                f.held.lease().id(), f.held.lease().fencingToken(), FAILURE, null),
+                        "policy"),
+                rejects("standing", "null", NullPointerException.class, f -> f.storage.standing(null), "proxyId"),
+                rejects("bans", "null", NullPointerException.class, f -> f.storage.bans(null), "proxyId"),
+                rejects(
+                        "ProxyManager.report",
+                        "lease null",
+                        NullPointerException.class,
+                        f -> f.manager.report(null, FAILURE),
+                        "lease"),
+                rejects(
+                        "ProxyManager.report",
+                        "outcome null",
+                        NullPointerException.class,
+                        f -> f.manager.report(f.held.lease(), null),
+                        "outcome"),
+                rejects(
+                        "AcquireRequest.Builder.forTarget",
+                        "null",
+                        NullPointerException.class,
+                        f -> f.request().forTarget(null),
+                        "target")));
         return run(rows);
     }
 
@@ -726,6 +779,65 @@ abstract class BadInputContract extends ContractGroup {
                 LeaseNotActiveException.class,
                 f -> f.manager.renew(f.released, Duration.ofMinutes(1)),
                 f -> f.released.id() + " is RELEASED"));
+        rows.add(rejects(
+                "report",
+                "unknown lease id",
+                LeaseNotFoundException.class,
+                f -> f.storage.report(unknownLease, 1, FAILURE, OutcomePolicy.defaults()),
+                unknownLease.toString()));
+        rows.add(rejects(
+                "ProxyManager.report",
+                "a lease with an unknown id",
+                LeaseNotFoundException.class,
+                f -> f.manager.report(f.unknownLease(unknownLease), FAILURE),
+                unknownLease.toString()));
+        rows.add(rejectsNaming(
+                "report",
+                "an already released lease",
+                StaleLeaseException.class,
+                f -> f.storage.report(f.released.id(), f.released.fencingToken(), FAILURE, OutcomePolicy.defaults()),
+                f -> f.released.id()));
+        rows.add(rejectsNaming(
+                "ProxyManager.report",
+                "an already released lease",
+                StaleLeaseException.class,
+                f -> f.manager.report(f.released, Outcome.targetBlocked("shop.example")),
+                f -> f.released.id()));
+        rows.add(rejectsNaming(
+                "report",
+                "an active lease with another fencing token",
+                StaleLeaseException.class,
+                f -> f.storage.report(
+                        f.held.lease().id(), f.held.lease().fencingToken() + 1, FAILURE, OutcomePolicy.defaults()),
+                f -> f.held.lease().id()));
+        rows.add(absent("standing", "unknown proxy id", f -> f.storage.standing(UUID.randomUUID())));
+        rows.add(absent("bans", "unknown proxy id", f -> f.storage.bans(UUID.randomUUID())));
+        rows.add(rejects(
+                "applyHealthCheckResult(result, policy)",
+                "unknown proxy id",
+                ProxyNotFoundException.class,
+                f -> f.storage.applyHealthCheckResult(f.healthy(unknownLease), OutcomePolicy.defaults()),
+                unknownLease.toString()));
+        for (String[] t : List.of(
+                new String[] {"empty", ""},
+                new String[] {"blank", " \t "},
+                new String[] {"254 characters", "h".repeat(Outcome.MAX_TARGET_LENGTH + 1)},
+                new String[] {"with a space inside", "shop example"})) {
+            rows.add(rejects(
+                    "AcquireRequest.Builder.forTarget",
+                    "target " + t[0],
+                    IllegalArgumentException.class,
+                    f -> f.request().forTarget(t[1]),
+                    "target",
+                    "'" + t[1] + "'"));
+            rows.add(rejects(
+                    "Outcome.targetBlocked (so report)",
+                    "target " + t[0],
+                    IllegalArgumentException.class,
+                    f -> Outcome.targetBlocked(t[1]),
+                    "target",
+                    "'" + t[1] + "'"));
+        }
         rows.add(absent(
                 "acquire",
                 "a predicate that only the full proxy passes",

@@ -1,11 +1,15 @@
 package io.pharox.testkit;
 
 import io.pharox.filter.ProxyFilter;
+import io.pharox.filter.ProxyFilters;
 import io.pharox.model.LeasedProxy;
+import io.pharox.model.Outcome;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
+import io.pharox.model.ProxyStanding;
 import io.pharox.select.SelectorStrategy;
 import io.pharox.storage.AcquireRequest;
+import io.pharox.storage.OutcomePolicy;
 import io.pharox.storage.ProxyStorage;
 import java.time.Duration;
 import java.time.Instant;
@@ -87,5 +91,30 @@ abstract class ContractGroup {
 
     Duration shortTtl() {
         return kit.shortTtl();
+    }
+
+    /** A filter that matches {@code proxy} only (a predicate: adapters evaluate it in Java). */
+    static ProxyFilter only(Proxy proxy) {
+        UUID id = proxy.id();
+        return ProxyFilters.matching("proxy " + id, p -> p.id().equals(id));
+    }
+
+    /** Acquires a lease on {@code proxy} of {@code pool}, or fails the test. */
+    LeasedProxy leaseOf(ProxyPool pool, Proxy proxy) {
+        return storage()
+                .acquire(request(pool).filter(only(proxy)).build())
+                .orElseThrow(() -> new AssertionError("proxy " + proxy.id() + " could not be leased"));
+    }
+
+    /** Reports {@code outcome} on {@code leased}'s lease with its own fencing token. */
+    ProxyStanding report(LeasedProxy leased, Outcome outcome, OutcomePolicy policy) {
+        return storage().report(leased.lease().id(), leased.lease().fencingToken(), outcome, policy);
+    }
+
+    /** The proxy's standing now, or fails the test. */
+    ProxyStanding standing(Proxy proxy) {
+        return storage()
+                .standing(proxy.id())
+                .orElseThrow(() -> new AssertionError("no standing for proxy " + proxy.id()));
     }
 }

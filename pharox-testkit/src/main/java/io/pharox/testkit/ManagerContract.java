@@ -3,11 +3,16 @@ package io.pharox.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pharox.LeaseHandle;
 import io.pharox.LeaseListener;
 import io.pharox.ProxyManager;
 import io.pharox.exception.LeaseNotActiveException;
+import io.pharox.exception.NoProxyAvailableException;
 import io.pharox.exception.PoolNotFoundException;
+import io.pharox.exception.StaleLeaseException;
+import io.pharox.model.CircuitState;
 import io.pharox.model.Credentials;
+import io.pharox.model.FailureReason;
 import io.pharox.model.HealthCheckResult;
 import io.pharox.model.HealthStatus;
 import io.pharox.model.Lease;
@@ -15,8 +20,10 @@ import io.pharox.model.LeaseStatus;
 import io.pharox.model.LeasedProxy;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
+import io.pharox.model.ProxyStanding;
 import io.pharox.select.SelectorStrategy;
 import io.pharox.storage.AcquireRequest;
+import io.pharox.storage.OutcomePolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -450,5 +457,170 @@ abstract class ManagerContract extends ContractGroup {
                 HealthCheckResult.failed(proxy.id(), HealthStatus.AUTH_FAILED, "407", Instant.now()));
 
         assertThat(manager.acquire(pool.name())).isEmpty();
+    }
+
+    // ------------------------------------------------------------------ lease handles and reports
+
+    @Test
+    void a_lease_handle_in_try_with_resources_releases_its_lease() {
+        ProxyPool pool = seedPool();
+        Proxy proxy = seedProxy(pool);
+        ProxyManager manager = manager();
+        Lease lease;
+
+        try (LeaseHandle handle = manager.lease(manager.request(pool.name()).build())) {
+            lease = handle.lease();
+            assertThat(handle.proxy().id()).isEqualTo(proxy.id());
+            assertThat(handle.fencingToken()).isEqualTo(lease.fencingToken()).isPositive();
+            assertThat(counter(proxy)).isEqualTo(1);
+            handle.succeeded(Duration.ofMillis(12));
+        }
+
+        assertThat(storage().findLease(lease.id())).map(Lease::status).contains(LeaseStatus.RELEASED);
+        assertThat(counter(proxy)).isZero();
+        ProxyStanding standing = storage().standing(proxy.id()).orElseThrow();
+        assertThat(standing.consecutiveFailures()).isZero();
+        assertThat(standing.latency()).isPresent();
+    }
+
+    @Test
+    void a_lease_handle_closed_without_a_report_reports_it_abandoned() {
+        ProxyPool pool = seedPool();
+        Proxy proxy = seedProxy(pool);
+        ProxyManager manager = manager();
+
+        LeaseHandle handle = manager.lease(manager.request(pool.name()).build());
+        assertThat(handle.hasReported()).isFalse();
+        handle.close();
+
+        ProxyStanding standing = storage().standing(proxy.id()).orElseThrow();
+        assertThat(standing.consecutiveFailures()).isEqualTo(1);
+        assertThat(standing.successRate()).isLessThan(1.0);
+        assertThat(counter(proxy)).isZero();
+    }
+
+    @Test
+    void a_block_that_throws_counts_as_abandoned_and_still_releases() {
+        ProxyPool pool = seedPool();
+        Proxy proxy = seedProxy(pool);
+        ProxyManager manager = manager();
+        IllegalStateException failure = new IllegalStateException("parser broke");
+
+        assertThatThrownBy(() -> {
+                    try (LeaseHandle handle =
+                            manager.lease(manager.request(pool.name()).build())) {
+                        assertThat(handle.proxy().id()).isEqualTo(proxy.id());
+                        throw failure;
+                    }
+                })
+                .isSameAs(failure);
+
+        assertThat(storage().standing(proxy.id()).orElseThrow().consecutiveFailures())
+                .isEqualTo(1);
+        assertThat(counter(proxy)).isZero();
+    }
+
+    @Test
+    void a_lease_handle_that_reported_does_not_report_again_on_close() {
+        ProxyPool pool = seedPool();
+        Proxy proxy = seedProxy(pool);
+        ProxyManager manager = manager();
+
+        try (LeaseHandle handle = manager.lease(manager.request(pool.name()).build())) {
+            ProxyStanding reported = handle.failed(FailureReason.TIMEOUT);
+            assertThat(reported.consecutiveFailures()).isEqualTo(1);
+            assertThat(handle.hasReported()).isTrue();
+        }
+
+        assertThat(storage().standing(proxy.id()).orElseThrow().consecutiveFailures())
+                .as("failures after close")
+                .isEqualTo(1);
+    }
+
+    @Test
+    void a_lease_handle_is_closed_once() {
+        ProxyPool pool = seedPool();
+        Proxy proxy = seedProxy(pool);
+        ProxyManager manager = manager();
+        LeaseHandle handle = manager.lease(manager.request(pool.name()).build());
+
+        handle.close();
+        handle.close();
+
+        assertThat(storage().standing(proxy.id()).orElseThrow().consecutiveFailures())
+                .isEqualTo(1);
+        assertThat(counter(proxy)).isZero();
+    }
+
+    @Test
+    void leasing_from_a_pool_with_nothing_available_throws_naming_the_pool() {
+        ProxyPool pool = seedPool();
+        ProxyManager manager = manager();
+
+        assertThatThrownBy(() -> manager.lease(manager.request(pool.name()).build()))
+                .isInstanceOf(NoProxyAvailableException.class)
+                .hasMessageContaining(pool.name())
+                .satisfies(e ->
+                        assertThat(((NoProxyAvailableException) e).poolName()).isEqualTo(pool.name()));
+        seedProxy(pool);
+        manager.acquire(pool.name()).orElseThrow();
+        assertThatThrownBy(() -> manager.lease(manager.request(pool.name()).build(), Duration.ofMillis(5)))
+                .isInstanceOf(NoProxyAvailableException.class)
+                .hasMessageContaining(pool.name());
+    }
+
+    @Test
+    void closing_a_handle_whose_lease_expired_does_not_throw_and_reports_nothing() {
+        ProxyPool pool = seedPool();
+        Proxy proxy = seedProxy(pool);
+        ProxyManager manager = manager();
+        LeaseHandle handle =
+                manager.lease(manager.request(pool.name()).ttl(shortTtl()).build());
+        advancePast(handle.lease().expiresAt());
+
+        assertThatThrownBy(() -> handle.succeeded(Duration.ofMillis(3))).isInstanceOf(StaleLeaseException.class);
+        handle.close();
+
+        assertThat(storage().findLease(handle.lease().id())).map(Lease::status).contains(LeaseStatus.EXPIRED);
+        ProxyStanding standing = storage().standing(proxy.id()).orElseThrow();
+        assertThat(standing.consecutiveFailures()).isZero();
+        assertThat(standing.latency()).isEmpty();
+    }
+
+    @Test
+    void reports_and_health_checks_through_the_manager_use_its_policy() {
+        ProxyPool pool = seedPool();
+        Proxy reported = seedProxy(pool);
+        Proxy checked = seedProxy(pool);
+        ProxyManager manager = managerBuilder()
+                .outcomePolicy(OutcomePolicy.defaults().withFailureThreshold(1))
+                .build();
+
+        try (LeaseHandle handle = manager.lease(manager.request(pool.name())
+                .filter(io.pharox.filter.ProxyFilters.matching("reported", p -> p.id().equals(reported.id())))
+                .build())) {
+            assertThat(handle.failed(FailureReason.CONNECT_FAILED).circuit()).isEqualTo(CircuitState.OPEN);
+        }
+        manager.applyHealthCheckResult(
+                HealthCheckResult.failed(checked.id(), HealthStatus.UNREACHABLE, "refused", Instant.now()));
+
+        assertThat(storage().standing(reported.id()).orElseThrow().circuit()).isEqualTo(CircuitState.OPEN);
+        assertThat(storage().standing(checked.id()).orElseThrow().circuit()).isEqualTo(CircuitState.OPEN);
+        assertThat(manager.outcomePolicy().failureThreshold()).isEqualTo(1);
+    }
+
+    @Test
+    void a_report_through_the_manager_on_a_released_lease_is_stale() {
+        ProxyPool pool = seedPool();
+        Proxy proxy = seedProxy(pool);
+        ProxyManager manager = manager();
+        LeasedProxy leased = manager.acquire(pool.name()).orElseThrow();
+        manager.release(leased);
+
+        assertThatThrownBy(() -> manager.report(leased.lease(), io.pharox.model.Outcome.failure(FailureReason.OTHER)))
+                .isInstanceOf(StaleLeaseException.class)
+                .isInstanceOf(LeaseNotActiveException.class);
+        assertThat(storage().standing(proxy.id()).orElseThrow().consecutiveFailures())
+                .isZero();
     }
 }

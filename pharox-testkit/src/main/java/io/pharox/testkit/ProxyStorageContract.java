@@ -44,6 +44,13 @@ import org.junit.jupiter.api.Nested;
  * {@link MutableClock}); the default waits for the real clock, which suits storages that read
  * the database's clock, with the short leases of {@link #shortTtl()}.
  *
+ * <p>The groups: Pools, Proxies, Consumers, Capacity, Strategies, Filters, Expiry, Release,
+ * Renewal, Idempotency, Outcomes, Fencing, Breaker, Bans, Scores, Health, BadInput, Concurrency
+ * and Manager. Outcomes, Fencing, Breaker, Bans and Scores check {@code docs/outcomes.md}:
+ * reports and the standing they change, stale reports, fencing tokens, the circuit breaker and
+ * its probe, target bans, and the LOWEST_LATENCY and HEALTHIEST strategies. Their cooldowns are
+ * {@link #shortTtl()}, so a storage on a real clock waits a few of those at most.
+ *
  * <p>The concurrent groups run {@link #concurrentThreads()} threads for a fixed number of
  * operations each and check the invariant (active leases ≤ capacity, stored counter =
  * active lease records) at every acquire and at the end.
@@ -107,7 +114,8 @@ public abstract class ProxyStorageContract {
     /**
      * A value that changes whenever anything the storage holds changes; the bad-input catalogue
      * compares it before and after every rejected call. The default is what the port can see:
-     * every pool, its proxies with their lease counters, and its active leases. Adapters that can
+     * every pool, its proxies with their lease counters, standings and bans, and its active
+     * leases. Adapters that can
      * look deeper should: SQL adapters return
      * {@link io.pharox.testkit.postgres.TestPostgres#fingerprint TestPostgres.fingerprint} of their
      * schema, which also covers consumers, finished leases and selector cursors.
@@ -116,8 +124,13 @@ public abstract class ProxyStorageContract {
         List<Object> snapshot = new ArrayList<>();
         for (ProxyPool pool : storage().listPools()) {
             snapshot.add(pool);
-            snapshot.add(storage().listProxies(pool.name()));
+            List<Proxy> proxies = storage().listProxies(pool.name());
+            snapshot.add(proxies);
             snapshot.add(storage().activeLeasesInPool(pool.name()));
+            for (Proxy proxy : proxies) {
+                snapshot.add(storage().standing(proxy.id()));
+                snapshot.add(storage().bans(proxy.id()));
+            }
         }
         return snapshot;
     }
@@ -301,6 +314,46 @@ public abstract class ProxyStorageContract {
     @Nested
     class Idempotency extends IdempotencyContract {
         Idempotency() {
+            super(ProxyStorageContract.this);
+        }
+    }
+
+    /** Outcome reports: what they change in a proxy's standing, and the stale ones refused. */
+    @Nested
+    class Outcomes extends OutcomesContract {
+        Outcomes() {
+            super(ProxyStorageContract.this);
+        }
+    }
+
+    /** Fencing tokens: 1, then increasing per proxy, across strategies and threads. */
+    @Nested
+    class Fencing extends FencingContract {
+        Fencing() {
+            super(ProxyStorageContract.this);
+        }
+    }
+
+    /** The circuit breaker: open, half-open with one probe, closed; cooldowns doubling and capped. */
+    @Nested
+    class Breaker extends BreakerContract {
+        Breaker() {
+            super(ProxyStorageContract.this);
+        }
+    }
+
+    /** Target bans: skipped for their target only, until they end; extended, never shortened. */
+    @Nested
+    class Bans extends BansContract {
+        Bans() {
+            super(ProxyStorageContract.this);
+        }
+    }
+
+    /** The strategies that read scores: LOWEST_LATENCY and HEALTHIEST. */
+    @Nested
+    class Scores extends ScoresContract {
+        Scores() {
             super(ProxyStorageContract.this);
         }
     }
