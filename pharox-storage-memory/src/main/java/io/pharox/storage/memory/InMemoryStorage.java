@@ -6,6 +6,7 @@ import io.pharox.exception.PoolAlreadyExistsException;
 import io.pharox.exception.PoolNotFoundException;
 import io.pharox.exception.ProxyAlreadyExistsException;
 import io.pharox.exception.ProxyNotFoundException;
+import io.pharox.exception.StaleLeaseException;
 import io.pharox.filter.ProxyFilter;
 import io.pharox.model.Consumer;
 import io.pharox.model.HealthCheckResult;
@@ -13,15 +14,20 @@ import io.pharox.model.Ids;
 import io.pharox.model.Lease;
 import io.pharox.model.LeaseStatus;
 import io.pharox.model.LeasedProxy;
+import io.pharox.model.Outcome;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
+import io.pharox.model.ProxyStanding;
+import io.pharox.model.TargetBan;
 import io.pharox.select.SelectorStrategy;
 import io.pharox.storage.AcquireRequest;
+import io.pharox.storage.OutcomePolicy;
 import io.pharox.storage.ProxyStorage;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -31,6 +37,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -54,6 +61,20 @@ import org.jspecify.annotations.Nullable;
  * active-lease listings read it as expired from its expiry time on all the same, while the
  * proxy's {@code currentLeases} and the order of {@code LEAST_USED} still count it.
  * {@link #cleanupExpiredLeases()} visits every proxy, so its cost grows with their number.
+ *
+ * <p>What proxies learn ({@code docs/outcomes.md}) lives in each proxy's slot: a fencing-token
+ * counter, the circuit breaker, the scores and the target bans, changed under a lock of the
+ * slot's own (never a global one). An acquire on a proxy whose circuit is closed reads one
+ * volatile field to know it, and takes the slot's lock only to draw the grant's fencing token
+ * together with its time; a circuit that is open or half-open is decided under the lock, so
+ * that one probe at a time is granted. A request that names a target reads the proxy's bans
+ * (a map, absent until the first ban) for it. Reports and health checks take only the lock of
+ * their proxy's slot. {@code LOWEST_LATENCY} and {@code HEALTHIEST} keep no index: each such
+ * acquire reads the scores of every proxy of the pool into a binary heap (time linear in the
+ * pool's size) and takes proxies from it in order (a logarithm each), so they cost O(n) per
+ * acquire for a pool of n proxies, where the other strategies usually stop after a few. Ended
+ * bans stop counting at their time and are deleted by {@link #cleanupExpiredLeases()}. The
+ * learned state survives {@link #updateProxy} and goes with {@link #removeProxy}.
  *
  * <p>Released and expired leases stay readable through {@link #findLease(UUID)} for the
  * finished-lease retention (default one hour); every release and expiry forgets a few older
@@ -249,6 +270,7 @@ public final class InMemoryStorage implements ProxyStorage {
         Consumer consumer = ensureConsumer(request.consumerName());
         ProxyFilter filter = request.filter();
         boolean predicates = filter.hasPredicates();
+        @Nullable String target = request.target().orElse(null);
         // read only when the walk meets a full proxy, to expire its lapsed leases: an acquire
         // that finds room at once reads the clock once, for the grant
         @Nullable Instant now = null;
@@ -265,24 +287,42 @@ public final class InMemoryStorage implements ProxyStorage {
                     continue;
                 }
             }
-            if (!filter.matches(predicates ? slot.snapshot() : p) || !slot.tryClaim()) {
+            if (target != null) {
+                if (now == null) {
+                    now = clock.instant();
+                }
+                if (slot.bannedFor(target, now)) {
+                    continue;
+                }
+            }
+            if (!filter.matches(predicates ? slot.snapshot() : p)) {
                 continue;
             }
-            Proxy proxy = slot.proxy();
-            // the clock once the slot is ours: a release that freed it read the clock before freeing
-            // it, so the lease history never shows this lease beginning before that one ended
-            Instant grantedAt = clock.instant();
-            Lease lease = Lease.active(
-                    key.orElseGet(Ids::next),
-                    pool.pool.id(),
-                    proxy.id(),
-                    consumer.id(),
-                    grantedAt,
-                    grantedAt.plus(request.ttl()));
-            LeaseRecord record = new LeaseRecord(lease, slot);
+            LeaseRecord record;
+            if (slot.guarded()) {
+                // the circuit is open or half-open: decide, claim and name the probe under the
+                // slot's lock, so that two acquires never both take the one probe
+                record = claimGuarded(slot, pool, consumer, request);
+                if (record == null) {
+                    continue;
+                }
+            } else {
+                if (!slot.tryClaim()) {
+                    continue;
+                }
+                if (slot.guarded()) {
+                    // a report opened the circuit since we looked: our claim came after it
+                    slot.unclaim();
+                    continue;
+                }
+                record = grant(slot, pool, consumer, request);
+            }
+            Lease lease = record.lease();
+            Instant grantedAt = lease.acquiredAt();
             LeaseRecord raced = leases.putIfAbsent(lease.id(), record);
             if (raced != null) {
                 // a concurrent acquire with the same key recorded its lease first: give the slot back
+                slot.forgetProbe(record);
                 slot.unclaim();
                 return Optional.of(repeated(raced, pool, request));
             }
@@ -298,7 +338,7 @@ public final class InMemoryStorage implements ProxyStorage {
                 continue;
             }
             if (request.strategy() == SelectorStrategy.ROUND_ROBIN) {
-                pool.roundRobinCursor.set(proxy.id());
+                pool.roundRobinCursor.set(slot.id());
                 if (order instanceof Rotation rotation) {
                     pool.roundRobinHint = rotation.index();
                 }
@@ -306,6 +346,59 @@ public final class InMemoryStorage implements ProxyStorage {
             return Optional.of(new LeasedProxy(lease, slot.snapshot()));
         }
         return Optional.empty();
+    }
+
+    /**
+     * The lease record of a grant on {@code slot}, whose slot the caller has claimed: its fencing
+     * token is drawn, and the clock read, under the slot's lock, so that a later token never has
+     * an earlier grant time. The clock is read once the slot is ours: a release that freed it
+     * read the clock before freeing it, so the lease history never shows this lease beginning
+     * before that one ended.
+     */
+    private LeaseRecord grant(ProxySlot slot, PoolState pool, Consumer consumer, AcquireRequest request) {
+        long token;
+        Instant grantedAt;
+        synchronized (slot.learning) {
+            token = slot.nextToken();
+            grantedAt = clock.instant();
+        }
+        return new LeaseRecord(lease(slot, pool, consumer, request, grantedAt, token), slot);
+    }
+
+    /**
+     * A grant on {@code slot} whose circuit is not closed, decided under the slot's lock: none
+     * while it is open or its probe is active; else the slot is claimed and, if half-open, the
+     * grant becomes the probe.
+     *
+     * @return the record, or {@code null} if the circuit (or the capacity) refuses
+     */
+    private @Nullable LeaseRecord claimGuarded(
+            ProxySlot slot, PoolState pool, Consumer consumer, AcquireRequest request) {
+        synchronized (slot.learning) {
+            Instant grantedAt = clock.instant();
+            Boolean probe = slot.admits(grantedAt);
+            if (probe == null || !slot.tryClaim()) {
+                return null;
+            }
+            LeaseRecord record =
+                    new LeaseRecord(lease(slot, pool, consumer, request, grantedAt, slot.nextToken()), slot);
+            if (probe) {
+                slot.probe(record);
+            }
+            return record;
+        }
+    }
+
+    private static Lease lease(
+            ProxySlot slot, PoolState pool, Consumer consumer, AcquireRequest request, Instant grantedAt, long token) {
+        return Lease.active(
+                request.idempotencyKey().orElseGet(Ids::next),
+                pool.pool.id(),
+                slot.id(),
+                consumer.id(),
+                grantedAt,
+                grantedAt.plus(request.ttl()),
+                token);
     }
 
     /**
@@ -372,6 +465,10 @@ public final class InMemoryStorage implements ProxyStorage {
                 }
                 return new Rotation(slots, ThreadLocalRandom.current().nextInt(n));
             }
+            // the two score strategies order the pool's proxies by their scores as read now
+            case LOWEST_LATENCY:
+            case HEALTHIEST:
+                return new ByScore(pool.proxies.values(), request.strategy() == SelectorStrategy.HEALTHIEST);
             default:
                 throw new IllegalStateException("unknown strategy " + request.strategy());
         }
@@ -390,6 +487,52 @@ public final class InMemoryStorage implements ProxyStorage {
             }
         }
         return low;
+    }
+
+    /**
+     * The slots in the order of a score strategy: {@code LOWEST_LATENCY} by latency (none last),
+     * {@code HEALTHIEST} by success rate (highest first) then latency; ties by id. The scores are
+     * read once per slot, when the order is built (they may change meanwhile), into a binary heap
+     * built in time linear in the pool's size; each slot the walk takes costs a logarithm more,
+     * so an acquire that finds room in the first proxies costs O(n + k log n) for k visited.
+     */
+    private static final class ByScore implements Iterator<ProxySlot> {
+        private final PriorityQueue<Scored> heap;
+
+        ByScore(Collection<ProxySlot> slots, boolean healthiest) {
+            List<Scored> scored = new ArrayList<>(slots.size());
+            for (ProxySlot slot : slots) {
+                scored.add(new Scored(slot, healthiest ? slot.successRate() : 0, slot.latencyKey()));
+            }
+            heap = new PriorityQueue<>(scored);
+        }
+
+        @Override
+        public boolean hasNext() {
+            return !heap.isEmpty();
+        }
+
+        @Override
+        public ProxySlot next() {
+            Scored next = heap.poll();
+            if (next == null) {
+                throw new NoSuchElementException();
+            }
+            return next.slot;
+        }
+    }
+
+    /** A slot with its scores as read once: the higher rate first, then the lower latency, then the id. */
+    private record Scored(ProxySlot slot, double rate, long latency) implements Comparable<Scored> {
+        @Override
+        public int compareTo(Scored other) {
+            int byRate = Double.compare(other.rate, rate);
+            if (byRate != 0) {
+                return byRate;
+            }
+            int byLatency = Long.compare(latency, other.latency);
+            return byLatency != 0 ? byLatency : Ids.ORDER.compare(slot.id(), other.slot.id());
+        }
     }
 
     /** An array's slots from index {@code start}, wrapping to its beginning. */
@@ -503,6 +646,7 @@ public final class InMemoryStorage implements ProxyStorage {
         int expired = 0;
         for (ProxySlot slot : proxies.values()) {
             expired += reclaimExpired(slot, now);
+            slot.forgetEndedBans(now);
         }
         for (Queue<LeaseRecord> stripe : finished) {
             forgetFinished(stripe, now, Integer.MAX_VALUE);
@@ -560,11 +704,58 @@ public final class InMemoryStorage implements ProxyStorage {
     }
 
     @Override
-    public Proxy applyHealthCheckResult(HealthCheckResult result) {
+    public Proxy applyHealthCheckResult(HealthCheckResult result, OutcomePolicy policy) {
         Objects.requireNonNull(result, "result");
+        Objects.requireNonNull(policy, "policy");
         ProxySlot slot = liveSlot(result.proxyId());
         slot.updateProxy(p -> p.withHealthCheck(result));
+        slot.learn(result.status().passed(), result.latency().orElse(null), null, policy, clock.instant());
         return slot.snapshot();
+    }
+
+    @Override
+    public ProxyStanding report(UUID leaseId, long fencingToken, Outcome outcome, OutcomePolicy policy) {
+        Objects.requireNonNull(leaseId, "leaseId");
+        Objects.requireNonNull(outcome, "outcome");
+        Objects.requireNonNull(policy, "policy");
+        LeaseRecord record = leases.get(leaseId);
+        if (record == null) {
+            throw new LeaseNotFoundException(leaseId);
+        }
+        ProxySlot slot = record.slot;
+        // under the slot's lock: the lease is checked and the outcome applied at one instant, and
+        // the circuit's change is ordered with the acquires that decide on a probe
+        synchronized (slot.learning) {
+            Instant now = clock.instant();
+            Lease lease = record.lease();
+            if (!lease.isActiveAt(now)) {
+                throw new StaleLeaseException(leaseId, lease.statusAt(now));
+            }
+            if (lease.fencingToken() != fencingToken) {
+                throw new StaleLeaseException(leaseId, fencingToken, lease.fencingToken());
+            }
+            slot.learn(
+                    outcome.isSuccess(),
+                    outcome.latency().orElse(null),
+                    outcome.target().orElse(null),
+                    policy,
+                    now);
+            return slot.standing(now);
+        }
+    }
+
+    @Override
+    public Optional<ProxyStanding> standing(UUID proxyId) {
+        Objects.requireNonNull(proxyId, "proxyId");
+        ProxySlot slot = proxies.get(proxyId);
+        return slot == null ? Optional.empty() : Optional.of(slot.standing(clock.instant()));
+    }
+
+    @Override
+    public List<TargetBan> bans(UUID proxyId) {
+        Objects.requireNonNull(proxyId, "proxyId");
+        ProxySlot slot = proxies.get(proxyId);
+        return slot == null ? List.of() : slot.bans(clock.instant());
     }
 
     @Override

@@ -18,7 +18,8 @@ import org.jspecify.annotations.Nullable;
  * one after the cursor's, {@code LEAST_USED} an index by lease count. Both are built on first
  * use, so a pool that never uses a strategy never pays for its order. The array is copied
  * again on the first such acquire after a proxy was added or removed, which costs time in
- * proportion to the pool's size once per change.
+ * proportion to the pool's size once per change. {@code LOWEST_LATENCY} and {@code HEALTHIEST}
+ * keep nothing here: they read the scores of every proxy of the pool at each acquire.
  */
 final class PoolState {
 

@@ -1,11 +1,18 @@
 package io.pharox.storage.memory;
 
+import io.pharox.model.CircuitState;
 import io.pharox.model.Proxy;
+import io.pharox.model.ProxyStanding;
+import io.pharox.model.TargetBan;
+import io.pharox.storage.OutcomePolicy;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -25,6 +32,14 @@ import org.jspecify.annotations.Nullable;
  * release allocate nothing here. The slot also keeps a lower bound of its active leases'
  * expiry times, so an acquire that walks past it when it is full can tell with one read
  * whether one of them may have lapsed ({@link #mayHaveLapsed}).
+ *
+ * <p>It also holds what the proxy has learned from outcome reports and health checks (see
+ * {@code docs/outcomes.md}): its fencing-token counter, circuit breaker, scores and target bans.
+ * These change under {@link #learning}, a lock of the slot's own that acquires take only to
+ * draw a fencing token (with the grant's time, so that tokens and grant times agree) and, while
+ * the circuit is not closed, to decide on the probe. Acquires read {@link #openUntil},
+ * {@link #bans}, the success rate and the latency without it: one volatile read of
+ * {@code openUntil} tells a closed circuit.
  */
 final class ProxySlot {
 
@@ -77,6 +92,35 @@ final class ProxySlot {
 
     /** This slot's entry in its pool's least-used index, if it has one; guarded by {@code this}. */
     private PoolState.@Nullable LoadKey loadKey;
+
+    // ---------------------------------------------------------------- learned state
+
+    /** Guards the learned state below: token counter, breaker, scores and bans. */
+    final Object learning = new Object();
+
+    /** The last fencing token granted; guarded by {@link #learning}. */
+    private long lastToken;
+
+    /** Failures counting against the proxy since its last success; guarded by {@link #learning}. */
+    private int consecutiveFailures;
+
+    /** Openings since the circuit last closed; guarded by {@link #learning}. */
+    private int openings;
+
+    /** When the current or last cooldown ends; {@code null} while the circuit is closed. Written under {@link #learning}. */
+    private volatile @Nullable Instant openUntil;
+
+    /** The lease granted as the half-open circuit's probe, if any; guarded by {@link #learning}. */
+    private @Nullable LeaseRecord probe;
+
+    /** Exponentially weighted success rate, 0..1. Written under {@link #learning}. */
+    private volatile double successRate = 1;
+
+    /** Exponentially weighted latency in nanoseconds; negative before the first. Written under {@link #learning}. */
+    private volatile long latencyNanos = -1;
+
+    /** Ban end by normalized target; {@code null} until the first ban. Written under {@link #learning}. */
+    private volatile @Nullable Map<String, Instant> bans;
 
     ProxySlot(Proxy proxy, PoolState pool) {
         this.proxy = proxy.withCurrentLeases(0);
@@ -280,4 +324,166 @@ final class ProxySlot {
     }
 
     private static final int MAX_VIEWS = 8;
+
+    // ---------------------------------------------------------------- learned state
+
+    /** Whether the circuit is not closed: the acquire must decide under {@link #learning}. */
+    boolean guarded() {
+        return openUntil != null;
+    }
+
+    /** The next fencing token; the caller holds {@link #learning}. */
+    long nextToken() {
+        return ++lastToken;
+    }
+
+    /**
+     * Whether an acquire at {@code now} may lease this proxy as far as its circuit goes, and
+     * whether the lease would be the half-open circuit's probe: {@code null} if it may not
+     * (open, or half-open with a probe active), else {@code TRUE} for a probe and
+     * {@code FALSE} for a closed circuit. The caller holds {@link #learning}.
+     */
+    @Nullable
+    Boolean admits(Instant now) {
+        Instant until = openUntil;
+        if (until == null) {
+            return Boolean.FALSE;
+        }
+        if (now.isBefore(until)) {
+            return null;
+        }
+        LeaseRecord current = probe;
+        return current != null && current.lease().isActiveAt(now) ? null : Boolean.TRUE;
+    }
+
+    /** Makes {@code record} the half-open circuit's probe; the caller holds {@link #learning}. */
+    void probe(LeaseRecord record) {
+        probe = record;
+    }
+
+    /** Forgets {@code record} as the probe if it is: its grant was undone. */
+    void forgetProbe(LeaseRecord record) {
+        synchronized (learning) {
+            if (probe == record) {
+                probe = null;
+            }
+        }
+    }
+
+    /**
+     * Applies one report or health check at {@code now} by {@code policy}: a success (with its
+     * latency, if any), a failure counting against the proxy, or a ban for {@code target}.
+     */
+    void learn(
+            boolean success, @Nullable Duration latency, @Nullable String target, OutcomePolicy policy, Instant now) {
+        synchronized (learning) {
+            double s = policy.smoothing();
+            if (target != null) {
+                Instant until = now.plus(policy.banCooldown());
+                Map<String, Instant> current = bans;
+                if (current == null) {
+                    current = new ConcurrentHashMap<>(4);
+                    bans = current;
+                }
+                current.merge(target, until, (old, fresh) -> fresh.isAfter(old) ? fresh : old);
+                return;
+            }
+            CircuitState state = ProxyStanding.circuitAt(now, Optional.ofNullable(openUntil));
+            if (success) {
+                consecutiveFailures = 0;
+                successRate = successRate + s * (1 - successRate);
+                if (latency != null) {
+                    long sample = latency.toNanos();
+                    long old = latencyNanos;
+                    latencyNanos = old < 0 ? sample : Math.round(old + s * (sample - old));
+                }
+                if (state == CircuitState.HALF_OPEN) {
+                    openings = 0;
+                    openUntil = null;
+                    probe = null;
+                }
+                return;
+            }
+            if (consecutiveFailures < Integer.MAX_VALUE) {
+                consecutiveFailures++;
+            }
+            successRate = successRate * (1 - s);
+            if (state == CircuitState.CLOSED) {
+                if (consecutiveFailures >= policy.failureThreshold()) {
+                    openings = 1;
+                    openUntil = now.plus(policy.cooldownOf(1));
+                }
+            } else if (state == CircuitState.HALF_OPEN) {
+                if (openings < Integer.MAX_VALUE) {
+                    openings++;
+                }
+                openUntil = now.plus(policy.cooldownOf(openings));
+                probe = null;
+            }
+        }
+    }
+
+    /** The standing at {@code now}. */
+    ProxyStanding standing(Instant now) {
+        synchronized (learning) {
+            Optional<Instant> until = Optional.ofNullable(openUntil);
+            long latency = latencyNanos;
+            return new ProxyStanding(
+                    id,
+                    ProxyStanding.circuitAt(now, until),
+                    consecutiveFailures,
+                    openings,
+                    until,
+                    Math.max(0, Math.min(1, successRate)),
+                    latency < 0 ? Optional.empty() : Optional.of(Duration.ofNanos(latency)),
+                    lastToken);
+        }
+    }
+
+    /** Whether an acquire for {@code target} at {@code now} must skip this proxy. */
+    boolean bannedFor(String target, Instant now) {
+        Map<String, Instant> current = bans;
+        if (current == null) {
+            return false;
+        }
+        Instant until = current.get(target);
+        return until != null && now.isBefore(until);
+    }
+
+    /** The bans in force at {@code now}, by target. */
+    List<TargetBan> bans(Instant now) {
+        Map<String, Instant> current = bans;
+        if (current == null || current.isEmpty()) {
+            return List.of();
+        }
+        List<TargetBan> inForce = new ArrayList<>();
+        current.forEach((target, until) -> {
+            if (now.isBefore(until)) {
+                inForce.add(new TargetBan(id, target, until));
+            }
+        });
+        inForce.sort(Comparator.comparing(TargetBan::target));
+        return List.copyOf(inForce);
+    }
+
+    /** Deletes the bans that have ended at {@code now}. */
+    void forgetEndedBans(Instant now) {
+        Map<String, Instant> current = bans;
+        if (current != null && !current.isEmpty()) {
+            synchronized (learning) {
+                current.values().removeIf(until -> !now.isBefore(until));
+            }
+        }
+    }
+
+    /** The exponentially weighted success rate, read without the lock. */
+    double successRate() {
+        return successRate;
+    }
+
+    /** The exponentially weighted latency in nanoseconds, {@link Long#MAX_VALUE} before the first; read without the lock. */
+    long latencyKey() {
+        long latency = latencyNanos;
+        return latency < 0 ? Long.MAX_VALUE : latency;
+    }
 }
