@@ -65,9 +65,10 @@ import org.jspecify.annotations.Nullable;
  * <p>What proxies learn ({@code docs/outcomes.md}) lives in each proxy's slot: a fencing-token
  * counter, the circuit breaker, the scores and the target bans, changed under a lock of the
  * slot's own (never a global one). An acquire on a proxy whose circuit is closed reads one
- * volatile field to know it, and takes the slot's lock only to draw the grant's fencing token
- * together with its time; a circuit that is open or half-open is decided under the lock, so
- * that one probe at a time is granted. A request that names a target reads the proxy's bans
+ * volatile field to know it (and once more after its claim, in case a report opened it
+ * meanwhile), and draws the grant's fencing token together with its time by one
+ * compare-and-set on the slot; a circuit that is open or half-open is decided under the slot's
+ * lock, so that one probe at a time is granted. A request that names a target reads the proxy's bans
  * (a map, absent until the first ban) for it. Reports and health checks take only the lock of
  * their proxy's slot. {@code LOWEST_LATENCY} and {@code HEALTHIEST} keep no index: each such
  * acquire reads the scores of every proxy of the pool into a binary heap (time linear in the
@@ -349,20 +350,20 @@ public final class InMemoryStorage implements ProxyStorage {
     }
 
     /**
-     * The lease record of a grant on {@code slot}, whose slot the caller has claimed: its fencing
-     * token is drawn, and the clock read, under the slot's lock, so that a later token never has
-     * an earlier grant time. The clock is read once the slot is ours: a release that freed it
-     * read the clock before freeing it, so the lease history never shows this lease beginning
-     * before that one ended.
+     * The lease record of a grant on {@code slot}, whose slot the caller has claimed. Its fencing
+     * token and time are taken together, without a lock ({@link ProxySlot#claimToken}), so that
+     * a greater token never has an earlier grant time. The clock is read once the slot is ours:
+     * a release that freed it read the clock before freeing it, so the lease history never shows
+     * this lease beginning before that one ended.
      */
     private LeaseRecord grant(ProxySlot slot, PoolState pool, Consumer consumer, AcquireRequest request) {
-        long token;
-        Instant grantedAt;
-        synchronized (slot.learning) {
-            token = slot.nextToken();
-            grantedAt = clock.instant();
+        while (true) {
+            long last = slot.lastToken();
+            Instant grantedAt = clock.instant();
+            if (slot.claimToken(last)) {
+                return new LeaseRecord(lease(slot, pool, consumer, request, grantedAt, last + 1), slot);
+            }
         }
-        return new LeaseRecord(lease(slot, pool, consumer, request, grantedAt, token), slot);
     }
 
     /**
@@ -375,13 +376,11 @@ public final class InMemoryStorage implements ProxyStorage {
     private @Nullable LeaseRecord claimGuarded(
             ProxySlot slot, PoolState pool, Consumer consumer, AcquireRequest request) {
         synchronized (slot.learning) {
-            Instant grantedAt = clock.instant();
-            Boolean probe = slot.admits(grantedAt);
+            Boolean probe = slot.admits(clock.instant());
             if (probe == null || !slot.tryClaim()) {
                 return null;
             }
-            LeaseRecord record =
-                    new LeaseRecord(lease(slot, pool, consumer, request, grantedAt, slot.nextToken()), slot);
+            LeaseRecord record = grant(slot, pool, consumer, request);
             if (probe) {
                 slot.probe(record);
             }

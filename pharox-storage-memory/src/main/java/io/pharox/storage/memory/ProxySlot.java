@@ -35,9 +35,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>It also holds what the proxy has learned from outcome reports and health checks (see
  * {@code docs/outcomes.md}): its fencing-token counter, circuit breaker, scores and target bans.
- * These change under {@link #learning}, a lock of the slot's own that acquires take only to
- * draw a fencing token (with the grant's time, so that tokens and grant times agree) and, while
- * the circuit is not closed, to decide on the probe. Acquires read {@link #openUntil},
+ * These change under {@link #learning}, a lock of the slot's own that acquires take only while
+ * the circuit is not closed, to decide on the probe; fencing tokens are drawn by compare-and-set
+ * ({@link #claimToken}). Acquires read {@link #openUntil},
  * {@link #bans}, the success rate and the latency without it: one volatile read of
  * {@code openUntil} tells a closed circuit.
  */
@@ -54,6 +54,8 @@ final class ProxySlot {
             AtomicReferenceFieldUpdater.newUpdater(ProxySlot.class, LeaseRecord.class, "sole");
     private static final AtomicLongFieldUpdater<ProxySlot> EARLIEST_EXPIRY =
             AtomicLongFieldUpdater.newUpdater(ProxySlot.class, "earliestExpiry");
+    private static final AtomicLongFieldUpdater<ProxySlot> LAST_TOKEN =
+            AtomicLongFieldUpdater.newUpdater(ProxySlot.class, "lastToken");
 
     private static final long NEVER = Long.MAX_VALUE;
     private static final long MAX_SECONDS = Long.MAX_VALUE / 1_000_000_000L - 1;
@@ -98,8 +100,8 @@ final class ProxySlot {
     /** Guards the learned state below: token counter, breaker, scores and bans. */
     final Object learning = new Object();
 
-    /** The last fencing token granted; guarded by {@link #learning}. */
-    private long lastToken;
+    /** The last fencing token granted; moved by compare-and-set ({@link #claimToken}). */
+    private volatile long lastToken;
 
     /** Failures counting against the proxy since its last success; guarded by {@link #learning}. */
     private int consecutiveFailures;
@@ -332,9 +334,18 @@ final class ProxySlot {
         return openUntil != null;
     }
 
-    /** The next fencing token; the caller holds {@link #learning}. */
-    long nextToken() {
-        return ++lastToken;
+    /** The last fencing token granted, 0 before the first. */
+    long lastToken() {
+        return lastToken;
+    }
+
+    /**
+     * Takes token {@code last + 1} if {@code last} is still the last one granted. A caller reads
+     * {@link #lastToken()}, then the clock, then claims: a grant whose claim succeeds read the
+     * clock after every earlier grant's claim, so a greater token never carries an earlier time.
+     */
+    boolean claimToken(long last) {
+        return LAST_TOKEN.compareAndSet(this, last, last + 1);
     }
 
     /**

@@ -89,4 +89,63 @@ class InMemoryStorageTest {
                 .isInstanceOf(NullPointerException.class)
                 .hasMessage("clock");
     }
+
+    @Test
+    void on_a_ticking_clock_a_greater_fencing_token_never_has_an_earlier_grant_time() throws Exception {
+        // a clock that moves at every read, so that a token and a time taken apart would disagree
+        java.util.concurrent.atomic.AtomicLong ticks = new java.util.concurrent.atomic.AtomicLong();
+        Instant start = Instant.parse("2026-01-01T00:00:00Z");
+        Clock ticking = new Clock() {
+            @Override
+            public Instant instant() {
+                // let another thread run between a grant's token and its clock read, if they are apart
+                Thread.yield();
+                return start.plusNanos(1000 * ticks.incrementAndGet());
+            }
+
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+        };
+        InMemoryStorage storage = new InMemoryStorage(ticking);
+        ProxyPool pool = storage.createPool("p", "");
+        Proxy proxy = storage.addProxy(Proxy.builder()
+                .poolId(pool.id())
+                .address("10.0.0.1", 8080)
+                .shared(4)
+                .build());
+        java.util.Queue<io.pharox.model.Lease> granted = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                done.add(threads.submit(() -> {
+                    for (int i = 0; i < 2000; i++) {
+                        storage.acquire(AcquireRequest.forPool("p").build()).ifPresent(l -> {
+                            granted.add(l.lease());
+                            storage.release(l.lease().id());
+                        });
+                    }
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+
+        java.util.List<io.pharox.model.Lease> byToken = new java.util.ArrayList<>(granted);
+        byToken.sort(java.util.Comparator.comparingLong(io.pharox.model.Lease::fencingToken));
+        assertThat(byToken).extracting(io.pharox.model.Lease::fencingToken).doesNotHaveDuplicates();
+        assertThat(byToken).isSortedAccordingTo(java.util.Comparator.comparing(io.pharox.model.Lease::acquiredAt));
+        assertThat(storage.standing(proxy.id()).orElseThrow().lastFencingToken())
+                .isEqualTo(byToken.get(byToken.size() - 1).fencingToken());
+    }
 }
