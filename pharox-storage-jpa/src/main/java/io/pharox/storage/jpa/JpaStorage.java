@@ -8,9 +8,13 @@ import io.pharox.model.HealthCheckResult;
 import io.pharox.model.Ids;
 import io.pharox.model.Lease;
 import io.pharox.model.LeasedProxy;
+import io.pharox.model.Outcome;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
+import io.pharox.model.ProxyStanding;
+import io.pharox.model.TargetBan;
 import io.pharox.storage.AcquireRequest;
+import io.pharox.storage.OutcomePolicy;
 import io.pharox.storage.ProxyStorage;
 import io.pharox.storage.sql.LeaseEngine;
 import io.pharox.storage.sql.SqlAccess;
@@ -337,8 +341,23 @@ public final class JpaStorage implements ProxyStorage {
     }
 
     @Override
-    public Proxy applyHealthCheckResult(HealthCheckResult result) {
-        return engine.applyHealthCheckResult(result);
+    public Proxy applyHealthCheckResult(HealthCheckResult result, OutcomePolicy policy) {
+        return engine.applyHealthCheckResult(result, policy);
+    }
+
+    @Override
+    public ProxyStanding report(UUID leaseId, long fencingToken, Outcome outcome, OutcomePolicy policy) {
+        return engine.report(leaseId, fencingToken, outcome, policy);
+    }
+
+    @Override
+    public Optional<ProxyStanding> standing(UUID proxyId) {
+        return engine.standing(proxyId);
+    }
+
+    @Override
+    public List<TargetBan> bans(UUID proxyId) {
+        return engine.bans(proxyId);
     }
 
     @Override

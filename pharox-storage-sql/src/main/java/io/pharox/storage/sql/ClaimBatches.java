@@ -62,7 +62,8 @@ final class ClaimBatches {
         SelectorStrategy strategy = request.strategy();
         return (strategy == SelectorStrategy.FIRST_AVAILABLE || strategy == SelectorStrategy.LEAST_USED)
                 && !request.filter().hasPredicates()
-                && request.idempotencyKey().isEmpty();
+                && request.idempotencyKey().isEmpty()
+                && request.target().isEmpty();
     }
 
     /** One request of a batch: its lease id, consumer and request (whose ttl it takes). */
@@ -126,7 +127,9 @@ final class ClaimBatches {
     private static ResultQuery<Record> statement(DSLContext ctx, Shape shape) {
         Query pick = select(P.ID, P.CURRENT_LEASES, P.MAX_CONCURRENCY)
                 .from(P)
-                .where(Claims.leasable(POOL, FilterTranslator.translate(shape.filter)))
+                // half-open circuits grant one probe at a time: their claims run alone
+                .where(Claims.leasable(POOL, FilterTranslator.translate(shape.filter))
+                        .and(P.OPEN_UNTIL.isNull()))
                 .orderBy(Claims.order(shape.strategy))
                 .limit(field("(select count(*) from reqs)", Integer.class))
                 .forUpdate()
@@ -158,14 +161,15 @@ final class ClaimBatches {
                         + " slotted as (select d.*, row_number() over (partition by d.granted order by d.id) as slot"
                         + " from decision d),"
                         + " claimed as (update {7} as p set current_leases = p.current_leases - s.freed"
-                        + " + case when s.granted then 1 else 0 end from slotted s where p.id = s.id"
-                        + " returning {8}, s.granted as granted, s.t as t, s.slot as slot),"
+                        + " + case when s.granted then 1 else 0 end,"
+                        + " fence = p.fence + case when s.granted then 1 else 0 end from slotted s where p.id = s.id"
+                        + " returning {8}, s.granted as granted, s.t as t, s.slot as slot, p.fence as granted_fence),"
                         + " inserted as (insert into {4} (id, pool_id, proxy_id, consumer_id, status, acquired_at,"
-                        + " expires_at) select r.req_lease, {9}, c.id, r.req_consumer, {6}, c.t, c.t + r.req_ttl"
-                        + " from claimed c join reqs r on r.req_ord = c.slot where c.granted"
-                        + " returning id, proxy_id, acquired_at, expires_at)"
+                        + " expires_at, fence) select r.req_lease, {9}, c.id, r.req_consumer, {6}, c.t, c.t + r.req_ttl,"
+                        + " c.granted_fence from claimed c join reqs r on r.req_ord = c.slot where c.granted"
+                        + " returning id, proxy_id, acquired_at, expires_at, fence)"
                         + " select {10}, c.granted, c.t, i.id as lease_id, i.acquired_at as lease_acquired_at,"
-                        + " i.expires_at as lease_expires_at, false as any_candidate"
+                        + " i.expires_at as lease_expires_at, false as any_candidate, i.fence as lease_fence"
                         + " from reqs r left join inserted i on i.id = r.req_lease"
                         + " left join claimed c on c.id = i.proxy_id order by r.req_ord",
                 val(LEASE_IDS),

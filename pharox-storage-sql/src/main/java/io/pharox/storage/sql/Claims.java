@@ -4,6 +4,7 @@ import static io.pharox.storage.sql.Rows.L;
 import static io.pharox.storage.sql.Rows.P;
 import static io.pharox.storage.sql.schema.Tables.LEASE;
 import static io.pharox.storage.sql.schema.Tables.POOL_SELECTOR_STATE;
+import static io.pharox.storage.sql.schema.Tables.PROXY_BAN;
 import static org.jooq.impl.DSL.count;
 import static org.jooq.impl.DSL.currentOffsetDateTime;
 import static org.jooq.impl.DSL.exists;
@@ -41,6 +42,7 @@ import org.jooq.Record;
 import org.jooq.Record3;
 import org.jooq.ResultQuery;
 import org.jooq.Select;
+import org.jooq.SelectFieldOrAsterisk;
 import org.jooq.SelectForUpdateOfStep;
 import org.jooq.SortField;
 import org.jooq.impl.DSL;
@@ -79,6 +81,7 @@ final class Claims {
     private static final Name FREED = name("freed");
     private static final Name GRANTED = name("granted");
     private static final Name ANY_CANDIDATE = name("any_candidate");
+    private static final Name GRANTED_FENCE = name("granted_fence");
 
     /**
      * The row of a claim: the claimed proxy's columns, whether it was granted and when, the
@@ -99,7 +102,36 @@ final class Claims {
         row.add(field(name("lease_acquired_at"), SQLDataType.TIMESTAMPWITHTIMEZONE));
         row.add(field(name("lease_expires_at"), SQLDataType.TIMESTAMPWITHTIMEZONE));
         row.add(field(ANY_CANDIDATE, SQLDataType.BOOLEAN));
+        row.add(field(name("lease_fence"), SQLDataType.BIGINT));
         return row.toArray(new Field<?>[0]);
+    }
+
+    /**
+     * The circuit lets a claim through: it is closed, or half-open (its cooldown is over) with no
+     * probe lease in force. Every column is the proxy row's, so the condition is checked again on
+     * the row's latest version once the claim has locked it: two claims of one half-open proxy
+     * cannot both see it without a probe.
+     */
+    static final Condition CIRCUIT_ADMITS = P.OPEN_UNTIL
+            .isNull()
+            .or(P.OPEN_UNTIL
+                    .le(currentOffsetDateTime())
+                    .and(P.PROBE_UNTIL.isNull().or(P.PROBE_UNTIL.le(currentOffsetDateTime()))));
+
+    /** The proxy is not banned for {@code target} now. */
+    static Condition notBanned(Field<String> target) {
+        return notExists(selectOne()
+                .from(PROXY_BAN)
+                .where(
+                        PROXY_BAN.PROXY_ID.eq(P.ID),
+                        PROXY_BAN.TARGET.eq(target),
+                        PROXY_BAN.BANNED_UNTIL.gt(currentOffsetDateTime())));
+    }
+
+    /** {@link #leasable} for {@code request}, banned proxies of its target excluded. */
+    static Condition leasable(UUID pool, Condition filter, Optional<Field<String>> target) {
+        Condition leasable = leasable(pool, filter);
+        return target.isPresent() ? leasable.and(notBanned(target.get())) : leasable;
     }
 
     /** How a claim picks its proxy. */
@@ -119,6 +151,7 @@ final class Claims {
                 .eq(pool)
                 .and(P.STATUS.eq(inline(ProxyStatus.ACTIVE.name())))
                 .and(filter)
+                .and(CIRCUIT_ADMITS)
                 .and(P.CURRENT_LEASES
                         .lt(P.MAX_CONCURRENCY)
                         .or(exists(selectOne()
@@ -139,6 +172,12 @@ final class Claims {
                 return List.of(P.CURRENT_LEASES.asc(), P.ID.asc());
             case RANDOM:
                 return List.of(P.RANDOM_KEY.asc(), P.ID.asc());
+            case LOWEST_LATENCY:
+                // proxy_latency_idx: ascending, nulls last (the index's own order)
+                return List.of(P.LATENCY_MICROS.asc().nullsLast(), P.ID.asc());
+            case HEALTHIEST:
+                // proxy_healthiest_idx
+                return List.of(P.SUCCESS_RATE.desc(), P.LATENCY_MICROS.asc().nullsLast(), P.ID.asc());
             default:
                 throw new IllegalStateException("unknown strategy " + strategy);
         }
@@ -280,12 +319,21 @@ final class Claims {
         List<Field<?>> returned = new ArrayList<>(Rows.PROXY_COLUMNS);
         returned.add(granted.as(GRANTED));
         returned.add(decision.field(AT, OffsetDateTime.class).as(AT));
+        returned.add(P.FENCE.as(GRANTED_FENCE));
         Map<Field<?>, Field<?>> moved = new LinkedHashMap<>();
         moved.put(
                 P.CURRENT_LEASES,
                 P.CURRENT_LEASES
                         .minus(decision.field(FREED, Integer.class))
                         .plus(when(granted, inline(1)).otherwise(inline(0))));
+        moved.put(P.FENCE, P.FENCE.plus(when(granted, inline(1L)).otherwise(inline(0L))));
+        // a grant on a half-open circuit (the condition admits no open one) is its probe
+        Condition probe = DSL.condition(granted).and(P.OPEN_UNTIL.isNotNull());
+        moved.put(P.PROBE_LEASE_ID, when(probe, val(binds.leaseId())).otherwise(P.PROBE_LEASE_ID));
+        moved.put(
+                P.PROBE_UNTIL,
+                when(probe, decision.field(AT, OffsetDateTime.class).plus(val(binds.ttl())))
+                        .otherwise(P.PROBE_UNTIL));
         if (strategy == SelectorStrategy.RANDOM) {
             // a granted proxy moves to a new random place in the order
             moved.put(
@@ -301,6 +349,7 @@ final class Claims {
         Field<UUID> claimedId = claimed.field(P.ID.getName(), UUID.class);
         Field<OffsetDateTime> claimedAt = claimed.field(AT, OffsetDateTime.class);
         Field<Boolean> claimedGranted = claimed.field(GRANTED, Boolean.class);
+        Field<Long> claimedFence = claimed.field(GRANTED_FENCE, Long.class);
         CommonTableExpression<?> inserted = name("inserted")
                 .as(DSL.insertInto(
                                 LEASE,
@@ -310,7 +359,8 @@ final class Claims {
                                 LEASE.CONSUMER_ID,
                                 LEASE.STATUS,
                                 LEASE.ACQUIRED_AT,
-                                LEASE.EXPIRES_AT)
+                                LEASE.EXPIRES_AT,
+                                LEASE.FENCE)
                         .select(select(
                                         val(binds.leaseId()),
                                         val(pool),
@@ -318,10 +368,11 @@ final class Claims {
                                         val(binds.consumer()),
                                         inline(ACTIVE),
                                         claimedAt,
-                                        claimedAt.plus(val(binds.ttl())))
+                                        claimedAt.plus(val(binds.ttl())),
+                                        claimedFence)
                                 .from(claimed)
                                 .where(claimedGranted))
-                        .returning(LEASE.ID, LEASE.ACQUIRED_AT, LEASE.EXPIRES_AT));
+                        .returning(LEASE.ID, LEASE.ACQUIRED_AT, LEASE.EXPIRES_AT, LEASE.FENCE));
         ctes.add(candidate);
         ctes.add(lapsed);
         ctes.add(decision);
@@ -352,13 +403,21 @@ final class Claims {
                                         .orderBy(P.ID)
                                         .limit(inline(1)))
                                 .isNotNull());
+        // the claim row's order (CLAIM_ROW): the proxy's columns, granted, t, the lease, any_candidate, its fence
+        List<SelectFieldOrAsterisk> row = new ArrayList<>();
+        for (Field<?> column : Rows.PROXY_COLUMNS) {
+            row.add(claimed.field(column.getName()));
+        }
+        row.add(claimedGranted);
+        row.add(claimedAt);
         return ctx.with(ctes)
+                .select(row)
                 .select(
-                        claimed.asterisk(),
                         inserted.field(LEASE.ID).as("lease_id"),
                         inserted.field(LEASE.ACQUIRED_AT).as("lease_acquired_at"),
                         inserted.field(LEASE.EXPIRES_AT).as("lease_expires_at"),
-                        anyCandidate.as(ANY_CANDIDATE))
+                        anyCandidate.as(ANY_CANDIDATE),
+                        inserted.field(LEASE.FENCE).as("lease_fence"))
                 .from(selectOne().asTable("one"))
                 .leftJoin(claimed)
                 .on(DSL.trueCondition())
@@ -409,7 +468,8 @@ final class Claims {
                     proxy.id(),
                     consumer,
                     row.get("lease_acquired_at", OffsetDateTime.class).toInstant(),
-                    row.get("lease_expires_at", OffsetDateTime.class).toInstant());
+                    row.get("lease_expires_at", OffsetDateTime.class).toInstant(),
+                    row.get("lease_fence", Long.class));
             return Optional.of(new LeasedProxy(lease, proxy));
         }
     }

@@ -7,6 +7,7 @@ import static io.pharox.storage.sql.schema.Tables.CONSUMER;
 import static io.pharox.storage.sql.schema.Tables.LEASE;
 import static io.pharox.storage.sql.schema.Tables.POOL;
 import static io.pharox.storage.sql.schema.Tables.PROXY;
+import static io.pharox.storage.sql.schema.Tables.PROXY_BAN;
 import static org.jooq.impl.DSL.count;
 import static org.jooq.impl.DSL.currentOffsetDateTime;
 import static org.jooq.impl.DSL.inline;
@@ -28,11 +29,15 @@ import io.pharox.model.Ids;
 import io.pharox.model.Lease;
 import io.pharox.model.LeaseStatus;
 import io.pharox.model.LeasedProxy;
+import io.pharox.model.Outcome;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
+import io.pharox.model.ProxyStanding;
 import io.pharox.model.ProxyStatus;
+import io.pharox.model.TargetBan;
 import io.pharox.select.SelectorStrategy;
 import io.pharox.storage.AcquireRequest;
+import io.pharox.storage.OutcomePolicy;
 import io.pharox.storage.sql.Claims.Lock;
 import io.pharox.storage.sql.schema.tables.records.LeaseRecord;
 import java.time.Duration;
@@ -311,8 +316,10 @@ public final class LeaseEngine {
      */
     private Optional<LeasedProxy> acquireWithPredicates(
             AcquireRequest request, UUID pool, UUID consumer, UUID leaseId) {
-        Condition relaxed =
-                Claims.leasable(pool, FilterTranslator.translate(ProxyFilters.withoutPredicates(request.filter())));
+        Condition relaxed = Claims.leasable(
+                pool,
+                FilterTranslator.translate(ProxyFilters.withoutPredicates(request.filter())),
+                request.target().<Field<String>>map(DSL::val));
         List<UUID> seen = new ArrayList<>();
         Optional<LeasedProxy> leased = db.transaction(ctx -> {
             List<Condition> regions = new ArrayList<>();
@@ -458,15 +465,32 @@ public final class LeaseEngine {
         return SqlFailures.recovering(afterDoubt -> renewOnce(leaseId, ttl));
     }
 
+    @SuppressWarnings("NullAway") // jOOQ marks CTE fields @Nullable; this CTE declares every field
     private Optional<Lease> renewOnce(UUID leaseId, Duration ttl) {
-        Optional<LeaseRecord> renewed = db.statement(ctx -> ctx.update(LEASE)
-                .set(LEASE.EXPIRES_AT, currentOffsetDateTime().plus(val(Rows.interval(ttl))))
-                .where(
-                        LEASE.ID.eq(leaseId),
-                        LEASE.STATUS.eq(inline(ACTIVE)),
-                        LEASE.EXPIRES_AT.gt(currentOffsetDateTime()))
-                .returning()
-                .fetchOptional());
+        Optional<LeaseRecord> renewed = db.statement(ctx -> {
+            var lease = name("renewed")
+                    .as(DSL.update(LEASE)
+                            .set(LEASE.EXPIRES_AT, currentOffsetDateTime().plus(val(Rows.interval(ttl))))
+                            .where(
+                                    LEASE.ID.eq(leaseId),
+                                    LEASE.STATUS.eq(inline(ACTIVE)),
+                                    LEASE.EXPIRES_AT.gt(currentOffsetDateTime()))
+                            .returning());
+            // a half-open circuit's probe holds it as long as the probe lease lasts
+            var probe = name("probe_renewed")
+                    .as(DSL.update(PROXY)
+                            .set(PROXY.PROBE_UNTIL, lease.field(LEASE.EXPIRES_AT))
+                            .from(lease)
+                            .where(
+                                    PROXY.ID.eq(lease.field(LEASE.PROXY_ID)),
+                                    PROXY.PROBE_LEASE_ID.eq(lease.field(LEASE.ID)))
+                            .returning(PROXY.ID));
+            return ctx.with(lease, probe)
+                    .select(lease.fields(LEASE.fields()))
+                    .from(lease)
+                    .fetchOptional()
+                    .map(r -> r.into(LEASE));
+        });
         if (renewed.isPresent()) {
             return renewed.map(Rows::lease);
         }
@@ -517,7 +541,12 @@ public final class LeaseEngine {
                             .from(perProxy)
                             .where(PROXY.ID.eq(perProxy.field("proxy_id", UUID.class)))
                             .returning(PROXY.ID));
-            return ctx.with(locked, expired, perProxy, freed)
+            // data-modifying: runs whether read or not
+            var bansEnded = name("bans_ended")
+                    .as(DSL.deleteFrom(PROXY_BAN)
+                            .where(PROXY_BAN.BANNED_UNTIL.le(currentOffsetDateTime()))
+                            .returning(PROXY_BAN.PROXY_ID));
+            return ctx.with(locked, expired, perProxy, freed, bansEnded)
                     .select(count())
                     .from(expired)
                     .fetchOne(0, Integer.class);
@@ -557,13 +586,18 @@ public final class LeaseEngine {
 
     /**
      * Records a health-check result on its proxy: status (a {@code BANNED} proxy stays
-     * banned), check time and latency.
+     * banned), check time and latency; and feeds it to the proxy's standing under
+     * {@code policy}, as a success (with its latency) when it passed, as a failure that counts
+     * against the proxy when it did not.
      *
      * @return the proxy as updated
      * @throws ProxyNotFoundException if there is no such proxy
      */
-    public Proxy applyHealthCheckResult(HealthCheckResult result) {
+    public Proxy applyHealthCheckResult(HealthCheckResult result, OutcomePolicy policy) {
         Objects.requireNonNull(result, "result");
+        Objects.requireNonNull(policy, "policy");
+        Learning.Kind kind = result.status().passed() ? Learning.Kind.SUCCESS : Learning.Kind.FAILURE;
+        @Nullable Long latency = result.latency().map(Rows::micros).orElse(null);
         return db.statement(ctx -> ctx.update(P)
                         .set(
                                 P.STATUS,
@@ -571,14 +605,42 @@ public final class LeaseEngine {
                                         .otherwise(val(
                                                 result.status().proxyStatus().name())))
                         .set(P.LAST_CHECKED_AT, Rows.timestamp(result.checkedAt()))
-                        .set(
-                                P.LAST_LATENCY_MICROS,
-                                result.latency().map(Rows::micros).orElse(null))
+                        .set(P.LAST_LATENCY_MICROS, latency)
+                        .set(Learning.assignments(kind, latency, policy, CLOCK))
                         .where(P.ID.eq(result.proxyId()))
                         .returning(Rows.PROXY_COLUMNS)
                         .fetchOptional())
                 .map(r -> Rows.proxy(r, credentials))
                 .orElseThrow(() -> new ProxyNotFoundException(result.proxyId()));
+    }
+
+    // ---------------------------------------------------------------- outcomes
+
+    /**
+     * Applies an outcome reported on lease {@code leaseId} to its proxy's standing, in one
+     * statement; see {@link io.pharox.storage.ProxyStorage#report}.
+     *
+     * @throws LeaseNotFoundException if there is no such lease
+     * @throws io.pharox.exception.StaleLeaseException if the lease is not current
+     */
+    public ProxyStanding report(UUID leaseId, long fencingToken, Outcome outcome, OutcomePolicy policy) {
+        Objects.requireNonNull(leaseId, "leaseId");
+        Objects.requireNonNull(outcome, "outcome");
+        Objects.requireNonNull(policy, "policy");
+        return SqlFailures.retrying(
+                () -> db.statement(ctx -> Learning.report(ctx, leaseId, fencingToken, outcome, policy)));
+    }
+
+    /** The standing of proxy {@code proxyId} now, if it exists. */
+    public Optional<ProxyStanding> standing(UUID proxyId) {
+        Objects.requireNonNull(proxyId, "proxyId");
+        return db.statement(ctx -> Learning.standing(ctx, proxyId));
+    }
+
+    /** The bans of proxy {@code proxyId} in force now, by target. */
+    public List<TargetBan> bans(UUID proxyId) {
+        Objects.requireNonNull(proxyId, "proxyId");
+        return List.copyOf(db.statement(ctx -> Learning.bans(ctx, proxyId)));
     }
 
     // ---------------------------------------------------------------- leases
@@ -599,7 +661,8 @@ public final class LeaseEngine {
                                 status,
                                 LEASE.ACQUIRED_AT,
                                 LEASE.EXPIRES_AT,
-                                LEASE.RELEASED_AT)
+                                LEASE.RELEASED_AT,
+                                LEASE.FENCE)
                         .from(LEASE)
                         .where(LEASE.ID.eq(leaseId))
                         .fetchOptionalInto(LEASE))

@@ -43,6 +43,11 @@ final class Releases {
 
     private static final UUID ONE = new UUID(0x5E47_3000L, 1);
 
+    /** A half-open circuit whose probe lease ends may grant its next probe. */
+    private static final String PROBE_ENDS =
+            " probe_lease_id = case when p.probe_lease_id in (select id from ended) then null else p.probe_lease_id end,"
+                    + " probe_until = case when p.probe_lease_id in (select id from ended) then null else p.probe_until end";
+
     private final String settings;
     private final String batchSettings;
     private volatile @Nullable Rendered one;
@@ -111,7 +116,7 @@ final class Releases {
                         + " then null else current_timestamp end from locked"
                         + " where l.id = {0} and l.proxy_id = locked.id and l.status = {5}"
                         + " returning l.id, l.proxy_id, l.status),"
-                        + " freed as (update {1} as p set current_leases = p.current_leases - 1"
+                        + " freed as (update {1} as p set current_leases = p.current_leases - 1," + PROBE_ENDS
                         + " where p.id in (select proxy_id from ended) returning p.id)"
                         + " select {0}, (select status from ended), (select l.status from {2} as l where l.id = {0})",
                 id,
@@ -134,7 +139,7 @@ final class Releases {
                         // leases ended since the last vacuum), but the primary key, one row per id
                         + " where l.id in (select id from reqs) and l.proxy_id = locked.id and coalesce(l.status, '') = {5}"
                         + " returning l.id, l.proxy_id, l.status),"
-                        + " freed as (update {1} as p set current_leases = p.current_leases - f.n"
+                        + " freed as (update {1} as p set current_leases = p.current_leases - f.n," + PROBE_ENDS
                         + " from (select proxy_id, count(*) as n from ended group by proxy_id) f"
                         + " where p.id = f.proxy_id returning p.id)"
                         + " select r.id, e.status, (select l.status from {2} as l where l.id = r.id)"

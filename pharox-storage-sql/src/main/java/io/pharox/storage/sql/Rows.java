@@ -164,7 +164,8 @@ public final class Rows {
                 LeaseStatus.valueOf(r.getStatus()),
                 r.getAcquiredAt().toInstant(),
                 r.getExpiresAt().toInstant(),
-                instant(r.getReleasedAt()));
+                instant(r.getReleasedAt()),
+                r.getFence());
     }
 
     /** {@code d} in whole microseconds, PostgreSQL's resolution. */

@@ -1,0 +1,255 @@
+package io.pharox.storage.sql;
+
+import static io.pharox.storage.sql.Claims.ACTIVE;
+import static io.pharox.storage.sql.Claims.CLOCK;
+import static io.pharox.storage.sql.Rows.P;
+import static io.pharox.storage.sql.schema.Tables.LEASE;
+import static io.pharox.storage.sql.schema.Tables.PROXY_BAN;
+import static org.jooq.impl.DSL.currentOffsetDateTime;
+import static org.jooq.impl.DSL.field;
+import static org.jooq.impl.DSL.inline;
+import static org.jooq.impl.DSL.name;
+import static org.jooq.impl.DSL.select;
+import static org.jooq.impl.DSL.val;
+import static org.jooq.impl.DSL.when;
+
+import io.pharox.exception.LeaseNotFoundException;
+import io.pharox.exception.StaleLeaseException;
+import io.pharox.model.LeaseStatus;
+import io.pharox.model.Outcome;
+import io.pharox.model.ProxyStanding;
+import io.pharox.model.TargetBan;
+import io.pharox.storage.OutcomePolicy;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What proxies learn, in SQL: the statements that apply an outcome report or a health check to
+ * a proxy's circuit, bans and scores (the state machine of {@code docs/outcomes.md}), each in
+ * one statement that locks the proxy row, and the reads of a proxy's standing and bans.
+ */
+final class Learning {
+
+    private static final Field<OffsetDateTime> T = field(name("t"), SQLDataType.TIMESTAMPWITHTIMEZONE);
+
+    /** The proxy columns a standing is read from, under their plain names. */
+    private static final List<Field<?>> STANDING =
+            List.of(P.ID, P.FAILURES, P.OPENINGS, P.OPEN_UNTIL, P.SUCCESS_RATE, P.LATENCY_MICROS, P.FENCE);
+
+    private Learning() {}
+
+    /** How an outcome moves the state. */
+    enum Kind {
+        SUCCESS,
+        /** A failure that counts against the proxy. */
+        FAILURE,
+        /** A failure that bans the proxy for one target and changes nothing else. */
+        BLOCKED;
+
+        static Kind of(Outcome outcome) {
+            return outcome.isSuccess() ? SUCCESS : outcome.countsAgainstProxy() ? FAILURE : BLOCKED;
+        }
+    }
+
+    /**
+     * The assignments that apply an outcome of {@code kind} (a success's latency in
+     * {@code latencyMicros}) to the proxy row {@link Rows#P} at instant {@code t}: every
+     * right-hand side reads the row as it was before, which is how PostgreSQL evaluates
+     * {@code UPDATE … SET}.
+     */
+    static Map<Field<?>, Field<?>> assignments(
+            Kind kind, @Nullable Long latencyMicros, OutcomePolicy policy, Field<OffsetDateTime> t) {
+        Map<Field<?>, Field<?>> set = new LinkedHashMap<>();
+        Condition halfOpen = P.OPEN_UNTIL.isNotNull().and(P.OPEN_UNTIL.le(t));
+        Field<Double> alpha = val(policy.smoothing());
+        switch (kind) {
+            case SUCCESS:
+                set.put(P.FAILURES, inline(0));
+                set.put(P.OPENINGS, when(halfOpen, inline(0)).otherwise(P.OPENINGS));
+                set.put(P.OPEN_UNTIL, when(halfOpen, DSL.castNull(P.OPEN_UNTIL)).otherwise(P.OPEN_UNTIL));
+                set.put(
+                        P.PROBE_LEASE_ID,
+                        when(halfOpen, DSL.castNull(P.PROBE_LEASE_ID)).otherwise(P.PROBE_LEASE_ID));
+                set.put(
+                        P.PROBE_UNTIL,
+                        when(halfOpen, DSL.castNull(P.PROBE_UNTIL)).otherwise(P.PROBE_UNTIL));
+                set.put(
+                        P.SUCCESS_RATE,
+                        P.SUCCESS_RATE.plus(alpha.times(inline(1.0).minus(P.SUCCESS_RATE))));
+                if (latencyMicros != null) {
+                    Field<Double> latency = val(latencyMicros.doubleValue());
+                    set.put(
+                            P.LATENCY_MICROS,
+                            when(P.LATENCY_MICROS.isNull(), latency)
+                                    .otherwise(P.LATENCY_MICROS.plus(alpha.times(latency.minus(P.LATENCY_MICROS)))));
+                }
+                return set;
+            case FAILURE:
+                Condition opens =
+                        P.OPEN_UNTIL.isNull().and(P.FAILURES.plus(inline(1)).ge(val(policy.failureThreshold())));
+                Field<OffsetDateTime> reopenUntil = field(
+                        "{0} + least({1} * power(2, least({2}, 62)), {3}) * interval '1 microsecond'",
+                        SQLDataType.TIMESTAMPWITHTIMEZONE,
+                        t,
+                        val((double) Rows.micros(policy.cooldown())),
+                        P.OPENINGS,
+                        val((double) Rows.micros(policy.maxCooldown())));
+                Field<OffsetDateTime> openUntil = field(
+                        "{0} + {1} * interval '1 microsecond'",
+                        SQLDataType.TIMESTAMPWITHTIMEZONE, t, val((double) Rows.micros(policy.cooldown())));
+                set.put(P.FAILURES, P.FAILURES.plus(inline(1)));
+                set.put(
+                        P.OPENINGS,
+                        when(halfOpen, P.OPENINGS.plus(inline(1)))
+                                .when(opens, inline(1))
+                                .otherwise(P.OPENINGS));
+                set.put(
+                        P.OPEN_UNTIL,
+                        when(halfOpen, reopenUntil).when(opens, openUntil).otherwise(P.OPEN_UNTIL));
+                set.put(
+                        P.PROBE_LEASE_ID,
+                        when(halfOpen, DSL.castNull(P.PROBE_LEASE_ID)).otherwise(P.PROBE_LEASE_ID));
+                set.put(
+                        P.PROBE_UNTIL,
+                        when(halfOpen, DSL.castNull(P.PROBE_UNTIL)).otherwise(P.PROBE_UNTIL));
+                set.put(P.SUCCESS_RATE, P.SUCCESS_RATE.times(inline(1.0).minus(alpha)));
+                return set;
+            case BLOCKED:
+                // the proxy row is locked (so that the standing returned is current) but unchanged
+                set.put(P.FAILURES, P.FAILURES);
+                return set;
+            default:
+                throw new IllegalStateException("unknown kind " + kind);
+        }
+    }
+
+    /**
+     * Applies {@code outcome} reported on lease {@code leaseId} with {@code fencingToken}, in one
+     * statement: checks that the lease is current (active, not lapsed, this token), locks and
+     * updates its proxy, bans it for a blocked target.
+     *
+     * @throws LeaseNotFoundException if there is no such lease
+     * @throws StaleLeaseException if the lease is not current
+     */
+    @SuppressWarnings("NullAway") // jOOQ marks CTE fields @Nullable; these CTEs declare every field
+    static ProxyStanding report(
+            DSLContext ctx, UUID leaseId, long fencingToken, Outcome outcome, OutcomePolicy policy) {
+        Kind kind = Kind.of(outcome);
+        var now = name("lease_now")
+                .as(select(LEASE.ID, LEASE.PROXY_ID, LEASE.STATUS, LEASE.EXPIRES_AT, LEASE.FENCE, CLOCK.as("t"))
+                        .from(LEASE)
+                        .where(LEASE.ID.eq(leaseId)));
+        Field<UUID> leaseProxy = now.field(LEASE.PROXY_ID);
+        Field<String> status = now.field(LEASE.STATUS);
+        Field<OffsetDateTime> expires = now.field(LEASE.EXPIRES_AT);
+        Field<Long> fence = now.field(LEASE.FENCE);
+        Field<OffsetDateTime> t = now.field(T);
+        List<Field<?>> returned = new java.util.ArrayList<>(STANDING);
+        returned.add(t.as("t"));
+        var updated = name("updated")
+                .as(DSL.update(P)
+                        .set(assignments(
+                                kind, outcome.latency().map(Rows::micros).orElse(null), policy, t))
+                        .from(now)
+                        .where(
+                                P.ID.eq(leaseProxy),
+                                status.eq(inline(ACTIVE)),
+                                expires.gt(t),
+                                fence.eq(val(fencingToken)))
+                        .returning(returned));
+        List<org.jooq.CommonTableExpression<?>> ctes = new java.util.ArrayList<>(List.of(now, updated));
+        if (kind == Kind.BLOCKED) {
+            Field<OffsetDateTime> until = field(
+                    "{0} + {1} * interval '1 microsecond'",
+                    SQLDataType.TIMESTAMPWITHTIMEZONE, updated.field(T), val((double)
+                            Rows.micros(policy.banCooldown())));
+            ctes.add(name("banned")
+                    .as(DSL.insertInto(PROXY_BAN, PROXY_BAN.PROXY_ID, PROXY_BAN.TARGET, PROXY_BAN.BANNED_UNTIL)
+                            .select(select(
+                                            updated.field(P.ID.getName(), UUID.class),
+                                            val(outcome.target().orElseThrow()),
+                                            until)
+                                    .from(updated))
+                            .onConflict(PROXY_BAN.PROXY_ID, PROXY_BAN.TARGET)
+                            .doUpdate()
+                            .set(
+                                    PROXY_BAN.BANNED_UNTIL,
+                                    DSL.greatest(PROXY_BAN.BANNED_UNTIL, DSL.excluded(PROXY_BAN.BANNED_UNTIL)))
+                            .returning(PROXY_BAN.PROXY_ID)));
+        }
+        List<Field<?>> row = new java.util.ArrayList<>();
+        row.add(status.as("lease_status"));
+        row.add(expires.as("lease_expires_at"));
+        row.add(fence.as("lease_fence"));
+        row.add(t.as("lease_t"));
+        for (Field<?> column : returned) {
+            row.add(updated.field(column.getName()));
+        }
+        Optional<Record> found = ctx.with(ctes)
+                .select(row)
+                .from(now)
+                .leftJoin(updated)
+                .on(DSL.trueCondition())
+                .fetchOptional();
+        Record r = found.orElseThrow(() -> new LeaseNotFoundException(leaseId));
+        if (r.get(P.ID.getName()) == null) {
+            String stored = r.get("lease_status", String.class);
+            OffsetDateTime at = r.get("lease_t", OffsetDateTime.class);
+            boolean lapsed = ACTIVE.equals(stored)
+                    && !r.get("lease_expires_at", OffsetDateTime.class).isAfter(at);
+            if (ACTIVE.equals(stored) && !lapsed) {
+                throw new StaleLeaseException(leaseId, fencingToken, r.get("lease_fence", Long.class));
+            }
+            throw new StaleLeaseException(leaseId, lapsed ? LeaseStatus.EXPIRED : LeaseStatus.valueOf(stored));
+        }
+        return standing(r, r.get("t", OffsetDateTime.class));
+    }
+
+    /** The standing of the proxy in {@code r} ({@link #STANDING} under plain names) at {@code now}. */
+    static ProxyStanding standing(Record r, OffsetDateTime now) {
+        Optional<java.time.Instant> openUntil =
+                Optional.ofNullable(Rows.instant(r.get(P.OPEN_UNTIL.getName(), OffsetDateTime.class)));
+        Double latency = r.get(P.LATENCY_MICROS.getName(), Double.class);
+        return new ProxyStanding(
+                r.get(P.ID.getName(), UUID.class),
+                ProxyStanding.circuitAt(now.toInstant(), openUntil),
+                r.get(P.FAILURES.getName(), Integer.class),
+                r.get(P.OPENINGS.getName(), Integer.class),
+                openUntil,
+                r.get(P.SUCCESS_RATE.getName(), Double.class),
+                Optional.ofNullable(latency).map(micros -> Duration.ofNanos(Math.round(micros * 1000))),
+                r.get(P.FENCE.getName(), Long.class));
+    }
+
+    /** The standing of proxy {@code proxyId} now, if it exists. */
+    static Optional<ProxyStanding> standing(DSLContext ctx, UUID proxyId) {
+        List<Field<?>> columns = new java.util.ArrayList<>(STANDING);
+        columns.add(CLOCK.as("t"));
+        return ctx.select(columns)
+                .from(P)
+                .where(P.ID.eq(proxyId))
+                .fetchOptional()
+                .map(r -> standing(r, r.get("t", OffsetDateTime.class)));
+    }
+
+    /** The bans of proxy {@code proxyId} in force now, by target. */
+    static List<TargetBan> bans(DSLContext ctx, UUID proxyId) {
+        return ctx.select(PROXY_BAN.PROXY_ID, PROXY_BAN.TARGET, PROXY_BAN.BANNED_UNTIL)
+                .from(PROXY_BAN)
+                .where(PROXY_BAN.PROXY_ID.eq(proxyId), PROXY_BAN.BANNED_UNTIL.gt(currentOffsetDateTime()))
+                .orderBy(PROXY_BAN.TARGET)
+                .fetch(r -> new TargetBan(r.value1(), r.value2(), r.value3().toInstant()));
+    }
+}
