@@ -6,9 +6,13 @@ import io.pharox.model.Credentials;
 import io.pharox.model.HealthCheckResult;
 import io.pharox.model.Lease;
 import io.pharox.model.LeasedProxy;
+import io.pharox.model.Outcome;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
+import io.pharox.model.ProxyStanding;
+import io.pharox.model.TargetBan;
 import io.pharox.storage.AcquireRequest;
+import io.pharox.storage.OutcomePolicy;
 import io.pharox.storage.ProxyStorage;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -195,6 +199,26 @@ final class SecretInjectingStorage implements ProxyStorage {
     @Override
     public Proxy applyHealthCheckResult(HealthCheckResult result) {
         return call("applyHealthCheckResult", () -> strip(delegate.applyHealthCheckResult(result)));
+    }
+
+    @Override
+    public Proxy applyHealthCheckResult(HealthCheckResult result, OutcomePolicy policy) {
+        return call("applyHealthCheckResult", () -> strip(delegate.applyHealthCheckResult(result, policy)));
+    }
+
+    @Override
+    public ProxyStanding report(UUID leaseId, long fencingToken, Outcome outcome, OutcomePolicy policy) {
+        return call("report", () -> delegate.report(leaseId, fencingToken, outcome, policy));
+    }
+
+    @Override
+    public Optional<ProxyStanding> standing(UUID proxyId) {
+        return call("standing", () -> delegate.standing(proxyId));
+    }
+
+    @Override
+    public List<TargetBan> bans(UUID proxyId) {
+        return call("bans", () -> delegate.bans(proxyId));
     }
 
     @Override
