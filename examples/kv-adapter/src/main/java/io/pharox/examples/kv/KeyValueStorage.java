@@ -7,16 +7,21 @@ import io.pharox.exception.PoolAlreadyExistsException;
 import io.pharox.exception.PoolNotFoundException;
 import io.pharox.exception.ProxyAlreadyExistsException;
 import io.pharox.exception.ProxyNotFoundException;
+import io.pharox.exception.StaleLeaseException;
 import io.pharox.model.Consumer;
 import io.pharox.model.HealthCheckResult;
 import io.pharox.model.Ids;
 import io.pharox.model.Lease;
 import io.pharox.model.LeaseStatus;
 import io.pharox.model.LeasedProxy;
+import io.pharox.model.Outcome;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
+import io.pharox.model.ProxyStanding;
+import io.pharox.model.TargetBan;
 import io.pharox.select.SelectorStrategy;
 import io.pharox.storage.AcquireRequest;
+import io.pharox.storage.OutcomePolicy;
 import io.pharox.storage.ProxyStorage;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,8 +51,19 @@ import java.util.UUID;
  * reads again and sees the proxy as it is now. Release, renewal, expiry and removal change a
  * lease record and its proxy's slots in one commit too, so at every commit the counter equals
  * the proxy's lease records in state ACTIVE. The price of one value per proxy: its record grows
- * with its active leases and every acquire on it rewrites it, which suits proxies with tens of
- * leases at once rather than an unlimited proxy with thousands.
+ * with its active leases (and its bans), and every acquire and report on it rewrites it, which
+ * suits proxies with tens of leases at once rather than an unlimited proxy with thousands.
+ *
+ * <p><b>What proxies learn lives in their records too.</b> A proxy's record also holds its
+ * {@link Learned} state ({@code docs/outcomes.md}): the last fencing token granted, the circuit
+ * breaker with its probe, the scores and the target bans. An acquire reads that state with the
+ * slots, so it checks the circuit, the probe and the bans, takes the next fencing token and
+ * names the probe in the same conditional write that takes the slot. A {@link #report report} or
+ * health check is one conditional write of that record too. Of two writers that read one version
+ * only the first commits, so two acquires never get one token or both become a half-open
+ * circuit's probe, and no acquire grants on a circuit that a report has just opened. A report
+ * writes nothing but the proxy's record: every change of a lease's state is committed with its
+ * proxy's record, so that record's version also guards the lease reported on.
  *
  * <p>"Now" is the injected {@link Clock}. Finished leases stay in the store (a real deployment
  * would give their keys the store's time-to-live); nothing runs in the background. Failures of
@@ -200,13 +216,26 @@ public final class KeyValueStorage implements ProxyStorage {
                 .toList();
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The proxy's new values and what the check teaches its circuit and scores are one write
+     * of its record.
+     */
     @Override
-    public Proxy applyHealthCheckResult(HealthCheckResult result) {
+    public Proxy applyHealthCheckResult(HealthCheckResult result, OutcomePolicy policy) {
         Objects.requireNonNull(result, "result");
+        Objects.requireNonNull(policy, "policy");
         return store.retrying("applying a health check to proxy " + result.proxyId(), () -> {
             Stored<ProxyRecord> stored = requireProxy(result.proxyId());
-            ProxyRecord checked =
-                    stored.value().withValues(stored.value().values().withHealthCheck(result));
+            Instant now = clock.instant();
+            Learned learned = stored.value().learned();
+            ProxyRecord checked = stored.value()
+                    .withValues(stored.value().values().withHealthCheck(result))
+                    .withLearned(
+                            result.status().passed()
+                                    ? learned.succeeded(result.latency(), policy, now)
+                                    : learned.failed(policy, now));
             store.commit(List.of(stored.replaceWith(Records.encode(checked))));
             return checked.proxy();
         });
@@ -293,9 +322,9 @@ public final class KeyValueStorage implements ProxyStorage {
 
     /**
      * Takes a slot of {@code chosen} for a new lease {@code leaseId} in one commit: the proxy's
-     * record with the slot, the lease record (only if no lease has that id), the proxy's lapsed
-     * leases marked EXPIRED and, for round robin, the pool's cursor, each conditioned on what was
-     * read.
+     * record with the slot, its next fencing token and, on a half-open circuit, the lease as its
+     * probe; the lease record (only if no lease has that id); the proxy's lapsed leases marked
+     * EXPIRED; and, for round robin, the pool's cursor; each conditioned on what was read.
      *
      * @throws Conflict if another writer changed any of them since
      */
@@ -308,10 +337,11 @@ public final class KeyValueStorage implements ProxyStorage {
             Optional<Stored<UUID>> cursor,
             Instant now) {
         ProxyRecord record = chosen.value();
-        Lease lease =
-                Lease.active(leaseId, pool.id(), record.values().id(), consumer.id(), now, now.plus(request.ttl()));
+        long token = record.learned().lastToken() + 1;
+        Lease lease = Lease.active(
+                leaseId, pool.id(), record.values().id(), consumer.id(), now, now.plus(request.ttl()), token);
         List<UUID> lapsed = record.lapsedAt(now);
-        ProxyRecord claimed = record.without(lapsed).with(new ProxyRecord.Slot(lease.id(), lease.expiresAt()));
+        ProxyRecord claimed = record.without(lapsed).granting(new ProxyRecord.Slot(lease.id(), lease.expiresAt()), now);
 
         List<Write> writes = new ArrayList<>();
         writes.add(chosen.replaceWith(Records.encode(claimed)));
@@ -378,19 +408,26 @@ public final class KeyValueStorage implements ProxyStorage {
         return expired;
     }
 
-    /** Frees the slots of one proxy's lapsed leases and marks them EXPIRED, in one commit; returns how many. */
+    /**
+     * Frees the slots of one proxy's lapsed leases and marks them EXPIRED, and deletes its ended
+     * target bans, in one commit; returns how many leases it expired.
+     */
     private int expireLapsed(String proxyKey) {
         Optional<Stored<ProxyRecord>> found = store.read(proxyKey, Records::proxy);
         if (found.isEmpty()) {
             return 0;
         }
         Stored<ProxyRecord> proxy = found.get();
-        List<UUID> lapsed = proxy.value().lapsedAt(clock.instant());
-        if (lapsed.isEmpty()) {
+        Instant now = clock.instant();
+        List<UUID> lapsed = proxy.value().lapsedAt(now);
+        Learned learned = proxy.value().learned();
+        if (lapsed.isEmpty() && !learned.hasEndedBans(now)) {
             return 0;
         }
         List<Write> writes = new ArrayList<>(expiring(lapsed));
-        writes.add(proxy.replaceWith(Records.encode(proxy.value().without(lapsed))));
+        ProxyRecord cleaned = proxy.value().without(lapsed);
+        writes.add(proxy.replaceWith(
+                Records.encode(cleaned.withLearned(cleaned.learned().withoutEndedBans(now)))));
         store.commit(writes);
         return lapsed.size();
     }
@@ -406,6 +443,54 @@ public final class KeyValueStorage implements ProxyStorage {
             writes.add(lease.replaceWith(Records.encode(lease.value().expired())));
         }
         return writes;
+    }
+
+    // ------------------------------------------------------------------ outcomes
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One write of the proxy's record, conditioned on the version read together with the
+     * lease: a release, expiry or renewal of the lease commits that record too, so the report
+     * cannot land on a lease that ended after it was checked.
+     */
+    @Override
+    public ProxyStanding report(UUID leaseId, long fencingToken, Outcome outcome, OutcomePolicy policy) {
+        Objects.requireNonNull(leaseId, "leaseId");
+        Objects.requireNonNull(outcome, "outcome");
+        Objects.requireNonNull(policy, "policy");
+        return store.retrying("reporting on lease " + leaseId, () -> {
+            Lease lease = requireLease(leaseId).value();
+            if (lease.status() != LeaseStatus.ACTIVE) {
+                throw new StaleLeaseException(leaseId, lease.status());
+            }
+            Stored<ProxyRecord> proxy = holderOf(lease);
+            Instant now = clock.instant();
+            if (!lease.isActiveAt(now)) {
+                throw new StaleLeaseException(leaseId, lease.statusAt(now));
+            }
+            if (lease.fencingToken() != fencingToken) {
+                throw new StaleLeaseException(leaseId, fencingToken, lease.fencingToken());
+            }
+            Learned learned = proxy.value().learned().after(outcome, policy, now);
+            store.commit(List.of(proxy.replaceWith(Records.encode(proxy.value().withLearned(learned)))));
+            return learned.standing(lease.proxyId(), now);
+        });
+    }
+
+    @Override
+    public Optional<ProxyStanding> standing(UUID proxyId) {
+        Objects.requireNonNull(proxyId, "proxyId");
+        return store.read(Keys.proxy(proxyId), Records::proxy)
+                .map(stored -> stored.value().learned().standing(proxyId, clock.instant()));
+    }
+
+    @Override
+    public List<TargetBan> bans(UUID proxyId) {
+        Objects.requireNonNull(proxyId, "proxyId");
+        return store.read(Keys.proxy(proxyId), Records::proxy)
+                .map(stored -> stored.value().learned().bansAt(proxyId, clock.instant()))
+                .orElse(List.of());
     }
 
     // ------------------------------------------------------------------ reads

@@ -14,7 +14,7 @@ import java.util.UUID;
  *   <tr><th>key</th><th>value</th></tr>
  *   <tr><td>{@code pool/<name>}</td><td>the pool ({@link Records#encode(io.pharox.model.ProxyPool)})</td></tr>
  *   <tr><td>{@code pool-id/<pool id>}</td><td>the pool's name</td></tr>
- *   <tr><td>{@code proxy/<proxy id>}</td><td>the proxy and its slots ({@link ProxyRecord})</td></tr>
+ *   <tr><td>{@code proxy/<proxy id>}</td><td>the proxy, its slots and what it has learned ({@link ProxyRecord})</td></tr>
  *   <tr><td>{@code member/<pool id>/<proxy id>}</td><td>empty: the proxy belongs to the pool</td></tr>
  *   <tr><td>{@code address/<pool id>/<port>/<host in lower case>}</td><td>the id of the proxy at that address</td></tr>
  *   <tr><td>{@code cursor/<pool id>}</td><td>the id of the proxy the pool's last round-robin acquire chose</td></tr>

@@ -10,15 +10,21 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * What the store keeps under a proxy's key: the proxy's values and one slot for every lease of
- * it in state ACTIVE. The proxy's lease counter is the number of slots, so "the stored counter
- * equals the active lease records" holds whenever a commit changes a lease's state together
- * with its slot, which every commit of {@link KeyValueStorage} does.
+ * What the store keeps under a proxy's key: the proxy's values, one slot for every lease of it
+ * in state ACTIVE, and what it has {@link Learned learned} (fencing-token counter, circuit
+ * breaker, scores, target bans). The proxy's lease counter is the number of slots, so "the
+ * stored counter equals the active lease records" holds whenever a commit changes a lease's
+ * state together with its slot, which every commit of {@link KeyValueStorage} does.
  *
- * @param values the proxy (its {@link Proxy#currentLeases()} is ignored; see {@link #proxy()})
- * @param slots  the slots taken by active leases; unmodifiable
+ * <p>Everything an acquire decides on (status, filter, capacity, circuit, probe, bans, scores)
+ * and everything it changes (a slot, the token counter, the probe) is in this one value, so one
+ * commit conditioned on its version makes the decision atomic.
+ *
+ * @param values  the proxy (its {@link Proxy#currentLeases()} is ignored; see {@link #proxy()})
+ * @param slots   the slots taken by active leases; unmodifiable
+ * @param learned what the proxy has learned from its grants, reports and health checks
  */
-record ProxyRecord(Proxy values, List<Slot> slots) {
+record ProxyRecord(Proxy values, List<Slot> slots, Learned learned) {
 
     /**
      * One slot of a proxy, taken by a lease until it is released or {@code expiresAt} passes.
@@ -42,11 +48,12 @@ record ProxyRecord(Proxy values, List<Slot> slots) {
     ProxyRecord {
         Objects.requireNonNull(values, "values");
         slots = List.copyOf(slots);
+        Objects.requireNonNull(learned, "learned");
     }
 
-    /** A proxy with no leases. */
+    /** A new proxy: no leases, nothing learned. */
     static ProxyRecord unleased(Proxy proxy) {
-        return new ProxyRecord(proxy, List.of());
+        return new ProxyRecord(proxy, List.of(), Learned.NOTHING);
     }
 
     /** The proxy with its lease counter: the number of slots. */
@@ -72,23 +79,60 @@ record ProxyRecord(Proxy values, List<Slot> slots) {
         return slots.stream().anyMatch(slot -> slot.leaseId().equals(leaseId));
     }
 
-    /** A copy with a lease's slot taken, or, for a lease that holds one, with its new expiry. */
-    ProxyRecord with(Slot slot) {
-        List<Slot> taken = new ArrayList<>(without(List.of(slot.leaseId())).slots);
-        taken.add(slot);
-        return new ProxyRecord(values, taken);
+    /**
+     * Whether the circuit lets an acquire at {@code now} lease this proxy: it is closed, or it is
+     * half-open and no probe holds a live slot (the last probe was released, expired or reported
+     * on, or there was none). An open circuit lets nobody in.
+     */
+    boolean admitsAt(Instant now) {
+        switch (learned.circuitAt(now)) {
+            case CLOSED:
+                return true;
+            case HALF_OPEN:
+                return learned.probe()
+                        .flatMap(probe -> slots.stream()
+                                .filter(slot -> slot.leaseId().equals(probe))
+                                .findFirst())
+                        .filter(slot -> slot.isLiveAt(now))
+                        .isEmpty();
+            default:
+                return false;
+        }
     }
 
-    /** A copy without the slots of {@code leaseIds}. */
+    /**
+     * A copy with a slot taken at {@code now} for a new lease: the token counter moves on (the
+     * lease's token is the old {@link Learned#lastToken()} + 1) and, if the circuit is half-open,
+     * the lease becomes its probe.
+     */
+    ProxyRecord granting(Slot slot, Instant now) {
+        return new ProxyRecord(values, with(slot).slots, learned.granted(slot.leaseId(), now));
+    }
+
+    /** A copy with a lease's slot taken, or, for a lease that holds one, with its new expiry. */
+    ProxyRecord with(Slot slot) {
+        List<Slot> taken = new ArrayList<>(slots);
+        taken.removeIf(held -> held.leaseId().equals(slot.leaseId()));
+        taken.add(slot);
+        return new ProxyRecord(values, taken, learned);
+    }
+
+    /** A copy without the slots of {@code leaseIds}; if one of them was the probe, without the probe. */
     ProxyRecord without(Collection<UUID> leaseIds) {
         Set<UUID> freed = Set.copyOf(leaseIds);
         return new ProxyRecord(
                 values,
-                slots.stream().filter(slot -> !freed.contains(slot.leaseId())).toList());
+                slots.stream().filter(slot -> !freed.contains(slot.leaseId())).toList(),
+                learned.withoutProbe(freed));
     }
 
-    /** A copy with other values and the same slots. */
+    /** A copy with other values, the same slots and the same learned state. */
     ProxyRecord withValues(Proxy newValues) {
-        return new ProxyRecord(newValues, slots);
+        return new ProxyRecord(newValues, slots, learned);
+    }
+
+    /** A copy with other learned state. */
+    ProxyRecord withLearned(Learned newLearned) {
+        return new ProxyRecord(values, slots, newLearned);
     }
 }

@@ -10,8 +10,11 @@ import io.pharox.model.ProxyStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -70,6 +73,7 @@ final class Records {
                 .field(lease.acquiredAt())
                 .field(lease.expiresAt())
                 .optional(lease.releasedAt())
+                .field(lease.fencingToken())
                 .toString();
     }
 
@@ -83,7 +87,8 @@ final class Records {
                 r.field("a lease status", LeaseStatus::valueOf),
                 r.field("an instant", Instant::parse),
                 r.field("an instant", Instant::parse),
-                r.optional("an instant", Instant::parse).orElse(null));
+                r.optional("an instant", Instant::parse).orElse(null),
+                r.field("a fencing token", Long::parseLong));
         r.end();
         return lease;
     }
@@ -112,6 +117,19 @@ final class Records {
                 .field(record.slots().size());
         for (ProxyRecord.Slot slot : record.slots()) {
             w.field(slot.leaseId()).field(slot.expiresAt());
+        }
+        Learned learned = record.learned();
+        w.field(learned.lastToken())
+                .field(learned.consecutiveFailures())
+                .field(learned.openings())
+                .optional(learned.openUntil())
+                .optional(learned.probe())
+                .field(learned.successRate())
+                .optional(learned.latency())
+                .field(learned.bans().size());
+        // in target order, so that equal records encode to equal text
+        for (Map.Entry<String, Instant> ban : new TreeMap<>(learned.bans()).entrySet()) {
+            w.field(ban.getKey()).field(ban.getValue());
         }
         return w.toString();
     }
@@ -151,8 +169,23 @@ final class Records {
         for (int i = 0; i < count; i++) {
             slots.add(new ProxyRecord.Slot(r.field("an id", UUID::fromString), r.field("an instant", Instant::parse)));
         }
+        long lastToken = r.field("a fencing token", Long::parseLong);
+        int failures = r.field("a count", Integer::parseInt);
+        int openings = r.field("a count", Integer::parseInt);
+        Optional<Instant> openUntil = r.optional("an instant", Instant::parse);
+        Optional<UUID> probe = r.optional("an id", UUID::fromString);
+        double successRate = r.field("a success rate", Double::parseDouble);
+        Optional<Duration> latency = r.optional("a duration", Duration::parse);
+        int banCount = r.field("a ban count", Integer::parseInt);
+        Map<String, Instant> bans = new HashMap<>();
+        for (int i = 0; i < banCount; i++) {
+            bans.put(r.text(), r.field("an instant", Instant::parse));
+        }
         r.end();
-        return new ProxyRecord(b.build(), slots);
+        return new ProxyRecord(
+                b.build(),
+                slots,
+                new Learned(lastToken, failures, openings, openUntil, probe, successRate, latency, bans));
     }
 
     private static Fields.Reader reader(String kind, String text) {

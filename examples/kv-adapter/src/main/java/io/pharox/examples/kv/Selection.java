@@ -1,9 +1,9 @@
 package io.pharox.examples.kv;
 
-import io.pharox.filter.ProxyFilter;
 import io.pharox.model.Ids;
 import io.pharox.model.Proxy;
 import io.pharox.storage.AcquireRequest;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -11,8 +11,16 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Which proxy an acquire tries to claim: the request's strategy applied to the proxies available now. */
+/**
+ * Which proxy an acquire tries to claim: the request's strategy applied to the proxies available
+ * now. The two score strategies read each proxy's {@link Learned} scores from the same records.
+ */
 final class Selection {
+
+    /** The lowest latency first, proxies without one after all others; ties in stable order. */
+    private static final Comparator<Stored<ProxyRecord>> BY_LATENCY = Comparator.<Stored<ProxyRecord>, Long>comparing(
+                    p -> p.value().learned().latency().map(Duration::toNanos).orElse(Long.MAX_VALUE))
+            .thenComparing(p -> p.value().values(), Proxy.STABLE_ORDER);
 
     private Selection() {}
 
@@ -24,9 +32,8 @@ final class Selection {
      */
     static Optional<Stored<ProxyRecord>> choose(
             AcquireRequest request, List<Stored<ProxyRecord>> pool, Optional<UUID> cursor, Instant now) {
-        List<Stored<ProxyRecord>> available = pool.stream()
-                .filter(p -> isAvailable(p.value(), request.filter(), now))
-                .toList();
+        List<Stored<ProxyRecord>> available =
+                pool.stream().filter(p -> isAvailable(p.value(), request, now)).toList();
         if (available.isEmpty()) {
             return Optional.empty();
         }
@@ -46,13 +53,30 @@ final class Selection {
                                 .thenComparing(p -> p.value().values(), Proxy.STABLE_ORDER));
             case RANDOM:
                 return Optional.of(available.get(ThreadLocalRandom.current().nextInt(available.size())));
+            case LOWEST_LATENCY:
+                return available.stream().min(BY_LATENCY);
+            case HEALTHIEST:
+                // the highest success rate first, then as LOWEST_LATENCY orders them
+                return available.stream()
+                        .min(Comparator.<Stored<ProxyRecord>>comparingDouble(
+                                        p -> p.value().learned().successRate())
+                                .reversed()
+                                .thenComparing(BY_LATENCY));
             default:
                 throw new IllegalStateException("unknown strategy " + request.strategy());
         }
     }
 
-    /** Leasable, below capacity counting only unexpired leases, and matching the filter. */
-    private static boolean isAvailable(ProxyRecord record, ProxyFilter filter, Instant now) {
-        return record.values().hasCapacityFor(record.liveAt(now)) && filter.matches(record.proxy());
+    /**
+     * Leasable, below capacity counting only unexpired leases, matching the filter, not banned
+     * for the request's target, and let in by its circuit (closed, or half-open with no probe out).
+     */
+    private static boolean isAvailable(ProxyRecord record, AcquireRequest request, Instant now) {
+        return record.values().hasCapacityFor(record.liveAt(now))
+                && request.filter().matches(record.proxy())
+                && request.target()
+                        .map(t -> !record.learned().bannedFor(t, now))
+                        .orElse(true)
+                && record.admitsAt(now);
     }
 }

@@ -4,15 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pharox.exception.StorageException;
+import io.pharox.model.CircuitState;
+import io.pharox.model.FailureReason;
 import io.pharox.model.Lease;
 import io.pharox.model.LeasedProxy;
+import io.pharox.model.Outcome;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
+import io.pharox.model.ProxyStanding;
 import io.pharox.storage.AcquireRequest;
+import io.pharox.storage.OutcomePolicy;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** What the contract cannot see: the records in the store and what the adapter makes of a damaged one. */
+/**
+ * What the contract cannot see: the records in the store (slots and learned state included) and
+ * what the adapter makes of a damaged one.
+ */
 class KeyValueStorageTest {
 
     private static final String PASSWORD = "s3cret-pw";
@@ -40,6 +49,26 @@ class KeyValueStorageTest {
         assertThat(record.slots()).containsExactly(new ProxyRecord.Slot(lease.id(), lease.expiresAt()));
         assertThat(lease).isEqualTo(leased.lease());
         assertThat(record.proxy()).isEqualTo(leased.proxy());
+    }
+
+    @Test
+    void what_a_proxy_learns_is_written_in_its_record_and_read_back_whole() {
+        OutcomePolicy policy = OutcomePolicy.defaults().withFailureThreshold(1);
+        LeasedProxy leased =
+                storage.acquire(AcquireRequest.forPool("eu").build()).orElseThrow();
+        storage.report(leased.lease().id(), 1, Outcome.success(Duration.ofMillis(40)), policy);
+        storage.report(leased.lease().id(), 1, Outcome.targetBlocked("Shop.Example"), policy);
+        ProxyStanding opened = storage.report(leased.lease().id(), 1, Outcome.failure(FailureReason.TIMEOUT), policy);
+
+        Versioned entry = store.get(Keys.proxy(proxy.id())).orElseThrow();
+        ProxyRecord record = Records.proxy(entry.value());
+
+        assertThat(opened.circuit()).isEqualTo(CircuitState.OPEN);
+        assertThat(record.learned().lastToken()).isEqualTo(1);
+        assertThat(record.learned().bans()).containsOnlyKeys("shop.example");
+        assertThat(record.learned().standing(proxy.id(), leased.lease().acquiredAt()))
+                .isEqualTo(opened);
+        assertThat(Records.encode(record)).as("encoding is stable").isEqualTo(entry.value());
     }
 
     @Test
