@@ -18,6 +18,7 @@ import io.pharox.model.Consumer;
 import io.pharox.model.ProxyProtocol;
 import io.pharox.select.SelectorStrategy;
 import io.pharox.storage.AcquireRequest;
+import io.pharox.storage.OutcomePolicy;
 import io.pharox.storage.ProxyStorage;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -75,6 +76,7 @@ public final class PharoxModule extends AbstractModule {
     private final Duration waitPollInterval;
     private final Clock clock;
     private final @Nullable HealthCheckOptions healthChecks;
+    private final OutcomePolicy outcomePolicy;
 
     /** A module with every default: consumer {@value Consumer#DEFAULT_NAME}, ttl 5 min, FIRST_AVAILABLE, UTC clock. */
     public PharoxModule() {
@@ -88,6 +90,7 @@ public final class PharoxModule extends AbstractModule {
         this.waitPollInterval = b.waitPollInterval;
         this.clock = b.clock;
         this.healthChecks = b.healthChecks;
+        this.outcomePolicy = b.outcomePolicy;
     }
 
     /** A builder for the manager's settings, starting from the defaults of {@link ProxyManager#builder}. */
@@ -163,7 +166,7 @@ public final class PharoxModule extends AbstractModule {
     @Provides
     @Singleton
     HealthMonitor healthMonitor(ProxyStorage storage, HealthChecker checker) {
-        return new HealthMonitor(storage, checker);
+        return new HealthMonitor(storage, checker, outcomePolicy);
     }
 
     @Provides
@@ -174,6 +177,7 @@ public final class PharoxModule extends AbstractModule {
                 .defaultTtl(defaultTtl)
                 .defaultStrategy(defaultStrategy)
                 .waitPollInterval(waitPollInterval)
+                .outcomePolicy(outcomePolicy)
                 .clock(boundClock);
         listeners.forEach(builder::listener);
         return builder.build();
@@ -187,6 +191,7 @@ public final class PharoxModule extends AbstractModule {
         private Duration waitPollInterval = Duration.ofMillis(50);
         private Clock clock = Clock.systemUTC();
         private @Nullable HealthCheckOptions healthChecks;
+        private OutcomePolicy outcomePolicy = OutcomePolicy.defaults();
 
         private Builder() {}
 
@@ -240,6 +245,16 @@ public final class PharoxModule extends AbstractModule {
          */
         public Builder healthChecks(HealthCheckOptions options) {
             this.healthChecks = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        /**
+         * How outcome reports and health checks change a proxy's circuit, bans and scores, for the
+         * bound {@link ProxyManager} and {@link HealthMonitor}; default
+         * {@link OutcomePolicy#defaults()}.
+         */
+        public Builder outcomePolicy(OutcomePolicy policy) {
+            this.outcomePolicy = Objects.requireNonNull(policy, "policy");
             return this;
         }
 

@@ -4,6 +4,7 @@ import io.pharox.exception.ProxyNotFoundException;
 import io.pharox.model.HealthCheckResult;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyStatus;
+import io.pharox.storage.OutcomePolicy;
 import io.pharox.storage.ProxyStorage;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,6 +45,7 @@ public final class HealthMonitor implements AutoCloseable {
 
     private final ProxyStorage storage;
     private final HealthChecker checker;
+    private final OutcomePolicy policy;
     private final AtomicReference<@Nullable ScheduledExecutorService> scheduler = new AtomicReference<>();
     private volatile boolean closed;
 
@@ -53,8 +55,21 @@ public final class HealthMonitor implements AutoCloseable {
      * @throws NullPointerException if an argument is {@code null}
      */
     public HealthMonitor(ProxyStorage storage, HealthChecker checker) {
+        this(storage, checker, OutcomePolicy.defaults());
+    }
+
+    /**
+     * A monitor recording {@code checker}'s results in {@code storage} and feeding them to each
+     * proxy's circuit breaker and scores under {@code policy} (see
+     * {@link ProxyStorage#applyHealthCheckResult(io.pharox.model.HealthCheckResult, OutcomePolicy)});
+     * give it the policy of your {@link io.pharox.ProxyManager}.
+     *
+     * @throws NullPointerException if an argument is {@code null}
+     */
+    public HealthMonitor(ProxyStorage storage, HealthChecker checker, OutcomePolicy policy) {
         this.storage = Objects.requireNonNull(storage, "storage");
         this.checker = Objects.requireNonNull(checker, "checker");
+        this.policy = Objects.requireNonNull(policy, "policy");
     }
 
     /**
@@ -86,7 +101,7 @@ public final class HealthMonitor implements AutoCloseable {
             HealthCheckResult result = results.get(i);
             Proxy after;
             try {
-                after = storage.applyHealthCheckResult(result);
+                after = storage.applyHealthCheckResult(result, policy);
             } catch (ProxyNotFoundException e) {
                 LOG.debug("proxy {} was removed from pool {} during its health check", before.id(), poolName);
                 continue;

@@ -26,7 +26,9 @@ import java.util.Locale;
  * the JDBC adapter for storage. It migrates its schema, imports proxies from a file
  * ({@link ProxyFile}), runs worker threads that lease and release them, runs the expiry
  * cleanup every second, prints a summary every second and a final one, and fails if any
- * proxy was ever seen with more active leases than its max concurrency.
+ * proxy was ever seen with more active leases than its max concurrency. Then it shows a failing
+ * proxy taken out of rotation by outcome reports and brought back after its cooldown
+ * ({@link FailingProxyDemo}).
  *
  * <p>Run it with {@code mvn -q -B -pl examples/postgres-service -am -DskipTests -Ppostgres-service verify}
  * (see the README); options in {@link Settings#USAGE}.
@@ -99,6 +101,7 @@ public final class PostgresService {
                     PharoxModule.builder()
                             .defaultConsumer("postgres-service")
                             .defaultTtl(Duration.ofSeconds(30))
+                            .outcomePolicy(FailingProxyDemo.POLICY)
                             .build(),
                     new JdbcStorageModule(dataSource, settings.schema()).withOptions(storageOptions(settings)));
             out.println("Schema " + settings.schema() + " migrated (Flyway, run by JdbcStorageModule)");
@@ -116,6 +119,7 @@ public final class PostgresService {
             LeaseLoad load = injector.getInstance(LeaseLoad.class);
             LeaseLoad.Outcome o = load.run(imported.pools(), settings.workers(), settings.duration(), out);
             printSummary(out, settings, imported.pools(), load, o);
+            injector.getInstance(FailingProxyDemo.class).run(imported.pools().get(0), out);
             return o;
         }
     }

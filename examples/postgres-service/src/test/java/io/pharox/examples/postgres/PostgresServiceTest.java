@@ -71,6 +71,13 @@ class PostgresServiceTest {
                 .containsPattern("Over-lease check: 0 violations \\(\\d+ acquisitions checked by the workers, "
                         + "\\d+ snapshots");
         assertThat(first).doesNotContain("pass-1", "mob@pass", "mob%40pass");
+        assertThat(first).contains("times out on every request", "report 3: TIMEOUT -> circuit OPEN");
+        assertThat(first).contains("report 2: TIMEOUT -> circuit CLOSED");
+        assertThat(first).contains("acquire while open -> no proxy (out of rotation)");
+        assertThat(first).contains("after the 1 s cooldown -> circuit HALF_OPEN");
+        assertThat(first).contains("another acquire meanwhile -> no proxy (one probe at a time, in every process)");
+        assertThat(first).contains("the probe succeeded -> circuit CLOSED");
+        assertThat(first).contains("acquire now -> granted (back in rotation)");
 
         assertThat(first).contains("Proxy passwords stored in PLAIN TEXT: set PHAROX_CREDENTIAL_KEY");
         assertThat(proxyTable()).contains("res-pass-1", "mob@pass-4");

@@ -1,9 +1,11 @@
 package io.pharox.examples.quickstart;
 
+import io.pharox.LeaseHandle;
 import io.pharox.LeaseListener;
 import io.pharox.ProxyManager;
 import io.pharox.filter.ProxyFilter;
 import io.pharox.filter.ProxyFilters;
+import io.pharox.model.FailureReason;
 import io.pharox.model.HealthCheckResult;
 import io.pharox.model.HealthStatus;
 import io.pharox.model.Lease;
@@ -11,8 +13,10 @@ import io.pharox.model.LeasedProxy;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
 import io.pharox.model.ProxyProtocol;
+import io.pharox.model.ProxyStanding;
 import io.pharox.select.SelectorStrategy;
 import io.pharox.storage.AcquireRequest;
+import io.pharox.storage.OutcomePolicy;
 import io.pharox.storage.ProxyStorage;
 import io.pharox.storage.memory.InMemoryStorage;
 import java.io.PrintStream;
@@ -21,16 +25,19 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.UnaryOperator;
 
 /**
  * A walk-through of Pharox on the in-memory storage: a pool of tagged proxies, filters,
- * every strategy, shared and exclusive proxies, waiting on a full pool, health checks and
- * expiry. Run it with {@code mvn -q -B -pl examples/quickstart -am -DskipTests -Pquickstart verify}
+ * every strategy, shared and exclusive proxies, waiting on a full pool, health checks,
+ * expiry, and outcome reports (circuit breaker, target bans, fencing tokens). Run it with {@code mvn -q -B -pl examples/quickstart -am -DskipTests -Pquickstart verify}
  * (see the README) and read what it prints.
  */
 public final class Quickstart {
+
+    private static final Duration COOLDOWN = Duration.ofMillis(200);
 
     private final PrintStream out;
     private final ProxyStorage storage = new InMemoryStorage();
@@ -42,6 +49,9 @@ public final class Quickstart {
         this.manager = ProxyManager.builder(storage)
                 .defaultConsumer("quickstart")
                 .defaultTtl(Duration.ofMinutes(1))
+                // 3 failures in a row open a proxy's circuit for 200 ms (doubling on each re-opening)
+                .outcomePolicy(
+                        OutcomePolicy.defaults().withFailureThreshold(3).withCooldown(COOLDOWN, Duration.ofSeconds(2)))
                 .listener(new LeaseListener() {
                     @Override
                     public void onExpired(Lease lease) {
@@ -64,6 +74,7 @@ public final class Quickstart {
         waitingOnAFullPool();
         healthChecks();
         expiry();
+        outcomes();
         out.println();
         out.println("Done: every lease was released or expired; "
                 + storage.activeLeasesInPool("demo").size() + " leases are active.");
@@ -253,6 +264,50 @@ public final class Quickstart {
         int reclaimed = manager.cleanupExpiredLeases();
         out.println(
                 "   cleanupExpiredLeases() reclaimed " + reclaimed + " lease(s) not already reclaimed by an acquire");
+    }
+
+    private void outcomes() throws InterruptedException {
+        section("8. Outcome reports: a failing proxy leaves rotation and comes back after its cooldown");
+        AcquireRequest toronto =
+                manager.request("demo").filter(ProxyFilters.city("Toronto")).build();
+        for (int i = 1; i <= 3; i++) {
+            try (LeaseHandle lease = manager.lease(toronto)) {
+                ProxyStanding standing = lease.failed(FailureReason.TIMEOUT);
+                out.println("   request " + i + " through Toronto timed out (fencing token " + lease.fencingToken()
+                        + ") -> circuit " + standing.circuit() + ", " + standing.consecutiveFailures()
+                        + " failure(s) in a row");
+            }
+        }
+        out.println("   Toronto acquire while the circuit is open -> "
+                + (manager.acquire(toronto).isPresent() ? "granted" : "no proxy"));
+        Thread.sleep(COOLDOWN.toMillis() + 50);
+        UUID torontoId = storage.listProxies("demo").stream()
+                .filter(p -> p.city().orElse("").equals("Toronto"))
+                .findFirst()
+                .orElseThrow()
+                .id();
+        out.println("   after the 200 ms cooldown -> circuit "
+                + storage.standing(torontoId).orElseThrow().circuit());
+        try (LeaseHandle probe = manager.lease(toronto)) {
+            out.println("   one probe is leased; a second acquire meanwhile -> "
+                    + (manager.acquire(toronto).isPresent() ? "granted" : "no proxy (one probe at a time)"));
+            ProxyStanding standing = probe.succeeded(Duration.ofMillis(80));
+            out.println("   the probe succeeded in 80 ms -> circuit " + standing.circuit());
+        }
+        out.println("   Toronto acquire now -> "
+                + manager.withLease(toronto, leased -> "granted").orElse("no proxy"));
+
+        try (LeaseHandle lease = manager.lease(toronto)) {
+            lease.targetBlocked("shop.example");
+        }
+        AcquireRequest forShop = manager.request("demo")
+                .filter(ProxyFilters.city("Toronto"))
+                .forTarget("shop.example")
+                .build();
+        out.println("   shop.example blocked Toronto -> acquire for shop.example: "
+                + manager.withLease(forShop, leased -> "granted").orElse("no proxy")
+                + "; acquire for any other target: "
+                + manager.withLease(toronto, leased -> "granted").orElse("no proxy"));
     }
 
     private void add(UnaryOperator<Proxy.Builder> spec) {

@@ -27,6 +27,18 @@ class QuickstartTest {
         assertThat(out).contains("Paris recovered (42 ms) -> status ACTIVE, SOCKS5 acquire -> granted");
         assertThat(out).contains("after 100 ms New York is free again -> granted");
         assertThat(out).contains("the forgotten lease is now EXPIRED");
+        assertThat(out)
+                .contains("request 2 through Toronto timed out")
+                .contains("-> circuit CLOSED, 2 failure(s) in a row");
+        assertThat(out)
+                .contains("request 3 through Toronto timed out")
+                .contains("-> circuit OPEN, 3 failure(s) in a row");
+        assertThat(out).contains("Toronto acquire while the circuit is open -> no proxy");
+        assertThat(out).contains("after the 200 ms cooldown -> circuit HALF_OPEN");
+        assertThat(out).contains("a second acquire meanwhile -> no proxy (one probe at a time)");
+        assertThat(out).contains("the probe succeeded in 80 ms -> circuit CLOSED");
+        assertThat(out).contains("Toronto acquire now -> granted");
+        assertThat(out).contains("acquire for shop.example: no proxy; acquire for any other target: granted");
         assertThat(out).contains("0 leases are active");
         assertThat(out).doesNotContain("s3cret");
     }
