@@ -27,7 +27,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -37,7 +36,6 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.PriorityQueue;
 import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -70,10 +68,13 @@ import org.jspecify.annotations.Nullable;
  * compare-and-set on the slot; a circuit that is open or half-open is decided under the slot's
  * lock, so that one probe at a time is granted. A request that names a target reads the proxy's bans
  * (a map, absent until the first ban) for it. Reports and health checks take only the lock of
- * their proxy's slot. {@code LOWEST_LATENCY} and {@code HEALTHIEST} keep no index: each such
- * acquire reads the scores of every proxy of the pool into a binary heap (time linear in the
- * pool's size) and takes proxies from it in order (a logarithm each), so they cost O(n) per
- * acquire for a pool of n proxies, where the other strategies usually stop after a few. Ended
+ * their proxy's slot. {@code LOWEST_LATENCY} and {@code HEALTHIEST} walk an index of the pool's
+ * proxies by their scores, one per strategy, built on the pool's first acquire by that strategy
+ * (the only step whose time grows with the pool's size); from then on a report or health check
+ * that changes a proxy's scores moves its key in each index under the slot's lock (a logarithm
+ * of the pool's size), and an acquire walks the index from the best key, so like the other
+ * strategies its cost depends on how many proxies it passes over (full, not leasable, open,
+ * banned for the target, not matching the filter), not on how many the pool holds. Ended
  * bans stop counting at their time and are deleted by {@link #cleanupExpiredLeases()}. The
  * learned state survives {@link #updateProxy} and goes with {@link #removeProxy}.
  *
@@ -184,6 +185,7 @@ public final class InMemoryStorage implements ProxyStorage {
         pool.proxies.put(proxy.id(), slot);
         pool.proxiesChanged();
         slot.countChanged();
+        slot.scoresChanged();
         return slot.snapshot();
     }
 
@@ -222,6 +224,7 @@ public final class InMemoryStorage implements ProxyStorage {
         pool.proxies.remove(proxyId, slot);
         pool.proxiesChanged();
         slot.countChanged();
+        slot.scoresChanged();
         pool.addresses.remove(addressKey(p), proxyId);
         Instant now = clock.instant();
         for (LeaseRecord record : slot.activeRecords()) {
@@ -464,10 +467,11 @@ public final class InMemoryStorage implements ProxyStorage {
                 }
                 return new Rotation(slots, ThreadLocalRandom.current().nextInt(n));
             }
-            // the two score strategies order the pool's proxies by their scores as read now
+            // the two score strategies walk an index of their own by the proxies' scores, kept
+            // current by every report and health check
             case LOWEST_LATENCY:
             case HEALTHIEST:
-                return new ByScore(pool.proxies.values(), request.strategy() == SelectorStrategy.HEALTHIEST);
+                return new ByScore(pool.byScore(request.strategy() == SelectorStrategy.HEALTHIEST));
             default:
                 throw new IllegalStateException("unknown strategy " + request.strategy());
         }
@@ -489,48 +493,54 @@ public final class InMemoryStorage implements ProxyStorage {
     }
 
     /**
-     * The slots in the order of a score strategy: {@code LOWEST_LATENCY} by latency (none last),
-     * {@code HEALTHIEST} by success rate (highest first) then latency; ties by id. The scores are
-     * read once per slot, when the order is built (they may change meanwhile), into a binary heap
-     * built in time linear in the pool's size; each slot the walk takes costs a logarithm more,
-     * so an acquire that finds room in the first proxies costs O(n + k log n) for k visited.
+     * The slots in the order of a score strategy, from its pool's index ({@link PoolState.ScoreIndex}):
+     * {@code LOWEST_LATENCY} by latency (none last), {@code HEALTHIEST} by success rate (highest
+     * first) then latency; ties by id. Each step costs a constant on average (a skip list's walk),
+     * so an acquire that finds room in the first proxies costs a few steps whatever the pool's
+     * size. A key may be a change behind its proxy's scores: the walk takes the position the key
+     * gives. A proxy whose scores move it from ahead of the walk to behind it during the walk is
+     * passed over; if the walk then finds nothing, it starts again from the best key (at most
+     * {@link #RESTARTS} times) when it can tell that some proxy moved meanwhile, so that such a
+     * move never makes an acquire come back empty while its proxy had room.
      */
     private static final class ByScore implements Iterator<ProxySlot> {
-        private final PriorityQueue<Scored> heap;
+        private static final int RESTARTS = 2;
 
-        ByScore(Collection<ProxySlot> slots, boolean healthiest) {
-            List<Scored> scored = new ArrayList<>(slots.size());
-            for (ProxySlot slot : slots) {
-                scored.add(new Scored(slot, healthiest ? slot.successRate() : 0, slot.latencyKey()));
-            }
-            heap = new PriorityQueue<>(scored);
+        private final PoolState.ScoreIndex index;
+        private Iterator<PoolState.ScoreKey> keys;
+        private long moves;
+        private int restarts;
+
+        ByScore(PoolState.ScoreIndex index) {
+            this.index = index;
+            // read before the walk: a move that this count misses put its new key in before the walk began
+            this.moves = index.moves.sum();
+            this.keys = index.keys.iterator();
         }
 
         @Override
         public boolean hasNext() {
-            return !heap.isEmpty();
+            while (!keys.hasNext()) {
+                if (restarts == RESTARTS) {
+                    return false;
+                }
+                long now = index.moves.sum();
+                if (now == moves) {
+                    return false;
+                }
+                restarts++;
+                moves = now;
+                keys = index.keys.iterator();
+            }
+            return true;
         }
 
         @Override
         public ProxySlot next() {
-            Scored next = heap.poll();
-            if (next == null) {
+            if (!hasNext()) {
                 throw new NoSuchElementException();
             }
-            return next.slot;
-        }
-    }
-
-    /** A slot with its scores as read once: the higher rate first, then the lower latency, then the id. */
-    private record Scored(ProxySlot slot, double rate, long latency) implements Comparable<Scored> {
-        @Override
-        public int compareTo(Scored other) {
-            int byRate = Double.compare(other.rate, rate);
-            if (byRate != 0) {
-                return byRate;
-            }
-            int byLatency = Long.compare(latency, other.latency);
-            return byLatency != 0 ? byLatency : Ids.ORDER.compare(slot.id(), other.slot.id());
+            return keys.next().slot();
         }
     }
 

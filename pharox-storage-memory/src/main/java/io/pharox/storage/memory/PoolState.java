@@ -8,20 +8,39 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A stored pool: its proxies in stable order, their addresses, its round-robin cursor, and the
  * orders the strategies other than {@code FIRST_AVAILABLE} walk: {@code RANDOM} and
  * {@code ROUND_ROBIN} an array of the proxies in id order, from a random index or from the
- * one after the cursor's, {@code LEAST_USED} an index by lease count. Both are built on first
- * use, so a pool that never uses a strategy never pays for its order. The array is copied
+ * one after the cursor's, {@code LEAST_USED} an index by lease count, {@code LOWEST_LATENCY}
+ * and {@code HEALTHIEST} an index each by their scores ({@link ScoreIndex}). All are built on
+ * first use, so a pool that never uses a strategy never pays for its order. The array is copied
  * again on the first such acquire after a proxy was added or removed, which costs time in
- * proportion to the pool's size once per change. {@code LOWEST_LATENCY} and {@code HEALTHIEST}
- * keep nothing here: they read the scores of every proxy of the pool at each acquire.
+ * proportion to the pool's size once per change; the indexes are kept current by the slots
+ * (a logarithm of the pool's size per change), so building one is the only time its
+ * strategy's cost depends on the pool's size.
  */
 final class PoolState {
+
+    /**
+     * Orders the score indexes: the higher success rate first, then the lower latency, then the
+     * id. The latency index gives every key the same rate, so it orders by latency then id.
+     */
+    static final Comparator<ScoreKey> BY_SCORE = (a, b) -> {
+        int byRate = Double.compare(b.rate(), a.rate());
+        if (byRate != 0) {
+            return byRate;
+        }
+        int byLatency = Long.compare(a.latency(), b.latency());
+        return byLatency != 0
+                ? byLatency
+                : Ids.ORDER.compare(a.slot().id(), b.slot().id());
+    };
 
     /** Orders the least-used index: lease count, then id. */
     static final Comparator<LoadKey> BY_LOAD =
@@ -49,6 +68,12 @@ final class PoolState {
      * ({@link ProxySlot#reindex}) once it exists.
      */
     private volatile @Nullable ConcurrentSkipListMap<LoadKey, ProxySlot> byLoad;
+
+    /** The index of {@code LOWEST_LATENCY}; {@code null} until its first acquire on this pool. */
+    private volatile @Nullable ScoreIndex byLatency;
+
+    /** The index of {@code HEALTHIEST}; {@code null} until its first acquire on this pool. */
+    private volatile @Nullable ScoreIndex byHealth;
 
     PoolState(ProxyPool pool) {
         this.pool = pool;
@@ -100,4 +125,72 @@ final class PoolState {
 
     /** A slot's place in the least-used index. */
     record LoadKey(int leases, UUID id) {}
+
+    /** The index of {@code HEALTHIEST} if {@code healthiest}, else of {@code LOWEST_LATENCY}; built on first use. */
+    ScoreIndex byScore(boolean healthiest) {
+        ScoreIndex index = healthiest ? byHealth : byLatency;
+        if (index != null) {
+            return index;
+        }
+        synchronized (this) {
+            index = healthiest ? byHealth : byLatency;
+            if (index == null) {
+                index = new ScoreIndex(healthiest);
+                if (healthiest) {
+                    byHealth = index;
+                } else {
+                    byLatency = index;
+                }
+                // as for the least-used index: from here on every change of scores, every added
+                // and every removed slot re-indexes itself; index those that exist now
+                for (ProxySlot slot : proxies.values()) {
+                    slot.rescore(index);
+                }
+            }
+            return index;
+        }
+    }
+
+    /** The latency index if it exists, for slots to keep it current. */
+    @Nullable
+    ScoreIndex latencyIndex() {
+        return byLatency;
+    }
+
+    /** The health index if it exists, for slots to keep it current. */
+    @Nullable
+    ScoreIndex healthIndex() {
+        return byHealth;
+    }
+
+    /**
+     * A slot's place in a score index: its scores as they were when it was put there, and the
+     * slot. Immutable, so a walk that holds one sees one consistent position; the slot replaces
+     * it when its scores change ({@link ProxySlot#rescore}).
+     */
+    record ScoreKey(double rate, long latency, ProxySlot slot) {}
+
+    /**
+     * The proxies of a pool ordered by {@link #BY_SCORE}, one key per proxy, for
+     * {@code HEALTHIEST} (rate, latency, id) or {@code LOWEST_LATENCY} (latency, id: every key's
+     * rate is 0). A slot moves its key under its own lock by adding the new key before removing
+     * the old one, so the proxy is never missing from the index; two keys of it exist only
+     * during the move. {@link #moves} counts the moves, so that a walk that found nothing can
+     * tell whether a proxy may have moved from ahead of it to behind it meanwhile.
+     */
+    static final class ScoreIndex {
+        final boolean healthiest;
+        final ConcurrentSkipListSet<ScoreKey> keys = new ConcurrentSkipListSet<>(BY_SCORE);
+        /** Moves of a key already in the index, counted after the new key is added and before the old one is removed. */
+        final LongAdder moves = new LongAdder();
+
+        ScoreIndex(boolean healthiest) {
+            this.healthiest = healthiest;
+        }
+
+        /** The key of {@code slot} with these scores. */
+        ScoreKey keyOf(ProxySlot slot, double rate, long latency) {
+            return new ScoreKey(healthiest ? rate : 0, latency, slot);
+        }
+    }
 }

@@ -39,7 +39,10 @@ import org.jspecify.annotations.Nullable;
  * the circuit is not closed, to decide on the probe; fencing tokens are drawn by compare-and-set
  * ({@link #claimToken}). Acquires read {@link #openUntil},
  * {@link #bans}, the success rate and the latency without it: one volatile read of
- * {@code openUntil} tells a closed circuit.
+ * {@code openUntil} tells a closed circuit. Every change of the scores moves the slot's keys in
+ * its pool's score indexes (those that exist) under the same lock ({@link #rescore}), so the
+ * indexes follow the scores a change behind at most, and the slot is in each of them, at its old
+ * or its new place, throughout.
  */
 final class ProxySlot {
 
@@ -114,6 +117,12 @@ final class ProxySlot {
 
     /** The lease granted as the half-open circuit's probe, if any; guarded by {@link #learning}. */
     private @Nullable LeaseRecord probe;
+
+    /** This slot's key in its pool's {@code LOWEST_LATENCY} index, if it has one; guarded by {@link #learning}. */
+    private PoolState.@Nullable ScoreKey latencyEntry;
+
+    /** This slot's key in its pool's {@code HEALTHIEST} index, if it has one; guarded by {@link #learning}. */
+    private PoolState.@Nullable ScoreKey healthEntry;
 
     /** Exponentially weighted success rate, 0..1. Written under {@link #learning}. */
     private volatile double successRate = 1;
@@ -388,7 +397,6 @@ final class ProxySlot {
     void learn(
             boolean success, @Nullable Duration latency, @Nullable String target, OutcomePolicy policy, Instant now) {
         synchronized (learning) {
-            double s = policy.smoothing();
             if (target != null) {
                 Instant until = now.plus(policy.banCooldown());
                 Map<String, Instant> current = bans;
@@ -399,39 +407,106 @@ final class ProxySlot {
                 current.merge(target, until, (old, fresh) -> fresh.isAfter(old) ? fresh : old);
                 return;
             }
-            CircuitState state = ProxyStanding.circuitAt(now, Optional.ofNullable(openUntil));
-            if (success) {
-                consecutiveFailures = 0;
-                successRate = successRate + s * (1 - successRate);
-                if (latency != null) {
-                    long sample = latency.toNanos();
-                    long old = latencyNanos;
-                    latencyNanos = old < 0 ? sample : Math.round(old + s * (sample - old));
-                }
-                if (state == CircuitState.HALF_OPEN) {
-                    openings = 0;
-                    openUntil = null;
-                    probe = null;
-                }
-                return;
+            score(success, latency, policy, now);
+            rescore();
+        }
+    }
+
+    /** The scores and the breaker after one report or check; the caller holds {@link #learning}. */
+    private void score(boolean success, @Nullable Duration latency, OutcomePolicy policy, Instant now) {
+        double s = policy.smoothing();
+        CircuitState state = ProxyStanding.circuitAt(now, Optional.ofNullable(openUntil));
+        if (success) {
+            consecutiveFailures = 0;
+            successRate = successRate + s * (1 - successRate);
+            if (latency != null) {
+                long sample = latency.toNanos();
+                long old = latencyNanos;
+                latencyNanos = old < 0 ? sample : Math.round(old + s * (sample - old));
             }
-            if (consecutiveFailures < Integer.MAX_VALUE) {
-                consecutiveFailures++;
-            }
-            successRate = successRate * (1 - s);
-            if (state == CircuitState.CLOSED) {
-                if (consecutiveFailures >= policy.failureThreshold()) {
-                    openings = 1;
-                    openUntil = now.plus(policy.cooldownOf(1));
-                }
-            } else if (state == CircuitState.HALF_OPEN) {
-                if (openings < Integer.MAX_VALUE) {
-                    openings++;
-                }
-                openUntil = now.plus(policy.cooldownOf(openings));
+            if (state == CircuitState.HALF_OPEN) {
+                openings = 0;
+                openUntil = null;
                 probe = null;
             }
+            return;
         }
+        if (consecutiveFailures < Integer.MAX_VALUE) {
+            consecutiveFailures++;
+        }
+        successRate = successRate * (1 - s);
+        if (state == CircuitState.CLOSED) {
+            if (consecutiveFailures >= policy.failureThreshold()) {
+                openings = 1;
+                openUntil = now.plus(policy.cooldownOf(1));
+            }
+        } else if (state == CircuitState.HALF_OPEN) {
+            if (openings < Integer.MAX_VALUE) {
+                openings++;
+            }
+            openUntil = now.plus(policy.cooldownOf(openings));
+            probe = null;
+        }
+    }
+
+    /**
+     * Puts this slot in its pool's score indexes that exist, moves it there to its current
+     * scores, or takes it out once the slot is removed: called when the slot is added or
+     * removed, and by every change of its scores.
+     */
+    void scoresChanged() {
+        synchronized (learning) {
+            rescore();
+        }
+    }
+
+    /** {@link #scoresChanged()} with {@link #learning} held. */
+    private void rescore() {
+        PoolState.ScoreIndex byLatency = pool.latencyIndex();
+        if (byLatency != null) {
+            latencyEntry = move(byLatency, latencyEntry);
+        }
+        PoolState.ScoreIndex byHealth = pool.healthIndex();
+        if (byHealth != null) {
+            healthEntry = move(byHealth, healthEntry);
+        }
+    }
+
+    /** Brings this slot's key in {@code index} in line with its scores; for an index being built. */
+    void rescore(PoolState.ScoreIndex index) {
+        synchronized (learning) {
+            if (index.healthiest) {
+                healthEntry = move(index, healthEntry);
+            } else {
+                latencyEntry = move(index, latencyEntry);
+            }
+        }
+    }
+
+    /**
+     * Moves {@code key}, this slot's key in {@code index} (null if it has none), to the slot's
+     * current scores, or out once the slot is removed; returns the key the slot now has there.
+     * The new key goes in before the old one comes out, so a walk never finds the proxy missing;
+     * the move is counted in between ({@link PoolState.ScoreIndex#moves}). The caller holds
+     * {@link #learning}.
+     */
+    private PoolState.@Nullable ScoreKey move(PoolState.ScoreIndex index, PoolState.@Nullable ScoreKey key) {
+        if (removed) {
+            if (key != null) {
+                index.keys.remove(key);
+            }
+            return null;
+        }
+        PoolState.ScoreKey now = index.keyOf(this, Math.max(0, Math.min(1, successRate)), latencyKey());
+        if (key != null && PoolState.BY_SCORE.compare(key, now) == 0) {
+            return key;
+        }
+        index.keys.add(now);
+        if (key != null) {
+            index.moves.increment();
+            index.keys.remove(key);
+        }
+        return now;
     }
 
     /** The standing at {@code now}. */
