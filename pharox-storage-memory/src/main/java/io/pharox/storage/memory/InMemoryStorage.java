@@ -70,7 +70,8 @@ import org.jspecify.annotations.Nullable;
  * (a map, absent until the first ban) for it. Reports and health checks take only the lock of
  * their proxy's slot. {@code LOWEST_LATENCY} and {@code HEALTHIEST} walk an index of the pool's
  * proxies by their scores, one per strategy, built on the pool's first acquire by that strategy
- * (the only step whose time grows with the pool's size); from then on a report or health check
+ * (a sort of the pool's keys, O(n log n) for n proxies once: the only step whose time grows
+ * with the pool's size); from then on a report or health check
  * that changes a proxy's scores moves its key in each index under the slot's lock (a logarithm
  * of the pool's size), and an acquire walks the index from the best key, so like the other
  * strategies its cost depends on how many proxies it passes over (full, not leasable, open,
@@ -515,7 +516,7 @@ public final class InMemoryStorage implements ProxyStorage {
             this.index = index;
             // read before the walk: a move that this count misses put its new key in before the walk began
             this.moves = index.moves.sum();
-            this.keys = index.keys.iterator();
+            this.keys = index.keys.keySet().iterator();
         }
 
         @Override
@@ -530,7 +531,7 @@ public final class InMemoryStorage implements ProxyStorage {
                 }
                 restarts++;
                 moves = now;
-                keys = index.keys.iterator();
+                keys = index.keys.keySet().iterator();
             }
             return true;
         }

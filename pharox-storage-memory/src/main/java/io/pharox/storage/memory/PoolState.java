@@ -2,13 +2,21 @@ package io.pharox.storage.memory;
 
 import io.pharox.model.Ids;
 import io.pharox.model.ProxyPool;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.SortedMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
@@ -126,7 +134,11 @@ final class PoolState {
     /** A slot's place in the least-used index. */
     record LoadKey(int leases, UUID id) {}
 
-    /** The index of {@code HEALTHIEST} if {@code healthiest}, else of {@code LOWEST_LATENCY}; built on first use. */
+    /**
+     * The index of {@code HEALTHIEST} if {@code healthiest}, else of {@code LOWEST_LATENCY}; built
+     * on first use, in time O(n log n) for n proxies (a sort of their keys), acquires of the
+     * strategy waiting meanwhile.
+     */
     ScoreIndex byScore(boolean healthiest) {
         ScoreIndex index = healthiest ? byHealth : byLatency;
         if (index != null) {
@@ -135,14 +147,33 @@ final class PoolState {
         synchronized (this) {
             index = healthiest ? byHealth : byLatency;
             if (index == null) {
-                index = new ScoreIndex(healthiest);
+                // the keys of the slots that exist now, sorted and made into the index at once
+                // (a skip list built from a sorted map in linear time, where inserting them one
+                // by one would cost a search each)
+                List<ProxySlot> slots = new ArrayList<>(proxies.values());
+                List<ScoreKey> keys = new ArrayList<>(slots.size());
+                for (ProxySlot slot : slots) {
+                    ScoreKey key = slot.enter(healthiest);
+                    if (key != null) {
+                        keys.add(key);
+                    }
+                }
+                ScoreKey[] sorted = keys.toArray(new ScoreKey[0]);
+                Arrays.sort(sorted, BY_SCORE);
+                index = new ScoreIndex(healthiest, new ConcurrentSkipListMap<>(new SortedKeys(sorted)));
                 if (healthiest) {
                     byHealth = index;
                 } else {
                     byLatency = index;
                 }
-                // as for the least-used index: from here on every change of scores, every added
-                // and every removed slot re-indexes itself; index those that exist now
+                // as for the least-used index, from here on every change of scores, every added
+                // and every removed slot re-indexes itself. A change that came between a slot's
+                // key above and this publication did not: bring every slot in line once more,
+                // those read above (some may have been removed since) and those there are now
+                // (some may have been added since)
+                for (ProxySlot slot : slots) {
+                    slot.rescore(index);
+                }
                 for (ProxySlot slot : proxies.values()) {
                     slot.rescore(index);
                 }
@@ -180,17 +211,98 @@ final class PoolState {
      */
     static final class ScoreIndex {
         final boolean healthiest;
-        final ConcurrentSkipListSet<ScoreKey> keys = new ConcurrentSkipListSet<>(BY_SCORE);
+        /** The keys (the values mean nothing), ordered by {@link #BY_SCORE}. */
+        final ConcurrentSkipListMap<ScoreKey, Boolean> keys;
         /** Moves of a key already in the index, counted after the new key is added and before the old one is removed. */
         final LongAdder moves = new LongAdder();
 
-        ScoreIndex(boolean healthiest) {
+        ScoreIndex(boolean healthiest, ConcurrentSkipListMap<ScoreKey, Boolean> keys) {
             this.healthiest = healthiest;
+            this.keys = keys;
         }
 
-        /** The key of {@code slot} with these scores. */
-        ScoreKey keyOf(ProxySlot slot, double rate, long latency) {
+        /** The key of {@code slot} with these scores in the index of {@code HEALTHIEST} or of {@code LOWEST_LATENCY}. */
+        static ScoreKey keyOf(boolean healthiest, ProxySlot slot, double rate, long latency) {
             return new ScoreKey(healthiest ? rate : 0, latency, slot);
+        }
+    }
+
+    /**
+     * Sorted keys seen as a sorted map, only to build an index from them: the skip list's
+     * constructor reads its comparator and its entries in order. The rest is not supported.
+     */
+    private static final class SortedKeys extends AbstractMap<ScoreKey, Boolean>
+            implements SortedMap<ScoreKey, Boolean> {
+        private final ScoreKey[] sorted;
+
+        SortedKeys(ScoreKey[] sorted) {
+            this.sorted = sorted;
+        }
+
+        @Override
+        public Comparator<? super ScoreKey> comparator() {
+            return BY_SCORE;
+        }
+
+        @Override
+        public Set<Map.Entry<ScoreKey, Boolean>> entrySet() {
+            return new AbstractSet<>() {
+                @Override
+                public Iterator<Map.Entry<ScoreKey, Boolean>> iterator() {
+                    return new Iterator<>() {
+                        private int next;
+
+                        @Override
+                        public boolean hasNext() {
+                            return next < sorted.length;
+                        }
+
+                        @Override
+                        public Map.Entry<ScoreKey, Boolean> next() {
+                            if (!hasNext()) {
+                                throw new NoSuchElementException();
+                            }
+                            return new AbstractMap.SimpleImmutableEntry<>(sorted[next++], Boolean.TRUE);
+                        }
+                    };
+                }
+
+                @Override
+                public int size() {
+                    return sorted.length;
+                }
+            };
+        }
+
+        @Override
+        public ScoreKey firstKey() {
+            if (sorted.length == 0) {
+                throw new NoSuchElementException();
+            }
+            return sorted[0];
+        }
+
+        @Override
+        public ScoreKey lastKey() {
+            if (sorted.length == 0) {
+                throw new NoSuchElementException();
+            }
+            return sorted[sorted.length - 1];
+        }
+
+        @Override
+        public SortedMap<ScoreKey, Boolean> subMap(ScoreKey fromKey, ScoreKey toKey) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public SortedMap<ScoreKey, Boolean> headMap(ScoreKey toKey) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public SortedMap<ScoreKey, Boolean> tailMap(ScoreKey fromKey) {
+            throw new UnsupportedOperationException();
         }
     }
 }

@@ -472,6 +472,25 @@ final class ProxySlot {
         }
     }
 
+    /**
+     * This slot's key with its current scores for the index of {@code HEALTHIEST} (or of
+     * {@code LOWEST_LATENCY}) being built, recorded as its key there; {@code null} once removed.
+     */
+    PoolState.@Nullable ScoreKey enter(boolean healthiest) {
+        synchronized (learning) {
+            if (removed) {
+                return null;
+            }
+            PoolState.ScoreKey key = PoolState.ScoreIndex.keyOf(healthiest, this, rate(), latencyKey());
+            if (healthiest) {
+                healthEntry = key;
+            } else {
+                latencyEntry = key;
+            }
+            return key;
+        }
+    }
+
     /** Brings this slot's key in {@code index} in line with its scores; for an index being built. */
     void rescore(PoolState.ScoreIndex index) {
         synchronized (learning) {
@@ -497,11 +516,11 @@ final class ProxySlot {
             }
             return null;
         }
-        PoolState.ScoreKey now = index.keyOf(this, Math.max(0, Math.min(1, successRate)), latencyKey());
+        PoolState.ScoreKey now = PoolState.ScoreIndex.keyOf(index.healthiest, this, rate(), latencyKey());
         if (key != null && PoolState.BY_SCORE.compare(key, now) == 0) {
             return key;
         }
-        index.keys.add(now);
+        index.keys.put(now, Boolean.TRUE);
         if (key != null) {
             index.moves.increment();
             index.keys.remove(key);
@@ -562,9 +581,9 @@ final class ProxySlot {
         }
     }
 
-    /** The exponentially weighted success rate, read without the lock. */
-    double successRate() {
-        return successRate;
+    /** The exponentially weighted success rate within 0..1, as the standing gives it. */
+    private double rate() {
+        return Math.max(0, Math.min(1, successRate));
     }
 
     /** The exponentially weighted latency in nanoseconds, {@link Long#MAX_VALUE} before the first; read without the lock. */
