@@ -21,12 +21,15 @@ import io.pharox.model.ProxyStanding;
 import io.pharox.model.TargetBan;
 import io.pharox.storage.OutcomePolicy;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.jooq.CommonTableExpression;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
@@ -79,12 +82,7 @@ final class Learning {
                 set.put(P.FAILURES, inline(0));
                 set.put(P.OPENINGS, when(halfOpen, inline(0)).otherwise(P.OPENINGS));
                 set.put(P.OPEN_UNTIL, when(halfOpen, DSL.castNull(P.OPEN_UNTIL)).otherwise(P.OPEN_UNTIL));
-                set.put(
-                        P.PROBE_LEASE_ID,
-                        when(halfOpen, DSL.castNull(P.PROBE_LEASE_ID)).otherwise(P.PROBE_LEASE_ID));
-                set.put(
-                        P.PROBE_UNTIL,
-                        when(halfOpen, DSL.castNull(P.PROBE_UNTIL)).otherwise(P.PROBE_UNTIL));
+                endProbe(set, halfOpen);
                 set.put(
                         P.SUCCESS_RATE,
                         P.SUCCESS_RATE.plus(alpha.times(inline(1.0).minus(P.SUCCESS_RATE))));
@@ -106,9 +104,7 @@ final class Learning {
                         val((double) Rows.micros(policy.cooldown())),
                         P.OPENINGS,
                         val((double) Rows.micros(policy.maxCooldown())));
-                Field<OffsetDateTime> openUntil = field(
-                        "{0} + {1} * interval '1 microsecond'",
-                        SQLDataType.TIMESTAMPWITHTIMEZONE, t, val((double) Rows.micros(policy.cooldown())));
+                Field<OffsetDateTime> openUntil = plus(t, policy.cooldown());
                 set.put(P.FAILURES, P.FAILURES.plus(inline(1)));
                 set.put(
                         P.OPENINGS,
@@ -118,12 +114,7 @@ final class Learning {
                 set.put(
                         P.OPEN_UNTIL,
                         when(halfOpen, reopenUntil).when(opens, openUntil).otherwise(P.OPEN_UNTIL));
-                set.put(
-                        P.PROBE_LEASE_ID,
-                        when(halfOpen, DSL.castNull(P.PROBE_LEASE_ID)).otherwise(P.PROBE_LEASE_ID));
-                set.put(
-                        P.PROBE_UNTIL,
-                        when(halfOpen, DSL.castNull(P.PROBE_UNTIL)).otherwise(P.PROBE_UNTIL));
+                endProbe(set, halfOpen);
                 set.put(P.SUCCESS_RATE, P.SUCCESS_RATE.times(inline(1.0).minus(alpha)));
                 return set;
             case BLOCKED:
@@ -133,6 +124,19 @@ final class Learning {
             default:
                 throw new IllegalStateException("unknown kind " + kind);
         }
+    }
+
+    /** A half-open circuit's probe ends when its circuit closes or opens again. */
+    private static void endProbe(Map<Field<?>, Field<?>> set, Condition halfOpen) {
+        set.put(P.PROBE_LEASE_ID, when(halfOpen, DSL.castNull(P.PROBE_LEASE_ID)).otherwise(P.PROBE_LEASE_ID));
+        set.put(P.PROBE_UNTIL, when(halfOpen, DSL.castNull(P.PROBE_UNTIL)).otherwise(P.PROBE_UNTIL));
+    }
+
+    /** {@code t + d}, in whole microseconds. */
+    private static Field<OffsetDateTime> plus(Field<OffsetDateTime> t, Duration d) {
+        return field(
+                "{0} + {1} * interval '1 microsecond'",
+                SQLDataType.TIMESTAMPWITHTIMEZONE, t, val((double) Rows.micros(d)));
     }
 
     /**
@@ -156,7 +160,7 @@ final class Learning {
         Field<OffsetDateTime> expires = now.field(LEASE.EXPIRES_AT);
         Field<Long> fence = now.field(LEASE.FENCE);
         Field<OffsetDateTime> t = now.field(T);
-        List<Field<?>> returned = new java.util.ArrayList<>(STANDING);
+        List<Field<?>> returned = new ArrayList<>(STANDING);
         returned.add(t.as("t"));
         var updated = name("updated")
                 .as(DSL.update(P)
@@ -169,7 +173,7 @@ final class Learning {
                                 expires.gt(t),
                                 fence.eq(val(fencingToken)))
                         .returning(returned));
-        List<org.jooq.CommonTableExpression<?>> ctes = new java.util.ArrayList<>(List.of(now, updated));
+        List<CommonTableExpression<?>> ctes = new ArrayList<>(List.of(now, updated));
         if (kind == Kind.BLOCKED) {
             Field<OffsetDateTime> until = field(
                     "{0} + {1} * interval '1 microsecond'",
@@ -189,7 +193,7 @@ final class Learning {
                                     DSL.greatest(PROXY_BAN.BANNED_UNTIL, DSL.excluded(PROXY_BAN.BANNED_UNTIL)))
                             .returning(PROXY_BAN.PROXY_ID)));
         }
-        List<Field<?>> row = new java.util.ArrayList<>();
+        List<Field<?>> row = new ArrayList<>();
         row.add(status.as("lease_status"));
         row.add(expires.as("lease_expires_at"));
         row.add(fence.as("lease_fence"));
@@ -219,7 +223,7 @@ final class Learning {
 
     /** The standing of the proxy in {@code r} ({@link #STANDING} under plain names) at {@code now}. */
     static ProxyStanding standing(Record r, OffsetDateTime now) {
-        Optional<java.time.Instant> openUntil =
+        Optional<Instant> openUntil =
                 Optional.ofNullable(Rows.instant(r.get(P.OPEN_UNTIL.getName(), OffsetDateTime.class)));
         Double latency = r.get(P.LATENCY_MICROS.getName(), Double.class);
         return new ProxyStanding(
@@ -235,7 +239,7 @@ final class Learning {
 
     /** The standing of proxy {@code proxyId} now, if it exists. */
     static Optional<ProxyStanding> standing(DSLContext ctx, UUID proxyId) {
-        List<Field<?>> columns = new java.util.ArrayList<>(STANDING);
+        List<Field<?>> columns = new ArrayList<>(STANDING);
         columns.add(CLOCK.as("t"));
         return ctx.select(columns)
                 .from(P)
