@@ -6,6 +6,7 @@ import io.pharox.model.GeoPoint;
 import io.pharox.model.Proxy;
 import io.pharox.select.SelectorStrategy;
 import io.pharox.storage.AcquireRequest;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -38,7 +39,22 @@ public final class BenchmarkPool {
     static final GeoPoint CENTER = new GeoPoint(50.0, 10.0);
     static final double RADIUS_KM = 300;
 
+    // scores spread over the pool in an order unrelated to the ids, for LOWEST_LATENCY and HEALTHIEST
+    static final long FIRST_LATENCY_MICROS = 1_000;
+    static final long LATENCY_STRIDE = 7_919;
+    static final long LATENCY_SPREAD = 499_000;
+    static final long RATE_STRIDE = 104_729;
+
     private BenchmarkPool() {}
+
+    /**
+     * The latency proxy {@code i} is seeded with: 1 ms to 0.5 s, in an order unrelated to the
+     * ids. The SQL seed also spreads the success rates (0.5 to 1); the in-memory pool gets its
+     * latencies from one passed health check each, and a success rate of 1 for every proxy.
+     */
+    static Duration latency(long i) {
+        return Duration.ofNanos((FIRST_LATENCY_MICROS + i * LATENCY_STRIDE % LATENCY_SPREAD) * 1000);
+    }
 
     /**
      * The nested filter of the benchmarks: any of two countries, none of one ASN, within a
@@ -112,13 +128,15 @@ public final class BenchmarkPool {
         return "SELECT lpad(to_hex(i), 32, '0')::uuid, ?, 'p' || i || '.bench.invalid', 8080, 'HTTP', 'ACTIVE', ?, 0,"
                 + " (ARRAY['" + String.join("','", COUNTRIES) + "'])[i % " + COUNTRIES.size() + " + 1], 'bench',"
                 + " " + FIRST_ASN + " + i % " + ASNS + ","
-                + " " + FIRST_LATITUDE + " + i % " + LATITUDES + ", " + FIRST_LONGITUDE + " + i % " + LONGITUDES
+                + " " + FIRST_LATITUDE + " + i % " + LATITUDES + ", " + FIRST_LONGITUDE + " + i % " + LONGITUDES + ","
+                + " " + FIRST_LATENCY_MICROS + " + i * " + LATENCY_STRIDE + " % " + LATENCY_SPREAD + ","
+                + " 0.5 + i * " + RATE_STRIDE + " % 1000 / 2000.0"
                 + " FROM generate_series(1::bigint, ?) AS i";
     }
 
     /** The columns {@link #seedSelect()} fills, in its order. */
     static String seedColumns() {
         return "id, pool_id, host, port, protocol, status, max_concurrency, current_leases, country, source, asn,"
-                + " latitude, longitude";
+                + " latitude, longitude, latency_micros, success_rate";
     }
 }

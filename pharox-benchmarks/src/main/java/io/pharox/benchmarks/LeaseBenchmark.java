@@ -29,7 +29,7 @@ public abstract class LeaseBenchmark {
     public String filter;
 
     /** The selector strategy of the adapters' acquires (the baselines take the first free slot). */
-    @Param({"FIRST_AVAILABLE", "ROUND_ROBIN", "LEAST_USED", "RANDOM"})
+    @Param({"FIRST_AVAILABLE", "ROUND_ROBIN", "LEAST_USED", "RANDOM", "LOWEST_LATENCY", "HEALTHIEST"})
     public String strategy;
 
     /** What the benchmark drives: an adapter or a baseline, opened by the subclass. */

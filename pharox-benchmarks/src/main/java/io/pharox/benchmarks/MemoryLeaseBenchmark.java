@@ -1,8 +1,12 @@
 package io.pharox.benchmarks;
 
+import io.pharox.model.HealthCheckResult;
+import io.pharox.model.Proxy;
+import io.pharox.storage.OutcomePolicy;
 import io.pharox.storage.memory.InMemoryStorage;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
@@ -42,8 +46,12 @@ public class MemoryLeaseBenchmark extends LeaseBenchmark {
                 // finished leases are forgotten at each iteration's end, so the heap stays flat
                 storage = new InMemoryStorage(Clock.systemUTC(), Duration.ZERO);
                 var pool = storage.createPool(BenchmarkPool.POOL, "benchmark pool");
+                OutcomePolicy exact = OutcomePolicy.defaults().withSmoothing(1);
+                Instant checked = Instant.now();
                 for (long i = 1; i <= poolSize; i++) {
-                    storage.addProxy(BenchmarkPool.proxy(pool.id(), i, slots));
+                    Proxy proxy = storage.addProxy(BenchmarkPool.proxy(pool.id(), i, slots));
+                    storage.applyHealthCheckResult(
+                            HealthCheckResult.healthy(proxy.id(), BenchmarkPool.latency(i), checked), exact);
                 }
                 leaser = new StorageLeaser(storage, BenchmarkPool.request(filter, strategy), () -> {});
                 break;
