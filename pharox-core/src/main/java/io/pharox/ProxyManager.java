@@ -316,8 +316,7 @@ public final class ProxyManager {
      * @throws PoolNotFoundException if the pool does not exist
      */
     public LeaseHandle lease(AcquireRequest request) {
-        return new LeaseHandle(
-                this, acquire(request).orElseThrow(() -> new NoProxyAvailableException(request.poolName())));
+        return handle(request, acquire(request));
     }
 
     /**
@@ -330,8 +329,11 @@ public final class ProxyManager {
      * @throws InterruptedException if the thread is interrupted while waiting
      */
     public LeaseHandle lease(AcquireRequest request, Duration maxWait) throws InterruptedException {
-        return new LeaseHandle(
-                this, acquire(request, maxWait).orElseThrow(() -> new NoProxyAvailableException(request.poolName())));
+        return handle(request, acquire(request, maxWait));
+    }
+
+    private LeaseHandle handle(AcquireRequest request, Optional<LeasedProxy> leased) {
+        return new LeaseHandle(this, leased.orElseThrow(() -> new NoProxyAvailableException(request.poolName())));
     }
 
     /**
