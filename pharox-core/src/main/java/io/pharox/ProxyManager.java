@@ -19,6 +19,7 @@ import io.pharox.select.SelectorStrategy;
 import io.pharox.storage.AcquireRequest;
 import io.pharox.storage.OutcomePolicy;
 import io.pharox.storage.ProxyStorage;
+import io.pharox.storage.WaitQueue;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,6 +60,7 @@ public final class ProxyManager {
     private final Duration defaultTtl;
     private final SelectorStrategy defaultStrategy;
     private final Duration waitPollInterval;
+    private final Duration wakeUpPollInterval;
     private final Clock clock;
     private final List<LeaseListener> listeners;
     private final OutcomePolicy outcomePolicy;
@@ -75,6 +77,7 @@ public final class ProxyManager {
         this.defaultTtl = b.defaultTtl;
         this.defaultStrategy = b.defaultStrategy;
         this.waitPollInterval = b.waitPollInterval;
+        this.wakeUpPollInterval = b.wakeUpPollInterval;
         this.clock = b.clock;
         this.listeners = List.copyOf(b.listeners);
         this.outcomePolicy = b.outcomePolicy;
@@ -139,9 +142,20 @@ public final class ProxyManager {
 
     /**
      * Acquires a lease as the request says, waiting up to {@code maxWait} for a proxy to free
-     * up. Releases through this manager wake the wait at once; releases elsewhere (other
-     * managers, other processes) and expiries are noticed by polling every
-     * {@code waitPollInterval}.
+     * up.
+     *
+     * <p>When the storage has a {@linkplain ProxyStorage#waitQueue() wait queue} (the PostgreSQL
+     * adapters), the wait joins it: a release, an expiry cleanup, a proxy added or made active
+     * again, in any process, wakes the oldest waiters of the pool, as many as slots were freed,
+     * so waiters are served roughly in arrival order across processes. While the queue's
+     * wake-ups are delivered, a waiter also claims every {@code wakeUpPollInterval} (leases that
+     * lapsed with nobody cleaning them up free no slot by notification); while they are not, it
+     * polls every {@code waitPollInterval}. An acquire finding waiters already queued in the
+     * pool queues behind them before it claims. See {@code docs/waiting.md}.
+     *
+     * <p>Without a wait queue (the in-memory adapter), releases through this manager wake the
+     * wait at once; releases elsewhere (other managers) and expiries are noticed by polling
+     * every {@code waitPollInterval}.
      *
      * @return the lease and its proxy, or empty if none became available within {@code maxWait}
      * @throws PoolNotFoundException if the pool does not exist
@@ -157,6 +171,10 @@ public final class ProxyManager {
         // saturate before converting: toNanos() overflows past 292 years
         long deadline =
                 System.nanoTime() + (maxWait.compareTo(LONGEST_WAIT) >= 0 ? LONGEST_WAIT.toNanos() : maxWait.toNanos());
+        Optional<WaitQueue> queue = maxWait.isZero() ? Optional.empty() : storage.waitQueue();
+        if (queue.isPresent()) {
+            return acquireQueued(queue.get(), request, deadline);
+        }
         while (true) {
             if (Thread.interrupted()) {
                 throw new InterruptedException(
@@ -176,6 +194,49 @@ public final class ProxyManager {
             } finally {
                 releaseLock.unlock();
             }
+        }
+    }
+
+    /** The wait of {@link #acquire(AcquireRequest, Duration)} in the storage's wait queue. */
+    private Optional<LeasedProxy> acquireQueued(WaitQueue queue, AcquireRequest request, long deadline)
+            throws InterruptedException {
+        throwIfInterrupted(request);
+        if (!queue.contended(request.poolName())) {
+            Optional<LeasedProxy> leased = acquire(request);
+            if (leased.isPresent() || deadline - System.nanoTime() <= 0) {
+                return leased;
+            }
+        }
+        long remaining = deadline - System.nanoTime();
+        try (WaitQueue.Waiter waiter = queue.join(request.poolName(), Duration.ofNanos(Math.max(1, remaining)))) {
+            boolean claim = !waiter.behindOthers();
+            while (true) {
+                throwIfInterrupted(request);
+                if (claim) {
+                    Optional<LeasedProxy> leased = acquire(request);
+                    if (leased.isPresent()) {
+                        return leased;
+                    }
+                    if (waiter.stay()) {
+                        continue; // woken by a wake-up it had not heard of: claim again
+                    }
+                }
+                remaining = deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    return Optional.empty();
+                }
+                long poll = (waiter.live() ? wakeUpPollInterval : waitPollInterval).toNanos();
+                waiter.await(Math.min(remaining, poll), TimeUnit.NANOSECONDS);
+                // woken, or the poll is due: claim either way
+                claim = true;
+            }
+        }
+    }
+
+    private static void throwIfInterrupted(AcquireRequest request) throws InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException(
+                    "interrupted while waiting for a proxy in pool '" + request.poolName() + "'");
         }
     }
 
@@ -429,6 +490,7 @@ public final class ProxyManager {
         private Duration defaultTtl = AcquireRequest.DEFAULT_TTL;
         private SelectorStrategy defaultStrategy = SelectorStrategy.FIRST_AVAILABLE;
         private Duration waitPollInterval = Duration.ofMillis(50);
+        private Duration wakeUpPollInterval = Duration.ofSeconds(1);
         private Clock clock = Clock.systemUTC();
         private final List<LeaseListener> listeners = new ArrayList<>();
         private OutcomePolicy outcomePolicy = OutcomePolicy.defaults();
@@ -456,11 +518,26 @@ public final class ProxyManager {
         }
 
         /**
-         * How often a waiting acquire retries when no release through this manager wakes it:
-         * 1 ms..1 min.
+         * How often a waiting acquire retries when nothing wakes it: without a wait queue, or
+         * while the queue's wake-ups are not delivered (its listening connection is down):
+         * 1 ms..1 min, 50 ms by default.
          */
         public Builder waitPollInterval(Duration interval) {
             this.waitPollInterval = requireWaitPollInterval(interval);
+            return this;
+        }
+
+        /**
+         * How often a waiting acquire retries while the storage's wait queue delivers wake-ups:
+         * a safety net for capacity that frees without a notification (a lease lapsing with
+         * nobody cleaning it up): 1 ms..1 min, 1 s by default.
+         */
+        public Builder wakeUpPollInterval(Duration interval) {
+            Objects.requireNonNull(interval, "interval");
+            if (interval.compareTo(Duration.ofMillis(1)) < 0 || interval.compareTo(Duration.ofMinutes(1)) > 0) {
+                throw new IllegalArgumentException("wakeUpPollInterval must be between 1ms and 1min, was " + interval);
+            }
+            this.wakeUpPollInterval = interval;
             return this;
         }
 

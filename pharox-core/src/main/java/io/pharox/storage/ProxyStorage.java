@@ -229,4 +229,13 @@ public interface ProxyStorage {
      * @throws io.pharox.exception.PoolNotFoundException if the pool does not exist
      */
     List<Lease> activeLeasesInPool(String poolName);
+
+    /**
+     * The queue that waiting acquires of this storage join to be woken, across processes, when
+     * capacity frees up; empty if the storage has none (waiters then poll). The PostgreSQL
+     * adapters have one (LISTEN/NOTIFY); see {@code docs/waiting.md}.
+     */
+    default Optional<WaitQueue> waitQueue() {
+        return Optional.empty();
+    }
 }

@@ -21,6 +21,7 @@ import io.pharox.model.TargetBan;
 import io.pharox.storage.AcquireRequest;
 import io.pharox.storage.OutcomePolicy;
 import io.pharox.storage.ProxyStorage;
+import io.pharox.storage.WaitQueue;
 import io.pharox.storage.sql.LeaseEngine;
 import io.pharox.storage.sql.Rows;
 import io.pharox.storage.sql.SqlAccess;
@@ -53,7 +54,7 @@ import org.jspecify.annotations.Nullable;
  * the statement and lock timeouts of its {@link SqlStorageOptions} ({@link StatementBounds}),
  * without changing the settings of the data source's connections.
  */
-public final class JdbcStorage implements ProxyStorage {
+public final class JdbcStorage implements ProxyStorage, AutoCloseable {
 
     /** The schema used when none is given. */
     public static final String DEFAULT_SCHEMA = SqlSchema.DEFAULT;
@@ -91,7 +92,33 @@ public final class JdbcStorage implements ProxyStorage {
         Objects.requireNonNull(dataSource, "dataSource");
         Objects.requireNonNull(options, "options");
         this.ctx = StatementBounds.of(options).on(SqlSchema.named(schema).using(dataSource));
-        this.engine = new LeaseEngine(new Access(), options);
+        // the wait queue's listener holds one connection of the data source while acquires wait
+        this.engine = new LeaseEngine(new Access(), options, dataSource::getConnection);
+    }
+
+    /**
+     * The wait queue of this storage: waiting acquires are woken by {@code LISTEN}/{@code NOTIFY}
+     * from any process, unless {@link SqlStorageOptions#wakeUps()} is off. While acquires wait,
+     * one connection of the data source listens. See {@code docs/waiting.md}.
+     */
+    @Override
+    public Optional<WaitQueue> waitQueue() {
+        return engine.waitQueue();
+    }
+
+    /** Whether the wait queue's listening connection is up now (wake-ups delivered). */
+    public boolean wakeUpsLive() {
+        return engine.wakeUpsLive();
+    }
+
+    /**
+     * Stops the wait queue's listener and gives its connection back (it also stops by itself a
+     * few seconds after the last waiting acquire). The storage stays usable; a later waiting
+     * acquire fails. Does not close the data source.
+     */
+    @Override
+    public void close() {
+        engine.close();
     }
 
     /**
@@ -195,13 +222,13 @@ public final class JdbcStorage implements ProxyStorage {
     @Override
     public Proxy addProxy(Proxy proxy) {
         Objects.requireNonNull(proxy, "proxy");
-        return call(
+        return engine.wakeFor(call(
                 () -> ctx.insertInto(P)
                         .set(Rows.proxyValues(proxy, engine.credentials()))
                         .returning(Rows.PROXY_COLUMNS)
                         .fetchOne(this::proxy),
                 null,
-                proxy);
+                proxy));
     }
 
     @Override
@@ -219,7 +246,7 @@ public final class JdbcStorage implements ProxyStorage {
                 null,
                 proxy);
         if (updated.isPresent()) {
-            return updated.get();
+            return engine.wakeFor(updated.get());
         }
         UUID storedPool = call(() -> ctx.select(PROXY.POOL_ID)
                         .from(PROXY)

@@ -16,7 +16,9 @@ import io.pharox.model.TargetBan;
 import io.pharox.storage.AcquireRequest;
 import io.pharox.storage.OutcomePolicy;
 import io.pharox.storage.ProxyStorage;
+import io.pharox.storage.WaitQueue;
 import io.pharox.storage.sql.LeaseEngine;
+import io.pharox.storage.sql.ListenConnections;
 import io.pharox.storage.sql.SqlAccess;
 import io.pharox.storage.sql.SqlFailures;
 import io.pharox.storage.sql.SqlSchema;
@@ -29,6 +31,8 @@ import jakarta.persistence.LockModeType;
 import jakarta.persistence.criteria.CriteriaBuilder;
 import jakarta.persistence.criteria.CriteriaQuery;
 import jakarta.persistence.criteria.Root;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,6 +44,8 @@ import java.util.UUID;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import org.hibernate.Session;
+import org.hibernate.engine.jdbc.connections.spi.ConnectionProvider;
+import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.jpa.HibernatePersistenceConfiguration;
 import org.jooq.DSLContext;
 import org.jspecify.annotations.Nullable;
@@ -61,7 +67,7 @@ import org.jspecify.annotations.Nullable;
  * package ({@link #MANAGED_CLASSES}) in the Pharox schema, and that schema must be named to the
  * constructor; {@link #entityManagerFactory} builds such a factory.
  */
-public final class JpaStorage implements ProxyStorage {
+public final class JpaStorage implements ProxyStorage, AutoCloseable {
 
     /** The schema used when none is given. */
     public static final String DEFAULT_SCHEMA = SqlSchema.DEFAULT;
@@ -107,7 +113,45 @@ public final class JpaStorage implements ProxyStorage {
         Object schema = emf.getProperties().get(DEFAULT_SCHEMA_PROPERTY);
         this.schema = SqlSchema.named(schema == null ? DEFAULT_SCHEMA : schema.toString());
         this.bounds = StatementBounds.of(options);
-        this.engine = new LeaseEngine(new Access(), options);
+        // the wait queue's listener holds one connection of Hibernate's provider while acquires wait
+        ConnectionProvider provider = emf.unwrap(SessionFactoryImplementor.class)
+                .getServiceRegistry()
+                .requireService(ConnectionProvider.class);
+        this.engine = new LeaseEngine(new Access(), options, new ListenConnections() {
+            @Override
+            public Connection open() throws SQLException {
+                return provider.getConnection();
+            }
+
+            @Override
+            public void close(Connection connection) throws SQLException {
+                provider.closeConnection(connection);
+            }
+        });
+    }
+
+    /**
+     * The wait queue of this storage: waiting acquires are woken by {@code LISTEN}/{@code NOTIFY}
+     * from any process, unless {@link SqlStorageOptions#wakeUps()} is off. While acquires wait,
+     * one connection of Hibernate's connection provider listens. See {@code docs/waiting.md}.
+     */
+    @Override
+    public Optional<WaitQueue> waitQueue() {
+        return engine.waitQueue();
+    }
+
+    /** Whether the wait queue's listening connection is up now (wake-ups delivered). */
+    public boolean wakeUpsLive() {
+        return engine.wakeUpsLive();
+    }
+
+    /**
+     * Stops the wait queue's listener and gives its connection back (it also stops by itself a
+     * few seconds after the last waiting acquire). Does not close the entity manager factory.
+     */
+    @Override
+    public void close() {
+        engine.close();
     }
 
     /**
@@ -257,7 +301,7 @@ public final class JpaStorage implements ProxyStorage {
     @Override
     public Proxy addProxy(Proxy proxy) {
         Objects.requireNonNull(proxy, "proxy");
-        return inTransaction(
+        return engine.wakeFor(inTransaction(
                 em -> {
                     ProxyEntity entity = ProxyEntity.of(proxy, engine.credentials());
                     em.persist(entity);
@@ -265,13 +309,13 @@ public final class JpaStorage implements ProxyStorage {
                     return entity.toProxy(engine.credentials());
                 },
                 null,
-                proxy);
+                proxy));
     }
 
     @Override
     public Proxy updateProxy(Proxy proxy) {
         Objects.requireNonNull(proxy, "proxy");
-        return inTransaction(
+        return engine.wakeFor(inTransaction(
                 em -> {
                     ProxyEntity entity = find(em, ProxyEntity.class, proxy.id(), LockModeType.PESSIMISTIC_WRITE);
                     if (entity == null) {
@@ -286,7 +330,7 @@ public final class JpaStorage implements ProxyStorage {
                     return entity.toProxy(engine.credentials());
                 },
                 null,
-                proxy);
+                proxy));
     }
 
     @Override

@@ -38,11 +38,13 @@ import io.pharox.model.TargetBan;
 import io.pharox.select.SelectorStrategy;
 import io.pharox.storage.AcquireRequest;
 import io.pharox.storage.OutcomePolicy;
+import io.pharox.storage.WaitQueue;
 import io.pharox.storage.sql.Claims.Lock;
 import io.pharox.storage.sql.schema.tables.records.LeaseRecord;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -104,14 +106,25 @@ public final class LeaseEngine {
     private final @Nullable Coalescer<Boolean, UUID, Releases.Outcome> releaseLane;
     private final ConcurrentHashMap<String, UUID> poolIds = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, UUID> consumerIds = new ConcurrentHashMap<>();
+    private final @Nullable WakeListener waitQueue;
 
     /** An engine that runs its statements through {@code db}, with the {@linkplain SqlStorageOptions#defaults() default options}. */
     public LeaseEngine(SqlAccess db) {
         this(db, SqlStorageOptions.defaults());
     }
 
-    /** An engine that runs its statements through {@code db} with {@code options}. */
+    /** An engine that runs its statements through {@code db} with {@code options}, without a wait queue. */
     public LeaseEngine(SqlAccess db, SqlStorageOptions options) {
+        this(db, options, null);
+    }
+
+    /**
+     * An engine that runs its statements through {@code db} with {@code options}, whose wait
+     * queue (unless {@link SqlStorageOptions#wakeUps()} is off) listens on a connection from
+     * {@link SqlStorageOptions#listenConnections()} or else {@code listen}; with neither,
+     * waiting acquires poll.
+     */
+    public LeaseEngine(SqlAccess db, SqlStorageOptions options, @Nullable ListenConnections listen) {
         this.db = Objects.requireNonNull(db, "db");
         this.options = Objects.requireNonNull(options, "options");
         this.credentials = CredentialCipher.of(options);
@@ -123,6 +136,50 @@ public final class LeaseEngine {
         this.claimLanes = coalescing ? new Coalescer<>(this::claimTogether, MAX_BATCH, PARALLEL_BATCHES) : null;
         this.releaseLane =
                 coalescing ? new Coalescer<>((key, ids) -> releaseTogether(ids), MAX_BATCH, PARALLEL_BATCHES) : null;
+        ListenConnections connections = options.listenConnections().orElse(listen);
+        this.waitQueue =
+                connections != null && options.wakeUps() ? new WakeListener(connections, this::poolId, db) : null;
+    }
+
+    // ---------------------------------------------------------------- waiting
+
+    /** The wait queue waiting acquires join, if this engine has one; see {@link io.pharox.storage.ProxyStorage#waitQueue()}. */
+    public Optional<WaitQueue> waitQueue() {
+        return Optional.ofNullable(waitQueue);
+    }
+
+    /** Whether the wait queue's listener is connected now (wake-ups delivered); {@code false} without a queue. */
+    public boolean wakeUpsLive() {
+        return waitQueue != null && waitQueue.live();
+    }
+
+    /**
+     * Wakes up to {@code slots} of the oldest waiters of {@code pool}, in every process: after a
+     * change that made capacity available other than a release (a proxy added or made active).
+     */
+    public void wake(UUID pool, int slots) {
+        Objects.requireNonNull(pool, "pool");
+        db.statement(ctx -> Wakes.wake(ctx, Map.of(pool, slots)));
+    }
+
+    /**
+     * {@code proxy}, just stored (added, updated, checked): if it is active, wakes as many waiters
+     * of its pool as it can take leases, in every process.
+     *
+     * @return {@code proxy}
+     */
+    public Proxy wakeFor(Proxy proxy) {
+        if (proxy.status() == ProxyStatus.ACTIVE) {
+            wake(proxy.poolId(), Math.min(proxy.maxConcurrency(), Wakes.MOST_PER_NOTIFY));
+        }
+        return proxy;
+    }
+
+    /** Stops the wait queue's listener, giving its connection back. Idempotent. */
+    public void close() {
+        if (waitQueue != null) {
+            waitQueue.close();
+        }
     }
 
     /** Acquires claimed together: same pool, strategy and filter. */
@@ -510,7 +567,7 @@ public final class LeaseEngine {
             "NullAway") // jOOQ marks Table.field(…) and fetchOne @Nullable; these CTEs declare every field, and the
     // statement returns one row
     public int cleanupExpiredLeases() {
-        return SqlFailures.retrying(() -> db.statement(ctx -> {
+        int expiredNow = SqlFailures.retrying(() -> db.statement(ctx -> {
             var locked = name("locked")
                     .as(select(PROXY.ID)
                             .from(PROXY)
@@ -551,6 +608,9 @@ public final class LeaseEngine {
                     .from(expired)
                     .fetchOne(0, Integer.class);
         }));
+        // tickets of waiters that died lapse; waiters of pools with expired leases are woken
+        db.transaction(ctx -> Wakes.purge(ctx) + (expiredNow > 0 ? Wakes.wakeEveryPool(ctx, expiredNow) : 0));
+        return expiredNow;
     }
 
     /**
@@ -610,7 +670,7 @@ public final class LeaseEngine {
                         .where(P.ID.eq(result.proxyId()))
                         .returning(Rows.PROXY_COLUMNS)
                         .fetchOptional())
-                .map(r -> Rows.proxy(r, credentials))
+                .map(r -> wakeFor(Rows.proxy(r, credentials)))
                 .orElseThrow(() -> new ProxyNotFoundException(result.proxyId()));
     }
 

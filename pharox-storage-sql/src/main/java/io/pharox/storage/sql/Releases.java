@@ -1,6 +1,7 @@
 package io.pharox.storage.sql;
 
 import static io.pharox.storage.sql.schema.Tables.LEASE;
+import static io.pharox.storage.sql.schema.Tables.POOL_WAITER;
 import static io.pharox.storage.sql.schema.Tables.PROXY;
 import static org.jooq.impl.DSL.field;
 import static org.jooq.impl.DSL.inline;
@@ -31,6 +32,8 @@ import org.jspecify.annotations.Nullable;
  * PostgreSQL keeps per connection; several by one statement over an array of ids, planned per
  * call (a plan kept for any number of ids was made for the lease table as it was then, and
  * read every active-lease index entry left since the last vacuum once the table had grown).
+ * The statement also wakes, per pool, as many of its oldest waiters as it freed slots
+ * ({@link Wakes}); with nobody waiting that is one probe of an empty index.
  */
 final class Releases {
 
@@ -38,7 +41,8 @@ final class Releases {
     private static final Field<?>[] ROW = {
         field(name("lease_id"), SQLDataType.UUID),
         field(name("ended_status"), SQLDataType.VARCHAR),
-        field(name("before_status"), SQLDataType.VARCHAR)
+        field(name("before_status"), SQLDataType.VARCHAR),
+        field(name("woken"), SQLDataType.BIGINT)
     };
 
     private static final UUID ONE = new UUID(0x5E47_3000L, 1);
@@ -115,16 +119,19 @@ final class Releases {
                         + " then {3} else {4} end, released_at = case when l.expires_at <= current_timestamp"
                         + " then null else current_timestamp end from locked"
                         + " where l.id = {0} and l.proxy_id = locked.id and l.status = {5}"
-                        + " returning l.id, l.proxy_id, l.status),"
+                        + " returning l.id, l.proxy_id, l.status, l.pool_id),"
                         + " freed as (update {1} as p set current_leases = p.current_leases - 1," + PROBE_ENDS
-                        + " where p.id in (select proxy_id from ended) returning p.id)"
-                        + " select {0}, (select status from ended), (select l.status from {2} as l where l.id = {0})",
+                        + " where p.id in (select proxy_id from ended) returning p.id),"
+                        + Wakes.ctes("select pool_id, count(*) as n from ended group by pool_id", "{6}")
+                        + " select {0}, (select status from ended), (select l.status from {2} as l where l.id = {0}), "
+                        + Wakes.NOTIFIED,
                 id,
                 PROXY,
                 LEASE,
                 inline(LeaseStatus.EXPIRED.name()),
                 inline(LeaseStatus.RELEASED.name()),
-                inline(LeaseStatus.ACTIVE.name()));
+                inline(LeaseStatus.ACTIVE.name()),
+                POOL_WAITER);
     }
 
     private static ResultQuery<Record> many(DSLContext ctx) {
@@ -138,18 +145,21 @@ final class Releases {
                         // coalesce(): not the partial index of active leases (full of entries of
                         // leases ended since the last vacuum), but the primary key, one row per id
                         + " where l.id in (select id from reqs) and l.proxy_id = locked.id and coalesce(l.status, '') = {5}"
-                        + " returning l.id, l.proxy_id, l.status),"
+                        + " returning l.id, l.proxy_id, l.status, l.pool_id),"
                         + " freed as (update {1} as p set current_leases = p.current_leases - f.n," + PROBE_ENDS
                         + " from (select proxy_id, count(*) as n from ended group by proxy_id) f"
-                        + " where p.id = f.proxy_id returning p.id)"
-                        + " select r.id, e.status, (select l.status from {2} as l where l.id = r.id)"
+                        + " where p.id = f.proxy_id returning p.id),"
+                        + Wakes.ctes("select pool_id, count(*) as n from ended group by pool_id", "{6}")
+                        + " select r.id, e.status, (select l.status from {2} as l where l.id = r.id), "
+                        + Wakes.NOTIFIED
                         + " from reqs r left join ended e on e.id = r.id order by r.ord",
                 val(IDS),
                 PROXY,
                 LEASE,
                 inline(LeaseStatus.EXPIRED.name()),
                 inline(LeaseStatus.RELEASED.name()),
-                inline(LeaseStatus.ACTIVE.name()));
+                inline(LeaseStatus.ACTIVE.name()),
+                POOL_WAITER);
     }
 
     /** A rendered statement and its bind values, a sentinel standing for the lease id. */

@@ -58,9 +58,13 @@ public final class SqlStorageOptions {
     private final Duration statementTimeout;
     private final Duration lockTimeout;
     private final Coalescing coalescing;
+    private final boolean wakeUps;
+    private final @Nullable ListenConnections listenConnections;
 
     private SqlStorageOptions(Builder b) {
+        this.listenConnections = b.listenConnections;
         this.coalescing = b.coalescing;
+        this.wakeUps = b.wakeUps;
         this.keyring = b.keyring;
         this.plaintextCredentialsAllowed = b.plaintextCredentialsAllowed;
         this.statementTimeout = b.statementTimeout;
@@ -102,6 +106,23 @@ public final class SqlStorageOptions {
         return coalescing;
     }
 
+    /**
+     * Whether waiting acquires are woken across processes by {@code LISTEN}/{@code NOTIFY}
+     * ({@code true} by default; see {@code docs/waiting.md}). Without, they poll.
+     */
+    public boolean wakeUps() {
+        return wakeUps;
+    }
+
+    /**
+     * Where the wait queue's listener takes its connection, if set; by default the adapter's
+     * own (a connection of the {@code DataSource}, or of Hibernate's connection provider). Set
+     * it when those connections cannot {@code LISTEN}, e.g. behind PgBouncer in transaction mode.
+     */
+    public Optional<ListenConnections> listenConnections() {
+        return Optional.ofNullable(listenConnections);
+    }
+
     /** Builder for {@link SqlStorageOptions}. Not thread-safe. */
     public static final class Builder {
         private @Nullable CredentialKeyring keyring;
@@ -109,8 +130,29 @@ public final class SqlStorageOptions {
         private Duration statementTimeout = DEFAULT_STATEMENT_TIMEOUT;
         private Duration lockTimeout = DEFAULT_LOCK_TIMEOUT;
         private Coalescing coalescing = Coalescing.ON;
+        private boolean wakeUps = true;
+        private @Nullable ListenConnections listenConnections;
 
         private Builder() {}
+
+        /**
+         * Sets where the wait queue's listener takes its one connection (by default, where the
+         * adapter takes its others): for a direct connection when those go through a pooler
+         * that cannot {@code LISTEN}.
+         */
+        public Builder listenConnections(ListenConnections connections) {
+            this.listenConnections = Objects.requireNonNull(connections, "connections");
+            return this;
+        }
+
+        /**
+         * Sets whether waiting acquires join the store's wait queue and are woken by
+         * {@code LISTEN}/{@code NOTIFY} from any process ({@code true} by default), or poll.
+         */
+        public Builder wakeUps(boolean wakeUps) {
+            this.wakeUps = wakeUps;
+            return this;
+        }
 
         /** Sets whether concurrent acquires and releases are served together ({@link Coalescing#ON} by default). */
         public Builder coalescing(Coalescing coalescing) {
