@@ -80,6 +80,21 @@ public final class BenchmarkDatabase {
         return new BenchmarkDatabase(m.group(1) + DATABASE + m.group(3), server.user(), server.password());
     }
 
+    /** The JDBC URL of this database. */
+    public String url() {
+        return url;
+    }
+
+    /** The user to connect as. */
+    public String user() {
+        return user;
+    }
+
+    /** The password to connect with (may be empty under trust authentication). */
+    public String password() {
+        return password;
+    }
+
     /** A connection pool of {@code size} connections on this database. */
     public HikariDataSource dataSource(int size) {
         HikariConfig config = new HikariConfig();

@@ -6,9 +6,9 @@ import static io.pharox.storage.sql.Rows.P;
 import static io.pharox.storage.sql.schema.Tables.CONSUMER;
 import static io.pharox.storage.sql.schema.Tables.LEASE;
 import static io.pharox.storage.sql.schema.Tables.POOL;
+import static io.pharox.storage.sql.schema.Tables.POOL_WAITER;
 import static io.pharox.storage.sql.schema.Tables.PROXY;
 import static io.pharox.storage.sql.schema.Tables.PROXY_BAN;
-import static org.jooq.impl.DSL.count;
 import static org.jooq.impl.DSL.currentOffsetDateTime;
 import static org.jooq.impl.DSL.inline;
 import static org.jooq.impl.DSL.name;
@@ -559,58 +559,36 @@ public final class LeaseEngine {
 
     /**
      * Marks every active lease whose time has passed as expired and frees its slot, locking
-     * the proxies concerned in id order.
+     * the proxies concerned in id order; in the same statement, deletes ended target bans and
+     * the tickets of waiters that died, and wakes, per pool, as many waiters as slots it freed.
      *
      * @return how many leases this call expired
      */
-    @SuppressWarnings(
-            "NullAway") // jOOQ marks Table.field(…) and fetchOne @Nullable; these CTEs declare every field, and the
-    // statement returns one row
     public int cleanupExpiredLeases() {
-        int expiredNow = SqlFailures.retrying(() -> db.statement(ctx -> {
-            var locked = name("locked")
-                    .as(select(PROXY.ID)
-                            .from(PROXY)
-                            .where(PROXY.ID.in(select(LEASE.PROXY_ID)
-                                    .from(LEASE)
-                                    .where(
-                                            LEASE.STATUS.eq(inline(ACTIVE)),
-                                            LEASE.EXPIRES_AT.le(currentOffsetDateTime()))))
-                            .orderBy(PROXY.ID)
-                            .forUpdate());
-            var expired = name("expired")
-                    .as(DSL.update(LEASE)
-                            .set(LEASE.STATUS, inline(LeaseStatus.EXPIRED.name()))
-                            .from(locked)
-                            .where(
-                                    LEASE.PROXY_ID.eq(locked.field(PROXY.ID)),
-                                    LEASE.STATUS.eq(inline(ACTIVE)),
-                                    LEASE.EXPIRES_AT.le(currentOffsetDateTime()))
-                            .returning(LEASE.PROXY_ID));
-            var perProxy = name("per_proxy")
-                    .fields("proxy_id", "n")
-                    .as(select(expired.field(LEASE.PROXY_ID), count())
-                            .from(expired)
-                            .groupBy(expired.field(LEASE.PROXY_ID)));
-            var freed = name("freed")
-                    .as(DSL.update(PROXY)
-                            .set(PROXY.CURRENT_LEASES, PROXY.CURRENT_LEASES.minus(perProxy.field("n", Integer.class)))
-                            .from(perProxy)
-                            .where(PROXY.ID.eq(perProxy.field("proxy_id", UUID.class)))
-                            .returning(PROXY.ID));
-            // data-modifying: runs whether read or not
-            var bansEnded = name("bans_ended")
-                    .as(DSL.deleteFrom(PROXY_BAN)
-                            .where(PROXY_BAN.BANNED_UNTIL.le(currentOffsetDateTime()))
-                            .returning(PROXY_BAN.PROXY_ID));
-            return ctx.with(locked, expired, perProxy, freed, bansEnded)
-                    .select(count())
-                    .from(expired)
-                    .fetchOne(0, Integer.class);
+        return SqlFailures.retrying(() -> db.statement(ctx -> {
+            Record row = ctx.fetchOne(
+                    "with locked as (select p.id from {0} as p where p.id in (select l.proxy_id from {1} as l"
+                            + " where l.status = {4} and l.expires_at <= current_timestamp) order by p.id for update),"
+                            + " expired as (update {1} as l set status = {5} from locked where l.proxy_id = locked.id"
+                            + " and l.status = {4} and l.expires_at <= current_timestamp returning l.proxy_id, l.pool_id),"
+                            + " per_proxy as (select proxy_id, count(*) as n from expired group by proxy_id),"
+                            + " freed as (update {0} as p set current_leases = p.current_leases - per_proxy.n"
+                            + " from per_proxy where p.id = per_proxy.proxy_id returning p.id),"
+                            // data-modifying: these run whether read or not
+                            + " bans_ended as (delete from {2} as b where b.banned_until <= current_timestamp"
+                            + " returning b.proxy_id),"
+                            + " waiters_lapsed as (delete from {3} as w where w.expires_at <= current_timestamp"
+                            + " returning w.ticket),"
+                            + Wakes.ctes("select pool_id, count(*) as n from expired group by pool_id", "{3}")
+                            + " select (select count(*) from expired), " + Wakes.NOTIFIED,
+                    PROXY,
+                    LEASE,
+                    PROXY_BAN,
+                    POOL_WAITER,
+                    inline(ACTIVE),
+                    inline(LeaseStatus.EXPIRED.name()));
+            return row == null ? 0 : row.get(0, Integer.class);
         }));
-        // tickets of waiters that died lapse; waiters of pools with expired leases are woken
-        db.transaction(ctx -> Wakes.purge(ctx) + (expiredNow > 0 ? Wakes.wakeEveryPool(ctx, expiredNow) : 0));
-        return expiredNow;
     }
 
     /**
