@@ -52,7 +52,9 @@ public interface WaitQueue {
 
         /**
          * Keeps this waiter's place after a claim that found nothing: puts its ticket back if a
-         * wake-up removed it, and moves its expiry.
+         * wake-up removed it, and moves its expiry. If this waiter had been woken, the wake-up
+         * goes on to the next waiter (the slot was taken by another acquire, or does not suit
+         * this one's request).
          *
          * @return {@code true} if the ticket had been removed by a wake-up this waiter had not
          *         heard of: it should claim again

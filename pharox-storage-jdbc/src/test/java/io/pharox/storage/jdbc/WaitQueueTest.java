@@ -3,11 +3,17 @@ package io.pharox.storage.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pharox.ProxyManager;
+import io.pharox.filter.ProxyFilters;
+import io.pharox.model.CircuitState;
+import io.pharox.model.FailureReason;
+import io.pharox.model.LeaseStatus;
 import io.pharox.model.LeasedProxy;
+import io.pharox.model.Outcome;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
 import io.pharox.model.ProxyStatus;
 import io.pharox.storage.AcquireRequest;
+import io.pharox.storage.OutcomePolicy;
 import io.pharox.storage.sql.ListenConnections;
 import io.pharox.storage.sql.SqlStorageOptions;
 import io.pharox.testkit.postgres.TestSchema;
@@ -247,6 +253,80 @@ class WaitQueueTest {
         assertThat(second.get(WAIT.toSeconds() + 10, TimeUnit.SECONDS))
                 .as("woken through the new connection")
                 .isPresent();
+    }
+
+    @Test
+    void a_circuit_closed_by_its_probe_wakes_a_waiter_for_the_slot_it_frees() throws Exception {
+        OutcomePolicy policy = OutcomePolicy.defaults()
+                .withFailureThreshold(1)
+                .withCooldown(Duration.ofMillis(500), Duration.ofMillis(500));
+        Proxy two = holder.updateProxy(proxy.toBuilder().maxConcurrency(2).build());
+        LeasedProxy failing = holder.acquire(request("holder")).orElseThrow();
+        holder.report(
+                failing.lease().id(), failing.lease().fencingToken(), Outcome.failure(FailureReason.TIMEOUT), policy);
+        holder.release(failing.lease().id());
+        assertThat(holder.standing(two.id()).orElseThrow().circuit()).isEqualTo(CircuitState.OPEN);
+
+        Future<Optional<LeasedProxy>> waiting =
+                waitFor(waitingManager(storage(SqlStorageOptions.defaults()), NEVER_POLL), "waiter");
+        awaitWaiters(1);
+        Thread.sleep(600);
+        LeasedProxy probe = holder.acquire(request("prober")).orElseThrow();
+        assertThat(holder.standing(two.id()).orElseThrow().circuit()).isEqualTo(CircuitState.HALF_OPEN);
+        assertThat(waiting).as("a half-open circuit takes only its probe").isNotDone();
+
+        holder.report(probe.lease().id(), probe.lease().fencingToken(), Outcome.success(Duration.ofMillis(5)), policy);
+
+        LeasedProxy woken = waiting.get(WAIT.toSeconds() + 10, TimeUnit.SECONDS).orElseThrow();
+        assertThat(woken.proxy().id()).isEqualTo(two.id());
+        assertThat(holder.findLease(probe.lease().id()).orElseThrow().status())
+                .as("the probe still holds its slot")
+                .isEqualTo(LeaseStatus.ACTIVE);
+    }
+
+    @Test
+    void a_woken_waiter_that_cannot_use_the_slot_passes_the_wake_up_on() throws Exception {
+        Proxy german = holder.updateProxy(proxy.toBuilder().country("DE").build());
+        Proxy american = holder.addProxy(Proxy.builder()
+                .poolId(pool.id())
+                .address("10.9.0.3", 3128)
+                .country("US")
+                .maxConcurrency(1)
+                .build());
+        LeasedProxy heldGerman = holder.acquire(AcquireRequest.forPool(pool.name())
+                        .consumer("holder")
+                        .filter(ProxyFilters.country("DE"))
+                        .build())
+                .orElseThrow();
+        LeasedProxy heldAmerican = holder.acquire(request("holder")).orElseThrow();
+        assertThat(heldAmerican.proxy().id()).isEqualTo(american.id());
+        ProxyManager manager = waitingManager(storage(SqlStorageOptions.defaults()), NEVER_POLL);
+        Future<Optional<LeasedProxy>> wantsGerman = threads.submit(() -> manager.acquire(
+                AcquireRequest.forPool(pool.name())
+                        .consumer("older")
+                        .filter(ProxyFilters.country("DE"))
+                        .build(),
+                WAIT));
+        awaitWaiters(1);
+        Future<Optional<LeasedProxy>> wantsAny = waitFor(manager, "younger");
+        awaitWaiters(2);
+
+        holder.release(heldAmerican.lease().id());
+
+        LeasedProxy got = wantsAny.get(WAIT.toSeconds() + 10, TimeUnit.SECONDS).orElseThrow();
+        assertThat(got.proxy().id()).isEqualTo(american.id());
+        assertThat(wantsGerman)
+                .as("the older waiter keeps waiting for its proxy")
+                .isNotDone();
+        assertThat(waiters()).as("it kept its ticket").isEqualTo(1);
+
+        holder.release(heldGerman.lease().id());
+        assertThat(wantsGerman
+                        .get(WAIT.toSeconds() + 10, TimeUnit.SECONDS)
+                        .orElseThrow()
+                        .proxy()
+                        .id())
+                .isEqualTo(german.id());
     }
 
     /** Terminates every backend of this database listening for wake-ups. */

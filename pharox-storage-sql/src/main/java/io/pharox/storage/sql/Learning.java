@@ -4,6 +4,7 @@ import static io.pharox.storage.sql.Claims.ACTIVE;
 import static io.pharox.storage.sql.Claims.CLOCK;
 import static io.pharox.storage.sql.Rows.P;
 import static io.pharox.storage.sql.schema.Tables.LEASE;
+import static io.pharox.storage.sql.schema.Tables.PROXY;
 import static io.pharox.storage.sql.schema.Tables.PROXY_BAN;
 import static org.jooq.impl.DSL.currentOffsetDateTime;
 import static org.jooq.impl.DSL.field;
@@ -148,11 +149,22 @@ final class Learning {
      * @throws StaleLeaseException if the lease is not current
      */
     @SuppressWarnings("NullAway") // jOOQ marks CTE fields @Nullable; these CTEs declare every field
-    static ProxyStanding report(
-            DSLContext ctx, UUID leaseId, long fencingToken, Outcome outcome, OutcomePolicy policy) {
+    static Reported report(DSLContext ctx, UUID leaseId, long fencingToken, Outcome outcome, OutcomePolicy policy) {
         Kind kind = Kind.of(outcome);
+        var probeOf = PROXY.as("probe_of");
+        Field<Boolean> wasProbe = DSL.field(DSL.exists(select(inline(1))
+                        .from(probeOf)
+                        .where(probeOf.ID.eq(LEASE.PROXY_ID), probeOf.PROBE_LEASE_ID.eq(LEASE.ID))))
+                .as("was_probe");
         var now = name("lease_now")
-                .as(select(LEASE.ID, LEASE.PROXY_ID, LEASE.STATUS, LEASE.EXPIRES_AT, LEASE.FENCE, CLOCK.as("t"))
+                .as(select(
+                                LEASE.ID,
+                                LEASE.PROXY_ID,
+                                LEASE.STATUS,
+                                LEASE.EXPIRES_AT,
+                                LEASE.FENCE,
+                                CLOCK.as("t"),
+                                wasProbe)
                         .from(LEASE)
                         .where(LEASE.ID.eq(leaseId)));
         Field<UUID> leaseProxy = now.field(LEASE.PROXY_ID);
@@ -198,6 +210,7 @@ final class Learning {
         row.add(expires.as("lease_expires_at"));
         row.add(fence.as("lease_fence"));
         row.add(t.as("lease_t"));
+        row.add(now.field("was_probe"));
         for (Field<?> column : returned) {
             row.add(updated.field(column.getName()));
         }
@@ -218,8 +231,13 @@ final class Learning {
             }
             throw new StaleLeaseException(leaseId, lapsed ? LeaseStatus.EXPIRED : LeaseStatus.valueOf(stored));
         }
-        return standing(r, r.get("t", OffsetDateTime.class));
+        ProxyStanding standing = standing(r, r.get("t", OffsetDateTime.class));
+        // a success on the probe lease closes the circuit (docs/outcomes.md): the proxy takes leases again
+        return new Reported(standing, kind == Kind.SUCCESS && Boolean.TRUE.equals(r.get("was_probe", Boolean.class)));
     }
+
+    /** What a report left: the proxy's standing, and whether the report closed its circuit. */
+    record Reported(ProxyStanding standing, boolean closedCircuit) {}
 
     /** The standing of the proxy in {@code r} ({@link #STANDING} under plain names) at {@code now}. */
     static ProxyStanding standing(Record r, OffsetDateTime now) {

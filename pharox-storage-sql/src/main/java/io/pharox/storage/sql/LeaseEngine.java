@@ -665,8 +665,12 @@ public final class LeaseEngine {
         Objects.requireNonNull(leaseId, "leaseId");
         Objects.requireNonNull(outcome, "outcome");
         Objects.requireNonNull(policy, "policy");
-        return SqlFailures.retrying(
+        Learning.Reported reported = SqlFailures.retrying(
                 () -> db.statement(ctx -> Learning.report(ctx, leaseId, fencingToken, outcome, policy)));
+        if (reported.closedCircuit()) {
+            db.statement(ctx -> Wakes.wakeProxy(ctx, reported.standing().proxyId()));
+        }
+        return reported.standing();
     }
 
     /** The standing of proxy {@code proxyId} now, if it exists. */

@@ -327,7 +327,9 @@ final class WakeListener implements WaitQueue {
             if (ticketPresent && !renew && !(mayHaveMissed && now - lastStay > TimeUnit.SECONDS.toNanos(1))) {
                 return false;
             }
-            boolean gone = db.statement(ctx -> Wakes.stay(ctx, ticket, pool, TICKET_TTL));
+            // woken, and the claim found nothing: the wake-up goes on to the next waiter
+            boolean passOn = heardGone;
+            boolean gone = db.statement(ctx -> Wakes.stay(ctx, ticket, pool, TICKET_TTL, passOn));
             seenEpoch = currentEpoch;
             lastStay = now;
             expiresAt = now + TICKET_TTL.toNanos();

@@ -1,6 +1,7 @@
 package io.pharox.storage.sql;
 
 import static io.pharox.storage.sql.schema.Tables.POOL_WAITER;
+import static io.pharox.storage.sql.schema.Tables.PROXY;
 import static org.jooq.impl.DSL.val;
 
 import java.time.Duration;
@@ -9,6 +10,7 @@ import java.util.StringJoiner;
 import java.util.UUID;
 import org.jooq.DSLContext;
 import org.jooq.Record;
+import org.jooq.impl.DSL;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -82,6 +84,20 @@ final class Wakes {
                 POOL_WAITER));
     }
 
+    /** Wakes as many waiters of proxy {@code proxyId}'s pool as it has free slots (its circuit just closed). */
+    static int wakeProxy(DSLContext ctx, UUID proxyId) {
+        return count(ctx.fetchOne(
+                "with"
+                        + ctes(
+                                "select pool_id, greatest(max_concurrency - current_leases, 0) as n from {1}"
+                                        + " where id = {2}",
+                                "{0}")
+                        + " select " + NOTIFIED,
+                POOL_WAITER,
+                PROXY,
+                val(proxyId)));
+    }
+
     /** A ticket and whether live waiters of the pool were queued before it. */
     record Joined(long ticket, boolean behindOthers) {}
 
@@ -99,16 +115,28 @@ final class Wakes {
     }
 
     /**
-     * Puts {@code ticket} back if it is gone and moves its expiry to {@code ttl} from now.
+     * Puts {@code ticket} back if it is gone and moves its expiry to {@code ttl} from now; with
+     * {@code passOn} (its waiter was woken and its claim found nothing: the freed slot went to
+     * another acquire, or does not match its filter), also wakes the next live ticket after it.
      *
      * @return whether it was gone (a wake removed it)
      */
-    static boolean stay(DSLContext ctx, long ticket, UUID pool, Duration ttl) {
+    static boolean stay(DSLContext ctx, long ticket, UUID pool, Duration ttl, boolean passOn) {
         Record r = ctx.fetchOne(
-                "insert into {0} (ticket, pool_id, expires_at) values ({1}, {2}, current_timestamp"
+                "with mine as (insert into {0} (ticket, pool_id, expires_at) values ({1}, {2}, current_timestamp"
                         + " + cast({3} as bigint) * interval '1 millisecond') on conflict (ticket) do update"
-                        + " set expires_at = excluded.expires_at returning (xmax = 0)",
-                POOL_WAITER, val(ticket), val(pool), val(ttl.toMillis()));
+                        + " set expires_at = excluded.expires_at returning (xmax = 0) as gone),"
+                        + " wake_pick as (select w.ticket from {0} as w where {4} and w.pool_id = {2}"
+                        + " and w.ticket > {1} and w.expires_at > current_timestamp order by w.ticket limit 1"
+                        + " for update skip locked),"
+                        + " wake_gone as (delete from {0} as w where w.ticket in (select ticket from wake_pick)"
+                        + " returning w.pool_id, w.ticket)"
+                        + " select (select gone from mine), " + NOTIFIED,
+                POOL_WAITER,
+                val(ticket),
+                val(pool),
+                val(ttl.toMillis()),
+                DSL.inline(passOn));
         return r != null && Boolean.TRUE.equals(r.get(0, Boolean.class));
     }
 
