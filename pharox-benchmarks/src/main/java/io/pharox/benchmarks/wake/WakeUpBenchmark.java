@@ -53,7 +53,7 @@ public final class WakeUpBenchmark {
         List<Setup> setups =
                 List.of(new Setup("1 waiter in 1 other JVM", 1, 1), new Setup("8 waiters in 2 other JVMs", 2, 4));
         Map<String, List<Result>> results = new HashMap<>();
-        try (HikariDataSource dataSource = database.dataSource(3)) {
+        try (HikariDataSource dataSource = database.dataSource(4)) {
             PharoxSchema.migrate(dataSource, schema);
             for (int round = 0; round < rounds; round++) {
                 for (Setup setup : setups) {
@@ -116,7 +116,8 @@ public final class WakeUpBenchmark {
             String mode,
             int handOffs)
             throws Exception {
-        try (Statement s = dataSource.getConnection().createStatement()) {
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement()) {
             s.execute("TRUNCATE " + schema + ".lease, " + schema + ".pool_selector_state, " + schema + ".proxy_ban, "
                     + schema + ".pool_waiter, " + schema + ".proxy, " + schema + ".consumer, " + schema
                     + ".pool CASCADE");

@@ -113,8 +113,8 @@ public final class JdbcStorage implements ProxyStorage, AutoCloseable {
 
     /**
      * Stops the wait queue's listener and gives its connection back (it also stops by itself a
-     * few seconds after the last waiting acquire). The storage stays usable; a later waiting
-     * acquire fails. Does not close the data source.
+     * few seconds after the last waiting acquire). The storage stays usable; waiting acquires
+     * poll from then on. Does not close the data source.
      */
     @Override
     public void close() {

@@ -147,7 +147,8 @@ public final class JpaStorage implements ProxyStorage, AutoCloseable {
 
     /**
      * Stops the wait queue's listener and gives its connection back (it also stops by itself a
-     * few seconds after the last waiting acquire). Does not close the entity manager factory.
+     * few seconds after the last waiting acquire). The storage stays usable; waiting acquires
+     * poll from then on. Does not close the entity manager factory.
      */
     @Override
     public void close() {

@@ -145,7 +145,7 @@ public final class LeaseEngine {
 
     /** The wait queue waiting acquires join, if this engine has one; see {@link io.pharox.storage.ProxyStorage#waitQueue()}. */
     public Optional<WaitQueue> waitQueue() {
-        return Optional.ofNullable(waitQueue);
+        return waitQueue == null || waitQueue.closed() ? Optional.empty() : Optional.of(waitQueue);
     }
 
     /** Whether the wait queue's listener is connected now (wake-ups delivered); {@code false} without a queue. */
@@ -175,7 +175,10 @@ public final class LeaseEngine {
         return proxy;
     }
 
-    /** Stops the wait queue's listener, giving its connection back. Idempotent. */
+    /**
+     * Stops the wait queue's listener, giving its connection back; waiting acquires poll from
+     * then on. Idempotent.
+     */
     public void close() {
         if (waitQueue != null) {
             waitQueue.close();

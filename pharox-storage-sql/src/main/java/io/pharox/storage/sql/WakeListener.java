@@ -92,6 +92,11 @@ final class WakeListener implements WaitQueue {
         return live;
     }
 
+    /** Whether {@link #close()} was called. */
+    boolean closed() {
+        return closed;
+    }
+
     /** Stops the listener and gives its connection back. */
     void close() {
         closed = true;
@@ -305,7 +310,10 @@ final class WakeListener implements WaitQueue {
 
         @Override
         public boolean await(long timeout, TimeUnit unit) throws InterruptedException {
-            ensureRunning();
+            if (!closed) {
+                // the listener stops when idle; a waiter that outlived that restarts it
+                ensureRunning();
+            }
             return slot.await(unit.toNanos(timeout));
         }
 
