@@ -327,7 +327,7 @@ abstract class BadInputContract extends ContractGroup {
                         "ProxyManager.acquire(request, wait)",
                         "maxWait null",
                         NullPointerException.class,
-                        f -> f.manager.acquire(f.request().build(), null),
+                        f -> f.manager.acquire(f.request().build(), (Duration) null),
                         "maxWait"),
                 rejects(
                         "ProxyManager.withLease",
