@@ -2,6 +2,7 @@ package io.pharox;
 
 import io.pharox.exception.CredentialDecryptionException;
 import io.pharox.exception.CredentialEncryptionRequiredException;
+import io.pharox.exception.LeaseNotActiveException;
 import io.pharox.exception.PoolNotFoundException;
 import io.pharox.exception.StorageException;
 import java.time.Duration;
@@ -23,8 +24,9 @@ import java.util.random.RandomGenerator;
  * attempt that throws is retried only if the {@linkplain #withRetryOn failure predicate} accepts
  * the exception (by default it accepts none); {@link PoolNotFoundException},
  * {@link IllegalArgumentException}, {@link NullPointerException},
- * {@link CredentialDecryptionException} and {@link CredentialEncryptionRequiredException} are
- * never retried, whatever the predicate says: repeating the call cannot change them.
+ * {@link CredentialDecryptionException}, {@link CredentialEncryptionRequiredException} and
+ * {@link LeaseNotActiveException} (an idempotency key whose lease has ended) are never retried,
+ * whatever the predicate says: repeating the call cannot change them.
  *
  * <p>The pause after the {@code k}-th failed attempt (k = 1, 2, …) is
  *
@@ -259,7 +261,8 @@ public final class RetryPolicy {
                 || failure instanceof IllegalArgumentException
                 || failure instanceof NullPointerException
                 || failure instanceof CredentialDecryptionException
-                || failure instanceof CredentialEncryptionRequiredException) {
+                || failure instanceof CredentialEncryptionRequiredException
+                || failure instanceof LeaseNotActiveException) {
             return false;
         }
         return retryOn.test(failure);

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pharox.exception.CredentialDecryptionException;
 import io.pharox.exception.CredentialEncryptionRequiredException;
+import io.pharox.exception.LeaseNotActiveException;
 import io.pharox.exception.PoolNotFoundException;
 import io.pharox.exception.StorageException;
+import io.pharox.model.LeaseStatus;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -169,6 +171,8 @@ class RetryPolicyTest {
         assertThat(everything.retries(new NullPointerException("request"))).isFalse();
         assertThat(everything.retries(new CredentialDecryptionException(
                         UUID.randomUUID(), "wrong key", CredentialDecryptionException.Reason.UNKNOWN_KEY)))
+                .isFalse();
+        assertThat(everything.retries(new LeaseNotActiveException(UUID.randomUUID(), LeaseStatus.RELEASED)))
                 .isFalse();
         assertThat(everything.retries(new CredentialEncryptionRequiredException(UUID.randomUUID(), "no cipher")))
                 .isFalse();
