@@ -63,6 +63,11 @@ class RetryPolicyTest {
         assertThat(none.maxAttempts()).isEqualTo(1);
         assertThat(none.baseDelay(1)).isZero();
         assertThat(none.jitter()).isZero();
+        assertThat(RetryPolicy.defaults()
+                        .withBackoff(Duration.ZERO, 1000.0, Duration.ofSeconds(1))
+                        .baseDelay(5_000))
+                .as("no backoff stays none, however far the multiplier overflows")
+                .isZero();
     }
 
     @Test
