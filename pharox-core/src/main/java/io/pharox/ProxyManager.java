@@ -397,6 +397,77 @@ public final class ProxyManager {
         return new LeaseHandle(this, leased.orElseThrow(() -> new NoProxyAvailableException(request.poolName())));
     }
 
+    // ------------------------------------------------------------------ waiting and retrying leases
+
+    /**
+     * Acquires a lease as the request says, retrying under {@code retry}: up to
+     * {@link RetryPolicy#maxAttempts()} non-waiting attempts with the policy's pauses between
+     * them, as the Python Pharox's {@code acquire_proxy_with_retry}. An attempt that found no
+     * proxy is retried; one that threw is retried only if the policy retries that exception.
+     * Each attempt that succeeds is announced to listeners once, as {@link #acquire(AcquireRequest)}
+     * does.
+     *
+     * @return the lease and its proxy, or empty if the last attempt found no proxy
+     * @throws PoolNotFoundException if the pool does not exist (at once, never retried)
+     * @throws InterruptedException if the thread is interrupted before an attempt or during a
+     *         pause; no lease is then held
+     * @see RetryPolicy
+     */
+    public Optional<LeasedProxy> acquire(AcquireRequest request, RetryPolicy retry) throws InterruptedException {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(retry, "retry");
+        return RetryLoop.run(retry, "an acquire in pool '" + request.poolName() + "'", () -> acquire(request));
+    }
+
+    /**
+     * Acquires a lease waiting up to {@code maxWait} as {@link #acquire(AcquireRequest, Duration)}
+     * does, runs {@code work} with it and releases it, also when {@code work} throws (its
+     * exception propagates).
+     *
+     * @return what {@code work} returned, or empty if no proxy became available within
+     *         {@code maxWait} (the work did not run) or {@code work} returned {@code null}
+     * @throws PoolNotFoundException if the pool does not exist
+     * @throws IllegalArgumentException if {@code maxWait} is negative
+     * @throws InterruptedException if the thread is interrupted while waiting; the work did not run
+     */
+    public <T> Optional<T> withLease(
+            AcquireRequest request, Duration maxWait, Function<? super LeasedProxy, ? extends T> work)
+            throws InterruptedException {
+        Objects.requireNonNull(work, "work");
+        return LeaseWork.apply(this, acquire(request, maxWait), work);
+    }
+
+    /**
+     * Acquires a lease retrying under {@code retry} as {@link #acquire(AcquireRequest, RetryPolicy)}
+     * does, runs {@code work} with it and releases it, also when {@code work} throws, as the
+     * Python Pharox's {@code with_retrying_lease}. Only the acquisition is retried: {@code work}
+     * runs at most once and its exception propagates.
+     *
+     * @return what {@code work} returned, or empty if no attempt found a proxy (the work did not
+     *         run) or {@code work} returned {@code null}
+     * @throws PoolNotFoundException if the pool does not exist
+     * @throws InterruptedException if the thread is interrupted before an attempt or during a
+     *         pause; the work did not run
+     */
+    public <T> Optional<T> withLease(
+            AcquireRequest request, RetryPolicy retry, Function<? super LeasedProxy, ? extends T> work)
+            throws InterruptedException {
+        Objects.requireNonNull(work, "work");
+        return LeaseWork.apply(this, acquire(request, retry), work);
+    }
+
+    /**
+     * Acquires a lease as a {@link LeaseHandle}, retrying under {@code retry} as
+     * {@link #acquire(AcquireRequest, RetryPolicy)} does; see {@link #lease(AcquireRequest)}.
+     *
+     * @throws NoProxyAvailableException if no attempt found a proxy
+     * @throws PoolNotFoundException if the pool does not exist
+     * @throws InterruptedException if the thread is interrupted before an attempt or during a pause
+     */
+    public LeaseHandle lease(AcquireRequest request, RetryPolicy retry) throws InterruptedException {
+        return handle(request, acquire(request, retry));
+    }
+
     /**
      * Reports what happened to a request made through {@code lease}'s proxy, under this manager's
      * {@linkplain Builder#outcomePolicy outcome policy}; see {@link ProxyStorage#report}.

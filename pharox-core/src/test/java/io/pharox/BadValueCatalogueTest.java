@@ -574,4 +574,84 @@ class BadValueCatalogueTest {
                 String.valueOf(ProxyFilter.MAX_DEPTH)));
         return run(rows);
     }
+
+    @TestFactory
+    Stream<DynamicTest> bad_retry_policies_are_rejected_by_name() {
+        RetryPolicy p = RetryPolicy.defaults();
+        Duration second = Duration.ofSeconds(1);
+        List<Row> rows = new ArrayList<>();
+        for (int attempts : new int[] {0, -1, Integer.MIN_VALUE}) {
+            rows.add(rejects(
+                    "RetryPolicy.withMaxAttempts",
+                    String.valueOf(attempts),
+                    IllegalArgumentException.class,
+                    () -> p.withMaxAttempts(attempts),
+                    "maxAttempts",
+                    String.valueOf(attempts)));
+        }
+        for (Duration initial :
+                List.of(Duration.ofNanos(-1), Duration.ofSeconds(2), Duration.ofSeconds(Long.MAX_VALUE))) {
+            rows.add(rejects(
+                    "RetryPolicy.withBackoff",
+                    "initial " + initial + " with cap PT1S",
+                    IllegalArgumentException.class,
+                    () -> p.withBackoff(initial, 2.0, second),
+                    "initialBackoff",
+                    initial.toString()));
+        }
+        for (Duration cap :
+                List.of(Duration.ofMillis(-1), Duration.ofDays(1).plusNanos(1), Duration.ofSeconds(Long.MAX_VALUE))) {
+            rows.add(rejects(
+                    "RetryPolicy.withBackoff",
+                    "cap " + cap,
+                    IllegalArgumentException.class,
+                    () -> p.withBackoff(Duration.ZERO, 2.0, cap),
+                    "maxBackoff",
+                    cap.toString()));
+        }
+        for (double multiplier : new double[] {0.999, 0, -2, Double.NaN, Double.POSITIVE_INFINITY}) {
+            rows.add(rejects(
+                    "RetryPolicy.withBackoff",
+                    "multiplier " + multiplier,
+                    IllegalArgumentException.class,
+                    () -> p.withBackoff(Duration.ZERO, multiplier, second),
+                    "multiplier",
+                    String.valueOf(multiplier)));
+        }
+        for (double jitter : new double[] {-0.1, 1.01, Double.NaN, Double.NEGATIVE_INFINITY}) {
+            rows.add(rejects(
+                    "RetryPolicy.withJitter",
+                    String.valueOf(jitter),
+                    IllegalArgumentException.class,
+                    () -> p.withJitter(jitter),
+                    "jitter",
+                    String.valueOf(jitter)));
+        }
+        rows.add(rejects(
+                "RetryPolicy.baseDelay",
+                "failedAttempt 0",
+                IllegalArgumentException.class,
+                () -> p.baseDelay(0),
+                "failedAttempt",
+                "0"));
+        rows.add(rejects(
+                "RetryPolicy.withBackoff",
+                "initial null",
+                NullPointerException.class,
+                () -> p.withBackoff(null, 2.0, second),
+                "initialBackoff"));
+        rows.add(rejects(
+                "RetryPolicy.withBackoff",
+                "cap null",
+                NullPointerException.class,
+                () -> p.withBackoff(second, 2.0, null),
+                "maxBackoff"));
+        rows.add(rejects(
+                "RetryPolicy.withRetryOn", "null", NullPointerException.class, () -> p.withRetryOn(null), "retryOn"));
+        rows.add(rejects(
+                "RetryPolicy.withRandom", "null", NullPointerException.class, () -> p.withRandom(null), "random"));
+        rows.add(rejects(
+                "RetryPolicy.withSleeper", "null", NullPointerException.class, () -> p.withSleeper(null), "sleeper"));
+        return run(rows);
+    }
 }

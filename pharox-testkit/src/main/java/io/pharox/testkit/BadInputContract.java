@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.pharox.ProxyManager;
+import io.pharox.RetryPolicy;
 import io.pharox.exception.LeaseNotActiveException;
 import io.pharox.exception.LeaseNotFoundException;
 import io.pharox.exception.PoolAlreadyExistsException;
@@ -327,7 +328,7 @@ abstract class BadInputContract extends ContractGroup {
                         "ProxyManager.acquire(request, wait)",
                         "maxWait null",
                         NullPointerException.class,
-                        f -> f.manager.acquire(f.request().build(), null),
+                        f -> f.manager.acquire(f.request().build(), (Duration) null),
                         "maxWait"),
                 rejects(
                         "ProxyManager.withLease",
@@ -335,6 +336,48 @@ abstract class BadInputContract extends ContractGroup {
                         NullPointerException.class,
                         f -> f.manager.withLease(f.request().build(), null),
                         "work"),
+                rejects(
+                        "ProxyManager.acquire(request, retry)",
+                        "request null",
+                        NullPointerException.class,
+                        f -> f.manager.acquire(null, RetryPolicy.none()),
+                        "request"),
+                rejects(
+                        "ProxyManager.acquire(request, retry)",
+                        "retry null",
+                        NullPointerException.class,
+                        f -> f.manager.acquire(f.request().build(), (RetryPolicy) null),
+                        "retry"),
+                rejects(
+                        "ProxyManager.withLease(request, maxWait, work)",
+                        "maxWait null",
+                        NullPointerException.class,
+                        f -> f.manager.withLease(f.request().build(), (Duration) null, leased -> "work"),
+                        "maxWait"),
+                rejects(
+                        "ProxyManager.withLease(request, maxWait, work)",
+                        "work null",
+                        NullPointerException.class,
+                        f -> f.manager.withLease(f.request().build(), Duration.ZERO, null),
+                        "work"),
+                rejects(
+                        "ProxyManager.withLease(request, retry, work)",
+                        "retry null",
+                        NullPointerException.class,
+                        f -> f.manager.withLease(f.request().build(), (RetryPolicy) null, leased -> "work"),
+                        "retry"),
+                rejects(
+                        "ProxyManager.withLease(request, retry, work)",
+                        "work null",
+                        NullPointerException.class,
+                        f -> f.manager.withLease(f.request().build(), RetryPolicy.none(), null),
+                        "work"),
+                rejects(
+                        "ProxyManager.lease(request, retry)",
+                        "retry null",
+                        NullPointerException.class,
+                        f -> f.manager.lease(f.request().build(), (RetryPolicy) null),
+                        "retry"),
                 rejects(
                         "ProxyManager.release(Lease)",
                         "null",
@@ -741,6 +784,27 @@ abstract class BadInputContract extends ContractGroup {
                     "unknown pool " + name,
                     PoolNotFoundException.class,
                     f -> f.manager.withLease(AcquireRequest.forPool(name).build(), leased -> "work"),
+                    name));
+            rows.add(rejects(
+                    "ProxyManager.acquire(request, retry)",
+                    "unknown pool " + name,
+                    PoolNotFoundException.class,
+                    f -> f.manager.acquire(
+                            AcquireRequest.forPool(name).build(),
+                            RetryPolicy.defaults().withRetryOn(e -> true)),
+                    name));
+            rows.add(rejects(
+                    "ProxyManager.withLease(request, maxWait, work)",
+                    "unknown pool " + name,
+                    PoolNotFoundException.class,
+                    f -> f.manager.withLease(
+                            AcquireRequest.forPool(name).build(), Duration.ofDays(1), leased -> "work"),
+                    name));
+            rows.add(rejects(
+                    "ProxyManager.lease(request, retry)",
+                    "unknown pool " + name,
+                    PoolNotFoundException.class,
+                    f -> f.manager.lease(AcquireRequest.forPool(name).build(), RetryPolicy.defaults()),
                     name));
         }
         UUID unknownLease = UUID.randomUUID();

@@ -393,4 +393,12 @@ public abstract class ProxyStorageContract {
             super(ProxyStorageContract.this);
         }
     }
+
+    /** {@link io.pharox.ProxyManager}'s retrying calls under a {@link io.pharox.RetryPolicy} and its waiting withLease. */
+    @Nested
+    class Retries extends RetriesContract {
+        Retries() {
+            super(ProxyStorageContract.this);
+        }
+    }
 }

@@ -3,6 +3,7 @@ package io.pharox.examples.quickstart;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pharox.ProxyManager;
+import io.pharox.RetryPolicy;
 import io.pharox.filter.ProxyFilters;
 import io.pharox.model.LeasedProxy;
 import io.pharox.model.Proxy;
@@ -57,10 +58,14 @@ class ReadmeExampleTest {
 
         Optional<LeasedProxy> held = manager.acquire(german, Duration.ofSeconds(2)); // waits up to 2 s
         held.ifPresent(manager::release);
+
+        RetryPolicy retry = RetryPolicy.defaults(); // 3 attempts, pauses of about 0.5 s and 1 s
+        Optional<String> retried = manager.withLease(german, retry, leased -> fetchThrough(leased.proxy()));
         // README:end
 
         assertThat(page).contains("page via 203.0.113.7:8080");
         assertThat(held).isPresent();
+        assertThat(retried).contains("page via 203.0.113.7:8080");
         assertThat(storage.activeLeasesInPool("residential")).isEmpty();
     }
 
