@@ -34,10 +34,12 @@ import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
 import io.pharox.model.ProxyStanding;
 import io.pharox.model.ProxyStatus;
+import io.pharox.model.SessionInfo;
 import io.pharox.model.TargetBan;
 import io.pharox.select.SelectorStrategy;
 import io.pharox.storage.AcquireRequest;
 import io.pharox.storage.OutcomePolicy;
+import io.pharox.storage.StickySession;
 import io.pharox.storage.sql.Claims.Lock;
 import io.pharox.storage.sql.schema.tables.records.LeaseRecord;
 import java.time.Duration;
@@ -100,6 +102,7 @@ public final class LeaseEngine {
     private final ClaimShapes shapes;
     private final ClaimBatches claimBatches;
     private final Releases releases;
+    private final Sessions sessions;
     private final @Nullable Coalescer<ClaimLane, ClaimBatches.Item, Optional<Claims.Claimed>> claimLanes;
     private final @Nullable Coalescer<Boolean, UUID, Releases.Outcome> releaseLane;
     private final ConcurrentHashMap<String, UUID> poolIds = new ConcurrentHashMap<>();
@@ -119,6 +122,7 @@ public final class LeaseEngine {
         this.shapes = new ClaimShapes(settings);
         this.claimBatches = new ClaimBatches(settings);
         this.releases = new Releases(settings);
+        this.sessions = new Sessions(db, shapes, credentials, this::scan);
         boolean coalescing = options.coalescing() != SqlStorageOptions.Coalescing.OFF;
         this.claimLanes = coalescing ? new Coalescer<>(this::claimTogether, MAX_BATCH, PARALLEL_BATCHES) : null;
         this.releaseLane =
@@ -205,6 +209,9 @@ public final class LeaseEngine {
         Objects.requireNonNull(request, "request");
         UUID pool = poolId(request.poolName());
         UUID consumer = consumerId(request.consumerName());
+        if (request.session().isPresent()) {
+            return sessions.acquire(request, pool, consumer, this);
+        }
         boolean keyed = request.idempotencyKey().isPresent();
         AtomicReference<UUID> leaseId =
                 new AtomicReference<>(request.idempotencyKey().orElseGet(Ids::next));
@@ -371,7 +378,7 @@ public final class LeaseEngine {
     }
 
     // in a transaction: a proxy whose credentials do not decrypt rolls the claim back
-    private Optional<LeasedProxy> scan(
+    Optional<LeasedProxy> scan(
             DSLContext ctx,
             AcquireRequest request,
             UUID pool,
@@ -502,14 +509,21 @@ public final class LeaseEngine {
 
     /**
      * Marks every active lease whose time has passed as expired and frees its slot, locking
-     * the proxies concerned in id order.
+     * the proxies concerned in id order; then deletes the lapsed sticky sessions, in a statement
+     * of their own.
      *
      * @return how many leases this call expired
      */
+    public int cleanupExpiredLeases() {
+        int expired = expireLapsedLeases();
+        sessions.deleteLapsed();
+        return expired;
+    }
+
     @SuppressWarnings(
             "NullAway") // jOOQ marks Table.field(…) and fetchOne @Nullable; these CTEs declare every field, and the
     // statement returns one row
-    public int cleanupExpiredLeases() {
+    private int expireLapsedLeases() {
         return SqlFailures.retrying(() -> db.statement(ctx -> {
             var locked = name("locked")
                     .as(select(PROXY.ID)
@@ -551,6 +565,31 @@ public final class LeaseEngine {
                     .from(expired)
                     .fetchOne(0, Integer.class);
         }));
+    }
+
+    // ---------------------------------------------------------------- sticky sessions
+
+    /**
+     * The live sticky session {@code key} of the pool named {@code poolName}.
+     *
+     * @throws PoolNotFoundException if there is no such pool
+     * @throws IllegalArgumentException if the key is invalid
+     */
+    public Optional<SessionInfo> findSession(String poolName, String key) {
+        StickySession.requireKey(key);
+        return sessions.find(poolId(poolName), key);
+    }
+
+    /**
+     * Ends the live sticky session {@code key} of the pool named {@code poolName}.
+     *
+     * @return whether there was one
+     * @throws PoolNotFoundException if there is no such pool
+     * @throws IllegalArgumentException if the key is invalid
+     */
+    public boolean endSession(String poolName, String key) {
+        StickySession.requireKey(key);
+        return sessions.end(poolId(poolName), key);
     }
 
     /**

@@ -98,6 +98,7 @@ public final class TestSchema implements AutoCloseable {
     /** Empties every table of Pharox's schema, so that a test sees only its own rows. */
     public void truncate() {
         execute("TRUNCATE " + name + ".lease, " + name + ".pool_selector_state, " + name + ".proxy_ban, " + name
+                + ".proxy_session, " + name
                 + ".proxy, " + name + ".consumer, " + name + ".pool");
     }
 
