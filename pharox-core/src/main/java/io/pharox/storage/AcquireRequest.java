@@ -64,9 +64,10 @@ public record AcquireRequest(
         target = target.map(Outcome::requireTarget);
         Objects.requireNonNull(session, "session");
         if (session.isPresent() && idempotencyKey.isPresent()) {
-            throw new IllegalArgumentException("a request through session '" + session.get().key()
-                    + "' cannot carry an idempotency key (" + idempotencyKey.get()
-                    + "): a session acquire is not repeatable under a key");
+            throw new IllegalArgumentException(
+                    "a request through session '" + session.get().key()
+                            + "' cannot carry an idempotency key (" + idempotencyKey.get()
+                            + "): a session acquire is not repeatable under a key");
         }
     }
 

@@ -34,7 +34,9 @@ final class SessionTable {
 
     /** A session's state, guarded by its own monitor. */
     private static final class Entry {
-        @Nullable UUID proxy;
+        @Nullable
+        UUID proxy;
+
         int uses;
         Instant idleUntil = Instant.MIN;
         /** Forgotten: a thread that locked it after that takes a new entry. */

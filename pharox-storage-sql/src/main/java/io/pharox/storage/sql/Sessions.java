@@ -115,8 +115,18 @@ final class Sessions {
         Row row = lockRow(ctx, pool, session.key());
         UUID bound = row.proxy();
         if (bound == null) {
-            return claimAny(ctx, request, pool, consumer, leaseId, null)
-                    .map(leased -> bind(ctx, pool, session, leased, SessionBinding.State.NEW, 1));
+            Optional<LeasedProxy> leased = claimAny(ctx, request, pool, consumer, leaseId, null);
+            if (leased.isEmpty()) {
+                // no session after all: a row that never had a proxy is only this transaction's insert
+                ctx.deleteFrom(PROXY_SESSION)
+                        .where(
+                                PROXY_SESSION.POOL_ID.eq(pool),
+                                PROXY_SESSION.SESSION_KEY.eq(session.key()),
+                                PROXY_SESSION.PROXY_ID.isNull())
+                        .execute();
+                return leased;
+            }
+            return Optional.of(bind(ctx, pool, session, leased.get(), SessionBinding.State.NEW, 1));
         }
         Kept kept = claimBound(ctx, request, pool, consumer, leaseId, bound);
         if (kept.leased().isPresent()) {
@@ -149,9 +159,7 @@ final class Sessions {
                     .onConflictDoNothing()
                     .execute();
             Optional<Record3<UUID, Integer, Boolean>> locked = ctx.select(
-                            PROXY_SESSION.PROXY_ID,
-                            PROXY_SESSION.USES,
-                            DSL.field(PROXY_SESSION.IDLE_UNTIL.gt(CLOCK)))
+                            PROXY_SESSION.PROXY_ID, PROXY_SESSION.USES, DSL.field(PROXY_SESSION.IDLE_UNTIL.gt(CLOCK)))
                     .from(PROXY_SESSION)
                     .where(PROXY_SESSION.POOL_ID.eq(pool), PROXY_SESSION.SESSION_KEY.eq(key))
                     .forUpdate()
@@ -190,7 +198,9 @@ final class Sessions {
             }
         }
         Claims.Claimed claimed = Claims.claim(ctx, request, pool, consumer, leaseId, where, Lock.WAIT);
-        return new Kept(claimed.leased(credentials), claimed.locked() || request.filter().hasPredicates());
+        return new Kept(
+                claimed.leased(credentials),
+                claimed.locked() || request.filter().hasPredicates());
     }
 
     /**
@@ -249,8 +259,7 @@ final class Sessions {
         if (session.endsAt(uses)) {
             ctx.deleteFrom(PROXY_SESSION).where(row).execute();
         } else {
-            OffsetDateTime idleUntil =
-                    Rows.timestamp(leased.lease().expiresAt().plus(session.idleTimeout()));
+            OffsetDateTime idleUntil = Rows.timestamp(leased.lease().expiresAt().plus(session.idleTimeout()));
             ctx.update(PROXY_SESSION)
                     .set(PROXY_SESSION.PROXY_ID, leased.proxy().id())
                     .set(PROXY_SESSION.USES, uses)
@@ -279,8 +288,9 @@ final class Sessions {
 
     /** Ends the live session {@code key} of pool {@code pool}; whether there was one. */
     boolean end(UUID pool, String key) {
-        return SqlFailures.retrying(() ->
-                db.statement(ctx -> ctx.deleteFrom(PROXY_SESSION).where(live(pool, key)).execute()) > 0);
+        return SqlFailures.retrying(() -> db.statement(ctx ->
+                        ctx.deleteFrom(PROXY_SESSION).where(live(pool, key)).execute())
+                > 0);
     }
 
     private static Condition live(UUID pool, String key) {

@@ -1,5 +1,9 @@
 package io.pharox.examples.kv;
 
+import static io.pharox.model.SessionBinding.State.KEPT;
+import static io.pharox.model.SessionBinding.State.NEW;
+import static io.pharox.model.SessionBinding.State.REBOUND;
+
 import io.pharox.examples.kv.StoreAccess.Conflict;
 import io.pharox.exception.LeaseNotActiveException;
 import io.pharox.exception.LeaseNotFoundException;
@@ -36,9 +40,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import static io.pharox.model.SessionBinding.State.KEPT;
-import static io.pharox.model.SessionBinding.State.NEW;
-import static io.pharox.model.SessionBinding.State.REBOUND;
 
 /**
  * A {@link ProxyStorage} on a {@link KeyValueStore}: every pool, proxy, consumer and lease is
@@ -328,8 +329,8 @@ public final class KeyValueStorage implements ProxyStorage {
             Optional<SessionRecord> live = stored.map(Stored::value).filter(s -> s.liveAt(now));
             if (live.isEmpty()) {
                 return Selection.choose(request, proxies, last, now)
-                        .map(chosen -> claimInSession(
-                                chosen, pool, consumer, request, cursor, now, session, stored, NEW, 1));
+                        .map(chosen ->
+                                claimInSession(chosen, pool, consumer, request, cursor, now, session, stored, NEW, 1));
             }
             UUID bound = live.get().proxyId();
             int uses = live.get().uses() + 1;
@@ -338,8 +339,8 @@ public final class KeyValueStorage implements ProxyStorage {
                     .toList();
             Optional<Stored<ProxyRecord>> kept = Selection.choose(request, only, last, now);
             if (kept.isPresent()) {
-                return Optional.of(claimInSession(
-                        kept.get(), pool, consumer, request, cursor, now, session, stored, KEPT, uses));
+                return Optional.of(
+                        claimInSession(kept.get(), pool, consumer, request, cursor, now, session, stored, KEPT, uses));
             }
             if (!only.isEmpty() && session.onUnavailable() == SessionFallback.WAIT) {
                 return Optional.<LeasedProxy>empty();
@@ -367,7 +368,9 @@ public final class KeyValueStorage implements ProxyStorage {
             int uses) {
         UUID leaseId = Ids.next();
         Instant idleUntil = now.plus(request.ttl()).plus(session.idleTimeout());
-        if (state != NEW && stored.isPresent() && stored.get().value().idleUntil().isAfter(idleUntil)) {
+        if (state != NEW
+                && stored.isPresent()
+                && stored.get().value().idleUntil().isAfter(idleUntil)) {
             idleUntil = stored.get().value().idleUntil();
         }
         String key = Keys.session(pool.id(), session.key());
@@ -377,7 +380,8 @@ public final class KeyValueStorage implements ProxyStorage {
             stored.ifPresent(s -> sessionWrites.add(s.removal()));
         } else {
             String encoded = new SessionRecord(chosen.value().values().id(), uses, idleUntil).encode();
-            sessionWrites.add(stored.map(s -> s.replaceWith(encoded)).orElseGet(() -> new Write.PutIfAbsent(key, encoded)));
+            sessionWrites.add(
+                    stored.map(s -> s.replaceWith(encoded)).orElseGet(() -> new Write.PutIfAbsent(key, encoded)));
         }
         return claim(leaseId, chosen, pool, consumer, request, cursor, now, sessionWrites)
                 .withSession(new SessionBinding(session.key(), state, uses));
