@@ -219,11 +219,28 @@ final class Sessions {
                 relaxed = relaxed.and(P.ID.ne(excluded));
             }
             List<UUID> seen = new ArrayList<>();
+            if (!mayWait) {
+                return scanner.scan(
+                        ctx,
+                        request,
+                        pool,
+                        consumer,
+                        leaseId,
+                        relaxed,
+                        Claims.order(request.strategy()),
+                        seen,
+                        Lock.SKIP);
+            }
+            // the skip-locked pass keeps the rows it rejected locked, out of id order: roll back to
+            // before it, which releases them, so that the waiting pass holds only locks in id order
+            ctx.execute("SAVEPOINT pharox_session_scan");
             Optional<LeasedProxy> found = scanner.scan(
                     ctx, request, pool, consumer, leaseId, relaxed, Claims.order(request.strategy()), seen, Lock.SKIP);
-            if (found.isPresent() || !mayWait) {
+            if (found.isPresent()) {
+                ctx.execute("RELEASE SAVEPOINT pharox_session_scan");
                 return found;
             }
+            ctx.execute("ROLLBACK TO SAVEPOINT pharox_session_scan");
             return scanner.scan(ctx, request, pool, consumer, leaseId, relaxed, List.of(P.ID.asc()), seen, Lock.WAIT);
         }
         Claims.Claimed claimed;
