@@ -509,21 +509,15 @@ public final class LeaseEngine {
 
     /**
      * Marks every active lease whose time has passed as expired and frees its slot, locking
-     * the proxies concerned in id order; then deletes the lapsed sticky sessions, in a statement
-     * of their own.
+     * the proxies concerned in id order; and deletes the ended target bans and the lapsed sticky
+     * sessions (skipping session rows that acquires hold).
      *
      * @return how many leases this call expired
      */
-    public int cleanupExpiredLeases() {
-        int expired = expireLapsedLeases();
-        sessions.deleteLapsed();
-        return expired;
-    }
-
     @SuppressWarnings(
             "NullAway") // jOOQ marks Table.field(…) and fetchOne @Nullable; these CTEs declare every field, and the
     // statement returns one row
-    private int expireLapsedLeases() {
+    public int cleanupExpiredLeases() {
         return SqlFailures.retrying(() -> db.statement(ctx -> {
             var locked = name("locked")
                     .as(select(PROXY.ID)
@@ -560,7 +554,8 @@ public final class LeaseEngine {
                     .as(DSL.deleteFrom(PROXY_BAN)
                             .where(PROXY_BAN.BANNED_UNTIL.le(currentOffsetDateTime()))
                             .returning(PROXY_BAN.PROXY_ID));
-            return ctx.with(locked, expired, perProxy, freed, bansEnded)
+            var sessionsEnded = name("sessions_ended").as(Sessions.lapsedDeletion());
+            return ctx.with(locked, expired, perProxy, freed, bansEnded, sessionsEnded)
                     .select(count())
                     .from(expired)
                     .fetchOne(0, Integer.class);

@@ -29,7 +29,9 @@ import java.util.UUID;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.Record1;
 import org.jooq.Record3;
+import org.jooq.ResultQuery;
 import org.jooq.SortField;
 import org.jooq.impl.DSL;
 import org.jspecify.annotations.Nullable;
@@ -48,7 +50,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Locking: the session row is taken first and alone; a transaction holding it waits for
  * proxy rows only as a claim does (one proxy row, or rows in id order), and waits for no proxy
  * while it holds one taken out of id order. Nothing waits for a session row while it holds a
- * proxy row: cleanup deletes lapsed rows in a statement of its own that skips locked rows, and
+ * proxy row: cleanup's statement deletes lapsed rows skipping those that others hold, and
  * removing a proxy does not touch sessions ({@code proxy_id} has no foreign key). So sessions add
  * no deadlock to the engine's.
  */
@@ -320,17 +322,18 @@ final class Sessions {
     }
 
     /**
-     * Deletes the lapsed sessions, skipping rows that acquires hold (their acquire decides on
-     * them; a later cleanup deletes them if they are still lapsed).
+     * The deletion of the lapsed sessions, a data-modifying part of cleanup's statement: it skips
+     * rows that acquires hold (their acquire decides on them; a later cleanup deletes them if they
+     * are still lapsed), so it never waits for a session row.
      */
-    int deleteLapsed() {
-        return SqlFailures.retrying(() -> db.statement(ctx -> ctx.deleteFrom(PROXY_SESSION)
+    static ResultQuery<Record1<UUID>> lapsedDeletion() {
+        return DSL.deleteFrom(PROXY_SESSION)
                 .where(DSL.row(PROXY_SESSION.POOL_ID, PROXY_SESSION.SESSION_KEY)
-                        .in(ctx.select(PROXY_SESSION.POOL_ID, PROXY_SESSION.SESSION_KEY)
+                        .in(DSL.select(PROXY_SESSION.POOL_ID, PROXY_SESSION.SESSION_KEY)
                                 .from(PROXY_SESSION)
                                 .where(PROXY_SESSION.IDLE_UNTIL.le(currentOffsetDateTime()))
                                 .forUpdate()
                                 .skipLocked()))
-                .execute()));
+                .returningResult(PROXY_SESSION.POOL_ID);
     }
 }
