@@ -310,6 +310,78 @@ public final class KeyValueStorage implements ProxyStorage {
     }
 
     /**
+     * The answer to an acquire whose idempotency key names {@code lease}: that lease with its
+     * proxy, if it is of the request's pool and consumer and still active.
+     *
+     * @throws IllegalArgumentException if it is another pool's or consumer's lease
+     * @throws LeaseNotActiveException if it has ended
+     * @throws Conflict if the reads saw a commit half applied
+     */
+    private LeasedProxy repeated(Lease lease, ProxyPool pool, Consumer consumer) {
+        if (!lease.poolId().equals(pool.id()) || !lease.consumerId().equals(consumer.id())) {
+            throw new IllegalArgumentException("idempotency key " + lease.id()
+                    + " names a lease of another pool or consumer than pool '" + pool.name() + "' and consumer '"
+                    + consumer.name() + "'");
+        }
+        Instant now = clock.instant();
+        if (!lease.isActiveAt(now)) {
+            throw new LeaseNotActiveException(
+                    lease.id(), lease.statusAt(now), "acquired again under its idempotency key");
+        }
+        return new LeasedProxy(lease, holderOf(lease).value().proxy());
+    }
+
+    /**
+     * Takes a slot of {@code chosen} for a new lease {@code leaseId} in one commit: the proxy's
+     * record with the slot, its next fencing token and, on a half-open circuit, the lease as its
+     * probe; the lease record (only if no lease has that id); the proxy's lapsed leases marked
+     * EXPIRED; and, for round robin, the pool's cursor; each conditioned on what was read.
+     *
+     * @throws Conflict if another writer changed any of them since
+     */
+    private LeasedProxy claim(
+            UUID leaseId,
+            Stored<ProxyRecord> chosen,
+            ProxyPool pool,
+            Consumer consumer,
+            AcquireRequest request,
+            Optional<Stored<UUID>> cursor,
+            Instant now) {
+        return claim(leaseId, chosen, pool, consumer, request, cursor, now, List.of());
+    }
+
+    /** {@link #claim} with {@code also} in the same commit. */
+    private LeasedProxy claim(
+            UUID leaseId,
+            Stored<ProxyRecord> chosen,
+            ProxyPool pool,
+            Consumer consumer,
+            AcquireRequest request,
+            Optional<Stored<UUID>> cursor,
+            Instant now,
+            List<Write> also) {
+        ProxyRecord record = chosen.value();
+        long token = record.learned().lastToken() + 1;
+        Lease lease = Lease.active(
+                leaseId, pool.id(), record.values().id(), consumer.id(), now, now.plus(request.ttl()), token);
+        List<UUID> lapsed = record.lapsedAt(now);
+        ProxyRecord claimed = record.without(lapsed).granting(new ProxyRecord.Slot(lease.id(), lease.expiresAt()), now);
+
+        List<Write> writes = new ArrayList<>();
+        writes.add(chosen.replaceWith(Records.encode(claimed)));
+        writes.add(new Write.PutIfAbsent(Keys.lease(lease.id()), Records.encode(lease)));
+        writes.addAll(expiring(lapsed));
+        if (request.strategy() == SelectorStrategy.ROUND_ROBIN) {
+            String proxyId = record.values().id().toString();
+            writes.add(cursor.map(c -> c.replaceWith(proxyId))
+                    .orElseGet(() -> new Write.PutIfAbsent(Keys.cursor(pool.id()), proxyId)));
+        }
+        writes.addAll(also);
+        store.commit(writes);
+        return new LeasedProxy(lease, claimed.proxy());
+    }
+
+    /**
      * An acquire through a sticky session ({@code docs/sessions.md}): the session's record is
      * read with the proxies and written in the claim's commit, conditioned on what was read, so
      * that of two acquires that read one state of a session only one commits; the other reads
@@ -385,78 +457,6 @@ public final class KeyValueStorage implements ProxyStorage {
         }
         return claim(leaseId, chosen, pool, consumer, request, cursor, now, sessionWrites)
                 .withSession(new SessionBinding(session.key(), state, uses));
-    }
-
-    /**
-     * The answer to an acquire whose idempotency key names {@code lease}: that lease with its
-     * proxy, if it is of the request's pool and consumer and still active.
-     *
-     * @throws IllegalArgumentException if it is another pool's or consumer's lease
-     * @throws LeaseNotActiveException if it has ended
-     * @throws Conflict if the reads saw a commit half applied
-     */
-    private LeasedProxy repeated(Lease lease, ProxyPool pool, Consumer consumer) {
-        if (!lease.poolId().equals(pool.id()) || !lease.consumerId().equals(consumer.id())) {
-            throw new IllegalArgumentException("idempotency key " + lease.id()
-                    + " names a lease of another pool or consumer than pool '" + pool.name() + "' and consumer '"
-                    + consumer.name() + "'");
-        }
-        Instant now = clock.instant();
-        if (!lease.isActiveAt(now)) {
-            throw new LeaseNotActiveException(
-                    lease.id(), lease.statusAt(now), "acquired again under its idempotency key");
-        }
-        return new LeasedProxy(lease, holderOf(lease).value().proxy());
-    }
-
-    /**
-     * Takes a slot of {@code chosen} for a new lease {@code leaseId} in one commit: the proxy's
-     * record with the slot, its next fencing token and, on a half-open circuit, the lease as its
-     * probe; the lease record (only if no lease has that id); the proxy's lapsed leases marked
-     * EXPIRED; and, for round robin, the pool's cursor; each conditioned on what was read.
-     *
-     * @throws Conflict if another writer changed any of them since
-     */
-    private LeasedProxy claim(
-            UUID leaseId,
-            Stored<ProxyRecord> chosen,
-            ProxyPool pool,
-            Consumer consumer,
-            AcquireRequest request,
-            Optional<Stored<UUID>> cursor,
-            Instant now) {
-        return claim(leaseId, chosen, pool, consumer, request, cursor, now, List.of());
-    }
-
-    /** {@link #claim} with {@code also} in the same commit. */
-    private LeasedProxy claim(
-            UUID leaseId,
-            Stored<ProxyRecord> chosen,
-            ProxyPool pool,
-            Consumer consumer,
-            AcquireRequest request,
-            Optional<Stored<UUID>> cursor,
-            Instant now,
-            List<Write> also) {
-        ProxyRecord record = chosen.value();
-        long token = record.learned().lastToken() + 1;
-        Lease lease = Lease.active(
-                leaseId, pool.id(), record.values().id(), consumer.id(), now, now.plus(request.ttl()), token);
-        List<UUID> lapsed = record.lapsedAt(now);
-        ProxyRecord claimed = record.without(lapsed).granting(new ProxyRecord.Slot(lease.id(), lease.expiresAt()), now);
-
-        List<Write> writes = new ArrayList<>();
-        writes.add(chosen.replaceWith(Records.encode(claimed)));
-        writes.add(new Write.PutIfAbsent(Keys.lease(lease.id()), Records.encode(lease)));
-        writes.addAll(expiring(lapsed));
-        if (request.strategy() == SelectorStrategy.ROUND_ROBIN) {
-            String proxyId = record.values().id().toString();
-            writes.add(cursor.map(c -> c.replaceWith(proxyId))
-                    .orElseGet(() -> new Write.PutIfAbsent(Keys.cursor(pool.id()), proxyId)));
-        }
-        writes.addAll(also);
-        store.commit(writes);
-        return new LeasedProxy(lease, claimed.proxy());
     }
 
     @Override
