@@ -502,8 +502,7 @@ public final class ProxyManager {
             // events never carry credentials: listeners log and export what they hear
             LeasedProxy announced = leased.proxy().credentials().isEmpty()
                     ? leased
-                    : new LeasedProxy(
-                            leased.lease(),
+                    : leased.withProxy(
                             leased.proxy().toBuilder().credentials(null).build());
             listeners.forEach(l -> notify(l, "onAcquired", () -> l.onAcquired(announced)));
         }

@@ -133,7 +133,8 @@ public final class BenchmarkDatabase {
                     return;
                 }
                 s.execute("TRUNCATE " + schema + ".lease, " + schema + ".pool_selector_state, " + schema
-                        + ".proxy_ban, " + schema + ".pool_waiter, " + schema + ".proxy, " + schema + ".pool CASCADE");
+                        + ".proxy_ban, " + schema + ".pool_waiter, " + schema + ".proxy_session, " + schema + ".proxy, "
+                        + schema + ".pool CASCADE");
                 UUID pool = UUID.randomUUID();
                 try (PreparedStatement insertPool = c.prepareStatement("INSERT INTO " + schema
                         + ".pool (id, name, description, created_at) VALUES (?, ?, 'benchmark pool', now())")) {

@@ -26,6 +26,10 @@ import java.util.UUID;
  * @param target       the host the caller will reach through the proxy, normalized by
  *                     {@link io.pharox.model.Outcome#requireTarget}: proxies banned for it are
  *                     skipped; empty skips no proxy for bans
+ * @param session      the {@linkplain StickySession sticky session} the acquire goes through:
+ *                     every acquire with its key in the pool gets the session's proxy while it
+ *                     lives (see {@link ProxyStorage#acquire}); empty for none. A session
+ *                     request carries no idempotency key.
  */
 public record AcquireRequest(
         String poolName,
@@ -34,7 +38,8 @@ public record AcquireRequest(
         ProxyFilter filter,
         SelectorStrategy strategy,
         Optional<UUID> idempotencyKey,
-        Optional<String> target) {
+        Optional<String> target,
+        Optional<StickySession> session) {
 
     /** Shortest lease accepted. */
     public static final Duration MIN_TTL = Duration.ofMillis(1);
@@ -45,7 +50,8 @@ public record AcquireRequest(
 
     /**
      * @throws NullPointerException if an argument is {@code null}
-     * @throws IllegalArgumentException if a name is blank or the ttl is out of range
+     * @throws IllegalArgumentException if a name is blank, the ttl is out of range, or the
+     *         request has both a session and an idempotency key
      */
     public AcquireRequest {
         ProxyPool.requireName(poolName);
@@ -56,6 +62,30 @@ public record AcquireRequest(
         Objects.requireNonNull(idempotencyKey, "idempotencyKey");
         Objects.requireNonNull(target, "target");
         target = target.map(Outcome::requireTarget);
+        Objects.requireNonNull(session, "session");
+        if (session.isPresent() && idempotencyKey.isPresent()) {
+            throw new IllegalArgumentException(
+                    "a request through session '" + session.get().key()
+                            + "' cannot carry an idempotency key (" + idempotencyKey.get()
+                            + "): a session acquire is not repeatable under a key");
+        }
+    }
+
+    /**
+     * A request without a session.
+     *
+     * @throws NullPointerException if an argument is {@code null}
+     * @throws IllegalArgumentException if a name is blank or the ttl is out of range
+     */
+    public AcquireRequest(
+            String poolName,
+            String consumerName,
+            Duration ttl,
+            ProxyFilter filter,
+            SelectorStrategy strategy,
+            Optional<UUID> idempotencyKey,
+            Optional<String> target) {
+        this(poolName, consumerName, ttl, filter, strategy, idempotencyKey, target, Optional.empty());
     }
 
     /**
@@ -71,7 +101,7 @@ public record AcquireRequest(
             ProxyFilter filter,
             SelectorStrategy strategy,
             Optional<UUID> idempotencyKey) {
-        this(poolName, consumerName, ttl, filter, strategy, idempotencyKey, Optional.empty());
+        this(poolName, consumerName, ttl, filter, strategy, idempotencyKey, Optional.empty(), Optional.empty());
     }
 
     /**
@@ -82,7 +112,7 @@ public record AcquireRequest(
      */
     public AcquireRequest(
             String poolName, String consumerName, Duration ttl, ProxyFilter filter, SelectorStrategy strategy) {
-        this(poolName, consumerName, ttl, filter, strategy, Optional.empty(), Optional.empty());
+        this(poolName, consumerName, ttl, filter, strategy, Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     /**
@@ -109,7 +139,7 @@ public record AcquireRequest(
         return new Builder(poolName);
     }
 
-    /** A builder holding this request's values, its idempotency key included. */
+    /** A builder holding this request's values, its idempotency key and session included. */
     public Builder toBuilder() {
         Builder builder = new Builder(poolName)
                 .consumer(consumerName)
@@ -118,6 +148,7 @@ public record AcquireRequest(
                 .strategy(strategy);
         idempotencyKey.ifPresent(builder::idempotencyKey);
         target.ifPresent(builder::forTarget);
+        session.ifPresent(builder::session);
         return builder;
     }
 
@@ -130,6 +161,7 @@ public record AcquireRequest(
         private SelectorStrategy strategy = SelectorStrategy.FIRST_AVAILABLE;
         private Optional<UUID> idempotencyKey = Optional.empty();
         private Optional<String> target = Optional.empty();
+        private Optional<StickySession> session = Optional.empty();
 
         private Builder(String poolName) {
             this.poolName = poolName;
@@ -187,13 +219,37 @@ public record AcquireRequest(
         }
 
         /**
+         * Goes through the sticky session named {@code key}, with the session defaults
+         * ({@link StickySession#of}): every acquire with this key in the pool gets the same proxy
+         * while the session lives.
+         *
+         * @throws NullPointerException if the key is {@code null}
+         * @throws IllegalArgumentException if the key is invalid (the message names it)
+         */
+        public Builder session(String key) {
+            return session(StickySession.of(key));
+        }
+
+        /**
+         * Goes through {@code session}: every acquire with its key in the pool gets the same proxy
+         * while the session lives.
+         *
+         * @throws NullPointerException if the session is {@code null}
+         */
+        public Builder session(StickySession session) {
+            this.session = Optional.of(Objects.requireNonNull(session, "session"));
+            return this;
+        }
+
+        /**
          * Builds the request.
          *
          * @throws NullPointerException if a value is {@code null}
-         * @throws IllegalArgumentException if a name is blank or the ttl is out of range
+         * @throws IllegalArgumentException if a name is blank, the ttl is out of range, or both a
+         *         session and an idempotency key are set
          */
         public AcquireRequest build() {
-            return new AcquireRequest(poolName, consumerName, ttl, filter, strategy, idempotencyKey, target);
+            return new AcquireRequest(poolName, consumerName, ttl, filter, strategy, idempotencyKey, target, session);
         }
     }
 }

@@ -8,6 +8,7 @@ import io.pharox.model.Outcome;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
 import io.pharox.model.ProxyStanding;
+import io.pharox.model.SessionInfo;
 import io.pharox.model.TargetBan;
 import java.time.Duration;
 import java.util.List;
@@ -125,6 +126,24 @@ public interface ProxyStorage {
      * available. A caller that lost the reply to an acquire repeats it with the same key and
      * gets either the lease the first call granted or a fresh one, never two.
      *
+     * <p>With a {@linkplain AcquireRequest#session() sticky session} (scoped to the pool and the
+     * session's key; {@code docs/sessions.md} has the rules):
+     * <ul>
+     *   <li>no live session with the key: the acquire leases as usual and, if it grants, creates
+     *       the session bound to the leased proxy ({@link io.pharox.model.SessionBinding.State#NEW});</li>
+     *   <li>a live session: the acquire leases exactly its proxy, under every rule of an acquire
+     *       (capacity, status, circuit, target bans, the request's filter)
+     *       ({@link io.pharox.model.SessionBinding.State#KEPT}); if that proxy cannot be leased,
+     *       {@link SessionFallback#REBIND} leases another proxy matching the request and binds the
+     *       session to it ({@link io.pharox.model.SessionBinding.State#REBOUND}), while
+     *       {@link SessionFallback#WAIT} returns empty; a removed proxy is rebound under both;</li>
+     *   <li>each grant moves the session's idle deadline to the later of its current value and the
+     *       lease's expiry plus the session's idle timeout, and counts one use; the grant that
+     *       reaches the session's maximum of uses ends it;</li>
+     *   <li>a session holds no slot; concurrent acquires with one new key (any processes) bind
+     *       the session to one proxy.</li>
+     * </ul>
+     *
      * @return the lease and the proxy, or empty if no proxy is available
      * @throws io.pharox.exception.PoolNotFoundException if the pool does not exist
      * @throws io.pharox.exception.LeaseNotActiveException if the idempotency key names a lease
@@ -155,7 +174,7 @@ public interface ProxyStorage {
     /**
      * Marks every lease whose expiry time has passed as EXPIRED and frees its slot, each
      * exactly once even when cleanups, releases and acquires run concurrently. Also removes the
-     * target bans that have ended.
+     * target bans that have ended and the sticky sessions past their idle deadline.
      *
      * @return how many leases this call expired
      */
@@ -213,6 +232,26 @@ public interface ProxyStorage {
 
     /** The proxy's bans in force now, by target; unmodifiable. */
     List<TargetBan> bans(UUID proxyId);
+
+    /**
+     * The live sticky session named {@code key} in the pool: its proxy, uses and idle deadline.
+     * A session past its idle deadline, or ended by its maximum of uses or {@link #endSession},
+     * is not found.
+     *
+     * @throws io.pharox.exception.PoolNotFoundException if the pool does not exist
+     * @throws IllegalArgumentException if the key is {@linkplain StickySession#requireKey invalid}
+     */
+    Optional<SessionInfo> findSession(String poolName, String key);
+
+    /**
+     * Ends the sticky session named {@code key} in the pool: the next acquire with the key
+     * creates a new one. Leases granted through it are not affected.
+     *
+     * @return whether a live session was ended
+     * @throws io.pharox.exception.PoolNotFoundException if the pool does not exist
+     * @throws IllegalArgumentException if the key is {@linkplain StickySession#requireKey invalid}
+     */
+    boolean endSession(String poolName, String key);
 
     /**
      * The lease with this id, if there is one, with its status as of now: a lease past its

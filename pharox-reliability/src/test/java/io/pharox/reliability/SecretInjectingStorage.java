@@ -10,6 +10,7 @@ import io.pharox.model.Outcome;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
 import io.pharox.model.ProxyStanding;
+import io.pharox.model.SessionInfo;
 import io.pharox.model.TargetBan;
 import io.pharox.storage.AcquireRequest;
 import io.pharox.storage.OutcomePolicy;
@@ -94,7 +95,7 @@ final class SecretInjectingStorage implements ProxyStorage {
     }
 
     private LeasedProxy strip(LeasedProxy leased) {
-        return new LeasedProxy(leased.lease(), strip(leased.proxy()));
+        return leased.withProxy(strip(leased.proxy()));
     }
 
     private <T> T call(String name, Supplier<T> work) {
@@ -219,6 +220,16 @@ final class SecretInjectingStorage implements ProxyStorage {
     @Override
     public List<TargetBan> bans(UUID proxyId) {
         return call("bans", () -> delegate.bans(proxyId));
+    }
+
+    @Override
+    public Optional<SessionInfo> findSession(String poolName, String key) {
+        return call("findSession", () -> delegate.findSession(poolName, key));
+    }
+
+    @Override
+    public boolean endSession(String poolName, String key) {
+        return call("endSession", () -> delegate.endSession(poolName, key));
     }
 
     @Override

@@ -27,6 +27,7 @@ import io.pharox.select.SelectorStrategy;
 import io.pharox.storage.AcquireRequest;
 import io.pharox.storage.OutcomePolicy;
 import io.pharox.storage.ProxyStorage;
+import io.pharox.storage.StickySession;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -912,6 +913,112 @@ abstract class BadInputContract extends ContractGroup {
     }
 
     // ------------------------------------------------------------------ hostile but valid values
+
+    // ------------------------------------------------------------------ rows: sticky sessions
+
+    @TestFactory
+    Stream<DynamicTest> bad_sessions_are_rejected_naming_the_value() {
+        List<Row> rows = new ArrayList<>();
+        List<String[]> keys = List.of(
+                new String[] {"empty", "", "blank"},
+                new String[] {"a space", " ", "blank"},
+                new String[] {"256 characters", "k".repeat(256), "256"},
+                new String[] {"NUL", NUL, "NUL"},
+                new String[] {"a lone surrogate", LONE_SURROGATE, "surrogate"});
+        for (String[] k : keys) {
+            String label = k[0];
+            String key = k[1];
+            String mention = k[2];
+            rows.add(rejects(
+                    "AcquireRequest.Builder.session",
+                    "session key " + label,
+                    IllegalArgumentException.class,
+                    f -> f.request().session(key),
+                    "session key",
+                    mention));
+            rows.add(rejects(
+                    "findSession",
+                    "session key " + label,
+                    IllegalArgumentException.class,
+                    f -> f.storage.findSession(f.pool.name(), key),
+                    "session key",
+                    mention));
+            rows.add(rejects(
+                    "endSession",
+                    "session key " + label,
+                    IllegalArgumentException.class,
+                    f -> f.storage.endSession(f.pool.name(), key),
+                    "session key",
+                    mention));
+        }
+        rows.add(rejects(
+                "StickySession.of",
+                "key null",
+                NullPointerException.class,
+                f -> StickySession.of(null),
+                "session key"));
+        rows.add(rejects(
+                "findSession",
+                "key null",
+                NullPointerException.class,
+                f -> f.storage.findSession(f.pool.name(), null),
+                "session key"));
+        rows.add(rejects(
+                "AcquireRequest.Builder.session",
+                "session null",
+                NullPointerException.class,
+                f -> f.request().session((StickySession) null),
+                "session"));
+        for (Duration idle : List.of(Duration.ZERO, Duration.ofNanos(999), Duration.ofMillis(-1), Duration.ofDays(8))) {
+            rows.add(rejects(
+                    "StickySession.withIdleTimeout",
+                    "idle timeout " + idle,
+                    IllegalArgumentException.class,
+                    f -> StickySession.of("s").withIdleTimeout(idle),
+                    "idleTimeout",
+                    idle.truncatedTo(java.time.temporal.ChronoUnit.MICROS).toString()));
+        }
+        rows.add(rejects(
+                "StickySession.withIdleTimeout",
+                "idle timeout null",
+                NullPointerException.class,
+                f -> StickySession.of("s").withIdleTimeout(null),
+                "idleTimeout"));
+        for (int uses : new int[] {0, -1, Integer.MIN_VALUE}) {
+            rows.add(rejects(
+                    "StickySession.withMaxUses",
+                    "max uses " + uses,
+                    IllegalArgumentException.class,
+                    f -> StickySession.of("s").withMaxUses(uses),
+                    "maxUses",
+                    String.valueOf(uses)));
+        }
+        rows.add(rejects(
+                "AcquireRequest.Builder.build",
+                "a session and an idempotency key",
+                IllegalArgumentException.class,
+                f -> f.request()
+                        .session("checkout-1")
+                        .idempotencyKey(new UUID(7, 7))
+                        .build(),
+                "checkout-1",
+                new UUID(7, 7).toString()));
+        rows.add(rejects(
+                "findSession",
+                "an unknown pool",
+                PoolNotFoundException.class,
+                f -> f.storage.findSession("no-such-pool-" + uniqueName("p"), "s"),
+                "no-such-pool-"));
+        rows.add(rejects(
+                "endSession",
+                "an unknown pool",
+                PoolNotFoundException.class,
+                f -> f.storage.endSession("no-such-pool-" + uniqueName("p"), "s"),
+                "no-such-pool-"));
+        rows.add(absent("findSession", "a key never used", f -> f.storage.findSession(f.pool.name(), "never-used")));
+        rows.add(absent("endSession", "a key never used", f -> f.storage.endSession(f.pool.name(), "never-used")));
+        return run(rows);
+    }
 
     @Test
     void hostile_text_round_trips_exactly_and_matches_only_itself() {

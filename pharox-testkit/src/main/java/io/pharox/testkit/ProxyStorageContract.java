@@ -45,11 +45,13 @@ import org.junit.jupiter.api.Nested;
  * the database's clock, with the short leases of {@link #shortTtl()}.
  *
  * <p>The groups: Pools, Proxies, Consumers, Capacity, Strategies, Filters, Expiry, Release,
- * Renewal, Idempotency, Outcomes, Fencing, Breaker, Bans, Scores, Health, BadInput, Concurrency
- * and Manager. Outcomes, Fencing, Breaker, Bans and Scores check {@code docs/outcomes.md}:
+ * Renewal, Idempotency, Outcomes, Fencing, Breaker, Bans, Scores, Sessions, Health, BadInput,
+ * Concurrency and Manager. Outcomes, Fencing, Breaker, Bans and Scores check {@code docs/outcomes.md}:
  * reports and the standing they change, stale reports, fencing tokens, the circuit breaker and
  * its probe, target bans, and the LOWEST_LATENCY and HEALTHIEST strategies. Their cooldowns are
- * {@link #shortTtl()}, so a storage on a real clock waits a few of those at most.
+ * {@link #shortTtl()}, so a storage on a real clock waits a few of those at most. Sessions checks
+ * {@code docs/sessions.md}: sticky sessions, their rebinding and waiting, idle deadline, maximum
+ * of uses, cleanup and concurrent creation.
  *
  * <p>The concurrent groups run {@link #concurrentThreads()} threads for a fixed number of
  * operations each and check the invariant (active leases ≤ capacity, stored counter =
@@ -354,6 +356,14 @@ public abstract class ProxyStorageContract {
     @Nested
     class Scores extends ScoresContract {
         Scores() {
+            super(ProxyStorageContract.this);
+        }
+    }
+
+    /** Sticky sessions: the same proxy per key while the session lives; rebind, wait, expiry, uses. */
+    @Nested
+    class Sessions extends SessionsContract {
+        Sessions() {
             super(ProxyStorageContract.this);
         }
     }

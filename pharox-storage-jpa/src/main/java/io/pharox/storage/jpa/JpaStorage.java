@@ -12,6 +12,7 @@ import io.pharox.model.Outcome;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
 import io.pharox.model.ProxyStanding;
+import io.pharox.model.SessionInfo;
 import io.pharox.model.TargetBan;
 import io.pharox.storage.AcquireRequest;
 import io.pharox.storage.OutcomePolicy;
@@ -403,6 +404,16 @@ public final class JpaStorage implements ProxyStorage, AutoCloseable {
     @Override
     public List<TargetBan> bans(UUID proxyId) {
         return engine.bans(proxyId);
+    }
+
+    @Override
+    public Optional<SessionInfo> findSession(String poolName, String key) {
+        return engine.findSession(poolName, key);
+    }
+
+    @Override
+    public boolean endSession(String poolName, String key) {
+        return engine.endSession(poolName, key);
     }
 
     @Override

@@ -18,11 +18,13 @@ import io.pharox.model.Outcome;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
 import io.pharox.model.ProxyStanding;
+import io.pharox.model.SessionInfo;
 import io.pharox.model.TargetBan;
 import io.pharox.select.SelectorStrategy;
 import io.pharox.storage.AcquireRequest;
 import io.pharox.storage.OutcomePolicy;
 import io.pharox.storage.ProxyStorage;
+import io.pharox.storage.StickySession;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -100,6 +102,7 @@ public final class InMemoryStorage implements ProxyStorage {
     private final Map<UUID, PoolState> poolsById = new ConcurrentHashMap<>();
     private final Map<UUID, ProxySlot> proxies = new ConcurrentHashMap<>();
     private final Map<String, Consumer> consumers = new ConcurrentHashMap<>();
+    private final SessionTable sessions;
     /**
      * Every lease by id. Sized for a few thousand from the start: a map grown only to the
      * handful of leases a fast acquire-and-release loop holds has so few bins that threads
@@ -135,6 +138,7 @@ public final class InMemoryStorage implements ProxyStorage {
                     "finishedLeaseRetention must not be negative, was " + finishedLeaseRetention);
         }
         this.finishedLeaseRetention = finishedLeaseRetention;
+        this.sessions = new SessionTable(clock);
         List<Queue<LeaseRecord>> stripes = new ArrayList<>(STRIPES);
         for (int i = 0; i < STRIPES; i++) {
             stripes.add(new ConcurrentLinkedQueue<>());
@@ -272,6 +276,24 @@ public final class InMemoryStorage implements ProxyStorage {
                 return Optional.of(repeated(existing, pool, request));
             }
         }
+        if (request.session().isPresent()) {
+            return sessions.acquire(
+                    pool.pool.id(),
+                    request.session().get(),
+                    excluded -> leaseFrom(pool, request, excluding(order(pool, request), excluded)),
+                    bound -> {
+                        ProxySlot slot = pool.proxies.get(bound);
+                        return slot == null
+                                ? Optional.empty()
+                                : leaseFrom(pool, request, List.of(slot).iterator());
+                    },
+                    proxies::containsKey);
+        }
+        return leaseFrom(pool, request, order(pool, request));
+    }
+
+    /** Leases the first proxy of {@code order} that can take the request's lease. */
+    private Optional<LeasedProxy> leaseFrom(PoolState pool, AcquireRequest request, Iterator<ProxySlot> order) {
         Consumer consumer = ensureConsumer(request.consumerName());
         ProxyFilter filter = request.filter();
         boolean predicates = filter.hasPredicates();
@@ -279,7 +301,7 @@ public final class InMemoryStorage implements ProxyStorage {
         // read only when the walk meets a full proxy, to expire its lapsed leases: an acquire
         // that finds room at once reads the clock once, for the grant
         @Nullable Instant now = null;
-        for (Iterator<ProxySlot> order = order(pool, request); order.hasNext(); ) {
+        while (order.hasNext()) {
             ProxySlot slot = order.next();
             Proxy p = slot.proxy();
             if (!p.hasCapacityFor(slot.leases())) {
@@ -351,6 +373,20 @@ public final class InMemoryStorage implements ProxyStorage {
             return Optional.of(new LeasedProxy(lease, slot.snapshot()));
         }
         return Optional.empty();
+    }
+
+    /** {@code order} without the proxy {@code excluded}, if one is given. */
+    private static Iterator<ProxySlot> excluding(Iterator<ProxySlot> order, @Nullable UUID excluded) {
+        if (excluded == null) {
+            return order;
+        }
+        List<ProxySlot> rest = new ArrayList<>();
+        order.forEachRemaining(slot -> {
+            if (!slot.id().equals(excluded)) {
+                rest.add(slot);
+            }
+        });
+        return rest.iterator();
     }
 
     /**
@@ -661,6 +697,7 @@ public final class InMemoryStorage implements ProxyStorage {
         for (Queue<LeaseRecord> stripe : finished) {
             forgetFinished(stripe, now, Integer.MAX_VALUE);
         }
+        sessions.deleteLapsed(now);
         return expired;
     }
 
@@ -766,6 +803,18 @@ public final class InMemoryStorage implements ProxyStorage {
         Objects.requireNonNull(proxyId, "proxyId");
         ProxySlot slot = proxies.get(proxyId);
         return slot == null ? List.of() : slot.bans(clock.instant());
+    }
+
+    @Override
+    public Optional<SessionInfo> findSession(String poolName, String key) {
+        PoolState pool = requirePool(poolName);
+        return sessions.find(pool.pool.id(), StickySession.requireKey(key));
+    }
+
+    @Override
+    public boolean endSession(String poolName, String key) {
+        PoolState pool = requirePool(poolName);
+        return sessions.end(pool.pool.id(), StickySession.requireKey(key));
     }
 
     @Override

@@ -34,10 +34,12 @@ import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
 import io.pharox.model.ProxyStanding;
 import io.pharox.model.ProxyStatus;
+import io.pharox.model.SessionInfo;
 import io.pharox.model.TargetBan;
 import io.pharox.select.SelectorStrategy;
 import io.pharox.storage.AcquireRequest;
 import io.pharox.storage.OutcomePolicy;
+import io.pharox.storage.StickySession;
 import io.pharox.storage.WaitQueue;
 import io.pharox.storage.sql.Claims.Lock;
 import io.pharox.storage.sql.schema.tables.records.LeaseRecord;
@@ -102,6 +104,7 @@ public final class LeaseEngine {
     private final ClaimShapes shapes;
     private final ClaimBatches claimBatches;
     private final Releases releases;
+    private final Sessions sessions;
     private final @Nullable Coalescer<ClaimLane, ClaimBatches.Item, Optional<Claims.Claimed>> claimLanes;
     private final @Nullable Coalescer<Boolean, UUID, Releases.Outcome> releaseLane;
     private final ConcurrentHashMap<String, UUID> poolIds = new ConcurrentHashMap<>();
@@ -132,6 +135,7 @@ public final class LeaseEngine {
         this.shapes = new ClaimShapes(settings);
         this.claimBatches = new ClaimBatches(settings);
         this.releases = new Releases(settings);
+        this.sessions = new Sessions(db, shapes, credentials, this::scan);
         boolean coalescing = options.coalescing() != SqlStorageOptions.Coalescing.OFF;
         this.claimLanes = coalescing ? new Coalescer<>(this::claimTogether, MAX_BATCH, PARALLEL_BATCHES) : null;
         this.releaseLane =
@@ -265,6 +269,9 @@ public final class LeaseEngine {
         Objects.requireNonNull(request, "request");
         UUID pool = poolId(request.poolName());
         UUID consumer = consumerId(request.consumerName());
+        if (request.session().isPresent()) {
+            return sessions.acquire(request, pool, consumer, this);
+        }
         boolean keyed = request.idempotencyKey().isPresent();
         AtomicReference<UUID> leaseId =
                 new AtomicReference<>(request.idempotencyKey().orElseGet(Ids::next));
@@ -431,7 +438,7 @@ public final class LeaseEngine {
     }
 
     // in a transaction: a proxy whose credentials do not decrypt rolls the claim back
-    private Optional<LeasedProxy> scan(
+    Optional<LeasedProxy> scan(
             DSLContext ctx,
             AcquireRequest request,
             UUID pool,
@@ -562,8 +569,9 @@ public final class LeaseEngine {
 
     /**
      * Marks every active lease whose time has passed as expired and frees its slot, locking
-     * the proxies concerned in id order; in the same statement, deletes ended target bans and
-     * the tickets of waiters that died, and wakes, per pool, as many waiters as slots it freed.
+     * the proxies concerned in id order; in the same statement, deletes the ended target bans,
+     * the lapsed sticky sessions (skipping session rows that acquires hold) and the tickets of
+     * waiters that died, and wakes, per pool, as many waiters as slots it freed.
      *
      * @return how many leases this call expired
      */
@@ -582,6 +590,7 @@ public final class LeaseEngine {
                             + " returning b.proxy_id),"
                             + " waiters_lapsed as (delete from {3} as w where w.expires_at <= current_timestamp"
                             + " returning w.ticket),"
+                            + " sessions_ended as ({6}),"
                             + Wakes.ctes("select pool_id, count(*) as n from expired group by pool_id", "{3}")
                             + " select (select count(*) from expired), " + Wakes.NOTIFIED,
                     PROXY,
@@ -589,9 +598,35 @@ public final class LeaseEngine {
                     PROXY_BAN,
                     POOL_WAITER,
                     inline(ACTIVE),
-                    inline(LeaseStatus.EXPIRED.name()));
+                    inline(LeaseStatus.EXPIRED.name()),
+                    Sessions.lapsedDeletion());
             return row == null ? 0 : row.get(0, Integer.class);
         }));
+    }
+
+    // ---------------------------------------------------------------- sticky sessions
+
+    /**
+     * The live sticky session {@code key} of the pool named {@code poolName}.
+     *
+     * @throws PoolNotFoundException if there is no such pool
+     * @throws IllegalArgumentException if the key is invalid
+     */
+    public Optional<SessionInfo> findSession(String poolName, String key) {
+        StickySession.requireKey(key);
+        return sessions.find(poolId(poolName), key);
+    }
+
+    /**
+     * Ends the live sticky session {@code key} of the pool named {@code poolName}.
+     *
+     * @return whether there was one
+     * @throws PoolNotFoundException if there is no such pool
+     * @throws IllegalArgumentException if the key is invalid
+     */
+    public boolean endSession(String poolName, String key) {
+        StickySession.requireKey(key);
+        return sessions.end(poolId(poolName), key);
     }
 
     /**

@@ -98,7 +98,8 @@ public final class TestSchema implements AutoCloseable {
     /** Empties every table of Pharox's schema, so that a test sees only its own rows. */
     public void truncate() {
         execute("TRUNCATE " + name + ".lease, " + name + ".pool_selector_state, " + name + ".proxy_ban, " + name
-                + ".pool_waiter, " + name + ".proxy, " + name + ".consumer, " + name + ".pool");
+                + ".pool_waiter, " + name + ".proxy_session, " + name + ".proxy, " + name + ".consumer, " + name
+                + ".pool");
     }
 
     /**

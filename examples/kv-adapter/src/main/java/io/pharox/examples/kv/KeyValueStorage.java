@@ -1,5 +1,9 @@
 package io.pharox.examples.kv;
 
+import static io.pharox.model.SessionBinding.State.KEPT;
+import static io.pharox.model.SessionBinding.State.NEW;
+import static io.pharox.model.SessionBinding.State.REBOUND;
+
 import io.pharox.examples.kv.StoreAccess.Conflict;
 import io.pharox.exception.LeaseNotActiveException;
 import io.pharox.exception.LeaseNotFoundException;
@@ -18,11 +22,15 @@ import io.pharox.model.Outcome;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
 import io.pharox.model.ProxyStanding;
+import io.pharox.model.SessionBinding;
+import io.pharox.model.SessionInfo;
 import io.pharox.model.TargetBan;
 import io.pharox.select.SelectorStrategy;
 import io.pharox.storage.AcquireRequest;
 import io.pharox.storage.OutcomePolicy;
 import io.pharox.storage.ProxyStorage;
+import io.pharox.storage.SessionFallback;
+import io.pharox.storage.StickySession;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -279,6 +287,9 @@ public final class KeyValueStorage implements ProxyStorage {
         ProxyPool pool = requirePool(request.poolName());
         Consumer consumer = ensureConsumer(request.consumerName());
         boolean roundRobin = request.strategy() == SelectorStrategy.ROUND_ROBIN;
+        if (request.session().isPresent()) {
+            return acquireInSession(request, request.session().get(), pool, consumer);
+        }
         UUID leaseId = request.idempotencyKey().orElseGet(Ids::next);
         return store.retrying("acquiring in pool '" + pool.name() + "'", () -> {
             if (request.idempotencyKey().isPresent()) {
@@ -336,6 +347,19 @@ public final class KeyValueStorage implements ProxyStorage {
             AcquireRequest request,
             Optional<Stored<UUID>> cursor,
             Instant now) {
+        return claim(leaseId, chosen, pool, consumer, request, cursor, now, List.of());
+    }
+
+    /** {@link #claim} with {@code also} in the same commit. */
+    private LeasedProxy claim(
+            UUID leaseId,
+            Stored<ProxyRecord> chosen,
+            ProxyPool pool,
+            Consumer consumer,
+            AcquireRequest request,
+            Optional<Stored<UUID>> cursor,
+            Instant now,
+            List<Write> also) {
         ProxyRecord record = chosen.value();
         long token = record.learned().lastToken() + 1;
         Lease lease = Lease.active(
@@ -352,8 +376,87 @@ public final class KeyValueStorage implements ProxyStorage {
             writes.add(cursor.map(c -> c.replaceWith(proxyId))
                     .orElseGet(() -> new Write.PutIfAbsent(Keys.cursor(pool.id()), proxyId)));
         }
+        writes.addAll(also);
         store.commit(writes);
         return new LeasedProxy(lease, claimed.proxy());
+    }
+
+    /**
+     * An acquire through a sticky session ({@code docs/sessions.md}): the session's record is
+     * read with the proxies and written in the claim's commit, conditioned on what was read, so
+     * that of two acquires that read one state of a session only one commits; the other reads
+     * again and follows the session as the first left it.
+     */
+    private Optional<LeasedProxy> acquireInSession(
+            AcquireRequest request, StickySession session, ProxyPool pool, Consumer consumer) {
+        String key = Keys.session(pool.id(), session.key());
+        boolean roundRobin = request.strategy() == SelectorStrategy.ROUND_ROBIN;
+        return store.retrying("acquiring through session '" + session.key() + "' in pool '" + pool.name() + "'", () -> {
+            Optional<Stored<SessionRecord>> stored = store.read(key, SessionRecord::decode);
+            Optional<Stored<UUID>> cursor =
+                    roundRobin ? store.read(Keys.cursor(pool.id()), UUID::fromString) : Optional.empty();
+            Optional<UUID> last = cursor.map(Stored::value);
+            List<Stored<ProxyRecord>> proxies = proxiesOf(pool);
+            Instant now = clock.instant();
+            Optional<SessionRecord> live = stored.map(Stored::value).filter(s -> s.liveAt(now));
+            if (live.isEmpty()) {
+                return Selection.choose(request, proxies, last, now)
+                        .map(chosen ->
+                                claimInSession(chosen, pool, consumer, request, cursor, now, session, stored, NEW, 1));
+            }
+            UUID bound = live.get().proxyId();
+            int uses = live.get().uses() + 1;
+            List<Stored<ProxyRecord>> only = proxies.stream()
+                    .filter(p -> p.value().values().id().equals(bound))
+                    .toList();
+            Optional<Stored<ProxyRecord>> kept = Selection.choose(request, only, last, now);
+            if (kept.isPresent()) {
+                return Optional.of(
+                        claimInSession(kept.get(), pool, consumer, request, cursor, now, session, stored, KEPT, uses));
+            }
+            if (!only.isEmpty() && session.onUnavailable() == SessionFallback.WAIT) {
+                return Optional.<LeasedProxy>empty();
+            }
+            List<Stored<ProxyRecord>> others = proxies.stream()
+                    .filter(p -> !p.value().values().id().equals(bound))
+                    .toList();
+            return Selection.choose(request, others, last, now)
+                    .map(chosen -> claimInSession(
+                            chosen, pool, consumer, request, cursor, now, session, stored, REBOUND, uses));
+        });
+    }
+
+    /** {@link #claim} with the session's record written in the same commit, after its {@code uses}-th grant. */
+    private LeasedProxy claimInSession(
+            Stored<ProxyRecord> chosen,
+            ProxyPool pool,
+            Consumer consumer,
+            AcquireRequest request,
+            Optional<Stored<UUID>> cursor,
+            Instant now,
+            StickySession session,
+            Optional<Stored<SessionRecord>> stored,
+            SessionBinding.State state,
+            int uses) {
+        UUID leaseId = Ids.next();
+        Instant idleUntil = now.plus(request.ttl()).plus(session.idleTimeout());
+        if (state != NEW
+                && stored.isPresent()
+                && stored.get().value().idleUntil().isAfter(idleUntil)) {
+            idleUntil = stored.get().value().idleUntil();
+        }
+        String key = Keys.session(pool.id(), session.key());
+        List<Write> sessionWrites = new ArrayList<>();
+        if (session.endsAt(uses)) {
+            // the grant that ends the session removes its record: the next acquire creates a new one
+            stored.ifPresent(s -> sessionWrites.add(s.removal()));
+        } else {
+            String encoded = new SessionRecord(chosen.value().values().id(), uses, idleUntil).encode();
+            sessionWrites.add(
+                    stored.map(s -> s.replaceWith(encoded)).orElseGet(() -> new Write.PutIfAbsent(key, encoded)));
+        }
+        return claim(leaseId, chosen, pool, consumer, request, cursor, now, sessionWrites)
+                .withSession(new SessionBinding(session.key(), state, uses));
     }
 
     @Override
@@ -404,6 +507,13 @@ public final class KeyValueStorage implements ProxyStorage {
         int expired = 0;
         for (String key : store.keys(Keys.PROXIES)) {
             expired += store.retrying("expiring the leases of " + key, () -> expireLapsed(key));
+        }
+        Instant now = clock.instant();
+        for (String key : store.keys(Keys.SESSIONS)) {
+            // a record changed since it was read was just written by a grant: it is live
+            store.read(key, SessionRecord::decode)
+                    .filter(s -> !s.value().liveAt(now))
+                    .ifPresent(s -> store.tryCommit(List.of(s.removal())));
         }
         return expired;
     }
@@ -494,6 +604,33 @@ public final class KeyValueStorage implements ProxyStorage {
     }
 
     // ------------------------------------------------------------------ reads
+
+    // ------------------------------------------------------------------ sessions
+
+    @Override
+    public Optional<SessionInfo> findSession(String poolName, String key) {
+        ProxyPool pool = requirePool(poolName);
+        StickySession.requireKey(key);
+        Instant now = clock.instant();
+        return store.read(Keys.session(pool.id(), key), SessionRecord::decode)
+                .map(Stored::value)
+                .filter(s -> s.liveAt(now))
+                .map(s -> new SessionInfo(key, s.proxyId(), s.uses(), s.idleUntil()));
+    }
+
+    @Override
+    public boolean endSession(String poolName, String key) {
+        ProxyPool pool = requirePool(poolName);
+        StickySession.requireKey(key);
+        return store.retrying("ending session '" + key + "' in pool '" + pool.name() + "'", () -> {
+            Optional<Stored<SessionRecord>> stored = store.read(Keys.session(pool.id(), key), SessionRecord::decode);
+            if (stored.isEmpty() || !stored.get().value().liveAt(clock.instant())) {
+                return false;
+            }
+            store.commit(List.of(stored.get().removal()));
+            return true;
+        });
+    }
 
     @Override
     public Optional<Lease> findLease(UUID leaseId) {

@@ -20,6 +20,7 @@ import java.util.UUID;
  *   <tr><td>{@code cursor/<pool id>}</td><td>the id of the proxy the pool's last round-robin acquire chose</td></tr>
  *   <tr><td>{@code consumer/<name>}</td><td>the consumer</td></tr>
  *   <tr><td>{@code lease/<lease id>}</td><td>the lease, in every state</td></tr>
+ *   <tr><td>{@code session/<pool id>/<key>}</td><td>a sticky session ({@link SessionRecord})</td></tr>
  * </table>
  */
 final class Keys {
@@ -28,6 +29,8 @@ final class Keys {
     static final String POOLS = "pool/";
     /** The prefix of every proxy's key. */
     static final String PROXIES = "proxy/";
+    /** The prefix of every sticky session's key. */
+    static final String SESSIONS = "session/";
 
     private Keys() {}
 
@@ -64,6 +67,10 @@ final class Keys {
 
     static String consumer(String name) {
         return "consumer/" + name;
+    }
+
+    static String session(UUID poolId, String key) {
+        return SESSIONS + poolId + "/" + key;
     }
 
     static String lease(UUID leaseId) {

@@ -18,6 +18,7 @@ import io.pharox.select.SelectorStrategy;
 import io.pharox.storage.AcquireRequest;
 import io.pharox.storage.OutcomePolicy;
 import io.pharox.storage.ProxyStorage;
+import io.pharox.storage.StickySession;
 import io.pharox.storage.memory.InMemoryStorage;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -32,7 +33,7 @@ import java.util.function.UnaryOperator;
 /**
  * A walk-through of Pharox on the in-memory storage: a pool of tagged proxies, filters,
  * every strategy, shared and exclusive proxies, waiting on a full pool, health checks,
- * expiry, and outcome reports (circuit breaker, target bans, fencing tokens). Run it with {@code mvn -q -B -pl examples/quickstart -am -DskipTests -Pquickstart verify}
+ * expiry, outcome reports (circuit breaker, target bans, fencing tokens), and sticky sessions. Run it with {@code mvn -q -B -pl examples/quickstart -am -DskipTests -Pquickstart verify}
  * (see the README) and read what it prints.
  */
 public final class Quickstart {
@@ -75,6 +76,7 @@ public final class Quickstart {
         healthChecks();
         expiry();
         outcomes();
+        stickySessions();
         out.println();
         out.println("Done: every lease was released or expired; "
                 + storage.activeLeasesInPool("demo").size() + " leases are active.");
@@ -308,6 +310,46 @@ public final class Quickstart {
                 + manager.withLease(forShop, leased -> "granted").orElse("no proxy")
                 + "; acquire for any other target: "
                 + manager.withLease(toronto, leased -> "granted").orElse("no proxy"));
+    }
+
+    private void stickySessions() {
+        section("9. Sticky sessions: one key, one proxy, until that proxy cannot be leased");
+        StickySession checkout = StickySession.of("checkout-42").withIdleTimeout(Duration.ofMinutes(5));
+        AcquireRequest sticky = manager.request("demo")
+                .filter(ProxyFilters.country("US"))
+                .strategy(SelectorStrategy.ROUND_ROBIN)
+                .session(checkout)
+                .build();
+        AcquireRequest roundRobin = manager.request("demo")
+                .filter(ProxyFilters.country("US"))
+                .strategy(SelectorStrategy.ROUND_ROBIN)
+                .build();
+        List<String> kept = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            kept.add(manager.withLease(sticky, Quickstart::bound).orElse("no proxy"));
+        }
+        out.println("   checkout-42, round robin: " + String.join(", ", kept));
+        out.println("   round robin without a session: "
+                + manager.withLease(roundRobin, l -> l.proxy().host()).orElse("no proxy") + ", "
+                + manager.withLease(roundRobin, l -> l.proxy().host()).orElse("no proxy"));
+
+        UUID bound = storage.findSession("demo", checkout.key()).orElseThrow().proxyId();
+        String host = storage.findProxy(bound).orElseThrow().host();
+        manager.applyHealthCheckResult(
+                HealthCheckResult.failed(bound, HealthStatus.UNREACHABLE, "connection refused", Instant.now()));
+        String rebound = manager.withLease(sticky, Quickstart::bound).orElse("no proxy");
+        String after = manager.withLease(sticky, Quickstart::bound).orElse("no proxy");
+        out.println("   " + host + " failed its health check -> checkout-42: " + rebound + ", then " + after);
+        manager.applyHealthCheckResult(HealthCheckResult.healthy(bound, Duration.ofMillis(30), Instant.now()));
+        out.println(
+                "   (a session made with .waitForProxy() gets no proxy instead, so that a waiting acquire waits for "
+                        + host + "; see docs/sessions.md)");
+    }
+
+    /** The leased proxy's host and how the session was bound: {@code 10.0.0.1 (KEPT)}. */
+    private static String bound(LeasedProxy leased) {
+        return leased.proxy().host() + " ("
+                + leased.session().map(s -> s.state().name()).orElse("no session") + ")";
     }
 
     private void add(UnaryOperator<Proxy.Builder> spec) {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** The quickstart runs to the end and tells what happened. */
@@ -39,6 +41,22 @@ class QuickstartTest {
         assertThat(out).contains("the probe succeeded in 80 ms -> circuit CLOSED");
         assertThat(out).contains("Toronto acquire now -> granted");
         assertThat(out).contains("acquire for shop.example: no proxy; acquire for any other target: granted");
+        Matcher sticky = Pattern.compile("checkout-42, round robin: (\\S+) \\(NEW\\), \\1 \\(KEPT\\), \\1 \\(KEPT\\)")
+                .matcher(out);
+        assertThat(sticky.find())
+                .as("three acquires through checkout-42 on one proxy:%n%s", out)
+                .isTrue();
+        Matcher moved = Pattern.compile(
+                        "(\\S+) failed its health check -> checkout-42: (\\S+) \\(REBOUND\\), then \\2 \\(KEPT\\)")
+                .matcher(out);
+        assertThat(moved.find())
+                .as("checkout-42 rebound once its proxy failed:%n%s", out)
+                .isTrue();
+        assertThat(moved.group(1)).isEqualTo(sticky.group(1)).isNotEqualTo(moved.group(2));
+        Matcher alone =
+                Pattern.compile("round robin without a session: (\\S+), (\\S+)").matcher(out);
+        assertThat(alone.find()).isTrue();
+        assertThat(alone.group(1)).as("round robin alone moves on").isNotEqualTo(alone.group(2));
         assertThat(out).contains("0 leases are active");
         assertThat(out).doesNotContain("s3cret");
     }
