@@ -190,6 +190,11 @@ public final class JdbcStorage implements ProxyStorage {
         return call(() -> ctx.selectFrom(POOL).orderBy(POOL.NAME).fetch(Rows::pool));
     }
 
+    @Override
+    public ProxyPool setDefaultMinGrantInterval(String poolName, @Nullable Duration interval) {
+        return engine.setDefaultMinGrantInterval(poolName, interval);
+    }
+
     // ---------------------------------------------------------------- proxies
 
     @Override

@@ -252,6 +252,11 @@ public final class JpaStorage implements ProxyStorage {
                         .toList());
     }
 
+    @Override
+    public ProxyPool setDefaultMinGrantInterval(String poolName, @Nullable Duration interval) {
+        return engine.setDefaultMinGrantInterval(poolName, interval);
+    }
+
     // ---------------------------------------------------------------- proxies
 
     @Override
