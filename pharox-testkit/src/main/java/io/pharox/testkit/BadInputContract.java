@@ -745,13 +745,22 @@ abstract class BadInputContract extends ContractGroup {
                 NullPointerException.class,
                 f -> f.storage.setDefaultMinGrantInterval(null, Duration.ofSeconds(1)),
                 "name"));
-        rows.add(rejects(
-                "setDefaultMinGrantInterval",
-                "pool name blank",
-                IllegalArgumentException.class,
-                f -> f.storage.setDefaultMinGrantInterval(" ", Duration.ofSeconds(1)),
-                "pool name",
-                "blank"));
+        List<String[]> badNames = List.of(
+                new String[] {"empty", "", "blank"},
+                new String[] {"tab and newline", "\t\n", "blank"},
+                new String[] {"256 characters", "p".repeat(256), "256"},
+                new String[] {"NUL", NUL, "NUL"},
+                new String[] {"a lone surrogate", LONE_SURROGATE, "surrogate"});
+        for (String[] n : badNames) {
+            String name = n[1];
+            rows.add(rejects(
+                    "setDefaultMinGrantInterval",
+                    "pool name " + n[0],
+                    IllegalArgumentException.class,
+                    f -> f.storage.setDefaultMinGrantInterval(name, Duration.ofSeconds(1)),
+                    "pool name",
+                    n[2]));
+        }
         for (String name : List.of("nowhere", "%", "' OR '1'='1")) {
             rows.add(rejects(
                     "setDefaultMinGrantInterval",
