@@ -61,15 +61,25 @@ final class GrantPacing {
     }
 
     /**
-     * Sets or clears the default interval of the pool named {@code poolName}, in one statement.
+     * Checks the arguments of {@link #setDefault}.
      *
-     * @throws PoolNotFoundException if there is no such pool
+     * @throws NullPointerException if the name is {@code null}
+     * @throws IllegalArgumentException if the name or the interval is invalid
      */
-    static ProxyPool setDefault(DSLContext ctx, String poolName, @Nullable Duration interval) {
+    static void check(String poolName, @Nullable Duration interval) {
         ProxyPool.requireName(poolName);
         if (interval != null) {
             Pacing.requireMinGrantInterval("interval", interval);
         }
+    }
+
+    /**
+     * Sets or clears the default interval of the pool named {@code poolName}, in one statement;
+     * the arguments passed {@link #check}.
+     *
+     * @throws PoolNotFoundException if there is no such pool
+     */
+    static ProxyPool setDefault(DSLContext ctx, String poolName, @Nullable Duration interval) {
         return ctx.update(POOL)
                 .set(POOL.MIN_GRANT_INTERVAL_MS, millis(interval))
                 .where(POOL.NAME.eq(poolName))

@@ -166,6 +166,8 @@ public final class LeaseEngine {
      * @throws IllegalArgumentException if the name or the interval is invalid
      */
     public ProxyPool setDefaultMinGrantInterval(String poolName, @Nullable Duration interval) {
+        // checked before the statement: an adapter may wrap what its statement throws
+        GrantPacing.check(poolName, interval);
         return db.statement(ctx -> GrantPacing.setDefault(ctx, poolName, interval));
     }
 
