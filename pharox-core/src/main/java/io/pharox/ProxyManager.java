@@ -197,8 +197,36 @@ public final class ProxyManager {
         }
     }
 
-    /** The wait of {@link #acquire(AcquireRequest, Duration)} in the storage's wait queue. */
+    /**
+     * The wait of {@link #acquire(AcquireRequest, Duration)} in the storage's wait queue. An
+     * interrupt that reaches a statement (the driver gives up on it and the storage reports a
+     * failure) ends the wait as an interrupt does anywhere else.
+     */
     private Optional<LeasedProxy> acquireQueued(WaitQueue queue, AcquireRequest request, long deadline)
+            throws InterruptedException {
+        try {
+            return waitInQueue(queue, request, deadline);
+        } catch (RuntimeException e) {
+            if (Thread.interrupted() || causedByInterrupt(e)) {
+                InterruptedException interrupted = new InterruptedException(
+                        "interrupted while waiting for a proxy in pool '" + request.poolName() + "'");
+                interrupted.initCause(e);
+                throw interrupted;
+            }
+            throw e;
+        }
+    }
+
+    private static boolean causedByInterrupt(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof InterruptedException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Optional<LeasedProxy> waitInQueue(WaitQueue queue, AcquireRequest request, long deadline)
             throws InterruptedException {
         throwIfInterrupted(request);
         if (!queue.contended(request.poolName())) {

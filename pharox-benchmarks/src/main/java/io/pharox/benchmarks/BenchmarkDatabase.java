@@ -171,7 +171,8 @@ public final class BenchmarkDatabase {
 
     /**
      * Starts a trial from a clean lease state, set-based: no leases, every counter at zero,
-     * no round-robin cursor, and no dead row versions in the proxy table. Every acquire and
+     * no round-robin cursor, no pacing (no default interval, no last grant), and no dead row
+     * versions in the proxy table. Every acquire and
      * release updates a proxy row; without the {@code VACUUM} a trial would inherit the dead
      * versions of every trial before it whenever autovacuum is off or behind (it is off on the
      * recording machine: 702,119 dead versions behind 1,000 proxies were measured), and each
@@ -181,7 +182,9 @@ public final class BenchmarkDatabase {
         try (Connection c = dataSource.getConnection();
                 Statement s = c.createStatement()) {
             s.execute("TRUNCATE " + schema + ".lease, " + schema + ".pool_selector_state");
-            s.execute("UPDATE " + schema + ".proxy SET current_leases = 0 WHERE current_leases <> 0");
+            s.execute("UPDATE " + schema + ".proxy SET current_leases = 0, last_granted_at = NULL"
+                    + " WHERE current_leases <> 0 OR last_granted_at IS NOT NULL");
+            s.execute("UPDATE " + schema + ".pool SET min_grant_interval_ms = NULL");
             s.execute("VACUUM (ANALYZE) " + schema + ".proxy");
         } catch (SQLException e) {
             throw new IllegalStateException("resetting " + schema + " failed: " + e.getMessage(), e);

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The pool every benchmark leases from, the same in memory and in PostgreSQL: proxy
@@ -88,6 +89,24 @@ public final class BenchmarkPool {
                 return SHARED_CAPACITY;
             default:
                 throw new IllegalArgumentException("capacity must be exclusive or shared, was '" + name + "'");
+        }
+    }
+
+    /** The interval between grants of a {@code never-binds} pacing parameter: 1 ms, the shortest there is. */
+    public static final Duration NEVER_BINDING_PACE = Duration.ofMillis(1);
+
+    /**
+     * The pool's default interval between grants for a {@code pacing} parameter: none for
+     * {@code off}, {@link #NEVER_BINDING_PACE} for {@code never-binds}.
+     */
+    public static @Nullable Duration pacing(String name) {
+        switch (name) {
+            case "off":
+                return null;
+            case "never-binds":
+                return NEVER_BINDING_PACE;
+            default:
+                throw new IllegalArgumentException("pacing must be off or never-binds, was '" + name + "'");
         }
     }
 

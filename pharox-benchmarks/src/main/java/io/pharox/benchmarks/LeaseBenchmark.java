@@ -32,6 +32,17 @@ public abstract class LeaseBenchmark {
     @Param({"FIRST_AVAILABLE", "ROUND_ROBIN", "LEAST_USED", "RANDOM", "LOWEST_LATENCY", "HEALTHIEST"})
     public String strategy;
 
+    /**
+     * {@code off} (no interval between grants), or {@code never-binds}: the pool's default
+     * minimum interval between grants of one proxy is {@link BenchmarkPool#NEVER_BINDING_PACE}
+     * (1 ms). It never binds where no proxy is leased twice within a millisecond: with
+     * {@code ROUND_ROBIN} on a pool whose proxies each come round less often than that. It
+     * measures what the pacing check costs when it lets every grant through. The adapters only;
+     * the baselines ignore it.
+     */
+    @Param({"off"})
+    public String pacing;
+
     /** What the benchmark drives: an adapter or a baseline, opened by the subclass. */
     protected Leaser leaser;
 

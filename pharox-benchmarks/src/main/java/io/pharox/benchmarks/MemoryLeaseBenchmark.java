@@ -53,6 +53,7 @@ public class MemoryLeaseBenchmark extends LeaseBenchmark {
                     storage.applyHealthCheckResult(
                             HealthCheckResult.healthy(proxy.id(), BenchmarkPool.latency(i), checked), exact);
                 }
+                storage.setDefaultMinGrantInterval(BenchmarkPool.POOL, BenchmarkPool.pacing(pacing));
                 leaser = new StorageLeaser(storage, BenchmarkPool.request(filter, strategy), () -> {});
                 break;
             }

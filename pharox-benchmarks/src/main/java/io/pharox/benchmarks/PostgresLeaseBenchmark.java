@@ -48,12 +48,16 @@ public class PostgresLeaseBenchmark extends LeaseBenchmark {
 
     private Leaser open(String schema) {
         switch (implementation) {
-            case "jdbc":
-                return new StorageLeaser(
-                        new JdbcStorage(dataSource, schema), BenchmarkPool.request(filter, strategy), () -> {});
+            case "jdbc": {
+                JdbcStorage storage = new JdbcStorage(dataSource, schema);
+                storage.setDefaultMinGrantInterval(BenchmarkPool.POOL, BenchmarkPool.pacing(pacing));
+                return new StorageLeaser(storage, BenchmarkPool.request(filter, strategy), () -> {});
+            }
             case "jpa": {
                 EntityManagerFactory emf = JpaStorage.entityManagerFactory(dataSource, schema);
-                return new StorageLeaser(new JpaStorage(emf), BenchmarkPool.request(filter, strategy), emf::close);
+                JpaStorage storage = new JpaStorage(emf);
+                storage.setDefaultMinGrantInterval(BenchmarkPool.POOL, BenchmarkPool.pacing(pacing));
+                return new StorageLeaser(storage, BenchmarkPool.request(filter, strategy), emf::close);
             }
             case "seed-guide":
                 return new SeedGuideLeaser(dataSource, schema, !"none".equals(filter));

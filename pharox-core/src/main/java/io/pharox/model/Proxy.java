@@ -47,6 +47,7 @@ public final class Proxy {
     private final @Nullable GeoPoint location;
     private final @Nullable Instant lastCheckedAt;
     private final @Nullable Duration lastLatency;
+    private final @Nullable Duration minGrantInterval;
 
     private Proxy(Builder b) {
         this.id = Objects.requireNonNull(b.id, "id");
@@ -76,6 +77,9 @@ public final class Proxy {
         this.location = b.location;
         this.lastCheckedAt = b.lastCheckedAt == null ? null : Storable.instant("lastCheckedAt", b.lastCheckedAt);
         this.lastLatency = b.lastLatency == null ? null : Storable.latency("lastLatency", b.lastLatency);
+        this.minGrantInterval = b.minGrantInterval == null
+                ? null
+                : Pacing.requireMinGrantInterval("minGrantInterval", b.minGrantInterval);
     }
 
     /** A copy of {@code p} with {@code currentLeases}, without checking again what {@code p} holds. */
@@ -96,6 +100,7 @@ public final class Proxy {
         this.location = p.location;
         this.lastCheckedAt = p.lastCheckedAt;
         this.lastLatency = p.lastLatency;
+        this.minGrantInterval = p.minGrantInterval;
     }
 
     private static int requireLeases(int leases) {
@@ -218,6 +223,14 @@ public final class Proxy {
         return Optional.ofNullable(lastLatency);
     }
 
+    /**
+     * The proxy's own minimum interval between two grants (see {@link Pacing}), if it has one;
+     * without one, its pool's default applies.
+     */
+    public Optional<Duration> minGrantInterval() {
+        return Optional.ofNullable(minGrantInterval);
+    }
+
     /** A copy with another status. */
     public Proxy withStatus(ProxyStatus newStatus) {
         return toBuilder().status(newStatus).build();
@@ -288,7 +301,8 @@ public final class Proxy {
                 && Objects.equals(asn, p.asn)
                 && Objects.equals(location, p.location)
                 && Objects.equals(lastCheckedAt, p.lastCheckedAt)
-                && Objects.equals(lastLatency, p.lastLatency);
+                && Objects.equals(lastLatency, p.lastLatency)
+                && Objects.equals(minGrantInterval, p.minGrantInterval);
     }
 
     @Override
@@ -329,6 +343,9 @@ public final class Proxy {
         if (location != null) {
             sb.append(", location=").append(location.latitude()).append(',').append(location.longitude());
         }
+        if (minGrantInterval != null) {
+            sb.append(", minGrantInterval=").append(minGrantInterval);
+        }
         return sb.append(']').toString();
     }
 
@@ -350,6 +367,7 @@ public final class Proxy {
         private @Nullable GeoPoint location;
         private @Nullable Instant lastCheckedAt;
         private @Nullable Duration lastLatency;
+        private @Nullable Duration minGrantInterval;
 
         private Builder() {}
 
@@ -370,6 +388,7 @@ public final class Proxy {
             location = p.location;
             lastCheckedAt = p.lastCheckedAt;
             lastLatency = p.lastLatency;
+            minGrantInterval = p.minGrantInterval;
         }
 
         /** Sets the id (default: a new {@link Ids#next()}). */
@@ -503,6 +522,16 @@ public final class Proxy {
         /** Sets the latency of the last health check, kept to the microsecond; {@code null} for unknown. */
         public Builder lastLatency(@Nullable Duration lastLatency) {
             this.lastLatency = lastLatency;
+            return this;
+        }
+
+        /**
+         * Sets the proxy's own minimum interval between two grants: positive, at most
+         * {@link Pacing#MAX_MIN_GRANT_INTERVAL}, whole milliseconds; {@code null} for none (the
+         * pool's default then applies).
+         */
+        public Builder minGrantInterval(@Nullable Duration minGrantInterval) {
+            this.minGrantInterval = minGrantInterval;
             return this;
         }
 

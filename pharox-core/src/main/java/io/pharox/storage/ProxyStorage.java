@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The storage port: where pools, proxies, consumers and leases live. Each adapter
@@ -44,7 +45,10 @@ import java.util.UUID;
  * #standing standing}: a proxy whose circuit is OPEN is not leased; a HALF_OPEN one is leased to
  * one probe at a time; a request that names a {@linkplain AcquireRequest#target target} skips
  * proxies banned for it. Every grant carries a {@linkplain Lease#fencingToken fencing token}
- * greater than every earlier grant's on the same proxy. An INACTIVE (or other non-leasable)
+ * greater than every earlier grant's on the same proxy. A proxy with a {@linkplain
+ * Proxy#minGrantInterval() minimum interval between grants} (its own, or its pool's default) is
+ * not granted again until that interval has passed since its last grant ({@code docs/pacing.md}).
+ * An INACTIVE (or other non-leasable)
  * status wins over all of it.
  *
  * "Now" is the storage's clock: an injected {@link java.time.Clock} in memory, the database's
@@ -68,6 +72,20 @@ public interface ProxyStorage {
     List<ProxyPool> listPools();
 
     /**
+     * Sets or clears the pool's default minimum interval between two grants of one proxy, which
+     * applies to its proxies without an interval of their own ({@code docs/pacing.md}). It applies
+     * to every acquire that starts after this call returns, including the decision on proxies
+     * granted before it.
+     *
+     * @param interval positive, at most {@link io.pharox.model.Pacing#MAX_MIN_GRANT_INTERVAL},
+     *        whole milliseconds; {@code null} clears the default
+     * @return the pool as stored
+     * @throws io.pharox.exception.PoolNotFoundException if there is no such pool
+     * @throws IllegalArgumentException if the name or the interval is invalid; the message names it
+     */
+    ProxyPool setDefaultMinGrantInterval(String poolName, @Nullable Duration interval);
+
+    /**
      * Adds a proxy to the pool named by its {@link Proxy#poolId()}. The stored proxy starts
      * with no leases whatever {@link Proxy#currentLeases()} says.
      *
@@ -79,7 +97,8 @@ public interface ProxyStorage {
 
     /**
      * Replaces a proxy's descriptive values (address, protocol, credentials, status,
-     * capacity, tags, health fields). Its pool and its lease counter are kept: lowering the
+     * capacity, tags, health fields, its own {@linkplain Proxy#minGrantInterval() interval between
+     * grants}). Its pool and its lease counter are kept: lowering the
      * capacity below the active leases ends none of them, it only blocks new acquires.
      *
      * @return the proxy as stored

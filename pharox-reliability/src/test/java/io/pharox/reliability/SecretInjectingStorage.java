@@ -26,6 +26,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A storage in front of the adapter under test that makes every proxy carry a secret password
@@ -120,6 +121,11 @@ final class SecretInjectingStorage implements ProxyStorage {
     @Override
     public List<ProxyPool> listPools() {
         return call("listPools", delegate::listPools);
+    }
+
+    @Override
+    public ProxyPool setDefaultMinGrantInterval(String poolName, @Nullable Duration interval) {
+        return call("setDefaultMinGrantInterval", () -> delegate.setDefaultMinGrantInterval(poolName, interval));
     }
 
     @Override

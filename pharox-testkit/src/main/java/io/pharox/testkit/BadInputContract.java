@@ -21,6 +21,7 @@ import io.pharox.model.Lease;
 import io.pharox.model.LeaseStatus;
 import io.pharox.model.LeasedProxy;
 import io.pharox.model.Outcome;
+import io.pharox.model.Pacing;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
 import io.pharox.select.SelectorStrategy;
@@ -741,6 +742,84 @@ abstract class BadInputContract extends ContractGroup {
         }
 
         private Wide() {}
+    }
+
+    // ------------------------------------------------------------------ rows: pacing
+
+    @TestFactory
+    Stream<DynamicTest> bad_pacing_intervals_and_unknown_pools_are_rejected_by_name() {
+        List<Row> rows = new ArrayList<>();
+        List<Duration> badIntervals = List.of(
+                Duration.ZERO,
+                Duration.ofMillis(-1),
+                Duration.ofNanos(500_000),
+                Duration.ofMillis(1).plusNanos(1),
+                Pacing.MAX_MIN_GRANT_INTERVAL.plusMillis(1),
+                Duration.ofSeconds(Long.MAX_VALUE, 999_999_999),
+                Duration.ofSeconds(Long.MIN_VALUE));
+        for (Duration interval : badIntervals) {
+            String input = "interval " + interval;
+            rows.add(rejects(
+                    "setDefaultMinGrantInterval",
+                    input,
+                    IllegalArgumentException.class,
+                    f -> f.storage.setDefaultMinGrantInterval(f.pool.name(), interval),
+                    "interval",
+                    interval.toString()));
+            rows.add(rejects(
+                    "addProxy",
+                    "minGrantInterval " + interval,
+                    IllegalArgumentException.class,
+                    f -> f.storage.addProxy(
+                            f.newProxy().minGrantInterval(interval).build()),
+                    "minGrantInterval",
+                    interval.toString()));
+            rows.add(rejects(
+                    "updateProxy",
+                    "minGrantInterval " + interval,
+                    IllegalArgumentException.class,
+                    f -> f.storage.updateProxy(
+                            f.free.toBuilder().minGrantInterval(interval).build()),
+                    "minGrantInterval",
+                    interval.toString()));
+        }
+        rows.add(rejects(
+                "setDefaultMinGrantInterval",
+                "pool name null",
+                NullPointerException.class,
+                f -> f.storage.setDefaultMinGrantInterval(null, Duration.ofSeconds(1)),
+                "name"));
+        List<String[]> badNames = List.of(
+                new String[] {"empty", "", "blank"},
+                new String[] {"tab and newline", "\t\n", "blank"},
+                new String[] {"256 characters", "p".repeat(256), "256"},
+                new String[] {"NUL", NUL, "NUL"},
+                new String[] {"a lone surrogate", LONE_SURROGATE, "surrogate"});
+        for (String[] n : badNames) {
+            String name = n[1];
+            rows.add(rejects(
+                    "setDefaultMinGrantInterval",
+                    "pool name " + n[0],
+                    IllegalArgumentException.class,
+                    f -> f.storage.setDefaultMinGrantInterval(name, Duration.ofSeconds(1)),
+                    "pool name",
+                    n[2]));
+        }
+        for (String name : List.of("nowhere", "%", "' OR '1'='1")) {
+            rows.add(rejects(
+                    "setDefaultMinGrantInterval",
+                    "unknown pool " + name,
+                    PoolNotFoundException.class,
+                    f -> f.storage.setDefaultMinGrantInterval(name, Duration.ofSeconds(1)),
+                    name));
+            rows.add(rejects(
+                    "setDefaultMinGrantInterval",
+                    "unknown pool " + name + ", clearing",
+                    PoolNotFoundException.class,
+                    f -> f.storage.setDefaultMinGrantInterval(name, null),
+                    name));
+        }
+        return run(rows);
     }
 
     // ------------------------------------------------------------------ rows: unknown and foreign things

@@ -45,13 +45,15 @@ import org.junit.jupiter.api.Nested;
  * the database's clock, with the short leases of {@link #shortTtl()}.
  *
  * <p>The groups: Pools, Proxies, Consumers, Capacity, Strategies, Filters, Expiry, Release,
- * Renewal, Idempotency, Outcomes, Fencing, Breaker, Bans, Scores, Sessions, Health, BadInput,
+ * Renewal, Idempotency, Outcomes, Fencing, Breaker, Bans, Scores, Sessions, Pacing, Health, BadInput,
  * Concurrency and Manager. Outcomes, Fencing, Breaker, Bans and Scores check {@code docs/outcomes.md}:
  * reports and the standing they change, stale reports, fencing tokens, the circuit breaker and
  * its probe, target bans, and the LOWEST_LATENCY and HEALTHIEST strategies. Their cooldowns are
  * {@link #shortTtl()}, so a storage on a real clock waits a few of those at most. Sessions checks
  * {@code docs/sessions.md}: sticky sessions, their rebinding and waiting, idle deadline, maximum
- * of uses, cleanup and concurrent creation.
+ * of uses, cleanup and concurrent creation. Pacing checks {@code docs/pacing.md}: a proxy's
+ * minimum interval between grants (its own or its pool's default), against the storage's
+ * clock, with intervals of {@link #shortTtl()} too.
  *
  * <p>The concurrent groups run {@link #concurrentThreads()} threads for a fixed number of
  * operations each and check the invariant (active leases ≤ capacity, stored counter =
@@ -364,6 +366,14 @@ public abstract class ProxyStorageContract {
     @Nested
     class Sessions extends SessionsContract {
         Sessions() {
+            super(ProxyStorageContract.this);
+        }
+    }
+
+    /** Pacing: a minimum interval between two grants of one proxy, its own or its pool's. */
+    @Nested
+    class Pacing extends PacingContract {
+        Pacing() {
             super(ProxyStorageContract.this);
         }
     }

@@ -218,6 +218,11 @@ public final class JdbcStorage implements ProxyStorage, AutoCloseable {
         return call(() -> ctx.selectFrom(POOL).orderBy(POOL.NAME).fetch(Rows::pool));
     }
 
+    @Override
+    public ProxyPool setDefaultMinGrantInterval(String poolName, @Nullable Duration interval) {
+        return engine.setDefaultMinGrantInterval(poolName, interval);
+    }
+
     // ---------------------------------------------------------------- proxies
 
     @Override

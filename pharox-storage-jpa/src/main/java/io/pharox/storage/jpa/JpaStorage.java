@@ -298,6 +298,11 @@ public final class JpaStorage implements ProxyStorage, AutoCloseable {
                         .toList());
     }
 
+    @Override
+    public ProxyPool setDefaultMinGrantInterval(String poolName, @Nullable Duration interval) {
+        return engine.setDefaultMinGrantInterval(poolName, interval);
+    }
+
     // ---------------------------------------------------------------- proxies
 
     @Override

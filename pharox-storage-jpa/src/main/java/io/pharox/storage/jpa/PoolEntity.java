@@ -5,8 +5,10 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /** A row of {@code pool}. */
 @Entity(name = "PharoxPool")
@@ -26,6 +28,11 @@ class PoolEntity {
     @Column(name = "created_at", nullable = false)
     Instant createdAt;
 
+    /** The pool's default minimum interval between grants, in milliseconds; set by the engine, never by JPA. */
+    @Column(name = "min_grant_interval_ms", insertable = false, updatable = false)
+    @Nullable
+    Long minGrantIntervalMs;
+
     protected PoolEntity() {}
 
     PoolEntity(UUID id, String name, String description, Instant createdAt) {
@@ -36,6 +43,7 @@ class PoolEntity {
     }
 
     ProxyPool toPool() {
-        return new ProxyPool(id, name, description, createdAt);
+        return new ProxyPool(id, name, description, createdAt)
+                .withMinGrantInterval(minGrantIntervalMs == null ? null : Duration.ofMillis(minGrantIntervalMs));
     }
 }

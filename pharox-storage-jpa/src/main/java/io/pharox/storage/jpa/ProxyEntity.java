@@ -103,6 +103,10 @@ class ProxyEntity {
     @Nullable
     Long lastLatencyMicros;
 
+    @Column(name = "min_grant_interval_ms")
+    @Nullable
+    Long minGrantIntervalMs;
+
     protected ProxyEntity() {}
 
     /**
@@ -149,6 +153,7 @@ class ProxyEntity {
         lastCheckedAt = proxy.lastCheckedAt().orElse(null);
         lastLatencyMicros =
                 proxy.lastLatency().map(io.pharox.storage.sql.Rows::micros).orElse(null);
+        minGrantIntervalMs = proxy.minGrantInterval().map(Duration::toMillis).orElse(null);
     }
 
     /**
@@ -178,6 +183,7 @@ class ProxyEntity {
         }
         b.lastCheckedAt(lastCheckedAt);
         b.lastLatency(lastLatencyMicros == null ? null : Duration.ofNanos(lastLatencyMicros * 1000));
+        b.minGrantInterval(minGrantIntervalMs == null ? null : Duration.ofMillis(minGrantIntervalMs));
         return b.build();
     }
 }

@@ -15,6 +15,7 @@ import io.pharox.model.Lease;
 import io.pharox.model.LeaseStatus;
 import io.pharox.model.LeasedProxy;
 import io.pharox.model.Outcome;
+import io.pharox.model.Pacing;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
 import io.pharox.model.ProxyStanding;
@@ -173,6 +174,18 @@ public final class InMemoryStorage implements ProxyStorage {
     }
 
     @Override
+    public ProxyPool setDefaultMinGrantInterval(String poolName, @Nullable Duration interval) {
+        if (interval != null) {
+            Pacing.requireMinGrantInterval("interval", interval);
+        }
+        PoolState state = requirePool(poolName);
+        synchronized (state) {
+            state.pool = state.pool.withMinGrantInterval(interval);
+            return state.pool;
+        }
+    }
+
+    @Override
     public Proxy addProxy(Proxy proxy) {
         Objects.requireNonNull(proxy, "proxy");
         PoolState pool = poolsById.get(proxy.poolId());
@@ -326,10 +339,12 @@ public final class InMemoryStorage implements ProxyStorage {
                 continue;
             }
             LeaseRecord record;
-            if (slot.guarded()) {
-                // the circuit is open or half-open: decide, claim and name the probe under the
-                // slot's lock, so that two acquires never both take the one probe
-                record = claimGuarded(slot, pool, consumer, request);
+            @Nullable Duration pace = pace(p, pool);
+            if (pace != null || slot.guarded()) {
+                // the circuit is open or half-open, or the proxy is paced: decide, claim and name
+                // the probe or the grant's time under the slot's lock, so that two acquires never
+                // both take the one probe or both grant within the interval
+                record = claimGuarded(slot, pool, consumer, request, pace);
                 if (record == null) {
                     continue;
                 }
@@ -350,6 +365,7 @@ public final class InMemoryStorage implements ProxyStorage {
             if (raced != null) {
                 // a concurrent acquire with the same key recorded its lease first: give the slot back
                 slot.forgetProbe(record);
+                slot.ungranted(grantedAt);
                 slot.unclaim();
                 return Optional.of(repeated(raced, pool, request));
             }
@@ -401,23 +417,34 @@ public final class InMemoryStorage implements ProxyStorage {
             long last = slot.lastToken();
             Instant grantedAt = clock.instant();
             if (slot.claimToken(last)) {
-                return new LeaseRecord(lease(slot, pool, consumer, request, grantedAt, last + 1), slot);
+                Lease lease = lease(slot, pool, consumer, request, grantedAt, last + 1);
+                slot.granted(lease.acquiredAt());
+                return new LeaseRecord(lease, slot);
             }
         }
     }
 
+    /** The interval between grants that applies to {@code proxy} of {@code pool}: its own, else the pool's; or null. */
+    private static @Nullable Duration pace(Proxy proxy, PoolState pool) {
+        Optional<Duration> own = proxy.minGrantInterval();
+        return own.isPresent() ? own.get() : pool.pool.minGrantInterval().orElse(null);
+    }
+
     /**
-     * A grant on {@code slot} whose circuit is not closed, decided under the slot's lock: none
-     * while it is open or its probe is active; else the slot is claimed and, if half-open, the
-     * grant becomes the probe.
+     * A grant on {@code slot} whose circuit is not closed or that is paced ({@code pace} not
+     * null), decided under the slot's lock: none while the circuit is open or its probe is
+     * active, nor while {@code pace} has not passed since the slot's last grant; else the slot is
+     * claimed and, if half-open, the grant becomes the probe. The grant's time becomes the slot's
+     * last grant under the same lock.
      *
-     * @return the record, or {@code null} if the circuit (or the capacity) refuses
+     * @return the record, or {@code null} if the circuit, the pacing (or the capacity) refuses
      */
     private @Nullable LeaseRecord claimGuarded(
-            ProxySlot slot, PoolState pool, Consumer consumer, AcquireRequest request) {
+            ProxySlot slot, PoolState pool, Consumer consumer, AcquireRequest request, @Nullable Duration pace) {
         synchronized (slot.learning) {
-            Boolean probe = slot.admits(clock.instant());
-            if (probe == null || !slot.tryClaim()) {
+            Instant now = clock.instant();
+            Boolean probe = slot.admits(now);
+            if (probe == null || (pace != null && slot.pacedAt(now, pace)) || !slot.tryClaim()) {
                 return null;
             }
             LeaseRecord record = grant(slot, pool, consumer, request);

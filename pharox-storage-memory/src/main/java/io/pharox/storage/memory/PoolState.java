@@ -54,7 +54,9 @@ final class PoolState {
     static final Comparator<LoadKey> BY_LOAD =
             Comparator.comparingInt(LoadKey::leases).thenComparing(LoadKey::id, Ids.ORDER);
 
-    final ProxyPool pool;
+    /** The pool; replaced whole when its default interval between grants changes. */
+    volatile ProxyPool pool;
+
     final ConcurrentNavigableMap<UUID, ProxySlot> proxies = new ConcurrentSkipListMap<>(Ids.ORDER);
     /** {@code host:port} (host lower case) to proxy id, to refuse duplicate addresses. */
     final Map<String, UUID> addresses = new ConcurrentHashMap<>();

@@ -59,6 +59,8 @@ final class ProxySlot {
             AtomicLongFieldUpdater.newUpdater(ProxySlot.class, "earliestExpiry");
     private static final AtomicLongFieldUpdater<ProxySlot> LAST_TOKEN =
             AtomicLongFieldUpdater.newUpdater(ProxySlot.class, "lastToken");
+    private static final AtomicReferenceFieldUpdater<ProxySlot, Instant> LAST_GRANT =
+            AtomicReferenceFieldUpdater.newUpdater(ProxySlot.class, Instant.class, "lastGrant");
 
     private static final long NEVER = Long.MAX_VALUE;
     private static final long MAX_SECONDS = Long.MAX_VALUE / 1_000_000_000L - 1;
@@ -105,6 +107,16 @@ final class ProxySlot {
 
     /** The last fencing token granted; moved by compare-and-set ({@link #claimToken}). */
     private volatile long lastToken;
+
+    /**
+     * The time of the latest grant, for pacing ({@code docs/pacing.md}); {@code null} before the
+     * first. Moved forward by compare-and-set on every grant ({@link #granted}); a paced grant
+     * decides on it and moves it under {@link #learning}.
+     */
+    private volatile @Nullable Instant lastGrant;
+
+    /** {@link #lastGrant} before the latest grant moved it, so that an undone grant can restore it. */
+    private volatile @Nullable Instant grantBefore;
 
     /** Failures counting against the proxy since its last success; guarded by {@link #learning}. */
     private int consecutiveFailures;
@@ -374,6 +386,33 @@ final class ProxySlot {
         }
         LeaseRecord current = probe;
         return current != null && current.lease().isActiveAt(now) ? null : Boolean.TRUE;
+    }
+
+    /** Whether {@code interval} has not passed at {@code now} since the slot's last grant. */
+    boolean pacedAt(Instant now, Duration interval) {
+        Instant last = lastGrant;
+        return last != null && now.isBefore(last.plus(interval));
+    }
+
+    /** Records a grant at {@code at} as the last one, unless a later grant is recorded already. */
+    void granted(Instant at) {
+        while (true) {
+            Instant last = lastGrant;
+            if (last != null && !at.isAfter(last)) {
+                return;
+            }
+            if (LAST_GRANT.compareAndSet(this, last, at)) {
+                grantBefore = last;
+                return;
+            }
+        }
+    }
+
+    /** Forgets the grant at {@code at} (the same instance {@link #granted} got) if it is still the last: it was undone. */
+    void ungranted(Instant at) {
+        synchronized (learning) {
+            LAST_GRANT.compareAndSet(this, at, grantBefore);
+        }
     }
 
     /** Makes {@code record} the half-open circuit's probe; the caller holds {@link #learning}. */

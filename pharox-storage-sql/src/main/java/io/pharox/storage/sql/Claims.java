@@ -143,8 +143,8 @@ final class Claims {
     }
 
     /**
-     * A proxy of {@code pool} that may take a lease now: active, matching {@code filter}, with
-     * room or with a lapsed lease to reclaim.
+     * A proxy of {@code pool} that may take a lease now: active, matching {@code filter}, let in
+     * by its circuit and its pacing ({@link GrantPacing}), with room or with a lapsed lease to reclaim.
      */
     static Condition leasable(UUID pool, Condition filter) {
         return P.POOL_ID
@@ -152,6 +152,7 @@ final class Claims {
                 .and(P.STATUS.eq(inline(ProxyStatus.ACTIVE.name())))
                 .and(filter)
                 .and(CIRCUIT_ADMITS)
+                .and(GrantPacing.admits(pool))
                 .and(P.CURRENT_LEASES
                         .lt(P.MAX_CONCURRENCY)
                         .or(exists(selectOne()
@@ -327,6 +328,9 @@ final class Claims {
                         .minus(decision.field(FREED, Integer.class))
                         .plus(when(granted, inline(1)).otherwise(inline(0))));
         moved.put(P.FENCE, P.FENCE.plus(when(granted, inline(1L)).otherwise(inline(0L))));
+        moved.put(
+                P.LAST_GRANTED_AT,
+                when(granted, decision.field(AT, OffsetDateTime.class)).otherwise(P.LAST_GRANTED_AT));
         // a grant on a half-open circuit (the condition admits no open one) is its probe
         Condition probe = DSL.condition(granted).and(P.OPEN_UNTIL.isNotNull());
         moved.put(P.PROBE_LEASE_ID, when(probe, val(binds.leaseId())).otherwise(P.PROBE_LEASE_ID));

@@ -222,6 +222,19 @@ public final class LeaseEngine {
         return found;
     }
 
+    /**
+     * Sets or clears the default minimum interval between grants of the pool named
+     * {@code poolName}; see {@link io.pharox.storage.ProxyStorage#setDefaultMinGrantInterval}.
+     *
+     * @throws PoolNotFoundException if there is no such pool
+     * @throws IllegalArgumentException if the name or the interval is invalid
+     */
+    public ProxyPool setDefaultMinGrantInterval(String poolName, @Nullable Duration interval) {
+        // checked before the statement: an adapter may wrap what its statement throws
+        GrantPacing.check(poolName, interval);
+        return db.statement(ctx -> GrantPacing.setDefault(ctx, poolName, interval));
+    }
+
     /** The consumer named {@code name}, created if it does not exist yet; concurrent first uses agree on one. */
     public Consumer ensureConsumer(String name) {
         Consumer.requireName(name);

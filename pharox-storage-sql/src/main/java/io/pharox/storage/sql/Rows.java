@@ -61,7 +61,8 @@ public final class Rows {
             P.LATITUDE,
             P.LONGITUDE,
             P.LAST_CHECKED_AT,
-            P.LAST_LATENCY_MICROS);
+            P.LAST_LATENCY_MICROS,
+            P.MIN_GRANT_INTERVAL_MS);
 
     private Rows() {}
 
@@ -95,6 +96,7 @@ public final class Rows {
         b.lastCheckedAt(instant(r.get(PROXY.LAST_CHECKED_AT.getName(), OffsetDateTime.class)));
         Long latency = r.get(PROXY.LAST_LATENCY_MICROS.getName(), Long.class);
         b.lastLatency(latency == null ? null : Duration.ofNanos(latency * 1000));
+        b.minGrantInterval(GrantPacing.interval(r.get(PROXY.MIN_GRANT_INTERVAL_MS.getName(), Long.class)));
         return b.build();
     }
 
@@ -140,13 +142,20 @@ public final class Rows {
         values.put(PROXY.LAST_CHECKED_AT, timestamp(proxy.lastCheckedAt().orElse(null)));
         values.put(
                 PROXY.LAST_LATENCY_MICROS, proxy.lastLatency().map(Rows::micros).orElse(null));
+        values.put(
+                PROXY.MIN_GRANT_INTERVAL_MS,
+                GrantPacing.millis(proxy.minGrantInterval().orElse(null)));
         return values;
     }
 
     /** The pool in {@code r}. */
     public static ProxyPool pool(PoolRecord r) {
         return new ProxyPool(
-                r.getId(), r.getName(), r.getDescription(), r.getCreatedAt().toInstant());
+                        r.getId(),
+                        r.getName(),
+                        r.getDescription(),
+                        r.getCreatedAt().toInstant())
+                .withMinGrantInterval(GrantPacing.interval(r.getMinGrantIntervalMs()));
     }
 
     /** The consumer in {@code r}. */

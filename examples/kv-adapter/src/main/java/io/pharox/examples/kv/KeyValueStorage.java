@@ -19,6 +19,7 @@ import io.pharox.model.Lease;
 import io.pharox.model.LeaseStatus;
 import io.pharox.model.LeasedProxy;
 import io.pharox.model.Outcome;
+import io.pharox.model.Pacing;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
 import io.pharox.model.ProxyStanding;
@@ -40,6 +41,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link ProxyStorage} on a {@link KeyValueStore}: every pool, proxy, consumer and lease is
@@ -129,6 +131,21 @@ public final class KeyValueStorage implements ProxyStorage {
         }
         pools.sort(Comparator.comparing(ProxyPool::name));
         return List.copyOf(pools);
+    }
+
+    @Override
+    public ProxyPool setDefaultMinGrantInterval(String poolName, @Nullable Duration interval) {
+        ProxyPool.requireName(poolName);
+        if (interval != null) {
+            Pacing.requireMinGrantInterval("interval", interval);
+        }
+        return store.retrying("setting the pacing of pool '" + poolName + "'", () -> {
+            Stored<ProxyPool> stored = store.read(Keys.pool(poolName), Records::pool)
+                    .orElseThrow(() -> new PoolNotFoundException(poolName));
+            ProxyPool updated = stored.value().withMinGrantInterval(interval);
+            store.commit(List.of(stored.replaceWith(Records.encode(updated))));
+            return updated;
+        });
     }
 
     private Optional<String> poolName(UUID poolId) {
@@ -304,6 +321,12 @@ public final class KeyValueStorage implements ProxyStorage {
             List<Stored<ProxyRecord>> proxies = proxiesOf(pool);
             // the clock is read after the records: a release that made room read it before its commit
             Instant now = clock.instant();
+            // paced proxies granted less than their interval ago are skipped; the commit is
+            // conditioned on the record's version, so its last grant cannot move meanwhile
+            proxies = proxies.stream()
+                    .filter(p ->
+                            !p.value().pacedAt(now, Pacing.effective(p.value().values(), pool)))
+                    .toList();
             return Selection.choose(request, proxies, cursor.map(Stored::value), now)
                     .map(chosen -> claim(leaseId, chosen, pool, consumer, request, cursor, now));
         });

@@ -1,30 +1,33 @@
 package io.pharox.examples.kv;
 
 import io.pharox.model.Proxy;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
 /**
  * What the store keeps under a proxy's key: the proxy's values, one slot for every lease of it
- * in state ACTIVE, and what it has {@link Learned learned} (fencing-token counter, circuit
- * breaker, scores, target bans). The proxy's lease counter is the number of slots, so "the
+ * in state ACTIVE, what it has {@link Learned learned} (fencing-token counter, circuit
+ * breaker, scores, target bans) and the time of its last grant (for pacing). The proxy's lease counter is the number of slots, so "the
  * stored counter equals the active lease records" holds whenever a commit changes a lease's
  * state together with its slot, which every commit of {@link KeyValueStorage} does.
  *
  * <p>Everything an acquire decides on (status, filter, capacity, circuit, probe, bans, scores)
- * and everything it changes (a slot, the token counter, the probe) is in this one value, so one
+ * and everything it changes (a slot, the token counter, the probe, the last grant) is in this one value, so one
  * commit conditioned on its version makes the decision atomic.
  *
  * @param values  the proxy (its {@link Proxy#currentLeases()} is ignored; see {@link #proxy()})
  * @param slots   the slots taken by active leases; unmodifiable
  * @param learned what the proxy has learned from its grants, reports and health checks
+ * @param lastGrant the time of the proxy's latest grant; empty before the first
  */
-record ProxyRecord(Proxy values, List<Slot> slots, Learned learned) {
+record ProxyRecord(Proxy values, List<Slot> slots, Learned learned, Optional<Instant> lastGrant) {
 
     /**
      * One slot of a proxy, taken by a lease until it is released or {@code expiresAt} passes.
@@ -49,11 +52,22 @@ record ProxyRecord(Proxy values, List<Slot> slots, Learned learned) {
         Objects.requireNonNull(values, "values");
         slots = List.copyOf(slots);
         Objects.requireNonNull(learned, "learned");
+        Objects.requireNonNull(lastGrant, "lastGrant");
     }
 
-    /** A new proxy: no leases, nothing learned. */
+    /** A new proxy: no leases, nothing learned, never granted. */
     static ProxyRecord unleased(Proxy proxy) {
-        return new ProxyRecord(proxy, List.of(), Learned.NOTHING);
+        return new ProxyRecord(proxy, List.of(), Learned.NOTHING, Optional.empty());
+    }
+
+    /**
+     * Whether {@code interval} (the proxy's minimum interval between grants, if it has one) has
+     * not passed at {@code now} since the proxy's last grant: an acquire must skip it.
+     */
+    boolean pacedAt(Instant now, Optional<Duration> interval) {
+        return interval.isPresent()
+                && lastGrant.isPresent()
+                && now.isBefore(lastGrant.get().plus(interval.get()));
     }
 
     /** The proxy with its lease counter: the number of slots. */
@@ -102,11 +116,11 @@ record ProxyRecord(Proxy values, List<Slot> slots, Learned learned) {
 
     /**
      * A copy with a slot taken at {@code now} for a new lease: the token counter moves on (the
-     * lease's token is the old {@link Learned#lastToken()} + 1) and, if the circuit is half-open,
-     * the lease becomes its probe.
+     * lease's token is the old {@link Learned#lastToken()} + 1), if the circuit is half-open,
+     * the lease becomes its probe, and {@code now} is the last grant.
      */
     ProxyRecord granting(Slot slot, Instant now) {
-        return new ProxyRecord(values, with(slot).slots, learned.granted(slot.leaseId(), now));
+        return new ProxyRecord(values, with(slot).slots, learned.granted(slot.leaseId(), now), Optional.of(now));
     }
 
     /** A copy with a lease's slot taken, or, for a lease that holds one, with its new expiry. */
@@ -114,7 +128,7 @@ record ProxyRecord(Proxy values, List<Slot> slots, Learned learned) {
         List<Slot> taken = new ArrayList<>(slots);
         taken.removeIf(held -> held.leaseId().equals(slot.leaseId()));
         taken.add(slot);
-        return new ProxyRecord(values, taken, learned);
+        return new ProxyRecord(values, taken, learned, lastGrant);
     }
 
     /** A copy without the slots of {@code leaseIds}; if one of them was the probe, without the probe. */
@@ -123,16 +137,17 @@ record ProxyRecord(Proxy values, List<Slot> slots, Learned learned) {
         return new ProxyRecord(
                 values,
                 slots.stream().filter(slot -> !freed.contains(slot.leaseId())).toList(),
-                learned.withoutProbe(freed));
+                learned.withoutProbe(freed),
+                lastGrant);
     }
 
     /** A copy with other values, the same slots and the same learned state. */
     ProxyRecord withValues(Proxy newValues) {
-        return new ProxyRecord(newValues, slots, learned);
+        return new ProxyRecord(newValues, slots, learned, lastGrant);
     }
 
     /** A copy with other learned state. */
     ProxyRecord withLearned(Learned newLearned) {
-        return new ProxyRecord(values, slots, newLearned);
+        return new ProxyRecord(values, slots, newLearned, lastGrant);
     }
 }

@@ -34,13 +34,18 @@ final class Records {
                 .field(pool.name())
                 .field(pool.description())
                 .field(pool.createdAt())
+                .optional(pool.minGrantInterval())
                 .toString();
     }
 
     static ProxyPool pool(String text) {
         Fields.Reader r = reader("pool", text);
         ProxyPool pool = new ProxyPool(
-                r.field("an id", UUID::fromString), r.text(), r.text(), r.field("an instant", Instant::parse));
+                r.field("an id", UUID::fromString),
+                r.text(),
+                r.text(),
+                r.field("an instant", Instant::parse),
+                r.optional("a duration", Duration::parse));
         r.end();
         return pool;
     }
@@ -114,6 +119,7 @@ final class Records {
                 .optional(p.location().map(l -> l.longitude()))
                 .optional(p.lastCheckedAt())
                 .optional(p.lastLatency())
+                .optional(p.minGrantInterval())
                 .field(record.slots().size());
         for (ProxyRecord.Slot slot : record.slots()) {
             w.field(slot.leaseId()).field(slot.expiresAt());
@@ -131,6 +137,7 @@ final class Records {
         for (Map.Entry<String, Instant> ban : new TreeMap<>(learned.bans()).entrySet()) {
             w.field(ban.getKey()).field(ban.getValue());
         }
+        w.optional(record.lastGrant());
         return w.toString();
     }
 
@@ -163,7 +170,8 @@ final class Records {
                     longitude.orElseThrow(() -> new IllegalStateException("a latitude without a longitude")));
         }
         b.lastCheckedAt(r.optional("an instant", Instant::parse).orElse(null))
-                .lastLatency(r.optional("a duration", Duration::parse).orElse(null));
+                .lastLatency(r.optional("a duration", Duration::parse).orElse(null))
+                .minGrantInterval(r.optional("a duration", Duration::parse).orElse(null));
         int count = r.field("a slot count", Integer::parseInt);
         List<ProxyRecord.Slot> slots = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -181,11 +189,13 @@ final class Records {
         for (int i = 0; i < banCount; i++) {
             bans.put(r.text(), r.field("an instant", Instant::parse));
         }
+        Optional<Instant> lastGrant = r.optional("an instant", Instant::parse);
         r.end();
         return new ProxyRecord(
                 b.build(),
                 slots,
-                new Learned(lastToken, failures, openings, openUntil, probe, successRate, latency, bans));
+                new Learned(lastToken, failures, openings, openUntil, probe, successRate, latency, bans),
+                lastGrant);
     }
 
     private static Fields.Reader reader(String kind, String text) {
