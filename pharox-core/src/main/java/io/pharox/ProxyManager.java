@@ -276,26 +276,7 @@ public final class ProxyManager {
      */
     public <T> Optional<T> withLease(AcquireRequest request, Function<? super LeasedProxy, ? extends T> work) {
         Objects.requireNonNull(work, "work");
-        Optional<LeasedProxy> leased = acquire(request);
-        if (leased.isEmpty()) {
-            return Optional.empty();
-        }
-        Throwable failure = null;
-        try {
-            return Optional.ofNullable(work.apply(leased.get()));
-        } catch (RuntimeException | Error e) {
-            failure = e;
-            throw e;
-        } finally {
-            try {
-                release(leased.get().lease());
-            } catch (RuntimeException e) {
-                if (failure == null) {
-                    throw e;
-                }
-                failure.addSuppressed(e);
-            }
-        }
+        return LeaseWork.apply(this, acquire(request), work);
     }
 
     /**
