@@ -136,6 +136,19 @@ class WaitQueueTest {
         assertThat(got).as("woken before its first poll").isPresent();
         assertThat(got.get().proxy().id()).isEqualTo(proxy.id());
         assertThat(waiters()).as("the woken waiter's ticket is gone").isZero();
+
+        storages.forEach(JdbcStorage::close);
+        for (int i = 0; i < 2_000 && listeningBackends() > 0; i++) {
+            Thread.sleep(5);
+        }
+        assertThat(listeningBackends())
+                .as("closed storages give their connection back to the pool no longer listening")
+                .isZero();
+    }
+
+    private static int listeningBackends() throws SQLException {
+        return count("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                + " AND query = 'LISTEN pharox_wake'");
     }
 
     @Test

@@ -193,7 +193,8 @@ final class WakeListener implements WaitQueue {
             live = false;
             epoch.incrementAndGet();
             if (connection != null) {
-                give(connection);
+                // a pooled connection left listening would hold back PostgreSQL's notification queue
+                giveListening(connection);
             }
             synchronized (lifecycle) {
                 if (thread == Thread.currentThread()) {
@@ -213,9 +214,19 @@ final class WakeListener implements WaitQueue {
             c.unwrap(PGConnection.class);
             return c;
         } catch (SQLException | RuntimeException e) {
-            give(c);
+            giveListening(c);
             throw e;
         }
+    }
+
+    /** Gives back a connection that may still be healthy: it stops listening first, since pools reuse it. */
+    private void giveListening(Connection c) {
+        try (Statement s = c.createStatement()) {
+            s.execute("UNLISTEN *");
+        } catch (SQLException | RuntimeException e) {
+            LOG.debug("UNLISTEN on the wait-queue listener's connection failed", e);
+        }
+        give(c);
     }
 
     private void give(Connection c) {
