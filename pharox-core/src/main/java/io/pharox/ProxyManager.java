@@ -149,8 +149,9 @@ public final class ProxyManager {
      * again, in any process, wakes the oldest waiters of the pool, as many as slots were freed,
      * so waiters are served roughly in arrival order across processes. While the queue's
      * wake-ups are delivered, a waiter also claims every {@code wakeUpPollInterval} (leases that
-     * lapsed with nobody cleaning them up free no slot by notification); while they are not, it
-     * polls every {@code waitPollInterval}. An acquire finding waiters already queued in the
+     * lapsed with nobody cleaning them up free no slot by notification), unless wake-ups were
+     * seen in the pool in the last 2 s (a claim then would overtake older waiters); while they
+     * are not delivered, it polls every {@code waitPollInterval}. An acquire finding waiters already queued in the
      * pool queues behind them before it claims. See {@code docs/waiting.md}.
      *
      * <p>Without a wait queue (the in-memory adapter), releases through this manager wake the
@@ -254,9 +255,14 @@ public final class ProxyManager {
                     return Optional.empty();
                 }
                 long poll = (waiter.live() ? wakeUpPollInterval : waitPollInterval).toNanos();
-                waiter.await(Math.min(remaining, poll), TimeUnit.NANOSECONDS);
-                // woken, or the poll is due: claim either way
-                claim = true;
+                boolean woken = waiter.await(Math.min(remaining, poll), TimeUnit.NANOSECONDS);
+                if (!woken && waiter.live() && queue.contended(request.poolName())) {
+                    // wake-ups are flowing in this pool: a claim now would take a slot meant for an
+                    // older waiter; keep the place (and claim if a wake-up went unheard)
+                    claim = waiter.stay();
+                } else {
+                    claim = true;
+                }
             }
         }
     }

@@ -32,6 +32,9 @@ import org.junit.jupiter.api.Test;
  * release has the whole queue to choose from. Asserted: every release is picked up by a waiter
  * (the next lease appears on the proxy), the waiters of every process are served, and no waiter
  * is overtaken (served after more than 20 hand-offs to threads that started waiting after it).
+ * Each thread's first wait is not judged: it starts while its JVM starts up (class loading, the
+ * first connections), so when the thread called {@code acquire} says little about when it
+ * joined the queue; every later wait starts when the thread's previous grant was reported.
  * With {@link io.pharox.ProxyManager#acquire(AcquireRequest, java.time.Duration)} polling
  * only, the claim that wins a freed slot is whichever poll comes first, and waiters are
  * overtaken by dozens.
@@ -99,8 +102,12 @@ class WaitingAcrossJvmsTest {
 
             UUID current = first.lease().id();
             Set<UUID> handedTo = new HashSet<>();
+            long firstRelease = 0;
             for (int i = 0; i < HAND_OFFS; i++) {
                 awaitQueued(PROCESSES * THREADS, workers, outputs);
+                if (i == 0) {
+                    firstRelease = WaiterWorker.micros();
+                }
                 assertThat(storage.release(current)).as("release %d", i).isTrue();
                 UUID next = awaitNextLease(proxy.id(), current, workers, outputs);
                 assertThat(handedTo.add(next))
@@ -132,6 +139,9 @@ class WaitingAcrossJvmsTest {
             assertThat(perProcess).as("hand-offs per process").hasSize(PROCESSES);
             int mostOvertaken = 0;
             for (Grant g : grants) {
+                if (g.waitStart() < firstRelease) {
+                    continue; // a first wait: it began while its JVM was starting
+                }
                 int overtaken = 0;
                 for (Grant h : grants) {
                     if (h.waitStart() > g.waitStart() && h.granted() < g.granted()) {
@@ -140,6 +150,9 @@ class WaitingAcrossJvmsTest {
                 }
                 mostOvertaken = Math.max(mostOvertaken, overtaken);
             }
+            System.out.printf(
+                    "hand-offs per process %s; most later waiters served while one waited: %d%n",
+                    perProcess, mostOvertaken);
             assertThat(mostOvertaken)
                     .as("most hand-offs to later waiters while one waited")
                     .isLessThanOrEqualTo(MOST_OVERTAKEN);

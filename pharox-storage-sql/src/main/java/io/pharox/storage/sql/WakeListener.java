@@ -182,7 +182,7 @@ final class WakeListener implements WaitQueue {
                             e.toString());
                     live = false;
                     epoch.incrementAndGet();
-                    give(connection);
+                    giveListening(connection);
                     connection = null;
                     slots.values().forEach(Slot::wake);
                 }
@@ -219,7 +219,13 @@ final class WakeListener implements WaitQueue {
         }
     }
 
-    /** Gives back a connection that may still be healthy: it stops listening first, since pools reuse it. */
+    /**
+     * Gives back a connection, which stops listening first since pools lend it out again. Also
+     * for a connection that failed while waiting for notifications: that wait reads the driver's
+     * connection directly, past the pool's wrapper, so the pool has not seen the failure; the
+     * {@code UNLISTEN} through the wrapper shows it, and a pool such as HikariCP then evicts the
+     * connection instead of lending it out again.
+     */
     private void giveListening(Connection c) {
         try (Statement s = c.createStatement()) {
             s.execute("UNLISTEN *");
