@@ -29,8 +29,8 @@ import java.util.concurrent.TimeUnit;
  * wake-ups by {@code LISTEN}/{@code NOTIFY}, in one run. Set-ups: one waiting thread in one
  * other JVM; eight waiting threads in two other JVMs. One exclusive proxy; this JVM's holder
  * waits until a waiter holds it, keeps it 10 to 30 ms (random, so that releases fall anywhere in
- * a poll interval), notes the time and releases it; the delay of a hand-off is the waiter's
- * grant time minus that release time (one machine's wall clock, µs). Each configuration runs
+ * a poll interval), releases it and notes the time the release returned; the delay of a hand-off
+ * is the waiter's grant time (taken when its acquire returned) minus that release time (one machine's wall clock, µs). Each configuration runs
  * {@code rounds} times, in turn. Arguments: hand-offs per round (default 200), rounds (2),
  * output file (optional, a Markdown table is printed anyway).
  */
@@ -162,9 +162,8 @@ public final class WakeUpBenchmark {
         Map<UUID, Long> released = new HashMap<>();
         ThreadLocalRandom random = ThreadLocalRandom.current();
         for (int i = 0; i < handOffs + WARM_UP; i++) {
-            long releasedAt = micros();
             storage.release(current);
-            released.put(current, releasedAt);
+            released.put(current, micros());
             current = nextLease(dataSource, schema, proxy.id(), current);
             Thread.sleep(10 + random.nextInt(21));
         }
