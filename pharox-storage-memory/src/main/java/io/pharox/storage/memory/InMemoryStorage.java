@@ -338,12 +338,11 @@ public final class InMemoryStorage implements ProxyStorage {
             if (!filter.matches(predicates ? slot.snapshot() : p)) {
                 continue;
             }
-            LeaseRecord record;
             @Nullable Duration pace = pace(p, pool);
-            if (pace != null || slot.guarded()) {
-                // the circuit is open or half-open, or the proxy is paced: decide, claim and name
-                // the probe or the grant's time under the slot's lock, so that two acquires never
-                // both take the one probe or both grant within the interval
+            LeaseRecord record;
+            if (slot.guarded()) {
+                // the circuit is open or half-open: decide, claim and name the probe under the
+                // slot's lock, so that two acquires never both take the one probe
                 record = claimGuarded(slot, pool, consumer, request, pace);
                 if (record == null) {
                     continue;
@@ -357,7 +356,12 @@ public final class InMemoryStorage implements ProxyStorage {
                     slot.unclaim();
                     continue;
                 }
-                record = grant(slot, pool, consumer, request);
+                record = grant(slot, pool, consumer, request, pace);
+                if (record == null) {
+                    // granted less than the pacing interval ago
+                    slot.unclaim();
+                    continue;
+                }
             }
             Lease lease = record.lease();
             Instant grantedAt = lease.acquiredAt();
@@ -365,7 +369,7 @@ public final class InMemoryStorage implements ProxyStorage {
             if (raced != null) {
                 // a concurrent acquire with the same key recorded its lease first: give the slot back
                 slot.forgetProbe(record);
-                slot.ungranted(grantedAt);
+                slot.ungranted(lease.fencingToken());
                 slot.unclaim();
                 return Optional.of(repeated(raced, pool, request));
             }
@@ -406,22 +410,23 @@ public final class InMemoryStorage implements ProxyStorage {
     }
 
     /**
-     * The lease record of a grant on {@code slot}, whose slot the caller has claimed. Its fencing
-     * token and time are taken together, without a lock ({@link ProxySlot#claimToken}), so that
-     * a greater token never has an earlier grant time. The clock is read once the slot is ours:
-     * a release that freed it read the clock before freeing it, so the lease history never shows
-     * this lease beginning before that one ended.
+     * The lease record of a grant on {@code slot}, whose slot the caller has claimed, unless
+     * {@code pace} (if not null) has not passed since the slot's last grant. Its fencing token,
+     * time and pacing decision are taken together, without a lock ({@link ProxySlot#grant}), so
+     * that a greater token never has an earlier grant time. The clock is read once the slot is
+     * ours: a release that freed it read the clock before freeing it, so the lease history never
+     * shows this lease beginning before that one ended.
+     *
+     * @return the record, or {@code null} if the pacing refuses
      */
-    private LeaseRecord grant(ProxySlot slot, PoolState pool, Consumer consumer, AcquireRequest request) {
-        while (true) {
-            long last = slot.lastToken();
-            Instant grantedAt = clock.instant();
-            if (slot.claimToken(last)) {
-                Lease lease = lease(slot, pool, consumer, request, grantedAt, last + 1);
-                slot.granted(lease.acquiredAt());
-                return new LeaseRecord(lease, slot);
-            }
+    private @Nullable LeaseRecord grant(
+            ProxySlot slot, PoolState pool, Consumer consumer, AcquireRequest request, @Nullable Duration pace) {
+        ProxySlot.Grant grant = slot.grant(clock, pace);
+        if (grant == null) {
+            return null;
         }
+        Instant grantedAt = Objects.requireNonNull(grant.at());
+        return new LeaseRecord(lease(slot, pool, consumer, request, grantedAt, grant.token()), slot);
     }
 
     /** The interval between grants that applies to {@code proxy} of {@code pool}: its own, else the pool's; or null. */
@@ -431,23 +436,25 @@ public final class InMemoryStorage implements ProxyStorage {
     }
 
     /**
-     * A grant on {@code slot} whose circuit is not closed or that is paced ({@code pace} not
-     * null), decided under the slot's lock: none while the circuit is open or its probe is
-     * active, nor while {@code pace} has not passed since the slot's last grant; else the slot is
-     * claimed and, if half-open, the grant becomes the probe. The grant's time becomes the slot's
-     * last grant under the same lock.
+     * A grant on {@code slot} whose circuit is not closed, decided under the slot's lock: none
+     * while the circuit is open or its probe is active, nor while {@code pace} (if not null) has
+     * not passed since the slot's last grant; else the slot is claimed and, if half-open, the
+     * grant becomes the probe.
      *
-     * @return the record, or {@code null} if the circuit, the pacing (or the capacity) refuses
+     * @return the record, or {@code null} if the circuit, the pacing or the capacity refuses
      */
     private @Nullable LeaseRecord claimGuarded(
             ProxySlot slot, PoolState pool, Consumer consumer, AcquireRequest request, @Nullable Duration pace) {
         synchronized (slot.learning) {
-            Instant now = clock.instant();
-            Boolean probe = slot.admits(now);
-            if (probe == null || (pace != null && slot.pacedAt(now, pace)) || !slot.tryClaim()) {
+            Boolean probe = slot.admits(clock.instant());
+            if (probe == null || !slot.tryClaim()) {
                 return null;
             }
-            LeaseRecord record = grant(slot, pool, consumer, request);
+            LeaseRecord record = grant(slot, pool, consumer, request, pace);
+            if (record == null) {
+                slot.unclaim();
+                return null;
+            }
             if (probe) {
                 slot.probe(record);
             }

@@ -5,6 +5,7 @@ import io.pharox.model.Proxy;
 import io.pharox.model.ProxyStanding;
 import io.pharox.model.TargetBan;
 import io.pharox.storage.OutcomePolicy;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,8 +37,8 @@ import org.jspecify.annotations.Nullable;
  * <p>It also holds what the proxy has learned from outcome reports and health checks (see
  * {@code docs/outcomes.md}): its fencing-token counter, circuit breaker, scores and target bans.
  * These change under {@link #learning}, a lock of the slot's own that acquires take only while
- * the circuit is not closed, to decide on the probe; fencing tokens are drawn by compare-and-set
- * ({@link #claimToken}). Acquires read {@link #openUntil},
+ * the circuit is not closed, to decide on the probe; fencing tokens, grant times and pacing are
+ * decided together by one compare-and-set ({@link #grant}). Acquires read {@link #openUntil},
  * {@link #bans}, the success rate and the latency without it: one volatile read of
  * {@code openUntil} tells a closed circuit. Every change of the scores moves the slot's keys in
  * its pool's score indexes (those that exist) under the same lock ({@link #rescore}), so the
@@ -57,10 +58,8 @@ final class ProxySlot {
             AtomicReferenceFieldUpdater.newUpdater(ProxySlot.class, LeaseRecord.class, "sole");
     private static final AtomicLongFieldUpdater<ProxySlot> EARLIEST_EXPIRY =
             AtomicLongFieldUpdater.newUpdater(ProxySlot.class, "earliestExpiry");
-    private static final AtomicLongFieldUpdater<ProxySlot> LAST_TOKEN =
-            AtomicLongFieldUpdater.newUpdater(ProxySlot.class, "lastToken");
-    private static final AtomicReferenceFieldUpdater<ProxySlot, Instant> LAST_GRANT =
-            AtomicReferenceFieldUpdater.newUpdater(ProxySlot.class, Instant.class, "lastGrant");
+    private static final AtomicReferenceFieldUpdater<ProxySlot, Grant> LAST_GRANT =
+            AtomicReferenceFieldUpdater.newUpdater(ProxySlot.class, Grant.class, "lastGrant");
 
     private static final long NEVER = Long.MAX_VALUE;
     private static final long MAX_SECONDS = Long.MAX_VALUE / 1_000_000_000L - 1;
@@ -105,18 +104,12 @@ final class ProxySlot {
     /** Guards the learned state below: token counter, breaker, scores and bans. */
     final Object learning = new Object();
 
-    /** The last fencing token granted; moved by compare-and-set ({@link #claimToken}). */
-    private volatile long lastToken;
-
     /**
-     * The time of the latest grant, for pacing ({@code docs/pacing.md}); {@code null} before the
-     * first. Moved forward by compare-and-set on every grant ({@link #granted}); a paced grant
-     * decides on it and moves it under {@link #learning}.
+     * The latest grant: its fencing token and time, for fencing and pacing
+     * ({@code docs/pacing.md}). Moved by one compare-and-set per grant ({@link #grant}), so that
+     * the token, the time and the pacing decision are taken together without a lock.
      */
-    private volatile @Nullable Instant lastGrant;
-
-    /** {@link #lastGrant} before the latest grant moved it, so that an undone grant can restore it. */
-    private volatile @Nullable Instant grantBefore;
+    private volatile Grant lastGrant = Grant.NONE;
 
     /** Failures counting against the proxy since its last success; guarded by {@link #learning}. */
     private int consecutiveFailures;
@@ -355,18 +348,49 @@ final class ProxySlot {
         return openUntil != null;
     }
 
-    /** The last fencing token granted, 0 before the first. */
-    long lastToken() {
-        return lastToken;
+    /**
+     * One grant of the slot: the fencing token it took, its time ({@code null} for
+     * {@link #NONE}), and the time of the grant before it, which an undone grant restores.
+     */
+    record Grant(long token, @Nullable Instant at, @Nullable Instant before) {
+        /** Before the first grant. */
+        static final Grant NONE = new Grant(0, null, null);
     }
 
     /**
-     * Takes token {@code last + 1} if {@code last} is still the last one granted. A caller reads
-     * {@link #lastToken()}, then the clock, then claims: a grant whose claim succeeds read the
-     * clock after every earlier grant's claim, so a greater token never carries an earlier time.
+     * Takes the next fencing token at the clock's time, unless {@code pace} (if not null) has not
+     * passed since the slot's last grant. The last grant is read, then the clock, then both move
+     * by one compare-and-set: a grant that succeeds read the clock after every earlier grant had
+     * moved them, so a greater token never carries an earlier time, and two grants never both
+     * pass one pacing interval.
+     *
+     * @return the grant, or {@code null} if the proxy is paced
      */
-    boolean claimToken(long last) {
-        return LAST_TOKEN.compareAndSet(this, last, last + 1);
+    @Nullable
+    Grant grant(Clock clock, @Nullable Duration pace) {
+        while (true) {
+            Grant last = lastGrant;
+            Instant now = clock.instant();
+            Instant previous = last.at;
+            if (pace != null && previous != null && nanos(now) - nanos(previous) < pace.toNanos()) {
+                return null;
+            }
+            Grant next = new Grant(last.token + 1, now, previous);
+            if (LAST_GRANT.compareAndSet(this, last, next)) {
+                return next;
+            }
+        }
+    }
+
+    /**
+     * Forgets the grant of {@code token} as the last grant if it still is, restoring the time of
+     * the one before it for pacing: its lease was undone. The token stays used.
+     */
+    void ungranted(long token) {
+        Grant last = lastGrant;
+        if (last.token == token) {
+            LAST_GRANT.compareAndSet(this, last, new Grant(token, last.before, last.before));
+        }
     }
 
     /**
@@ -386,33 +410,6 @@ final class ProxySlot {
         }
         LeaseRecord current = probe;
         return current != null && current.lease().isActiveAt(now) ? null : Boolean.TRUE;
-    }
-
-    /** Whether {@code interval} has not passed at {@code now} since the slot's last grant. */
-    boolean pacedAt(Instant now, Duration interval) {
-        Instant last = lastGrant;
-        return last != null && now.isBefore(last.plus(interval));
-    }
-
-    /** Records a grant at {@code at} as the last one, unless a later grant is recorded already. */
-    void granted(Instant at) {
-        while (true) {
-            Instant last = lastGrant;
-            if (last != null && !at.isAfter(last)) {
-                return;
-            }
-            if (LAST_GRANT.compareAndSet(this, last, at)) {
-                grantBefore = last;
-                return;
-            }
-        }
-    }
-
-    /** Forgets the grant at {@code at} (the same instance {@link #granted} got) if it is still the last: it was undone. */
-    void ungranted(Instant at) {
-        synchronized (learning) {
-            LAST_GRANT.compareAndSet(this, at, grantBefore);
-        }
     }
 
     /** Makes {@code record} the half-open circuit's probe; the caller holds {@link #learning}. */
@@ -580,7 +577,7 @@ final class ProxySlot {
                     until,
                     Math.max(0, Math.min(1, successRate)),
                     latency < 0 ? Optional.empty() : Optional.of(Duration.ofNanos(latency)),
-                    lastToken);
+                    lastGrant.token);
         }
     }
 
