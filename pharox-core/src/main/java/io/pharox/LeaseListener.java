@@ -1,5 +1,11 @@
 package io.pharox;
 
+import io.pharox.event.AcquiredEvent;
+import io.pharox.event.CircuitChangedEvent;
+import io.pharox.event.ExpiredEvent;
+import io.pharox.event.HealthCheckedEvent;
+import io.pharox.event.MissedEvent;
+import io.pharox.event.ReleasedEvent;
 import io.pharox.model.Lease;
 import io.pharox.model.LeasedProxy;
 
@@ -26,4 +32,24 @@ public interface LeaseListener {
      * late. Fired once per lease.
      */
     default void onExpired(Lease lease) {}
+
+    // TODO(issue 19): the events below replace the three above, which go once every caller moved
+
+    /** An acquire through the manager got a lease. */
+    default void onAcquired(AcquiredEvent event) {}
+
+    /** An acquire through the manager found no proxy, within its wait if it had one. */
+    default void onMissed(MissedEvent event) {}
+
+    /** A lease acquired through the manager was released through it. */
+    default void onReleased(ReleasedEvent event) {}
+
+    /** A lease acquired through the manager was found expired; once per lease. */
+    default void onExpired(ExpiredEvent event) {}
+
+    /** A health check result was applied through the manager. */
+    default void onHealthChecked(HealthCheckedEvent event) {}
+
+    /** A report or health check made through the manager changed a proxy's circuit. */
+    default void onCircuitChanged(CircuitChangedEvent event) {}
 }

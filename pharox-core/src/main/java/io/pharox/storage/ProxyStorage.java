@@ -5,6 +5,7 @@ import io.pharox.model.HealthCheckResult;
 import io.pharox.model.Lease;
 import io.pharox.model.LeasedProxy;
 import io.pharox.model.Outcome;
+import io.pharox.model.PoolStats;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
 import io.pharox.model.ProxyStanding;
@@ -287,6 +288,19 @@ public interface ProxyStorage {
      * @throws io.pharox.exception.PoolNotFoundException if the pool does not exist
      */
     List<Lease> activeLeasesInPool(String poolName);
+
+    /**
+     * A snapshot of the pool's proxies, capacity and active leases as of now, by the storage's
+     * clock; see {@link PoolStats} for what each number counts. It reads no lease history: the
+     * PostgreSQL adapters take it in one statement over the pool's proxies and active leases.
+     *
+     * @throws io.pharox.exception.PoolNotFoundException if the pool does not exist
+     */
+    default PoolStats poolStats(String poolName) {
+        // TODO(issue 19): every adapter implements this; the default goes once they do
+        throw new UnsupportedOperationException(
+                "poolStats is not implemented by " + getClass().getName());
+    }
 
     /**
      * The queue that waiting acquires of this storage join to be woken, across processes, when

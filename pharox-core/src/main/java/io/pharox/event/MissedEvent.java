@@ -1,0 +1,24 @@
+package io.pharox.event;
+
+import io.pharox.select.SelectorStrategy;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * An acquire through the manager found no proxy: none matched and had room, within its wait if
+ * it had one.
+ *
+ * @param poolName the pool the acquire asked
+ * @param strategy the strategy the acquire used
+ * @param duration how long the acquire call took, waiting included
+ * @param waited   whether the acquire waited for capacity before giving up
+ */
+public record MissedEvent(String poolName, SelectorStrategy strategy, Duration duration, boolean waited) {
+
+    /** @throws NullPointerException if an argument is {@code null} */
+    public MissedEvent {
+        Objects.requireNonNull(poolName, "poolName");
+        Objects.requireNonNull(strategy, "strategy");
+        Objects.requireNonNull(duration, "duration");
+    }
+}
