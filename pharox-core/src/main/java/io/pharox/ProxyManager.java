@@ -568,6 +568,21 @@ public final class ProxyManager {
         return interval;
     }
 
+    /**
+     * Checks a {@linkplain Builder#wakeUpPollInterval wake-up poll interval}: 1 ms..1 min.
+     *
+     * @return {@code interval}
+     * @throws NullPointerException if {@code interval} is null
+     * @throws IllegalArgumentException if it is out of range, naming it
+     */
+    public static Duration requireWakeUpPollInterval(Duration interval) {
+        Objects.requireNonNull(interval, "interval");
+        if (interval.compareTo(Duration.ofMillis(1)) < 0 || interval.compareTo(Duration.ofMinutes(1)) > 0) {
+            throw new IllegalArgumentException("wakeUpPollInterval must be between 1ms and 1min, was " + interval);
+        }
+        return interval;
+    }
+
     /** Builder for {@link ProxyManager}. Not thread-safe. */
     public static final class Builder {
         private final ProxyStorage storage;
@@ -618,11 +633,7 @@ public final class ProxyManager {
          * nobody cleaning it up): 1 ms..1 min, 1 s by default.
          */
         public Builder wakeUpPollInterval(Duration interval) {
-            Objects.requireNonNull(interval, "interval");
-            if (interval.compareTo(Duration.ofMillis(1)) < 0 || interval.compareTo(Duration.ofMinutes(1)) > 0) {
-                throw new IllegalArgumentException("wakeUpPollInterval must be between 1ms and 1min, was " + interval);
-            }
-            this.wakeUpPollInterval = interval;
+            this.wakeUpPollInterval = requireWakeUpPollInterval(interval);
             return this;
         }
 
