@@ -163,7 +163,26 @@ public class PharoxProperties implements Validator {
                 "pharox.storage.coalescing",
                 () -> Objects.requireNonNull(p.storage.coalescing));
         check(errors, "schema.name", "pharox.schema.name", () -> PharoxSchema.requireName(p.schema.name));
-        check(errors, "outcome", "pharox.outcome", p::outcomePolicy);
+        OutcomePolicy d = OutcomePolicy.defaults();
+        Outcome o = p.outcome;
+        check(
+                errors,
+                "outcome.failureThreshold",
+                "pharox.outcome.failure-threshold",
+                () -> d.withFailureThreshold(o.failureThreshold));
+        check(
+                errors,
+                "outcome.cooldown",
+                "pharox.outcome.cooldown",
+                () -> d.withCooldown(o.cooldown, OutcomePolicy.MAX_COOLDOWN));
+        check(errors, "outcome.maxCooldown", "pharox.outcome.max-cooldown", () -> {
+            d.withCooldown(OutcomePolicy.MIN_COOLDOWN, o.maxCooldown);
+            if (o.cooldown != null && o.cooldown.compareTo(OutcomePolicy.MIN_COOLDOWN) >= 0) {
+                d.withCooldown(o.cooldown, o.maxCooldown);
+            }
+        });
+        check(errors, "outcome.banCooldown", "pharox.outcome.ban-cooldown", () -> d.withBanCooldown(o.banCooldown));
+        check(errors, "outcome.smoothing", "pharox.outcome.smoothing", () -> d.withSmoothing(o.smoothing));
         check(
                 errors,
                 "health.emptyPoolStatus",
