@@ -124,7 +124,12 @@ final class PoolGauges {
             return new Snapshot(storage.poolStats(pool), now);
         } catch (RuntimeException e) {
             failures.increment();
-            LOG.warn("could not read the statistics of pool '{}'; its gauges read NaN until a read succeeds", pool, e);
+            // once per pool per interval at most; the stack trace only on debug, as it repeats
+            LOG.warn(
+                    "could not read the statistics of pool '{}'; its gauges read NaN until a read succeeds: {}",
+                    pool,
+                    e.toString());
+            LOG.debug("the statistics read of pool '{}' failed", pool, e);
             return new Snapshot(null, now);
         }
     }
