@@ -296,11 +296,7 @@ public interface ProxyStorage {
      *
      * @throws io.pharox.exception.PoolNotFoundException if the pool does not exist
      */
-    default PoolStats poolStats(String poolName) {
-        // TODO(issue 19): every adapter implements this; the default goes once they do
-        throw new UnsupportedOperationException(
-                "poolStats is not implemented by " + getClass().getName());
-    }
+    PoolStats poolStats(String poolName);
 
     /**
      * The queue that waiting acquires of this storage join to be woken, across processes, when

@@ -7,6 +7,7 @@ import io.pharox.model.HealthCheckResult;
 import io.pharox.model.Lease;
 import io.pharox.model.LeasedProxy;
 import io.pharox.model.Outcome;
+import io.pharox.model.PoolStats;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
 import io.pharox.model.ProxyStanding;
@@ -251,5 +252,10 @@ final class SecretInjectingStorage implements ProxyStorage {
     @Override
     public List<Lease> activeLeasesInPool(String poolName) {
         return call("activeLeasesInPool", () -> delegate.activeLeasesInPool(poolName));
+    }
+
+    @Override
+    public PoolStats poolStats(String poolName) {
+        return call("poolStats", () -> delegate.poolStats(poolName));
     }
 }

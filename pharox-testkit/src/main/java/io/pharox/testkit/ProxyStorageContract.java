@@ -45,15 +45,17 @@ import org.junit.jupiter.api.Nested;
  * the database's clock, with the short leases of {@link #shortTtl()}.
  *
  * <p>The groups: Pools, Proxies, Consumers, Capacity, Strategies, Filters, Expiry, Release,
- * Renewal, Idempotency, Outcomes, Fencing, Breaker, Bans, Scores, Sessions, Pacing, Health, BadInput,
- * Concurrency and Manager. Outcomes, Fencing, Breaker, Bans and Scores check {@code docs/outcomes.md}:
+ * Renewal, Idempotency, Outcomes, Fencing, Breaker, Bans, Scores, Sessions, Pacing, PoolStatistics,
+ * Health, BadInput, Concurrency and Manager. Outcomes, Fencing, Breaker, Bans and Scores check {@code docs/outcomes.md}:
  * reports and the standing they change, stale reports, fencing tokens, the circuit breaker and
  * its probe, target bans, and the LOWEST_LATENCY and HEALTHIEST strategies. Their cooldowns are
  * {@link #shortTtl()}, so a storage on a real clock waits a few of those at most. Sessions checks
  * {@code docs/sessions.md}: sticky sessions, their rebinding and waiting, idle deadline, maximum
  * of uses, cleanup and concurrent creation. Pacing checks {@code docs/pacing.md}: a proxy's
  * minimum interval between grants (its own or its pool's default), against the storage's
- * clock, with intervals of {@link #shortTtl()} too.
+ * clock, with intervals of {@link #shortTtl()} too. PoolStatistics checks
+ * {@link ProxyStorage#poolStats}: each number of {@link io.pharox.model.PoolStats} after known
+ * changes, and snapshots taken while threads acquire and release.
  *
  * <p>The concurrent groups run {@link #concurrentThreads()} threads for a fixed number of
  * operations each and check the invariant (active leases ≤ capacity, stored counter =
@@ -374,6 +376,14 @@ public abstract class ProxyStorageContract {
     @Nested
     class Pacing extends PacingContract {
         Pacing() {
+            super(ProxyStorageContract.this);
+        }
+    }
+
+    /** Pool statistics: proxies by status, leasable proxies, capacity, active leases, free slots. */
+    @Nested
+    class PoolStatistics extends PoolStatsContract {
+        PoolStatistics() {
             super(ProxyStorageContract.this);
         }
     }

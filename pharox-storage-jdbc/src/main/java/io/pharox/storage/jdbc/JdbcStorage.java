@@ -14,6 +14,7 @@ import io.pharox.model.Ids;
 import io.pharox.model.Lease;
 import io.pharox.model.LeasedProxy;
 import io.pharox.model.Outcome;
+import io.pharox.model.PoolStats;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
 import io.pharox.model.ProxyStanding;
@@ -355,6 +356,11 @@ public final class JdbcStorage implements ProxyStorage, AutoCloseable {
     @Override
     public List<Lease> activeLeasesInPool(String poolName) {
         return engine.activeLeasesInPool(poolName);
+    }
+
+    @Override
+    public PoolStats poolStats(String poolName) {
+        return engine.poolStats(poolName);
     }
 
     // ---------------------------------------------------------------- plumbing

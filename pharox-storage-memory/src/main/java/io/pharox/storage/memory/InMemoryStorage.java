@@ -16,9 +16,11 @@ import io.pharox.model.LeaseStatus;
 import io.pharox.model.LeasedProxy;
 import io.pharox.model.Outcome;
 import io.pharox.model.Pacing;
+import io.pharox.model.PoolStats;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
 import io.pharox.model.ProxyStanding;
+import io.pharox.model.ProxyStatus;
 import io.pharox.model.SessionInfo;
 import io.pharox.model.TargetBan;
 import io.pharox.select.SelectorStrategy;
@@ -32,6 +34,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -878,6 +881,51 @@ public final class InMemoryStorage implements ProxyStorage {
     @Override
     public List<Lease> activeLeasesInPool(String poolName) {
         return activeOf(requirePool(poolName).proxies.values(), clock.instant());
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Read proxy by proxy without a lock, at one instant of the clock: exact while nothing
+     * changes; under concurrent acquires and releases each proxy's numbers are its own at some
+     * moment of the walk (a slot being claimed or freed may count as taken), so no proxy shows
+     * more active leases than its capacity allowed at that moment.
+     */
+    @Override
+    public PoolStats poolStats(String poolName) {
+        PoolState pool = requirePool(poolName);
+        Instant now = clock.instant();
+        Map<ProxyStatus, Integer> byStatus = new EnumMap<>(ProxyStatus.class);
+        for (ProxyStatus status : ProxyStatus.values()) {
+            byStatus.put(status, 0);
+        }
+        int leasable = 0;
+        long capacity = 0;
+        int unlimited = 0;
+        int active = 0;
+        long free = 0;
+        for (ProxySlot slot : pool.proxies.values()) {
+            if (slot.removed) {
+                continue;
+            }
+            Proxy p = slot.proxy();
+            int held = slot.activeAt(now);
+            byStatus.merge(p.status(), 1, Integer::sum);
+            active += held;
+            if (p.status() != ProxyStatus.ACTIVE) {
+                continue;
+            }
+            if (p.isUnlimited()) {
+                unlimited++;
+            } else {
+                capacity += p.maxConcurrency();
+                free += Math.max(0, p.maxConcurrency() - held);
+            }
+            if (!slot.openAt(now) && p.hasCapacityFor(held)) {
+                leasable++;
+            }
+        }
+        return new PoolStats(pool.pool.name(), now, byStatus, leasable, capacity, unlimited, active, free);
     }
 
     private static List<Lease> activeOf(Iterable<ProxySlot> slots, Instant now) {

@@ -1,6 +1,8 @@
 package io.pharox.storage.memory;
 
 import io.pharox.model.CircuitState;
+import io.pharox.model.Lease;
+import io.pharox.model.LeaseStatus;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyStanding;
 import io.pharox.model.TargetBan;
@@ -263,6 +265,29 @@ final class ProxySlot {
         return all;
     }
 
+    /**
+     * The leases of this slot active at {@code now}: its counter less the records it holds that
+     * are still ACTIVE but lapsed at {@code now}. The counter is read first, so a lease ended
+     * meanwhile is at most counted once too many, never subtracted from a counter that no longer
+     * held it: the result never exceeds what the counter was, hence the capacity, and is exact
+     * while nothing changes. A lease granted after the caller read {@code now} cannot have lapsed
+     * at {@code now}.
+     */
+    int activeAt(Instant now) {
+        int counted = leases;
+        if (counted == 0) {
+            return 0;
+        }
+        int lapsed = 0;
+        for (LeaseRecord record : activeRecords()) {
+            Lease lease = record.lease();
+            if (lease.status() == LeaseStatus.ACTIVE && !lease.isActiveAt(now)) {
+                lapsed++;
+            }
+        }
+        return Math.max(0, counted - lapsed);
+    }
+
     /** Gives back the slot of a lease that has just left the ACTIVE state. */
     void free(LeaseRecord ended) {
         if (!SOLE.compareAndSet(this, ended, null)) {
@@ -342,6 +367,12 @@ final class ProxySlot {
     private static final int MAX_VIEWS = 8;
 
     // ---------------------------------------------------------------- learned state
+
+    /** Whether the circuit is open at {@code now}: its cooldown has not ended (half-open is not open). */
+    boolean openAt(Instant now) {
+        Instant until = openUntil;
+        return until != null && now.isBefore(until);
+    }
 
     /** Whether the circuit is not closed: the acquire must decide under {@link #learning}. */
     boolean guarded() {

@@ -30,6 +30,7 @@ import io.pharox.model.Lease;
 import io.pharox.model.LeaseStatus;
 import io.pharox.model.LeasedProxy;
 import io.pharox.model.Outcome;
+import io.pharox.model.PoolStats;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
 import io.pharox.model.ProxyStanding;
@@ -775,6 +776,20 @@ public final class LeaseEngine {
      */
     public List<Lease> activeLeasesInPool(String poolName) {
         return activeLeasesWhere(LEASE.POOL_ID.eq(poolId(poolName)));
+    }
+
+    /**
+     * A snapshot of the pool named {@code poolName} as of the database's {@code now()}, in one
+     * statement that reads the pool's proxies and its active leases only ({@link PoolStatistics});
+     * see {@link io.pharox.storage.ProxyStorage#poolStats}.
+     *
+     * @throws PoolNotFoundException if there is no such pool
+     * @throws IllegalArgumentException if the name is invalid
+     */
+    public PoolStats poolStats(String poolName) {
+        ProxyPool.requireName(poolName);
+        return db.statement(ctx -> PoolStatistics.take(ctx, poolName))
+                .orElseThrow(() -> new PoolNotFoundException(poolName));
     }
 
     private List<Lease> activeLeasesWhere(Condition condition) {

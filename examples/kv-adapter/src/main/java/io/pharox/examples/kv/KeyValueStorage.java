@@ -12,6 +12,7 @@ import io.pharox.exception.PoolNotFoundException;
 import io.pharox.exception.ProxyAlreadyExistsException;
 import io.pharox.exception.ProxyNotFoundException;
 import io.pharox.exception.StaleLeaseException;
+import io.pharox.model.CircuitState;
 import io.pharox.model.Consumer;
 import io.pharox.model.HealthCheckResult;
 import io.pharox.model.Ids;
@@ -20,9 +21,11 @@ import io.pharox.model.LeaseStatus;
 import io.pharox.model.LeasedProxy;
 import io.pharox.model.Outcome;
 import io.pharox.model.Pacing;
+import io.pharox.model.PoolStats;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
 import io.pharox.model.ProxyStanding;
+import io.pharox.model.ProxyStatus;
 import io.pharox.model.SessionBinding;
 import io.pharox.model.SessionInfo;
 import io.pharox.model.TargetBan;
@@ -37,7 +40,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -676,6 +681,50 @@ public final class KeyValueStorage implements ProxyStorage {
     @Override
     public List<Lease> activeLeasesInPool(String poolName) {
         return activeLeasesOf(proxiesOf(requirePool(poolName)));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Each proxy's numbers come from one read of its record (its slots, status, capacity and
+     * circuit), so they are consistent per proxy; proxies are read one after the other, so under
+     * concurrent writers the totals mix moments, as any store without a multi-key snapshot read
+     * would. A slot counts as active while its lease has not expired, as an acquire counts it.
+     */
+    @Override
+    public PoolStats poolStats(String poolName) {
+        ProxyPool pool = requirePool(poolName);
+        List<Stored<ProxyRecord>> proxies = proxiesOf(pool);
+        Instant now = clock.instant();
+        Map<ProxyStatus, Integer> byStatus = new EnumMap<>(ProxyStatus.class);
+        for (ProxyStatus status : ProxyStatus.values()) {
+            byStatus.put(status, 0);
+        }
+        int leasable = 0;
+        long capacity = 0;
+        int unlimited = 0;
+        int active = 0;
+        long free = 0;
+        for (Stored<ProxyRecord> stored : proxies) {
+            ProxyRecord record = stored.value();
+            Proxy proxy = record.values();
+            int live = record.liveAt(now);
+            byStatus.merge(proxy.status(), 1, Integer::sum);
+            active += live;
+            if (proxy.status() != ProxyStatus.ACTIVE) {
+                continue;
+            }
+            if (proxy.isUnlimited()) {
+                unlimited++;
+            } else {
+                capacity += proxy.maxConcurrency();
+                free += Math.max(0, proxy.maxConcurrency() - live);
+            }
+            if (record.learned().circuitAt(now) != CircuitState.OPEN && proxy.hasCapacityFor(live)) {
+                leasable++;
+            }
+        }
+        return new PoolStats(pool.name(), now, byStatus, leasable, capacity, unlimited, active, free);
     }
 
     /** The unexpired leases of {@code proxies}, oldest first. */
