@@ -1,11 +1,20 @@
 package io.pharox;
 
+import io.pharox.event.AcquiredEvent;
+import io.pharox.event.CircuitChangedEvent;
+import io.pharox.event.ExpiredEvent;
+import io.pharox.event.HealthCheckedEvent;
+import io.pharox.event.LeaseObserver;
+import io.pharox.event.MissedEvent;
+import io.pharox.event.ReleasedEvent;
 import io.pharox.exception.LeaseNotActiveException;
 import io.pharox.exception.LeaseNotFoundException;
 import io.pharox.exception.NoProxyAvailableException;
 import io.pharox.exception.PoolNotFoundException;
 import io.pharox.exception.ProxyNotFoundException;
 import io.pharox.exception.StaleLeaseException;
+import io.pharox.model.CheckedProxy;
+import io.pharox.model.CircuitState;
 import io.pharox.model.Consumer;
 import io.pharox.model.FailureReason;
 import io.pharox.model.HealthCheckResult;
@@ -14,6 +23,7 @@ import io.pharox.model.LeaseStatus;
 import io.pharox.model.LeasedProxy;
 import io.pharox.model.Outcome;
 import io.pharox.model.Proxy;
+import io.pharox.model.ProxyPool;
 import io.pharox.model.ProxyStanding;
 import io.pharox.select.SelectorStrategy;
 import io.pharox.storage.AcquireRequest;
@@ -34,14 +44,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The facade services use to lease proxies: acquire (now, or waiting up to a bound), use,
- * release, renew; with defaults for the consumer, lease duration and strategy, and
- * listeners for lease events. All state lives in the {@link ProxyStorage}; the manager
- * is thread-safe and many managers (in many processes) may share one storage.
+ * release, renew; with defaults for the consumer, lease duration and strategy, listeners for
+ * its events and an observer of its acquires and releases ({@code docs/events.md}). All state
+ * lives in the {@link ProxyStorage}; the manager is thread-safe and many managers (in many
+ * processes) may share one storage.
  *
  * <pre>{@code
  * ProxyManager manager = ProxyManager.builder(storage).defaultConsumer("crawler-1").build();
@@ -63,9 +75,15 @@ public final class ProxyManager {
     private final Duration wakeUpPollInterval;
     private final Clock clock;
     private final List<LeaseListener> listeners;
+    private final @Nullable LeaseObserver observer;
+    /** Whether anyone hears of acquires and releases: without listeners and observer, nothing is timed or kept. */
+    private final boolean observed;
+
     private final OutcomePolicy outcomePolicy;
-    /** Leases handed out and not yet seen to end; kept only when there are listeners. */
-    private final Map<UUID, Lease> outstanding = new ConcurrentHashMap<>();
+    /** Leases handed out and not yet seen to end, with their pool's name; kept only when there are listeners. */
+    private final Map<UUID, Tracked> outstanding = new ConcurrentHashMap<>();
+    /** Pool names by pool id, for events and the observer: one entry per pool, filled only when observed. */
+    private final Map<UUID, String> poolNames = new ConcurrentHashMap<>();
 
     private final ReentrantLock releaseLock = new ReentrantLock();
     private final Condition released = releaseLock.newCondition();
@@ -80,7 +98,18 @@ public final class ProxyManager {
         this.wakeUpPollInterval = b.wakeUpPollInterval;
         this.clock = b.clock;
         this.listeners = List.copyOf(b.listeners);
+        this.observer = b.observer;
+        this.observed = !listeners.isEmpty() || observer != null;
         this.outcomePolicy = b.outcomePolicy;
+    }
+
+    /** A lease this manager handed out, with its pool's name, for the events of its end. */
+    private record Tracked(Lease lease, String poolName) {}
+
+    /** What a waiting or retrying acquire did, for its event: whether it waited. Caller's thread only. */
+    private static final class Waiting {
+        boolean waited;
+        int attempts;
     }
 
     /** A manager on {@code storage} with every default. */
@@ -91,7 +120,7 @@ public final class ProxyManager {
     /**
      * A builder with defaults: consumer {@value Consumer#DEFAULT_NAME}, ttl
      * {@link AcquireRequest#DEFAULT_TTL}, strategy FIRST_AVAILABLE, wait poll interval 50 ms,
-     * the system UTC clock, no listeners.
+     * the system UTC clock, no listeners, no observer.
      *
      * @throws NullPointerException if {@code storage} is {@code null}
      */
@@ -135,8 +164,54 @@ public final class ProxyManager {
      */
     public Optional<LeasedProxy> acquire(AcquireRequest request) {
         Objects.requireNonNull(request, "request");
+        if (!observed) {
+            return claim(request);
+        }
+        try {
+            return observe(request, () -> claim(request), null);
+        } catch (InterruptedException e) {
+            // a claim never throws it: only an observer that breaks its contract could
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("the lease observer threw InterruptedException from a plain acquire", e);
+        }
+    }
+
+    /** One attempt at the storage, without events. */
+    private Optional<LeasedProxy> claim(AcquireRequest request) {
         Optional<LeasedProxy> leased = storage.acquire(request);
-        leased.ifPresent(this::acquired);
+        if (leased.isPresent() && LOG.isDebugEnabled()) {
+            LOG.debug(
+                    "acquired lease {} on {}",
+                    leased.get().lease().id(),
+                    leased.get().proxy());
+        }
+        return leased;
+    }
+
+    /**
+     * Runs one acquire call through the observer, times it and announces it: a hit or a miss,
+     * once. A call that throws is announced to nobody (the observer sees the exception).
+     */
+    private Optional<LeasedProxy> observe(
+            AcquireRequest request, LeaseObserver.AcquireCall call, @Nullable Waiting waiting)
+            throws InterruptedException {
+        boolean timed = !listeners.isEmpty();
+        long start = timed ? System.nanoTime() : 0L;
+        LeaseObserver o = observer;
+        Optional<LeasedProxy> leased = o == null ? call.run() : o.acquire(request, call);
+        if (leased.isPresent()) {
+            poolNames.putIfAbsent(leased.get().lease().poolId(), request.poolName());
+        }
+        if (timed) {
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            boolean waited = waiting != null && waiting.waited;
+            if (leased.isPresent()) {
+                announceAcquired(request, leased.get(), took, waited);
+            } else {
+                MissedEvent missed = new MissedEvent(request.poolName(), request.strategy(), took, waited);
+                listeners.forEach(l -> notify(l, "onMissed", () -> l.onMissed(missed)));
+            }
+        }
         return leased;
     }
 
@@ -169,12 +244,22 @@ public final class ProxyManager {
         if (maxWait.isNegative()) {
             throw new IllegalArgumentException("maxWait must not be negative, was " + maxWait);
         }
+        if (!observed) {
+            return await(request, maxWait, new Waiting());
+        }
+        Waiting waiting = new Waiting();
+        return observe(request, () -> await(request, maxWait, waiting), waiting);
+    }
+
+    /** The waiting acquire, without events; records in {@code waiting} whether it waited. */
+    private Optional<LeasedProxy> await(AcquireRequest request, Duration maxWait, Waiting waiting)
+            throws InterruptedException {
         // saturate before converting: toNanos() overflows past 292 years
         long deadline =
                 System.nanoTime() + (maxWait.compareTo(LONGEST_WAIT) >= 0 ? LONGEST_WAIT.toNanos() : maxWait.toNanos());
         Optional<WaitQueue> queue = maxWait.isZero() ? Optional.empty() : storage.waitQueue();
         if (queue.isPresent()) {
-            return acquireQueued(queue.get(), request, deadline);
+            return acquireQueued(queue.get(), request, deadline, waiting);
         }
         while (true) {
             if (Thread.interrupted()) {
@@ -182,11 +267,12 @@ public final class ProxyManager {
                         "interrupted while waiting for a proxy in pool '" + request.poolName() + "'");
             }
             long seen = releaseCount;
-            Optional<LeasedProxy> leased = acquire(request);
+            Optional<LeasedProxy> leased = claim(request);
             long remaining = deadline - System.nanoTime();
             if (leased.isPresent() || remaining <= 0) {
                 return leased;
             }
+            waiting.waited = true;
             releaseLock.lockInterruptibly();
             try {
                 if (releaseCount == seen) {
@@ -203,10 +289,10 @@ public final class ProxyManager {
      * interrupt that reaches a statement (the driver gives up on it and the storage reports a
      * failure) ends the wait as an interrupt does anywhere else.
      */
-    private Optional<LeasedProxy> acquireQueued(WaitQueue queue, AcquireRequest request, long deadline)
+    private Optional<LeasedProxy> acquireQueued(WaitQueue queue, AcquireRequest request, long deadline, Waiting waiting)
             throws InterruptedException {
         try {
-            return waitInQueue(queue, request, deadline);
+            return waitInQueue(queue, request, deadline, waiting);
         } catch (RuntimeException e) {
             if (Thread.interrupted() || causedByInterrupt(e)) {
                 InterruptedException interrupted = new InterruptedException(
@@ -227,11 +313,11 @@ public final class ProxyManager {
         return false;
     }
 
-    private Optional<LeasedProxy> waitInQueue(WaitQueue queue, AcquireRequest request, long deadline)
+    private Optional<LeasedProxy> waitInQueue(WaitQueue queue, AcquireRequest request, long deadline, Waiting waiting)
             throws InterruptedException {
         throwIfInterrupted(request);
         if (!queue.contended(request.poolName())) {
-            Optional<LeasedProxy> leased = acquire(request);
+            Optional<LeasedProxy> leased = claim(request);
             if (leased.isPresent() || deadline - System.nanoTime() <= 0) {
                 return leased;
             }
@@ -242,7 +328,7 @@ public final class ProxyManager {
             while (true) {
                 throwIfInterrupted(request);
                 if (claim) {
-                    Optional<LeasedProxy> leased = acquire(request);
+                    Optional<LeasedProxy> leased = claim(request);
                     if (leased.isPresent()) {
                         return leased;
                     }
@@ -255,6 +341,7 @@ public final class ProxyManager {
                     return Optional.empty();
                 }
                 long poll = (waiter.live() ? wakeUpPollInterval : waitPollInterval).toNanos();
+                waiting.waited = true;
                 boolean woken = waiter.await(Math.min(remaining, poll), TimeUnit.NANOSECONDS);
                 if (!woken && waiter.live() && queue.contended(request.poolName())) {
                     // wake-ups are flowing in this pool: a claim now would take a slot meant for an
@@ -294,24 +381,50 @@ public final class ProxyManager {
      */
     public boolean release(Lease lease) {
         Objects.requireNonNull(lease, "lease");
-        boolean releasedNow = storage.release(lease.id());
-        signalRelease();
-        if (!listeners.isEmpty()) {
+        if (!observed) {
+            return releaseNow(lease);
+        }
+        @Nullable Tracked tracked = listeners.isEmpty() ? null : outstanding.get(lease.id());
+        long start = tracked == null ? 0L : System.nanoTime();
+        LeaseObserver o = observer;
+        boolean releasedNow = o == null
+                ? releaseNow(lease)
+                : o.release(
+                        lease,
+                        tracked != null ? tracked.poolName() : poolName(lease.poolId()),
+                        () -> releaseNow(lease));
+        if (tracked != null) {
             if (releasedNow) {
                 if (outstanding.remove(lease.id()) != null) {
-                    Lease ended = storage.findLease(lease.id()).orElse(lease.released(clock.instant()));
-                    listeners.forEach(l -> notify(l, "onReleased", () -> l.onReleased(ended)));
+                    Duration took = Duration.ofNanos(System.nanoTime() - start);
+                    // the release time by the manager's clock: reading the stored one would cost a round trip
+                    Lease ended = tracked.lease().released(clock.instant());
+                    ReleasedEvent event = new ReleasedEvent(ended, tracked.poolName(), took, held(ended));
+                    listeners.forEach(l -> notify(l, "onReleased", () -> l.onReleased(event)));
                 }
             } else {
                 storage.findLease(lease.id()).ifPresent(this::endedElsewhere);
             }
         }
+        return releasedNow;
+    }
+
+    /** The release at the storage, without events. */
+    private boolean releaseNow(Lease lease) {
+        boolean releasedNow = storage.release(lease.id());
+        signalRelease();
         LOG.debug(
                 "released lease {} on proxy {}: {}",
                 lease.id(),
                 lease.proxyId(),
                 releasedNow ? "released" : "was not active");
         return releasedNow;
+    }
+
+    /** How long {@code ended} was held: from its grant to its release, never negative. */
+    private static Duration held(Lease ended) {
+        Duration held = Duration.between(ended.acquiredAt(), ended.releasedAt().orElse(ended.acquiredAt()));
+        return held.isNegative() ? Duration.ZERO : held;
     }
 
     /** Releases the lease of {@code leased}; see {@link #release(Lease)}. */
@@ -332,7 +445,9 @@ public final class ProxyManager {
         AcquireRequest.requireTtl(ttl);
         Optional<Lease> renewed = storage.renew(lease.id(), ttl);
         if (renewed.isPresent()) {
-            outstanding.computeIfPresent(lease.id(), (id, old) -> renewed.get());
+            if (!listeners.isEmpty()) {
+                outstanding.computeIfPresent(lease.id(), (id, old) -> new Tracked(renewed.get(), old.poolName()));
+            }
             return renewed.get();
         }
         Lease current = storage.findLease(lease.id()).orElseThrow(() -> new LeaseNotFoundException(lease.id()));
@@ -342,8 +457,9 @@ public final class ProxyManager {
     }
 
     /**
-     * Reclaims expired leases in the storage and fires {@link LeaseListener#onExpired} for
-     * those this manager handed out.
+     * Reclaims expired leases in the storage and announces an {@link ExpiredEvent} for those
+     * this manager handed out (past their expiry by the manager's clock, and found expired in
+     * the storage).
      *
      * @return how many leases the storage expired (across all managers sharing it)
      */
@@ -354,9 +470,9 @@ public final class ProxyManager {
         }
         if (!listeners.isEmpty()) {
             Instant now = clock.instant();
-            for (Lease lease : List.copyOf(outstanding.values())) {
-                if (!now.isBefore(lease.expiresAt())) {
-                    storage.findLease(lease.id()).ifPresent(this::endedElsewhere);
+            for (Tracked tracked : List.copyOf(outstanding.values())) {
+                if (!now.isBefore(tracked.lease().expiresAt())) {
+                    storage.findLease(tracked.lease().id()).ifPresent(this::endedElsewhere);
                 }
             }
         }
@@ -365,13 +481,25 @@ public final class ProxyManager {
 
     /**
      * Records a health check in the storage and feeds it to the proxy's standing under this
-     * manager's {@linkplain Builder#outcomePolicy outcome policy}.
+     * manager's {@linkplain Builder#outcomePolicy outcome policy}; announces a
+     * {@link HealthCheckedEvent}, and a {@link CircuitChangedEvent} for each circuit transition
+     * the check caused.
      *
      * @return the proxy as stored afterwards
      * @throws ProxyNotFoundException if the proxy does not exist
      */
     public Proxy applyHealthCheckResult(HealthCheckResult result) {
-        return storage.applyHealthCheckResult(Objects.requireNonNull(result, "result"), outcomePolicy);
+        Objects.requireNonNull(result, "result");
+        if (listeners.isEmpty()) {
+            return storage.applyHealthCheckResult(result, outcomePolicy);
+        }
+        CheckedProxy checked = storage.applyHealthCheck(result, outcomePolicy);
+        String pool = poolName(checked.proxy().poolId());
+        HealthCheckedEvent event =
+                new HealthCheckedEvent(result, pool, checked.proxy().status());
+        listeners.forEach(l -> notify(l, "onHealthChecked", () -> l.onHealthChecked(event)));
+        announceCircuit(checked.standing(), pool);
+        return checked.proxy();
     }
 
     /**
@@ -419,8 +547,9 @@ public final class ProxyManager {
      * {@link RetryPolicy#maxAttempts()} non-waiting attempts with the policy's pauses between
      * them, as the Python Pharox's {@code acquire_proxy_with_retry}. An attempt that found no
      * proxy is retried; one that threw is retried only if the policy retries that exception.
-     * Each attempt that succeeds is announced to listeners once, as {@link #acquire(AcquireRequest)}
-     * does.
+     * The call is announced once, as a whole: an {@link AcquiredEvent} or a {@link MissedEvent}
+     * whose duration spans every attempt and pause, {@code waited} when it made more than one
+     * attempt; the observer also runs once around the whole call.
      *
      * @return the lease and its proxy, or empty if the last attempt found no proxy
      * @throws PoolNotFoundException if the pool does not exist (at once, never retried)
@@ -431,7 +560,20 @@ public final class ProxyManager {
     public Optional<LeasedProxy> acquire(AcquireRequest request, RetryPolicy retry) throws InterruptedException {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(retry, "retry");
-        return RetryLoop.run(retry, "an acquire in pool '" + request.poolName() + "'", () -> acquire(request));
+        String what = "an acquire in pool '" + request.poolName() + "'";
+        if (!observed) {
+            return RetryLoop.run(retry, what, () -> claim(request));
+        }
+        Waiting waiting = new Waiting();
+        return observe(
+                request,
+                () -> RetryLoop.run(retry, what, () -> {
+                    if (waiting.attempts++ > 0) {
+                        waiting.waited = true;
+                    }
+                    return claim(request);
+                }),
+                waiting);
     }
 
     /**
@@ -485,7 +627,8 @@ public final class ProxyManager {
 
     /**
      * Reports what happened to a request made through {@code lease}'s proxy, under this manager's
-     * {@linkplain Builder#outcomePolicy outcome policy}; see {@link ProxyStorage#report}.
+     * {@linkplain Builder#outcomePolicy outcome policy}; see {@link ProxyStorage#report}. A
+     * circuit transition the report caused is announced as a {@link CircuitChangedEvent}.
      *
      * @return the proxy's standing afterwards
      * @throws StaleLeaseException if the lease was released or has expired, or is not the grant
@@ -496,6 +639,10 @@ public final class ProxyManager {
         Objects.requireNonNull(lease, "lease");
         Objects.requireNonNull(outcome, "outcome");
         ProxyStanding standing = storage.report(lease.id(), lease.fencingToken(), outcome, outcomePolicy);
+        if (!listeners.isEmpty() && standing.circuitChanged()) {
+            @Nullable Tracked tracked = outstanding.get(lease.id());
+            announceCircuit(standing, tracked != null ? tracked.poolName() : poolName(lease.poolId()));
+        }
         LOG.debug(
                 "reported {} on lease {} of proxy {}: circuit {}",
                 outcome,
@@ -510,29 +657,75 @@ public final class ProxyManager {
         return outcomePolicy;
     }
 
-    private void acquired(LeasedProxy leased) {
-        LOG.debug("acquired lease {} on {}", leased.lease().id(), leased.proxy());
+    private void announceAcquired(AcquireRequest request, LeasedProxy leased, Duration took, boolean waited) {
         // an acquire repeated with its idempotency key returns a lease already announced
-        if (!listeners.isEmpty() && outstanding.put(leased.lease().id(), leased.lease()) == null) {
-            // events never carry credentials: listeners log and export what they hear
-            LeasedProxy announced = leased.proxy().credentials().isEmpty()
-                    ? leased
-                    : leased.withProxy(
-                            leased.proxy().toBuilder().credentials(null).build());
-            listeners.forEach(l -> notify(l, "onAcquired", () -> l.onAcquired(announced)));
+        if (outstanding.putIfAbsent(leased.lease().id(), new Tracked(leased.lease(), request.poolName())) != null) {
+            return;
         }
+        // events never carry credentials: listeners log and export what they hear
+        LeasedProxy announced = leased.proxy().credentials().isEmpty()
+                ? leased
+                : leased.withProxy(leased.proxy().toBuilder().credentials(null).build());
+        AcquiredEvent event = new AcquiredEvent(announced, request.poolName(), request.strategy(), took, waited);
+        listeners.forEach(l -> notify(l, "onAcquired", () -> l.onAcquired(event)));
     }
 
-    /** Fires the event for a tracked lease that ended without this manager releasing it. */
+    /**
+     * Announces the end of a tracked lease that ended without this manager releasing it:
+     * expired, or released by another party (a release that took this manager no time).
+     */
     private void endedElsewhere(Lease current) {
-        if (current.status() == LeaseStatus.ACTIVE || outstanding.remove(current.id()) == null) {
+        if (current.status() == LeaseStatus.ACTIVE) {
+            return;
+        }
+        @Nullable Tracked tracked = outstanding.remove(current.id());
+        if (tracked == null) {
             return;
         }
         if (current.status() == LeaseStatus.EXPIRED) {
-            listeners.forEach(l -> notify(l, "onExpired", () -> l.onExpired(current)));
+            ExpiredEvent event = new ExpiredEvent(current, tracked.poolName());
+            listeners.forEach(l -> notify(l, "onExpired", () -> l.onExpired(event)));
         } else {
-            listeners.forEach(l -> notify(l, "onReleased", () -> l.onReleased(current)));
+            ReleasedEvent event = new ReleasedEvent(current, tracked.poolName(), Duration.ZERO, held(current));
+            listeners.forEach(l -> notify(l, "onReleased", () -> l.onReleased(event)));
         }
+    }
+
+    /**
+     * Announces the circuit transitions a report or check left in {@code standing}. A check that
+     * found the circuit HALF_OPEN is the first to see that its cooldown ended: OPEN → HALF_OPEN
+     * is announced before the transition out of it.
+     */
+    private void announceCircuit(ProxyStanding standing, String pool) {
+        if (!standing.circuitChanged()) {
+            return;
+        }
+        Instant at = clock.instant();
+        if (standing.circuitBefore() == CircuitState.HALF_OPEN) {
+            fireCircuit(
+                    new CircuitChangedEvent(standing.proxyId(), pool, CircuitState.OPEN, CircuitState.HALF_OPEN, at));
+        }
+        fireCircuit(
+                new CircuitChangedEvent(standing.proxyId(), pool, standing.circuitBefore(), standing.circuit(), at));
+    }
+
+    private void fireCircuit(CircuitChangedEvent event) {
+        listeners.forEach(l -> notify(l, "onCircuitChanged", () -> l.onCircuitChanged(event)));
+    }
+
+    /**
+     * The name of pool {@code poolId}: remembered from this manager's acquires, else read once
+     * with every pool's (pool names never change); the id itself for a pool that is gone.
+     */
+    private String poolName(UUID poolId) {
+        String name = poolNames.get(poolId);
+        if (name != null) {
+            return name;
+        }
+        for (ProxyPool pool : storage.listPools()) {
+            poolNames.putIfAbsent(pool.id(), pool.name());
+        }
+        return poolNames.getOrDefault(poolId, poolId.toString());
     }
 
     private void signalRelease() {
@@ -593,6 +786,7 @@ public final class ProxyManager {
         private Duration wakeUpPollInterval = Duration.ofSeconds(1);
         private Clock clock = Clock.systemUTC();
         private final List<LeaseListener> listeners = new ArrayList<>();
+        private @Nullable LeaseObserver observer;
         private OutcomePolicy outcomePolicy = OutcomePolicy.defaults();
 
         private Builder(ProxyStorage storage) {
@@ -643,9 +837,19 @@ public final class ProxyManager {
             return this;
         }
 
-        /** Adds a listener for lease events. */
+        /** Adds a listener for the manager's events ({@code docs/events.md}). */
         public Builder listener(LeaseListener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * Sets the observer that every acquire call and every release of the manager runs
+         * through (a tracing or metrics library's), replacing the one set before; none by
+         * default. See {@link LeaseObserver}.
+         */
+        public Builder observer(LeaseObserver observer) {
+            this.observer = Objects.requireNonNull(observer, "observer");
             return this;
         }
 

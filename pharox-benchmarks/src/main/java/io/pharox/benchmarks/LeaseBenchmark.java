@@ -43,6 +43,17 @@ public abstract class LeaseBenchmark {
     @Param({"off"})
     public String pacing;
 
+    /**
+     * {@code off}: the adapters are driven through the storage port, as without this parameter;
+     * {@code on}: through a {@link io.pharox.ProxyManager} carrying the listener and observer of
+     * {@code pharox-micrometer} on a Prometheus registry (acquire timer with its percentile
+     * histogram, no observation registry). {@code manager} (not run by default): through a
+     * manager without them, to tell the manager's cost from the meters'. See {@code Leasers}. The
+     * adapters only; the baselines ignore it.
+     */
+    @Param({"off", "on"})
+    public String metrics;
+
     /** What the benchmark drives: an adapter or a baseline, opened by the subclass. */
     protected Leaser leaser;
 

@@ -54,7 +54,7 @@ public class MemoryLeaseBenchmark extends LeaseBenchmark {
                             HealthCheckResult.healthy(proxy.id(), BenchmarkPool.latency(i), checked), exact);
                 }
                 storage.setDefaultMinGrantInterval(BenchmarkPool.POOL, BenchmarkPool.pacing(pacing));
-                leaser = new StorageLeaser(storage, BenchmarkPool.request(filter, strategy), () -> {});
+                leaser = Leasers.forAdapter(storage, BenchmarkPool.request(filter, strategy), metrics, () -> {});
                 break;
             }
             case "commons-pool":

@@ -51,13 +51,13 @@ public class PostgresLeaseBenchmark extends LeaseBenchmark {
             case "jdbc": {
                 JdbcStorage storage = new JdbcStorage(dataSource, schema);
                 storage.setDefaultMinGrantInterval(BenchmarkPool.POOL, BenchmarkPool.pacing(pacing));
-                return new StorageLeaser(storage, BenchmarkPool.request(filter, strategy), () -> {});
+                return Leasers.forAdapter(storage, BenchmarkPool.request(filter, strategy), metrics, () -> {});
             }
             case "jpa": {
                 EntityManagerFactory emf = JpaStorage.entityManagerFactory(dataSource, schema);
                 JpaStorage storage = new JpaStorage(emf);
                 storage.setDefaultMinGrantInterval(BenchmarkPool.POOL, BenchmarkPool.pacing(pacing));
-                return new StorageLeaser(storage, BenchmarkPool.request(filter, strategy), emf::close);
+                return Leasers.forAdapter(storage, BenchmarkPool.request(filter, strategy), metrics, emf::close);
             }
             case "seed-guide":
                 return new SeedGuideLeaser(dataSource, schema, !"none".equals(filter));

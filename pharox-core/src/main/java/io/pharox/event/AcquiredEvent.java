@@ -11,8 +11,10 @@ import java.util.Objects;
  * @param leased   the lease and its proxy, without the proxy's credentials
  * @param poolName the pool the acquire asked
  * @param strategy the strategy the acquire used
- * @param duration how long the acquire call took, waiting included
- * @param waited   whether the acquire waited for capacity (it was not granted at its first try)
+ * @param duration how long the acquire call took, by {@link System#nanoTime()}: waiting, every
+ *                 attempt and pause of a retrying acquire, and the observer included
+ * @param waited   whether the acquire waited for capacity: a waiting acquire that blocked before
+ *                 its grant, a retrying acquire granted after its first attempt
  */
 public record AcquiredEvent(
         LeasedProxy leased, String poolName, SelectorStrategy strategy, Duration duration, boolean waited) {

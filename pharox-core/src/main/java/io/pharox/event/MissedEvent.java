@@ -10,8 +10,10 @@ import java.util.Objects;
  *
  * @param poolName the pool the acquire asked
  * @param strategy the strategy the acquire used
- * @param duration how long the acquire call took, waiting included
- * @param waited   whether the acquire waited for capacity before giving up
+ * @param duration how long the acquire call took, by {@link System#nanoTime()}: waiting, every
+ *                 attempt and pause of a retrying acquire, and the observer included
+ * @param waited   whether the acquire waited for capacity before giving up: a waiting acquire
+ *                 that blocked at least once, a retrying acquire that made more than one attempt
  */
 public record MissedEvent(String poolName, SelectorStrategy strategy, Duration duration, boolean waited) {
 

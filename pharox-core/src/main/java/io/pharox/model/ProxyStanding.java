@@ -22,6 +22,11 @@ import java.util.UUID;
  * @param latency             exponentially weighted latency of successes and passed health checks;
  *                            empty before the first
  * @param lastFencingToken    the fencing token of the latest grant on the proxy; 0 before the first
+ * @param circuitBefore       the circuit's state just before the report or health check that
+ *                            returned this standing, at the instant it was applied (so a change
+ *                            from {@code circuitBefore} to {@code circuit} is a transition that
+ *                            report or check caused); equal to {@code circuit} for a standing
+ *                            that was only read
  */
 public record ProxyStanding(
         UUID proxyId,
@@ -31,7 +36,8 @@ public record ProxyStanding(
         Optional<Instant> openUntil,
         double successRate,
         Optional<Duration> latency,
-        long lastFencingToken) {
+        long lastFencingToken,
+        CircuitState circuitBefore) {
 
     /**
      * @throws NullPointerException if an argument is {@code null}
@@ -43,6 +49,7 @@ public record ProxyStanding(
         Objects.requireNonNull(circuit, "circuit");
         Objects.requireNonNull(openUntil, "openUntil");
         Objects.requireNonNull(latency, "latency");
+        Objects.requireNonNull(circuitBefore, "circuitBefore");
         if (consecutiveFailures < 0 || openings < 0 || lastFencingToken < 0) {
             throw new IllegalArgumentException("counts must not be negative: consecutiveFailures " + consecutiveFailures
                     + ", openings " + openings + ", lastFencingToken " + lastFencingToken);
@@ -53,6 +60,53 @@ public record ProxyStanding(
         if (circuit != CircuitState.CLOSED && openUntil.isEmpty()) {
             throw new IllegalArgumentException("an " + circuit + " circuit needs openUntil");
         }
+    }
+
+    /**
+     * A standing as read, not changed by a report or check: its {@link #circuitBefore()} is
+     * {@code circuit}.
+     *
+     * @throws NullPointerException if an argument is {@code null}
+     * @throws IllegalArgumentException as the canonical constructor
+     */
+    public ProxyStanding(
+            UUID proxyId,
+            CircuitState circuit,
+            int consecutiveFailures,
+            int openings,
+            Optional<Instant> openUntil,
+            double successRate,
+            Optional<Duration> latency,
+            long lastFencingToken) {
+        this(
+                proxyId,
+                circuit,
+                consecutiveFailures,
+                openings,
+                openUntil,
+                successRate,
+                latency,
+                lastFencingToken,
+                Objects.requireNonNull(circuit, "circuit"));
+    }
+
+    /** This standing as left by a report or check that found the circuit {@code before}. */
+    public ProxyStanding withCircuitBefore(CircuitState before) {
+        return new ProxyStanding(
+                proxyId,
+                circuit,
+                consecutiveFailures,
+                openings,
+                openUntil,
+                successRate,
+                latency,
+                lastFencingToken,
+                before);
+    }
+
+    /** Whether the report or check that returned this standing changed the circuit's state. */
+    public boolean circuitChanged() {
+        return circuitBefore != circuit;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.pharox.storage;
 
+import io.pharox.model.CheckedProxy;
 import io.pharox.model.Consumer;
 import io.pharox.model.HealthCheckResult;
 import io.pharox.model.Lease;
@@ -221,7 +222,20 @@ public interface ProxyStorage {
      * @return the proxy as stored afterwards
      * @throws io.pharox.exception.ProxyNotFoundException if the proxy does not exist
      */
-    Proxy applyHealthCheckResult(HealthCheckResult result, OutcomePolicy policy);
+    default Proxy applyHealthCheckResult(HealthCheckResult result, OutcomePolicy policy) {
+        return applyHealthCheck(result, policy).proxy();
+    }
+
+    /**
+     * Records a health check as {@link #applyHealthCheckResult(HealthCheckResult, OutcomePolicy)}
+     * does, atomically, and says what it left: the proxy as stored afterwards and its standing,
+     * whose {@link ProxyStanding#circuitBefore()} is the circuit's state at the instant the check
+     * was applied, before it (so that a caller sees the transition the check caused without a
+     * second read).
+     *
+     * @throws io.pharox.exception.ProxyNotFoundException if the proxy does not exist
+     */
+    CheckedProxy applyHealthCheck(HealthCheckResult result, OutcomePolicy policy);
 
     /**
      * Records what happened to a request made through the proxy of an active lease, and changes
@@ -240,7 +254,8 @@ public interface ProxyStorage {
      * A lease may carry any number of reports while it is active.
      *
      * @param fencingToken the lease's {@link Lease#fencingToken()}
-     * @return the proxy's standing afterwards
+     * @return the proxy's standing afterwards; its {@link ProxyStanding#circuitBefore()} is the
+     *         circuit's state at the instant the report was applied, before it
      * @throws io.pharox.exception.LeaseNotFoundException if no lease has this id
      * @throws io.pharox.exception.StaleLeaseException if the lease is released or expired, or its
      *         token is not {@code fencingToken}; nothing is recorded

@@ -9,6 +9,7 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import io.pharox.LeaseListener;
 import io.pharox.ProxyManager;
+import io.pharox.event.AcquiredEvent;
 import io.pharox.health.HealthCheckOptions;
 import io.pharox.health.HealthChecker;
 import io.pharox.health.HealthMonitor;
@@ -112,8 +113,8 @@ class PharoxModuleTest {
         List<String> heard = new CopyOnWriteArrayList<>();
         LeaseListener listener = new LeaseListener() {
             @Override
-            public void onAcquired(LeasedProxy leased) {
-                heard.add("acquired " + leased.proxy().address());
+            public void onAcquired(AcquiredEvent event) {
+                heard.add("acquired " + event.leased().proxy().address());
             }
         };
         Injector injector = Guice.createInjector(new PharoxModule(), new InMemoryStorageModule(), new AbstractModule() {

@@ -1,6 +1,7 @@
 package io.pharox.reliability;
 
 import io.pharox.filter.ProxyFilter;
+import io.pharox.model.CheckedProxy;
 import io.pharox.model.Consumer;
 import io.pharox.model.Credentials;
 import io.pharox.model.HealthCheckResult;
@@ -212,6 +213,14 @@ final class SecretInjectingStorage implements ProxyStorage {
     @Override
     public Proxy applyHealthCheckResult(HealthCheckResult result, OutcomePolicy policy) {
         return call("applyHealthCheckResult", () -> strip(delegate.applyHealthCheckResult(result, policy)));
+    }
+
+    @Override
+    public CheckedProxy applyHealthCheck(HealthCheckResult result, OutcomePolicy policy) {
+        return call("applyHealthCheck", () -> {
+            CheckedProxy checked = delegate.applyHealthCheck(result, policy);
+            return new CheckedProxy(strip(checked.proxy()), checked.standing());
+        });
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.pharox.reliability;
 import com.zaxxer.hikari.HikariDataSource;
 import io.pharox.LeaseListener;
 import io.pharox.ProxyManager;
+import io.pharox.event.ExpiredEvent;
 import io.pharox.model.Lease;
 import io.pharox.model.LeaseStatus;
 import io.pharox.model.LeasedProxy;
@@ -51,7 +52,7 @@ public final class SkewedClient {
                         .defaultConsumer(a.get("app"))
                         .listener(new LeaseListener() {
                             @Override
-                            public void onExpired(Lease lease) {
+                            public void onExpired(ExpiredEvent event) {
                                 expiredEvents.incrementAndGet();
                             }
                         })

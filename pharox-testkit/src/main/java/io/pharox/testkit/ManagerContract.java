@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.pharox.LeaseHandle;
 import io.pharox.LeaseListener;
 import io.pharox.ProxyManager;
+import io.pharox.event.AcquiredEvent;
+import io.pharox.event.ExpiredEvent;
+import io.pharox.event.ReleasedEvent;
 import io.pharox.exception.LeaseNotActiveException;
 import io.pharox.exception.NoProxyAvailableException;
 import io.pharox.exception.PoolNotFoundException;
@@ -57,18 +60,18 @@ abstract class ManagerContract extends ContractGroup {
         final List<String> seen = new CopyOnWriteArrayList<>();
 
         @Override
-        public void onAcquired(LeasedProxy leased) {
-            seen.add("acquired " + leased.lease().id());
+        public void onAcquired(AcquiredEvent event) {
+            seen.add("acquired " + event.leased().lease().id());
         }
 
         @Override
-        public void onReleased(Lease lease) {
-            seen.add("released " + lease.id() + " " + lease.status());
+        public void onReleased(ReleasedEvent event) {
+            seen.add("released " + event.lease().id() + " " + event.lease().status());
         }
 
         @Override
-        public void onExpired(Lease lease) {
-            seen.add("expired " + lease.id() + " " + lease.status());
+        public void onExpired(ExpiredEvent event) {
+            seen.add("expired " + event.lease().id() + " " + event.lease().status());
         }
     }
 
@@ -349,8 +352,8 @@ abstract class ManagerContract extends ContractGroup {
         ProxyManager manager = managerBuilder()
                 .listener(new LeaseListener() {
                     @Override
-                    public void onAcquired(LeasedProxy leased) {
-                        heard.add(leased);
+                    public void onAcquired(AcquiredEvent event) {
+                        heard.add(event.leased());
                     }
                 })
                 .build();
@@ -428,12 +431,12 @@ abstract class ManagerContract extends ContractGroup {
         Events events = new Events();
         LeaseListener broken = new LeaseListener() {
             @Override
-            public void onAcquired(LeasedProxy leased) {
+            public void onAcquired(AcquiredEvent event) {
                 throw new IllegalStateException("listener bug");
             }
 
             @Override
-            public void onReleased(Lease lease) {
+            public void onReleased(ReleasedEvent event) {
                 throw new IllegalStateException("listener bug");
             }
         };

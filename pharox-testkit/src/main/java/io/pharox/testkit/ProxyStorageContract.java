@@ -46,7 +46,7 @@ import org.junit.jupiter.api.Nested;
  *
  * <p>The groups: Pools, Proxies, Consumers, Capacity, Strategies, Filters, Expiry, Release,
  * Renewal, Idempotency, Outcomes, Fencing, Breaker, Bans, Scores, Sessions, Pacing, PoolStatistics,
- * Health, BadInput, Concurrency and Manager. Outcomes, Fencing, Breaker, Bans and Scores check {@code docs/outcomes.md}:
+ * Health, BadInput, Concurrency, Manager, Events and Retries. Outcomes, Fencing, Breaker, Bans and Scores check {@code docs/outcomes.md}:
  * reports and the standing they change, stale reports, fencing tokens, the circuit breaker and
  * its probe, target bans, and the LOWEST_LATENCY and HEALTHIEST strategies. Their cooldowns are
  * {@link #shortTtl()}, so a storage on a real clock waits a few of those at most. Sessions checks
@@ -420,6 +420,14 @@ public abstract class ProxyStorageContract {
     @Nested
     class Manager extends ManagerContract {
         Manager() {
+            super(ProxyStorageContract.this);
+        }
+    }
+
+    /** The events {@link io.pharox.ProxyManager} announces, and its observer ({@code docs/events.md}). */
+    @Nested
+    class Events extends EventsContract {
+        Events() {
             super(ProxyStorageContract.this);
         }
     }

@@ -7,6 +7,7 @@ import io.pharox.LeaseHandle;
 import io.pharox.LeaseListener;
 import io.pharox.ProxyManager;
 import io.pharox.RetryPolicy;
+import io.pharox.event.AcquiredEvent;
 import io.pharox.exception.NoProxyAvailableException;
 import io.pharox.exception.PoolNotFoundException;
 import io.pharox.exception.StorageException;
@@ -139,8 +140,8 @@ abstract class RetriesContract extends ContractGroup {
         ProxyManager manager = managerOn(counting.storage)
                 .listener(new LeaseListener() {
                     @Override
-                    public void onAcquired(LeasedProxy leased) {
-                        announced.add(leased.lease().id().toString());
+                    public void onAcquired(AcquiredEvent event) {
+                        announced.add(event.leased().lease().id().toString());
                     }
                 })
                 .build();

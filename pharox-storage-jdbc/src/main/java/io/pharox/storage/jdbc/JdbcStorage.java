@@ -8,6 +8,7 @@ import static org.jooq.impl.DSL.val;
 
 import io.pharox.exception.ProxyNotFoundException;
 import io.pharox.exception.StorageException;
+import io.pharox.model.CheckedProxy;
 import io.pharox.model.Consumer;
 import io.pharox.model.HealthCheckResult;
 import io.pharox.model.Ids;
@@ -314,8 +315,8 @@ public final class JdbcStorage implements ProxyStorage, AutoCloseable {
     }
 
     @Override
-    public Proxy applyHealthCheckResult(HealthCheckResult result, OutcomePolicy policy) {
-        return engine.applyHealthCheckResult(result, policy);
+    public CheckedProxy applyHealthCheck(HealthCheckResult result, OutcomePolicy policy) {
+        return engine.applyHealthCheck(result, policy);
     }
 
     @Override

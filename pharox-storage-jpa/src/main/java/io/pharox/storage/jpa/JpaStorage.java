@@ -3,6 +3,7 @@ package io.pharox.storage.jpa;
 import io.pharox.exception.PharoxException;
 import io.pharox.exception.ProxyNotFoundException;
 import io.pharox.exception.StorageException;
+import io.pharox.model.CheckedProxy;
 import io.pharox.model.Consumer;
 import io.pharox.model.HealthCheckResult;
 import io.pharox.model.Ids;
@@ -393,8 +394,8 @@ public final class JpaStorage implements ProxyStorage, AutoCloseable {
     }
 
     @Override
-    public Proxy applyHealthCheckResult(HealthCheckResult result, OutcomePolicy policy) {
-        return engine.applyHealthCheckResult(result, policy);
+    public CheckedProxy applyHealthCheck(HealthCheckResult result, OutcomePolicy policy) {
+        return engine.applyHealthCheck(result, policy);
     }
 
     @Override

@@ -8,6 +8,8 @@ import io.pharox.exception.ProxyAlreadyExistsException;
 import io.pharox.exception.ProxyNotFoundException;
 import io.pharox.exception.StaleLeaseException;
 import io.pharox.filter.ProxyFilter;
+import io.pharox.model.CheckedProxy;
+import io.pharox.model.CircuitState;
 import io.pharox.model.Consumer;
 import io.pharox.model.HealthCheckResult;
 import io.pharox.model.Ids;
@@ -788,13 +790,18 @@ public final class InMemoryStorage implements ProxyStorage {
     }
 
     @Override
-    public Proxy applyHealthCheckResult(HealthCheckResult result, OutcomePolicy policy) {
+    public CheckedProxy applyHealthCheck(HealthCheckResult result, OutcomePolicy policy) {
         Objects.requireNonNull(result, "result");
         Objects.requireNonNull(policy, "policy");
         ProxySlot slot = liveSlot(result.proxyId());
         slot.updateProxy(p -> p.withHealthCheck(result));
-        slot.learn(result.status().passed(), result.latency().orElse(null), null, policy, clock.instant());
-        return slot.snapshot();
+        // under the slot's lock, so that the standing returned is the one this check left
+        synchronized (slot.learning) {
+            Instant now = clock.instant();
+            CircuitState before =
+                    slot.learn(result.status().passed(), result.latency().orElse(null), null, policy, now);
+            return new CheckedProxy(slot.snapshot(), slot.standing(now).withCircuitBefore(before));
+        }
     }
 
     @Override
@@ -818,13 +825,13 @@ public final class InMemoryStorage implements ProxyStorage {
             if (lease.fencingToken() != fencingToken) {
                 throw new StaleLeaseException(leaseId, fencingToken, lease.fencingToken());
             }
-            slot.learn(
+            CircuitState before = slot.learn(
                     outcome.isSuccess(),
                     outcome.latency().orElse(null),
                     outcome.target().orElse(null),
                     policy,
                     now);
-            return slot.standing(now);
+            return slot.standing(now).withCircuitBefore(before);
         }
     }
 

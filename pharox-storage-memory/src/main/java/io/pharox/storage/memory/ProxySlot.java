@@ -460,10 +460,13 @@ final class ProxySlot {
     /**
      * Applies one report or health check at {@code now} by {@code policy}: a success (with its
      * latency, if any), a failure counting against the proxy, or a ban for {@code target}.
+     *
+     * @return the circuit's state at {@code now} before the report or check
      */
-    void learn(
+    CircuitState learn(
             boolean success, @Nullable Duration latency, @Nullable String target, OutcomePolicy policy, Instant now) {
         synchronized (learning) {
+            CircuitState before = ProxyStanding.circuitAt(now, Optional.ofNullable(openUntil));
             if (target != null) {
                 Instant until = now.plus(policy.banCooldown());
                 Map<String, Instant> current = bans;
@@ -472,10 +475,11 @@ final class ProxySlot {
                     bans = current;
                 }
                 current.merge(target, until, (old, fresh) -> fresh.isAfter(old) ? fresh : old);
-                return;
+                return before;
             }
             score(success, latency, policy, now);
             rescore();
+            return before;
         }
     }
 

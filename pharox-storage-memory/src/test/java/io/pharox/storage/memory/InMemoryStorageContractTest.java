@@ -3,6 +3,7 @@ package io.pharox.storage.memory;
 import io.pharox.storage.ProxyStorage;
 import io.pharox.testkit.MutableClock;
 import io.pharox.testkit.ProxyStorageContract;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -21,5 +22,11 @@ class InMemoryStorageContractTest extends ProxyStorageContract {
         if (!clock.instant().isAfter(instant)) {
             clock.set(instant.plus(Duration.ofMillis(1)));
         }
+    }
+
+    /** The managers of the suite read the storage's clock, as a real deployment's should. */
+    @Override
+    protected Clock clock() {
+        return clock;
     }
 }

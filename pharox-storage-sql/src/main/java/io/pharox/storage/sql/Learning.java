@@ -48,8 +48,11 @@ final class Learning {
 
     private static final Field<OffsetDateTime> T = field(name("t"), SQLDataType.TIMESTAMPWITHTIMEZONE);
 
+    /** A proxy's {@code open_until} as locked before an update changes it. */
+    static final Field<OffsetDateTime> OPEN_BEFORE = field(name("open_before"), SQLDataType.TIMESTAMPWITHTIMEZONE);
+
     /** The proxy columns a standing is read from, under their plain names. */
-    private static final List<Field<?>> STANDING =
+    static final List<Field<?>> STANDING =
             List.of(P.ID, P.FAILURES, P.OPENINGS, P.OPEN_UNTIL, P.SUCCESS_RATE, P.LATENCY_MICROS, P.FENCE);
 
     private Learning() {}
@@ -168,24 +171,36 @@ final class Learning {
                         .from(LEASE)
                         .where(LEASE.ID.eq(leaseId)));
         Field<UUID> leaseProxy = now.field(LEASE.PROXY_ID);
+        // the proxy row locked before the update reads it, so that its circuit as locked is the
+        // state the update starts from (returned as the circuit before the report)
+        var lockedRow = PROXY.as("locked");
+        var locked = name("locked")
+                .as(select(lockedRow.ID, lockedRow.OPEN_UNTIL.as(OPEN_BEFORE.getName()))
+                        .from(lockedRow)
+                        .join(now)
+                        .on(lockedRow.ID.eq(leaseProxy))
+                        .forNoKeyUpdate()
+                        .of(lockedRow));
         Field<String> status = now.field(LEASE.STATUS);
         Field<OffsetDateTime> expires = now.field(LEASE.EXPIRES_AT);
         Field<Long> fence = now.field(LEASE.FENCE);
         Field<OffsetDateTime> t = now.field(T);
         List<Field<?>> returned = new ArrayList<>(STANDING);
         returned.add(t.as("t"));
+        returned.add(locked.field(OPEN_BEFORE));
         var updated = name("updated")
                 .as(DSL.update(P)
                         .set(assignments(
                                 kind, outcome.latency().map(Rows::micros).orElse(null), policy, t))
-                        .from(now)
+                        .from(now, locked)
                         .where(
                                 P.ID.eq(leaseProxy),
+                                P.ID.eq(locked.field(lockedRow.ID)),
                                 status.eq(inline(ACTIVE)),
                                 expires.gt(t),
                                 fence.eq(val(fencingToken)))
                         .returning(returned));
-        List<CommonTableExpression<?>> ctes = new ArrayList<>(List.of(now, updated));
+        List<CommonTableExpression<?>> ctes = new ArrayList<>(List.of(now, locked, updated));
         if (kind == Kind.BLOCKED) {
             Field<OffsetDateTime> until = field(
                     "{0} + {1} * interval '1 microsecond'",
@@ -231,13 +246,20 @@ final class Learning {
             }
             throw new StaleLeaseException(leaseId, lapsed ? LeaseStatus.EXPIRED : LeaseStatus.valueOf(stored));
         }
-        ProxyStanding standing = standing(r, r.get("t", OffsetDateTime.class));
+        OffsetDateTime at = r.get("t", OffsetDateTime.class);
+        ProxyStanding standing = standing(r, at).withCircuitBefore(circuitBefore(r, at));
         // a success on the probe lease closes the circuit (docs/outcomes.md): the proxy takes leases again
         return new Reported(standing, kind == Kind.SUCCESS && Boolean.TRUE.equals(r.get("was_probe", Boolean.class)));
     }
 
     /** What a report left: the proxy's standing, and whether the report closed its circuit. */
     record Reported(ProxyStanding standing, boolean closedCircuit) {}
+
+    /** The circuit at {@code t} of the proxy row in {@code r} as it was before its update ({@link #OPEN_BEFORE}). */
+    static io.pharox.model.CircuitState circuitBefore(Record r, OffsetDateTime t) {
+        return ProxyStanding.circuitAt(
+                t.toInstant(), Optional.ofNullable(Rows.instant(r.get(OPEN_BEFORE.getName(), OffsetDateTime.class))));
+    }
 
     /** The standing of the proxy in {@code r} ({@link #STANDING} under plain names) at {@code now}. */
     static ProxyStanding standing(Record r, OffsetDateTime now) {

@@ -23,6 +23,7 @@ import io.pharox.exception.PoolNotFoundException;
 import io.pharox.exception.ProxyNotFoundException;
 import io.pharox.filter.ProxyFilter;
 import io.pharox.filter.ProxyFilters;
+import io.pharox.model.CheckedProxy;
 import io.pharox.model.Consumer;
 import io.pharox.model.HealthCheckResult;
 import io.pharox.model.Ids;
@@ -45,6 +46,7 @@ import io.pharox.storage.WaitQueue;
 import io.pharox.storage.sql.Claims.Lock;
 import io.pharox.storage.sql.schema.tables.records.LeaseRecord;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -683,11 +685,28 @@ public final class LeaseEngine {
      * @return the proxy as updated
      * @throws ProxyNotFoundException if there is no such proxy
      */
-    public Proxy applyHealthCheckResult(HealthCheckResult result, OutcomePolicy policy) {
+    public CheckedProxy applyHealthCheck(HealthCheckResult result, OutcomePolicy policy) {
         Objects.requireNonNull(result, "result");
         Objects.requireNonNull(policy, "policy");
         Learning.Kind kind = result.status().passed() ? Learning.Kind.SUCCESS : Learning.Kind.FAILURE;
         @Nullable Long latency = result.latency().map(Rows::micros).orElse(null);
+        // the row locked (and the clock read once) before the update, so that the circuit it
+        // returns as before the check is the state the check's update started from
+        var lockedRow = PROXY.as("locked");
+        var locked = select(lockedRow.ID, lockedRow.OPEN_UNTIL.as(Learning.OPEN_BEFORE.getName()), CLOCK.as("t"))
+                .from(lockedRow)
+                .where(lockedRow.ID.eq(result.proxyId()))
+                .forNoKeyUpdate()
+                .asTable("locked");
+        Field<OffsetDateTime> t = locked.field("t", OffsetDateTime.class);
+        List<Field<?>> returned = new ArrayList<>(Rows.PROXY_COLUMNS);
+        for (Field<?> column : Learning.STANDING) {
+            if (!column.getName().equals(P.ID.getName())) {
+                returned.add(column);
+            }
+        }
+        returned.add(locked.field(Learning.OPEN_BEFORE.getName()));
+        returned.add(t.as("t"));
         return db.statement(ctx -> ctx.update(P)
                         .set(
                                 P.STATUS,
@@ -696,11 +715,16 @@ public final class LeaseEngine {
                                                 result.status().proxyStatus().name())))
                         .set(P.LAST_CHECKED_AT, Rows.timestamp(result.checkedAt()))
                         .set(P.LAST_LATENCY_MICROS, latency)
-                        .set(Learning.assignments(kind, latency, policy, CLOCK))
-                        .where(P.ID.eq(result.proxyId()))
-                        .returning(Rows.PROXY_COLUMNS)
+                        .set(Learning.assignments(kind, latency, policy, t))
+                        .from(locked)
+                        .where(P.ID.eq(locked.field(lockedRow.ID)))
+                        .returning(returned)
                         .fetchOptional())
-                .map(r -> wakeFor(Rows.proxy(r, credentials)))
+                .map(r -> {
+                    OffsetDateTime at = r.get("t", OffsetDateTime.class);
+                    ProxyStanding standing = Learning.standing(r, at).withCircuitBefore(Learning.circuitBefore(r, at));
+                    return new CheckedProxy(wakeFor(Rows.proxy(r, credentials)), standing);
+                })
                 .orElseThrow(() -> new ProxyNotFoundException(result.proxyId()));
     }
 

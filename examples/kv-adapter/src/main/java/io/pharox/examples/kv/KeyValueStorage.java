@@ -12,6 +12,7 @@ import io.pharox.exception.PoolNotFoundException;
 import io.pharox.exception.ProxyAlreadyExistsException;
 import io.pharox.exception.ProxyNotFoundException;
 import io.pharox.exception.StaleLeaseException;
+import io.pharox.model.CheckedProxy;
 import io.pharox.model.CircuitState;
 import io.pharox.model.Consumer;
 import io.pharox.model.HealthCheckResult;
@@ -253,7 +254,7 @@ public final class KeyValueStorage implements ProxyStorage {
      * of its record.
      */
     @Override
-    public Proxy applyHealthCheckResult(HealthCheckResult result, OutcomePolicy policy) {
+    public CheckedProxy applyHealthCheck(HealthCheckResult result, OutcomePolicy policy) {
         Objects.requireNonNull(result, "result");
         Objects.requireNonNull(policy, "policy");
         return store.retrying("applying a health check to proxy " + result.proxyId(), () -> {
@@ -267,7 +268,9 @@ public final class KeyValueStorage implements ProxyStorage {
                                     ? learned.succeeded(result.latency(), policy, now)
                                     : learned.failed(policy, now));
             store.commit(List.of(stored.replaceWith(Records.encode(checked))));
-            return checked.proxy();
+            return new CheckedProxy(
+                    checked.proxy(),
+                    checked.learned().standing(result.proxyId(), now).withCircuitBefore(learned.circuitAt(now)));
         });
     }
 
@@ -610,9 +613,10 @@ public final class KeyValueStorage implements ProxyStorage {
             if (lease.fencingToken() != fencingToken) {
                 throw new StaleLeaseException(leaseId, fencingToken, lease.fencingToken());
             }
-            Learned learned = proxy.value().learned().after(outcome, policy, now);
+            Learned before = proxy.value().learned();
+            Learned learned = before.after(outcome, policy, now);
             store.commit(List.of(proxy.replaceWith(Records.encode(proxy.value().withLearned(learned)))));
-            return learned.standing(lease.proxyId(), now);
+            return learned.standing(lease.proxyId(), now).withCircuitBefore(before.circuitAt(now));
         });
     }
 

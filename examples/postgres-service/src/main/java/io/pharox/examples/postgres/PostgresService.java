@@ -1,11 +1,16 @@
 package io.pharox.examples.postgres;
 
+import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pharox.guice.JdbcStorageModule;
 import io.pharox.guice.PharoxModule;
+import io.pharox.micrometer.PharoxMetrics;
+import io.pharox.storage.ProxyStorage;
 import io.pharox.storage.sql.EnvironmentKeyring;
 import io.pharox.storage.sql.SqlStorageOptions;
 import java.io.IOException;
@@ -19,6 +24,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * A small leasing service on PostgreSQL: HikariCP for connections, Guice for wiring
@@ -28,7 +34,8 @@ import java.util.Locale;
  * cleanup every second, prints a summary every second and a final one, and fails if any
  * proxy was ever seen with more active leases than its max concurrency. Then it shows a failing
  * proxy taken out of rotation by outcome reports and brought back after its cooldown
- * ({@link FailingProxyDemo}).
+ * ({@link FailingProxyDemo}). All the while it serves its meters ({@link PharoxMetrics}) to
+ * Prometheus on {@code /metrics} ({@link MetricsEndpoint}).
  *
  * <p>Run it with {@code mvn -q -B -pl examples/postgres-service -am -DskipTests -Ppostgres-service verify}
  * (see the README); options in {@link Settings#USAGE}.
@@ -96,6 +103,8 @@ public final class PostgresService {
             throws InterruptedException {
         out.println("Pharox PostgreSQL service: " + settings.safeUrl() + ", schema " + settings.schema() + ", "
                 + settings.workers() + " workers for " + settings.duration().toSeconds() + " s");
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        PharoxMetrics metrics = PharoxMetrics.builder(registry).build();
         try (HikariDataSource dataSource = dataSource(settings)) {
             Injector injector = Guice.createInjector(
                     PharoxModule.builder()
@@ -103,7 +112,14 @@ public final class PostgresService {
                             .defaultTtl(Duration.ofSeconds(30))
                             .outcomePolicy(FailingProxyDemo.POLICY)
                             .build(),
-                    new JdbcStorageModule(dataSource, settings.schema()).withOptions(storageOptions(settings)));
+                    new JdbcStorageModule(dataSource, settings.schema()).withOptions(storageOptions(settings)),
+                    new AbstractModule() {
+                        @Override
+                        protected void configure() {
+                            // the manager's events become meters
+                            PharoxModule.leaseListeners(binder()).addBinding().toInstance(metrics.listener());
+                        }
+                    });
             out.println("Schema " + settings.schema() + " migrated (Flyway, run by JdbcStorageModule)");
             out.println(settings.credentialKeyring()
                     .map(k -> "Proxy passwords encrypted at rest with key '" + k.currentKeyId() + "'")
@@ -115,12 +131,22 @@ public final class PostgresService {
             out.println("Imported " + imported.imported() + " proxies into "
                     + imported.pools().size() + " pools " + imported.pools() + "; " + imported.alreadyPresent()
                     + " were already there");
+            metrics.bindPoolStats(injector.getInstance(ProxyStorage.class), imported.pools());
 
-            LeaseLoad load = injector.getInstance(LeaseLoad.class);
-            LeaseLoad.Outcome o = load.run(imported.pools(), settings.workers(), settings.duration(), out);
-            printSummary(out, settings, imported.pools(), load, o);
-            injector.getInstance(FailingProxyDemo.class).run(imported.pools().get(0), out);
-            return o;
+            Optional<MetricsEndpoint> endpoint =
+                    settings.metricsPort().map(port -> MetricsEndpoint.start(registry, port));
+            try {
+                endpoint.ifPresent(e ->
+                        out.println("Metrics for Prometheus on http://localhost:" + e.port() + MetricsEndpoint.PATH));
+                LeaseLoad load = injector.getInstance(LeaseLoad.class);
+                LeaseLoad.Outcome o = load.run(imported.pools(), settings.workers(), settings.duration(), out);
+                printSummary(out, settings, imported.pools(), load, o);
+                injector.getInstance(FailingProxyDemo.class)
+                        .run(imported.pools().get(0), out);
+                return o;
+            } finally {
+                endpoint.ifPresent(MetricsEndpoint::close);
+            }
         }
     }
 

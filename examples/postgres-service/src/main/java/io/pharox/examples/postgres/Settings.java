@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
  * @param duration how long the workers run
  * @param workers how many worker threads lease proxies
  * @param proxies the proxy file, or empty for the sample bundled with the example
+ * @param metricsPort the port the Prometheus endpoint listens on ({@code /metrics}); 0 for any free
+ *     port, empty for no endpoint
  * @param credentialKeyring the key that encrypts proxy passwords in the database, from
  *     {@code PHAROX_CREDENTIAL_KEY} and {@code PHAROX_CREDENTIAL_KEY_ID} ({@link EnvironmentKeyring}),
  *     or empty: the example then stores them in plain text, and says so
@@ -33,6 +35,7 @@ record Settings(
         Duration duration,
         int workers,
         Optional<Path> proxies,
+        Optional<Integer> metricsPort,
         Optional<CredentialKeyring> credentialKeyring) {
 
     /** Environment variable holding the JDBC URL. */
@@ -47,17 +50,21 @@ record Settings(
     static final String DEFAULT_SCHEMA = "pharox_example";
     static final int DEFAULT_SECONDS = 10;
     static final int DEFAULT_WORKERS = 8;
+    /** The port of the Prometheus endpoint when none is given: the one OpenTelemetry's exporter uses. */
+    static final int DEFAULT_METRICS_PORT = 9464;
 
     static final String USAGE = String.join(
             System.lineSeparator(),
             "usage: PostgresService [--url JDBC_URL] [--user USER] [--schema NAME] [--duration SECONDS]"
-                    + " [--workers N] [--proxies FILE]",
+                    + " [--workers N] [--proxies FILE] [--metrics-port PORT|off]",
             "  --url       JDBC URL of PostgreSQL; default $" + URL_ENV + ", else " + DEFAULT_URL,
             "  --user      database user; default $" + USER_ENV + ", else the URL's (password: $" + PASSWORD_ENV + ")",
             "  --schema    schema to migrate and work in; default " + DEFAULT_SCHEMA,
             "  --duration  seconds the workers run, 1..86400; default " + DEFAULT_SECONDS,
             "  --workers   worker threads, 1..256; default " + DEFAULT_WORKERS,
             "  --proxies   proxy file (format: see README); default the sample bundled with the example",
+            "  --metrics-port  port of the Prometheus endpoint /metrics, 0..65535 (0: any free port), or off;"
+                    + " default " + DEFAULT_METRICS_PORT,
             "proxy passwords are encrypted in the database with the key in $" + EnvironmentKeyring.KEY + " (base64,"
                     + " 16/24/32 bytes) named by $" + EnvironmentKeyring.KEY_ID
                     + "; without them, stored in plain text");
@@ -70,6 +77,12 @@ record Settings(
         Objects.requireNonNull(schema, "schema");
         Objects.requireNonNull(duration, "duration");
         Objects.requireNonNull(proxies, "proxies");
+        Objects.requireNonNull(metricsPort, "metricsPort");
+        metricsPort.ifPresent(port -> {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("metrics port must be 0..65535 or off, was " + port);
+            }
+        });
         Objects.requireNonNull(credentialKeyring, "credentialKeyring");
         if (!url.startsWith("jdbc:postgresql:")) {
             throw new IllegalArgumentException("url must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db),"
@@ -96,6 +109,7 @@ record Settings(
         int seconds = DEFAULT_SECONDS;
         int workers = DEFAULT_WORKERS;
         Path proxies = null;
+        Optional<Integer> metricsPort = Optional.of(DEFAULT_METRICS_PORT);
         for (int i = 0; i < args.size(); i++) {
             String option = args.get(i);
             if (i + 1 >= args.size()) {
@@ -112,6 +126,8 @@ record Settings(
                 case "--duration" -> seconds = integer(option, value);
                 case "--workers" -> workers = integer(option, value);
                 case "--proxies" -> proxies = Path.of(value);
+                case "--metrics-port" ->
+                    metricsPort = value.equals("off") ? Optional.empty() : Optional.of(integer(option, value));
                 default -> throw new IllegalArgumentException("unknown option '" + option + "'");
             }
         }
@@ -123,6 +139,7 @@ record Settings(
                 Duration.ofSeconds(seconds),
                 workers,
                 Optional.ofNullable(proxies),
+                metricsPort,
                 EnvironmentKeyring.ifConfigured(env));
     }
 
@@ -153,7 +170,8 @@ record Settings(
     public String toString() {
         return "Settings[url=" + safeUrl() + ", user=" + user + ", password=" + (password == null ? "none" : "****")
                 + ", schema=" + schema + ", duration=" + duration + ", workers=" + workers + ", proxies="
-                + proxies.map(Path::toString).orElse("(bundled sample)") + ", credentials "
+                + proxies.map(Path::toString).orElse("(bundled sample)") + ", metrics port "
+                + metricsPort.map(String::valueOf).orElse("off") + ", credentials "
                 + credentialKeyring
                         .map(k -> "encrypted with key " + k.currentKeyId())
                         .orElse("in plain text") + "]";

@@ -43,8 +43,17 @@ class PostgresServiceTest {
 
     @Test
     void three_seconds_of_leasing_import_lease_expire_and_never_over_lease() throws Exception {
-        List<String> args = new ArrayList<>(
-                List.of("--url", POSTGRES.url(), "--schema", schema, "--duration", "3", "--workers", "4"));
+        List<String> args = new ArrayList<>(List.of(
+                "--url",
+                POSTGRES.url(),
+                "--schema",
+                schema,
+                "--duration",
+                "3",
+                "--workers",
+                "4",
+                "--metrics-port",
+                "0"));
         if (POSTGRES.user() != null) {
             args.addAll(List.of("--user", POSTGRES.user()));
         }

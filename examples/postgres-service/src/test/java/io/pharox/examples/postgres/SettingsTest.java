@@ -24,6 +24,19 @@ class SettingsTest {
         assertThat(s.duration()).isEqualTo(Duration.ofSeconds(10));
         assertThat(s.workers()).isEqualTo(8);
         assertThat(s.proxies()).isEmpty();
+        assertThat(s.metricsPort()).contains(9464);
+    }
+
+    @Test
+    void the_metrics_port_is_a_port_zero_for_any_free_one_or_off() {
+        assertThat(Settings.parse(List.of("--metrics-port", "9100"), Map.of()).metricsPort())
+                .contains(9100);
+        assertThat(Settings.parse(List.of("--metrics-port", "0"), Map.of()).metricsPort())
+                .contains(0);
+        assertThat(Settings.parse(List.of("--metrics-port", "off"), Map.of()).metricsPort())
+                .isEmpty();
+        assertThat(Settings.parse(List.of("--metrics-port", "off"), Map.of()).toString())
+                .contains("metrics port off");
     }
 
     @Test
@@ -84,6 +97,8 @@ class SettingsTest {
         assertRefused(List.of("--duration", "0"), "duration must be 1..86400 seconds, was 0");
         assertRefused(List.of("--colour", "red"), "unknown option '--colour'");
         assertRefused(List.of("--schema"), "option --schema needs a value");
+        assertRefused(List.of("--metrics-port", "70000"), "metrics port must be 0..65535 or off, was 70000");
+        assertRefused(List.of("--metrics-port", "on"), "--metrics-port must be a whole number, was 'on'");
         assertRefused(
                 List.of("--url", "jdbc:mysql://db/x?password=secret"),
                 "url must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db), was 'jdbc:mysql://db/x?password=****'");

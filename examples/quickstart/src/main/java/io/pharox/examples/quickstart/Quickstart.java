@@ -3,6 +3,7 @@ package io.pharox.examples.quickstart;
 import io.pharox.LeaseHandle;
 import io.pharox.LeaseListener;
 import io.pharox.ProxyManager;
+import io.pharox.event.ExpiredEvent;
 import io.pharox.filter.ProxyFilter;
 import io.pharox.filter.ProxyFilters;
 import io.pharox.model.FailureReason;
@@ -55,8 +56,9 @@ public final class Quickstart {
                         OutcomePolicy.defaults().withFailureThreshold(3).withCooldown(COOLDOWN, Duration.ofSeconds(2)))
                 .listener(new LeaseListener() {
                     @Override
-                    public void onExpired(Lease lease) {
-                        out.println("   listener: lease " + shortId(lease) + " expired without a release");
+                    public void onExpired(ExpiredEvent event) {
+                        out.println("   listener: lease " + shortId(event.lease()) + " of pool " + event.poolName()
+                                + " expired without a release");
                     }
                 })
                 .build();
