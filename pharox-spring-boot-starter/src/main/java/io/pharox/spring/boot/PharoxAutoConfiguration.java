@@ -2,6 +2,7 @@ package io.pharox.spring.boot;
 
 import io.pharox.LeaseListener;
 import io.pharox.ProxyManager;
+import io.pharox.event.LeaseObserver;
 import io.pharox.storage.OutcomePolicy;
 import io.pharox.storage.ProxyStorage;
 import io.pharox.storage.sql.CredentialKeyring;
@@ -60,8 +61,9 @@ public class PharoxAutoConfiguration {
 
     /**
      * The manager on the storage, with the defaults of {@code pharox.*}, the application's
-     * {@link OutcomePolicy} bean (else {@code pharox.outcome.*}), and every {@link LeaseListener}
-     * bean, in their order ({@code @Order}, {@code Ordered}).
+     * {@link OutcomePolicy} bean (else {@code pharox.outcome.*}), every {@link LeaseListener}
+     * bean, in their order ({@code @Order}, {@code Ordered}), and the {@link LeaseObserver} bean if
+     * there is exactly one (the manager takes one observer).
      */
     @Bean
     @ConditionalOnMissingBean
@@ -70,6 +72,7 @@ public class PharoxAutoConfiguration {
             ProxyStorage storage,
             PharoxProperties properties,
             ObjectProvider<LeaseListener> listeners,
+            ObjectProvider<LeaseObserver> observer,
             ObjectProvider<OutcomePolicy> outcomePolicy) {
         ProxyManager.Builder builder = ProxyManager.builder(storage)
                 .defaultConsumer(properties.getDefaultConsumer())
@@ -79,6 +82,7 @@ public class PharoxAutoConfiguration {
                 .wakeUpPollInterval(properties.getWakeUpPollInterval())
                 .outcomePolicy(outcomePolicy.getIfUnique(properties::outcomePolicy));
         listeners.orderedStream().forEach(builder::listener);
+        observer.ifUnique(builder::observer);
         return builder.build();
     }
 }

@@ -2,6 +2,7 @@ package io.pharox.spring.boot;
 
 import io.pharox.ProxyManager;
 import io.pharox.model.Consumer;
+import io.pharox.model.ProxyPool;
 import io.pharox.schema.PharoxSchema;
 import io.pharox.select.SelectorStrategy;
 import io.pharox.storage.AcquireRequest;
@@ -47,6 +48,7 @@ public class PharoxProperties implements Validator {
     private final Schema schema = new Schema();
     private final Outcome outcome = new Outcome();
     private final Health health = new Health();
+    private final Metrics metrics = new Metrics();
 
     /** The consumer name the manager leases for when a request names none. */
     public String getDefaultConsumer() {
@@ -116,6 +118,11 @@ public class PharoxProperties implements Validator {
     /** {@code pharox.health.*}: the Actuator health indicator. */
     public Health getHealth() {
         return health;
+    }
+
+    /** {@code pharox.metrics.*}: the Micrometer binding. */
+    public Metrics getMetrics() {
+        return metrics;
     }
 
     /** Binding and validation of these properties is this class's own job. */
@@ -188,6 +195,9 @@ public class PharoxProperties implements Validator {
                 "health.emptyPoolStatus",
                 "pharox.health.empty-pool-status",
                 () -> Objects.requireNonNull(p.health.emptyPoolStatus));
+        for (String pool : p.metrics.pools) {
+            check(errors, "metrics.pools", "pharox.metrics.pools", () -> ProxyPool.requireName(pool));
+        }
         for (String pool : p.health.pools) {
             check(errors, "health.pools", "pharox.health.pools", () -> {
                 if (pool == null || pool.isBlank()) {
@@ -466,6 +476,79 @@ public class PharoxProperties implements Validator {
         /** Sets {@code pharox.health.empty-pool-status}. */
         public void setEmptyPoolStatus(EmptyPoolStatus emptyPoolStatus) {
             this.emptyPoolStatus = emptyPoolStatus;
+        }
+    }
+
+    /**
+     * {@code pharox.metrics.*}: used when {@code pharox-micrometer} is on the class path and there
+     * is a {@code MeterRegistry} bean. The refresh interval is checked when the binding starts
+     * ({@code PharoxMetrics.Builder#poolStatsRefresh}: 1s..1h).
+     */
+    public static class Metrics {
+
+        /** Whether the manager's meters, observations and pool gauges are registered. */
+        private boolean enabled = true;
+
+        /** The pools whose gauges are bound at startup; empty (the default): every pool existing then. */
+        private List<String> pools = new ArrayList<>();
+
+        /** How often a pool's gauges read poolStats at most (1s..1h). */
+        private Duration poolStatsRefresh = Duration.ofSeconds(10);
+
+        /** Whether meters carry a proxy-id tag (unbounded cardinality: off by default). */
+        private boolean tagProxies = false;
+
+        /** Whether the acquire timer publishes a percentile histogram. */
+        private boolean percentileHistogram = true;
+
+        /** Whether the binding is on. */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /** Sets {@code pharox.metrics.enabled}. */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /** The pools whose gauges are bound; empty for every pool existing at startup. */
+        public List<String> getPools() {
+            return pools;
+        }
+
+        /** Sets {@code pharox.metrics.pools}. */
+        public void setPools(List<String> pools) {
+            this.pools = pools;
+        }
+
+        /** How often pool gauges refresh at most. */
+        public Duration getPoolStatsRefresh() {
+            return poolStatsRefresh;
+        }
+
+        /** Sets {@code pharox.metrics.pool-stats-refresh}. */
+        public void setPoolStatsRefresh(Duration poolStatsRefresh) {
+            this.poolStatsRefresh = poolStatsRefresh;
+        }
+
+        /** Whether meters carry a proxy-id tag. */
+        public boolean isTagProxies() {
+            return tagProxies;
+        }
+
+        /** Sets {@code pharox.metrics.tag-proxies}. */
+        public void setTagProxies(boolean tagProxies) {
+            this.tagProxies = tagProxies;
+        }
+
+        /** Whether the acquire timer publishes a percentile histogram. */
+        public boolean isPercentileHistogram() {
+            return percentileHistogram;
+        }
+
+        /** Sets {@code pharox.metrics.percentile-histogram}. */
+        public void setPercentileHistogram(boolean percentileHistogram) {
+            this.percentileHistogram = percentileHistogram;
         }
     }
 }

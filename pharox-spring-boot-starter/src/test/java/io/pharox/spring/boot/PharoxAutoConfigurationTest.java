@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pharox.LeaseListener;
 import io.pharox.ProxyManager;
+import io.pharox.event.AcquiredEvent;
+import io.pharox.event.ReleasedEvent;
 import io.pharox.model.LeasedProxy;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
@@ -158,13 +160,13 @@ class PharoxAutoConfigurationTest {
         onTestSchema()
                 .withBean("first", LeaseListener.class, () -> new LeaseListener() {
                     @Override
-                    public void onAcquired(LeasedProxy leased) {
+                    public void onAcquired(AcquiredEvent event) {
                         heard.add("first acquired");
                     }
                 })
                 .withBean("second", LeaseListener.class, () -> new LeaseListener() {
                     @Override
-                    public void onReleased(io.pharox.model.Lease lease) {
+                    public void onReleased(ReleasedEvent event) {
                         heard.add("second released");
                     }
                 })
