@@ -21,7 +21,7 @@ import org.springframework.validation.annotation.Validated;
  * The {@code pharox.*} configuration properties. Spring Boot binds them at startup and then
  * validates them with the very checks the core and the adapters apply ({@link #validate}), so a
  * bad value fails startup with a message that names the property, e.g.
- * {@code pharox.default-ttl: ttl must be between PT1S and P1D, was PT-5S}. A value that cannot be
+ * {@code pharox.default-ttl: ttl must be between PT0.001S and PT8760H, was PT-5S}. A value that cannot be
  * converted at all (an unknown strategy or storage type) fails the binding, whose message names
  * the property too. No Bean Validation provider is needed.
  */
