@@ -60,6 +60,7 @@ class ManagerScrapeEndToEndTest {
                 .clock(time)
                 .defaultTtl(Duration.ofMinutes(1))
                 .listener(metrics.listener())
+                .observer(metrics.observer())
                 .build();
         LeasedProxy first = manager.acquire("residential").orElseThrow();
         manager.acquire("residential").orElseThrow();
