@@ -308,6 +308,7 @@ abstract class BadInputContract extends ContractGroup {
                         NullPointerException.class,
                         f -> f.storage.activeLeasesInPool(null),
                         "name"),
+                rejects("poolStats", "null", NullPointerException.class, f -> f.storage.poolStats(null), "name"),
                 rejects(
                         "ProxyManager.acquire(String)",
                         "null",
@@ -499,6 +500,13 @@ abstract class BadInputContract extends ContractGroup {
                     "pool name " + label,
                     IllegalArgumentException.class,
                     f -> f.storage.activeLeasesInPool(name),
+                    "pool name",
+                    mention));
+            rows.add(rejects(
+                    "poolStats",
+                    "pool name " + label,
+                    IllegalArgumentException.class,
+                    f -> f.storage.poolStats(name),
                     "pool name",
                     mention));
             rows.add(rejects(
@@ -840,6 +848,12 @@ abstract class BadInputContract extends ContractGroup {
                     "unknown pool " + name,
                     PoolNotFoundException.class,
                     f -> f.storage.activeLeasesInPool(name),
+                    name));
+            rows.add(rejects(
+                    "poolStats",
+                    "unknown pool " + name,
+                    PoolNotFoundException.class,
+                    f -> f.storage.poolStats(name),
                     name));
             rows.add(rejects(
                     "acquire",

@@ -14,6 +14,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.pharox.exception.PoolNotFoundException;
 import io.pharox.filter.ProxyFilter;
 import io.pharox.model.LeasedProxy;
+import io.pharox.model.PoolStats;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
 import io.pharox.select.SelectorStrategy;
@@ -105,6 +106,31 @@ class JdbcStorageSqlTest {
                         .build()))
                 .isEmpty();
         assertThat(counting.takeCount()).isEqualTo(1);
+    }
+
+    @Test
+    void pool_statistics_are_one_statement_even_for_a_pool_name_not_seen_before() {
+        add(1, b -> b.shared(3));
+        add(2, b -> b.unlimited());
+        storage.acquire(AcquireRequest.forPool(pool.name()).build()).orElseThrow();
+        // a storage that has never resolved the pool's name to its id
+        try (JdbcStorage fresh = new JdbcStorage(counting.dataSource(), db.name())) {
+            counting.takeCount();
+
+            PoolStats stats = fresh.poolStats(pool.name());
+
+            assertThat(counting.takeCount()).isEqualTo(1);
+            assertThat(stats.activeLeases()).isEqualTo(1);
+            assertThat(stats.capacity()).isEqualTo(3);
+            assertThat(stats.unlimitedProxies()).isEqualTo(1);
+            assertThat(stats.freeSlots()).isEqualTo(2);
+
+            String unknown = "no-such-pool-" + UUID.randomUUID();
+            assertThatThrownBy(() -> fresh.poolStats(unknown))
+                    .isInstanceOf(PoolNotFoundException.class)
+                    .hasMessageContaining(unknown);
+            assertThat(counting.takeCount()).isEqualTo(1);
+        }
     }
 
     @ParameterizedTest

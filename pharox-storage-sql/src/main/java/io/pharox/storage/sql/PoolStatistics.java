@@ -34,18 +34,21 @@ import org.jooq.Table;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A pool's statistics ({@link PoolStats}) in one statement: the pool found by name, and, in a
- * lateral subquery, its proxies (by {@code proxy_address_key}, whose first column is the pool)
- * left-joined to the count of their active leases, which reads only the pool's rows of
- * {@code lease_active_pool_idx}, the partial index of the leases in state ACTIVE: released and
- * expired leases are not read. Every number is aggregated from that one join, under one snapshot
- * and one {@code now()} (the time the snapshot says it was taken), so the numbers agree with each
- * other: {@code freeSlots} is the limited ACTIVE proxies' capacity less their active leases, each
- * proxy counted at most at its limit. An unknown pool gives no row.
+ * A pool's statistics ({@link PoolStats}) in one statement: the pool found by name and, in a
+ * lateral subquery, its proxies (read by {@code proxy_address_key}, whose first column is the
+ * pool) with their lease counters. A proxy's active leases are its counter less its lapsed
+ * leases, those still in state ACTIVE past their expiry that no cleanup has reclaimed yet: they
+ * are read by {@code lease_active_expiry_idx} ({@code expires_at <= now()} on the partial index
+ * of ACTIVE leases), so neither the lease history nor the unexpired leases are read. The counter
+ * equals the proxy's ACTIVE lease rows in every committed state, since every statement that
+ * changes one changes the other. Every number is aggregated from that one join, under one
+ * snapshot and one {@code now()} (the time the snapshot says it was taken), so the numbers agree
+ * with each other: {@code freeSlots} is the limited ACTIVE proxies' limits less their active
+ * leases, never below zero per proxy. An unknown pool gives no row.
  */
 final class PoolStatistics {
 
-    private static final Name HELD = name("held");
+    private static final Name LAPSED = name("lapsed");
     private static final Name N = name("n");
     private static final Name AT = name("t");
     private static final Name LEASABLE = name("leasable");
@@ -59,14 +62,15 @@ final class PoolStatistics {
     /** The statistics of the pool named {@code poolName} as of the statement's {@code now()}; empty if there is no such pool. */
     static Optional<PoolStats> take(DSLContext ctx, String poolName) {
         Field<OffsetDateTime> now = currentOffsetDateTime();
-        // the pool's active, unlapsed leases per proxy; correlated with the pool row of the outer query
-        Table<?> held = select(L.PROXY_ID, count().as(N))
+        // the pool's leases still ACTIVE but lapsed, per proxy; correlated with the outer query's pool row
+        Table<?> lapsed = select(L.PROXY_ID, count().as(N))
                 .from(L)
-                .where(L.POOL_ID.eq(POOL.ID), L.STATUS.eq(inline(ACTIVE)), L.EXPIRES_AT.gt(now))
+                .where(L.POOL_ID.eq(POOL.ID), L.STATUS.eq(inline(ACTIVE)), L.EXPIRES_AT.le(now))
                 .groupBy(L.PROXY_ID)
-                .asTable(HELD);
-        Field<Integer> leases = coalesce(held.field(N, Integer.class), inline(0));
+                .asTable(LAPSED);
+        Field<Integer> leases = P.CURRENT_LEASES.minus(coalesce(lapsed.field(N, Integer.class), inline(0)));
         Condition active = P.STATUS.eq(inline(ProxyStatus.ACTIVE.name()));
+        Condition unlimited = P.MAX_CONCURRENCY.eq(inline(Proxy.UNLIMITED));
         Condition limited = P.MAX_CONCURRENCY.ne(inline(Proxy.UNLIMITED));
         Condition circuitNotOpen = P.OPEN_UNTIL.isNull().or(P.OPEN_UNTIL.le(now));
 
@@ -74,19 +78,18 @@ final class PoolStatistics {
         for (ProxyStatus status : ProxyStatus.values()) {
             columns.add(count().filterWhere(P.STATUS.eq(inline(status.name()))).as(column(status)));
         }
-        columns.add(
-                count().filterWhere(active.and(circuitNotOpen).and(limited.not().or(leases.lt(P.MAX_CONCURRENCY))))
-                        .as(LEASABLE));
+        columns.add(count().filterWhere(active.and(circuitNotOpen).and(unlimited.or(leases.lt(P.MAX_CONCURRENCY))))
+                .as(LEASABLE));
         columns.add(sum(P.MAX_CONCURRENCY).filterWhere(active.and(limited)).as(CAPACITY));
-        columns.add(count().filterWhere(active.and(limited.not())).as(UNLIMITED));
+        columns.add(count().filterWhere(active.and(unlimited)).as(UNLIMITED));
         columns.add(sum(leases).as(ACTIVE_LEASES));
         columns.add(sum(greatest(P.MAX_CONCURRENCY.minus(leases), inline(0)))
                 .filterWhere(active.and(limited))
                 .as(FREE));
         Table<?> stats = select(columns)
                 .from(P)
-                .leftJoin(held)
-                .on(held.field(L.PROXY_ID).eq(P.ID))
+                .leftJoin(lapsed)
+                .on(lapsed.field(L.PROXY_ID).eq(P.ID))
                 .where(P.POOL_ID.eq(POOL.ID))
                 .asTable("s");
 
