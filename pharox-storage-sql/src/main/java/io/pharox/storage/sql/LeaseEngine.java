@@ -725,7 +725,7 @@ public final class LeaseEngine {
                         .set(Learning.assignments(kind, latency, policy, t))
                         .from(locked)
                         .where(P.ID.eq(locked.field(lockedRow.ID)))
-                        .returning(returned)
+                        .returningResult(returned)
                         .fetchOptional())
                 .map(r -> {
                     OffsetDateTime at = r.get("t", OffsetDateTime.class);
