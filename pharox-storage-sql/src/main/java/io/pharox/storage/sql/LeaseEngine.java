@@ -813,8 +813,9 @@ public final class LeaseEngine {
 
     /**
      * A snapshot of the pool named {@code poolName} as of the database's {@code now()}, in one
-     * statement that reads the pool's proxies and its active leases only ({@link PoolStatistics});
-     * see {@link io.pharox.storage.ProxyStorage#poolStats}.
+     * statement that reads the pool's proxy rows (with their lease counters) and, of its leases,
+     * only the lapsed ones still ACTIVE ({@link PoolStatistics}); see
+     * {@link io.pharox.storage.ProxyStorage#poolStats}.
      *
      * @throws PoolNotFoundException if there is no such pool
      * @throws IllegalArgumentException if the name is invalid
