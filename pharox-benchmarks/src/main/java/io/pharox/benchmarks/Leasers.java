@@ -30,6 +30,7 @@ final class Leasers {
                 PharoxMetrics pharoxMetrics = PharoxMetrics.builder(registry).build();
                 ProxyManager manager = ProxyManager.builder(storage)
                         .listener(pharoxMetrics.listener())
+                        .observer(pharoxMetrics.observer())
                         .build();
                 return new ManagerLeaser(manager, request, () -> {
                     registry.close();

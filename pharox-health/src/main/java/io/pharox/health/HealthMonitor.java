@@ -1,5 +1,6 @@
 package io.pharox.health;
 
+import io.pharox.ProxyManager;
 import io.pharox.exception.ProxyNotFoundException;
 import io.pharox.model.HealthCheckResult;
 import io.pharox.model.Proxy;
@@ -17,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps pools healthy: checks every proxy of a pool with a {@link HealthChecker} (at most
  * {@link HealthCheckOptions#concurrency()} at once) and records each result through
- * {@link ProxyStorage#applyHealthCheckResult}, so a proxy that fails stops being leased and one
+ * {@link ProxyStorage#applyHealthCheckResult} (or through a {@link ProxyManager}, whose listeners
+ * then hear each result), so a proxy that fails stops being leased and one
  * that passes again is returned to rotation. BANNED proxies are not checked: a health check
  * never lifts a ban. Leases held on a proxy that fails are not ended.
  *
@@ -45,7 +48,9 @@ public final class HealthMonitor implements AutoCloseable {
 
     private final ProxyStorage storage;
     private final HealthChecker checker;
-    private final OutcomePolicy policy;
+    /** Records one result: in the storage under a policy, or through a manager. */
+    private final Function<HealthCheckResult, Proxy> apply;
+
     private final AtomicReference<@Nullable ScheduledExecutorService> scheduler = new AtomicReference<>();
     private volatile boolean closed;
 
@@ -69,7 +74,23 @@ public final class HealthMonitor implements AutoCloseable {
     public HealthMonitor(ProxyStorage storage, HealthChecker checker, OutcomePolicy policy) {
         this.storage = Objects.requireNonNull(storage, "storage");
         this.checker = Objects.requireNonNull(checker, "checker");
-        this.policy = Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(policy, "policy");
+        this.apply = result -> storage.applyHealthCheckResult(result, policy);
+    }
+
+    /**
+     * A monitor recording {@code checker}'s results through {@code manager}
+     * ({@link ProxyManager#applyHealthCheckResult}): in its storage, under its outcome policy, and
+     * announced to its listeners as health results and circuit transitions
+     * ({@code docs/events.md}).
+     *
+     * @throws NullPointerException if an argument is {@code null}
+     */
+    public HealthMonitor(ProxyManager manager, HealthChecker checker) {
+        Objects.requireNonNull(manager, "manager");
+        this.storage = manager.storage();
+        this.checker = Objects.requireNonNull(checker, "checker");
+        this.apply = manager::applyHealthCheckResult;
     }
 
     /**
@@ -101,7 +122,7 @@ public final class HealthMonitor implements AutoCloseable {
             HealthCheckResult result = results.get(i);
             Proxy after;
             try {
-                after = storage.applyHealthCheckResult(result, policy);
+                after = apply.apply(result);
             } catch (ProxyNotFoundException e) {
                 LOG.debug("proxy {} was removed from pool {} during its health check", before.id(), poolName);
                 continue;

@@ -4,8 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
+import io.pharox.LeaseListener;
+import io.pharox.ProxyManager;
+import io.pharox.event.CircuitChangedEvent;
+import io.pharox.event.HealthCheckedEvent;
 import io.pharox.exception.PoolNotFoundException;
+import io.pharox.model.CircuitState;
 import io.pharox.model.HealthStatus;
 import io.pharox.model.LeasedProxy;
 import io.pharox.model.Proxy;
@@ -13,6 +19,7 @@ import io.pharox.model.ProxyPool;
 import io.pharox.model.ProxyProtocol;
 import io.pharox.model.ProxyStatus;
 import io.pharox.storage.AcquireRequest;
+import io.pharox.storage.OutcomePolicy;
 import io.pharox.storage.memory.InMemoryStorage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -23,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
@@ -186,6 +194,43 @@ class HealthMonitorTest {
         assertThat(fast.returnedToRotation()).containsExactly(proxy.id());
         assertThat(statusOf(proxy)).isEqualTo(ProxyStatus.ACTIVE);
         assertThat(leasable()).containsExactly(proxy.id());
+    }
+
+    @Test
+    void a_monitor_on_a_manager_announces_each_result_and_the_circuits_it_opens() {
+        Proxy http = add(ProxyProtocol.HTTP, tinyproxy.port(), ProxyStatus.ACTIVE, null);
+        Proxy dead = add(ProxyProtocol.HTTP, closing.port(), ProxyStatus.ACTIVE, null);
+        List<HealthCheckedEvent> checked = new CopyOnWriteArrayList<>();
+        List<CircuitChangedEvent> circuits = new CopyOnWriteArrayList<>();
+        ProxyManager manager = ProxyManager.builder(storage)
+                .outcomePolicy(OutcomePolicy.defaults().withFailureThreshold(1))
+                .listener(new LeaseListener() {
+                    @Override
+                    public void onHealthChecked(HealthCheckedEvent event) {
+                        checked.add(event);
+                    }
+
+                    @Override
+                    public void onCircuitChanged(CircuitChangedEvent event) {
+                        circuits.add(event);
+                    }
+                })
+                .build();
+
+        PoolHealthReport report = new HealthMonitor(manager, checker("/ok")).checkPool(pool.name());
+
+        assertThat(report.removedFromRotation()).containsExactly(dead.id());
+        assertThat(checked)
+                .extracting(e -> e.result().proxyId(), HealthCheckedEvent::poolName, HealthCheckedEvent::status)
+                .containsExactlyInAnyOrder(
+                        tuple(http.id(), "monitored", ProxyStatus.ACTIVE),
+                        tuple(dead.id(), "monitored", ProxyStatus.INACTIVE));
+        assertThat(circuits)
+                .extracting(CircuitChangedEvent::proxyId, CircuitChangedEvent::from, CircuitChangedEvent::to)
+                .containsExactly(tuple(dead.id(), CircuitState.CLOSED, CircuitState.OPEN));
+        assertThat(storage.standing(dead.id()).orElseThrow().circuit())
+                .as("the manager's policy: one failure opens")
+                .isEqualTo(CircuitState.OPEN);
     }
 
     @Test

@@ -26,6 +26,7 @@ final class LeaseObservations implements LeaseObserver {
     }
 
     @Override
+    @SuppressWarnings("try") // the scope is opened for what runs inside it, not used
     public Optional<LeasedProxy> acquire(AcquireRequest request, AcquireCall call) throws InterruptedException {
         if (observations.isNoop()) {
             try {
@@ -60,6 +61,7 @@ final class LeaseObservations implements LeaseObserver {
     }
 
     @Override
+    @SuppressWarnings("try") // the scope is opened for what runs inside it, not used
     public boolean release(Lease lease, String poolName, ReleaseCall call) {
         if (observations.isNoop()) {
             try {

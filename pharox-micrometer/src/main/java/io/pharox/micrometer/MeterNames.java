@@ -32,6 +32,12 @@ public final class MeterNames {
     /** Counter: circuit breaker transitions, by the states before and after. */
     public static final String CIRCUIT_TRANSITIONS = "pharox.circuit.transitions";
 
+    /**
+     * Counter: statements a SQL adapter ran again after PostgreSQL rolled them back (deadlock victim,
+     * serialization failure), by operation and SQL state; fed by {@link PharoxMetrics#storageListener()}.
+     */
+    public static final String STORAGE_RETRIES = "pharox.storage.retries";
+
     /** Gauge: proxies of a pool in each status. */
     public static final String POOL_PROXIES = "pharox.pool.proxies";
 
@@ -74,7 +80,10 @@ public final class MeterNames {
     /** Tag: a proxy status ({@code active}, {@code slow}, {@code inactive}, {@code banned}). */
     public static final String TAG_STATUS = "status";
 
-    /** Tag: the operation that failed ({@code acquire}, {@code release}). */
+    /** Tag: the five-character SQL state of a rolled-back statement ({@code 40P01}, {@code 40001}). */
+    public static final String TAG_SQL_STATE = "sql.state";
+
+    /** Tag: the operation that failed or was retried ({@code acquire}, {@code release}, ...). */
     public static final String TAG_OPERATION = "operation";
 
     /** Tag: the simple name of the exception class that an operation threw. */

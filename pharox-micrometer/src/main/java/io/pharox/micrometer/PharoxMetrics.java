@@ -6,6 +6,7 @@ import io.pharox.LeaseListener;
 import io.pharox.event.LeaseObserver;
 import io.pharox.model.ProxyPool;
 import io.pharox.storage.ProxyStorage;
+import io.pharox.storage.StorageListener;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -31,6 +32,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * metrics.bindPoolStats(storage, List.of("residential", "datacenter"));
  * }</pre>
  *
+ * <p>With a PostgreSQL adapter, give it {@link #storageListener()} as well (in its
+ * {@code SqlStorageOptions}), to count the statements it runs again after a deadlock or a
+ * serialization failure.
+ *
  * <p>The meters are named in {@link MeterNames} and described in {@code docs/metrics.md}. Their tags
  * are bounded: pool names, strategies, outcomes, statuses, exception class names; no proxy id, host,
  * consumer or credential, unless {@link Builder#tagProxies(boolean)} adds a proxy-id tag.
@@ -53,6 +58,7 @@ public final class PharoxMetrics {
     private final Duration poolStatsRefresh;
     private final LeaseMeters meters;
     private final LeaseObservations observations;
+    private final StorageMeters storageMeters;
     /** Bound pools by name, with their gauges: the registry holds them too, strongly. */
     private final Map<String, PoolGauges> pools = new ConcurrentHashMap<>();
 
@@ -61,6 +67,7 @@ public final class PharoxMetrics {
         this.poolStatsRefresh = b.poolStatsRefresh;
         this.meters = new LeaseMeters(b.registry, b.tagProxies, b.percentileHistogram);
         this.observations = new LeaseObservations(b.observationRegistry, meters, b.tagProxies);
+        this.storageMeters = new StorageMeters(b.registry);
     }
 
     /**
@@ -94,6 +101,16 @@ public final class PharoxMetrics {
      */
     public LeaseObserver observer() {
         return observations;
+    }
+
+    /**
+     * The storage listener that counts, in {@value MeterNames#STORAGE_RETRIES}, the statements a SQL
+     * adapter ran again after PostgreSQL rolled them back, by operation and SQL state. Set it on the
+     * adapter: {@code SqlStorageOptions.builder().storageListener(metrics.storageListener())}.
+     * Always the same instance.
+     */
+    public StorageListener storageListener() {
+        return storageMeters;
     }
 
     /**

@@ -142,6 +142,22 @@ class LeaseMetersTest {
     }
 
     @Test
+    void statements_run_again_count_by_operation_and_sql_state() {
+        PrometheusMeterRegistry registry = Scrapes.registry(new MockClock());
+        PharoxMetrics metrics = PharoxMetrics.builder(registry).build();
+
+        metrics.storageListener().onStatementRetried("acquire", "40P01");
+        metrics.storageListener().onStatementRetried("acquire", "40P01");
+        metrics.storageListener().onStatementRetried("release", "40001");
+
+        String scrape = registry.scrape();
+        assertThat(Scrapes.value(scrape, "pharox_storage_retries_total", "operation=\"acquire\",sql_state=\"40P01\""))
+                .isEqualTo(2);
+        assertThat(Scrapes.value(scrape, "pharox_storage_retries_total", "operation=\"release\",sql_state=\"40001\""))
+                .isEqualTo(1);
+    }
+
+    @Test
     void a_refresh_interval_below_one_second_is_refused_naming_it() {
         assertThatThrownBy(() -> PharoxMetrics.builder(Scrapes.registry(new MockClock()))
                         .poolStatsRefresh(Duration.ofMillis(500)))

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.micrometer.core.instrument.MockClock;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.pharox.event.LeaseObserver;
+import io.pharox.ProxyManager;
 import io.pharox.exception.PoolNotFoundException;
 import io.pharox.model.LeasedProxy;
 import io.pharox.model.Proxy;
@@ -19,8 +19,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * The observer makes one observation per acquire and release, with bounded key values. It runs here
- * as the manager runs it: around the storage's call, on the caller's thread.
+ * The observer makes one observation per acquire and release through a real {@link ProxyManager},
+ * with bounded key values.
  */
 class LeaseObservationsTest {
 
@@ -38,9 +38,11 @@ class LeaseObservationsTest {
                 .build());
     }
 
-    private static Optional<LeasedProxy> acquire(
-            LeaseObserver observer, InMemoryStorage storage, AcquireRequest request) throws InterruptedException {
-        return observer.acquire(request, () -> storage.acquire(request));
+    private ProxyManager manager(PharoxMetrics metrics) {
+        return ProxyManager.builder(storage)
+                .listener(metrics.listener())
+                .observer(metrics.observer())
+                .build();
     }
 
     @Test
@@ -53,7 +55,7 @@ class LeaseObservationsTest {
                 .strategy(SelectorStrategy.LEAST_USED)
                 .build();
 
-        assertThat(acquire(metrics.observer(), storage, request)).isPresent();
+        assertThat(manager(metrics).acquire(request)).isPresent();
 
         assertThat(observations)
                 .hasNumberOfObservationsEqualTo(1)
@@ -82,13 +84,10 @@ class LeaseObservationsTest {
                 .build();
         AcquireRequest request = AcquireRequest.forPool("residential").build();
 
-        Optional<LeasedProxy> leased = acquire(metrics.observer(), storage, request);
-        assertThat(acquire(metrics.observer(), storage, request)).isEmpty();
-        boolean released = metrics.observer()
-                .release(
-                        leased.orElseThrow().lease(),
-                        "residential",
-                        () -> storage.release(leased.get().lease().id()));
+        ProxyManager manager = manager(metrics);
+        Optional<LeasedProxy> leased = manager.acquire(request);
+        assertThat(manager.acquire(request)).isEmpty();
+        boolean released = manager.release(leased.orElseThrow());
 
         assertThat(released).isTrue();
         assertThat(observations)
@@ -110,8 +109,7 @@ class LeaseObservationsTest {
                 .build();
         AcquireRequest request = AcquireRequest.forPool("nowhere").build();
 
-        assertThatThrownBy(() -> acquire(metrics.observer(), storage, request))
-                .isInstanceOf(PoolNotFoundException.class);
+        assertThatThrownBy(() -> manager(metrics).acquire(request)).isInstanceOf(PoolNotFoundException.class);
 
         assertThat(observations)
                 .hasSingleObservationThat()
@@ -130,8 +128,7 @@ class LeaseObservationsTest {
         PharoxMetrics metrics = PharoxMetrics.builder(registry).build();
         AcquireRequest request = AcquireRequest.forPool("nowhere").build();
 
-        assertThatThrownBy(() -> acquire(metrics.observer(), storage, request))
-                .isInstanceOf(PoolNotFoundException.class);
+        assertThatThrownBy(() -> manager(metrics).acquire(request)).isInstanceOf(PoolNotFoundException.class);
 
         assertThat(Scrapes.value(
                         registry.scrape(),

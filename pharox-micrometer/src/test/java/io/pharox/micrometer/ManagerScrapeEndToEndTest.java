@@ -5,10 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.MockClock;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pharox.ProxyManager;
+import io.pharox.model.FailureReason;
+import io.pharox.model.HealthCheckResult;
+import io.pharox.model.HealthStatus;
 import io.pharox.model.LeasedProxy;
+import io.pharox.model.Outcome;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
 import io.pharox.select.SelectorStrategy;
+import io.pharox.storage.OutcomePolicy;
 import io.pharox.storage.memory.InMemoryStorage;
 import io.pharox.testkit.MutableClock;
 import java.io.IOException;
@@ -60,6 +65,7 @@ class ManagerScrapeEndToEndTest {
                 .clock(time)
                 .defaultTtl(Duration.ofMinutes(1))
                 .listener(metrics.listener())
+                .observer(metrics.observer())
                 .build();
         LeasedProxy first = manager.acquire("residential").orElseThrow();
         manager.acquire("residential").orElseThrow();
@@ -162,5 +168,38 @@ class ManagerScrapeEndToEndTest {
         }
         assertThat(hits).isEqualTo(HITS);
         assertThat(scrape).doesNotContain(PASSWORD).doesNotContain(USERNAME).doesNotContain("proxy-7f3a");
+    }
+
+    @Test
+    void health_checks_and_circuit_transitions_through_the_manager_are_counted() {
+        seed();
+        PharoxMetrics metrics = PharoxMetrics.builder(registry).build();
+        ProxyManager manager = ProxyManager.builder(storage)
+                .clock(time)
+                .outcomePolicy(OutcomePolicy.defaults().withFailureThreshold(2))
+                .listener(metrics.listener())
+                .observer(metrics.observer())
+                .build();
+        Proxy checked = proxies.get(1);
+        manager.applyHealthCheckResult(HealthCheckResult.healthy(checked.id(), Duration.ofMillis(250), time.instant()));
+        manager.applyHealthCheckResult(new HealthCheckResult(
+                checked.id(), HealthStatus.UNREACHABLE, null, time.instant(), "connection refused"));
+        LeasedProxy leased = manager.acquire("residential").orElseThrow();
+        manager.report(leased.lease(), Outcome.failure(FailureReason.TIMEOUT));
+        manager.report(leased.lease(), Outcome.failure(FailureReason.TIMEOUT));
+
+        String scrape = registry.scrape();
+
+        assertThat(Scrapes.value(scrape, "pharox_health_checks_total", "outcome=\"healthy\",pool=\"residential\""))
+                .isEqualTo(1);
+        assertThat(Scrapes.value(scrape, "pharox_health_checks_total", "outcome=\"unreachable\",pool=\"residential\""))
+                .isEqualTo(1);
+        assertThat(Scrapes.value(
+                        scrape, "pharox_health_check_latency_seconds_sum", "outcome=\"healthy\",pool=\"residential\""))
+                .isEqualTo(0.25);
+        assertThat(Scrapes.value(
+                        scrape, "pharox_circuit_transitions_total", "from=\"closed\",pool=\"residential\",to=\"open\""))
+                .isEqualTo(1);
+        assertThat(scrape).doesNotContain(checked.id().toString()).doesNotContain("connection refused");
     }
 }

@@ -9,6 +9,7 @@ import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
 import io.pharox.model.ProxyStatus;
 import io.pharox.storage.jdbc.JdbcStorage;
+import io.pharox.storage.sql.SqlStorageOptions;
 import io.pharox.testkit.postgres.TestSchema;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +28,13 @@ class PostgresPoolGaugesTest {
 
     @Test
     void the_gauges_show_the_pool_as_the_database_counts_it() {
-        try (JdbcStorage storage = new JdbcStorage(db.dataSource(), db.name())) {
+        MockClock clock = new MockClock();
+        PrometheusMeterRegistry registry = Scrapes.registry(clock);
+        PharoxMetrics metrics = PharoxMetrics.builder(registry).build();
+        SqlStorageOptions options = SqlStorageOptions.builder()
+                .storageListener(metrics.storageListener())
+                .build();
+        try (JdbcStorage storage = new JdbcStorage(db.dataSource(), db.name(), options)) {
             ProxyPool pool = storage.createPool("pg-residential", "");
             for (int i = 0; i < 3; i++) {
                 storage.addProxy(Proxy.builder()
@@ -44,9 +51,6 @@ class PostgresPoolGaugesTest {
             ProxyManager manager = ProxyManager.of(storage);
             manager.acquire("pg-residential").orElseThrow();
             manager.acquire("pg-residential").orElseThrow();
-            MockClock clock = new MockClock();
-            PrometheusMeterRegistry registry = Scrapes.registry(clock);
-            PharoxMetrics metrics = PharoxMetrics.builder(registry).build();
             metrics.bindPoolStats(storage, List.of("pg-residential"));
 
             String scrape = registry.scrape();

@@ -138,7 +138,7 @@ public final class LeaseEngine {
         this.shapes = new ClaimShapes(settings);
         this.claimBatches = new ClaimBatches(settings);
         this.releases = new Releases(settings);
-        this.sessions = new Sessions(db, shapes, credentials, this::scan);
+        this.sessions = new Sessions(db, shapes, credentials, this::scan, options.storageListener());
         boolean coalescing = options.coalescing() != SqlStorageOptions.Coalescing.OFF;
         this.claimLanes = coalescing ? new Coalescer<>(this::claimTogether, MAX_BATCH, PARALLEL_BATCHES) : null;
         this.releaseLane =
@@ -291,7 +291,7 @@ public final class LeaseEngine {
         boolean keyed = request.idempotencyKey().isPresent();
         AtomicReference<UUID> leaseId =
                 new AtomicReference<>(request.idempotencyKey().orElseGet(Ids::next));
-        return SqlFailures.recovering(SqlFailures::leaseIdTaken, afterDoubt -> {
+        return SqlFailures.recovering("acquire", options.storageListener(), SqlFailures::leaseIdTaken, afterDoubt -> {
             UUID id = Objects.requireNonNull(leaseId.get(), "leaseId");
             if (afterDoubt) {
                 Optional<Lease> earlier = findLease(id);
@@ -515,7 +515,8 @@ public final class LeaseEngine {
      */
     public boolean release(UUID leaseId) {
         Objects.requireNonNull(leaseId, "leaseId");
-        return SqlFailures.recovering(afterDoubt -> releaseOnce(leaseId, afterDoubt));
+        return SqlFailures.recovering(
+                "release", options.storageListener(), afterDoubt -> releaseOnce(leaseId, afterDoubt));
     }
 
     private boolean releaseOnce(UUID leaseId, boolean afterDoubt) {
@@ -545,7 +546,7 @@ public final class LeaseEngine {
     public Optional<Lease> renew(UUID leaseId, Duration ttl) {
         Objects.requireNonNull(leaseId, "leaseId");
         AcquireRequest.requireTtl(ttl);
-        return SqlFailures.recovering(afterDoubt -> renewOnce(leaseId, ttl));
+        return SqlFailures.recovering("renew", options.storageListener(), afterDoubt -> renewOnce(leaseId, ttl));
     }
 
     @SuppressWarnings("NullAway") // jOOQ marks CTE fields @Nullable; this CTE declares every field
@@ -592,32 +593,35 @@ public final class LeaseEngine {
      * @return how many leases this call expired
      */
     public int cleanupExpiredLeases() {
-        return SqlFailures.retrying(() -> db.statement(ctx -> {
-            Record row = ctx.fetchOne(
-                    "with locked as (select p.id from {0} as p where p.id in (select l.proxy_id from {1} as l"
-                            + " where l.status = {4} and l.expires_at <= current_timestamp) order by p.id for update),"
-                            + " expired as (update {1} as l set status = {5} from locked where l.proxy_id = locked.id"
-                            + " and l.status = {4} and l.expires_at <= current_timestamp returning l.proxy_id, l.pool_id),"
-                            + " per_proxy as (select proxy_id, count(*) as n from expired group by proxy_id),"
-                            + " freed as (update {0} as p set current_leases = p.current_leases - per_proxy.n"
-                            + " from per_proxy where p.id = per_proxy.proxy_id returning p.id),"
-                            // data-modifying: these run whether read or not
-                            + " bans_ended as (delete from {2} as b where b.banned_until <= current_timestamp"
-                            + " returning b.proxy_id),"
-                            + " waiters_lapsed as (delete from {3} as w where w.expires_at <= current_timestamp"
-                            + " returning w.ticket),"
-                            + " sessions_ended as ({6}),"
-                            + Wakes.ctes("select pool_id, count(*) as n from expired group by pool_id", "{3}")
-                            + " select (select count(*) from expired), " + Wakes.NOTIFIED,
-                    PROXY,
-                    LEASE,
-                    PROXY_BAN,
-                    POOL_WAITER,
-                    inline(ACTIVE),
-                    inline(LeaseStatus.EXPIRED.name()),
-                    Sessions.lapsedDeletion());
-            return row == null ? 0 : row.get(0, Integer.class);
-        }));
+        return SqlFailures.retrying(
+                "cleanupExpiredLeases",
+                options.storageListener(),
+                () -> db.statement(ctx -> {
+                    Record row = ctx.fetchOne(
+                            "with locked as (select p.id from {0} as p where p.id in (select l.proxy_id from {1} as l"
+                                    + " where l.status = {4} and l.expires_at <= current_timestamp) order by p.id for update),"
+                                    + " expired as (update {1} as l set status = {5} from locked where l.proxy_id = locked.id"
+                                    + " and l.status = {4} and l.expires_at <= current_timestamp returning l.proxy_id, l.pool_id),"
+                                    + " per_proxy as (select proxy_id, count(*) as n from expired group by proxy_id),"
+                                    + " freed as (update {0} as p set current_leases = p.current_leases - per_proxy.n"
+                                    + " from per_proxy where p.id = per_proxy.proxy_id returning p.id),"
+                                    // data-modifying: these run whether read or not
+                                    + " bans_ended as (delete from {2} as b where b.banned_until <= current_timestamp"
+                                    + " returning b.proxy_id),"
+                                    + " waiters_lapsed as (delete from {3} as w where w.expires_at <= current_timestamp"
+                                    + " returning w.ticket),"
+                                    + " sessions_ended as ({6}),"
+                                    + Wakes.ctes("select pool_id, count(*) as n from expired group by pool_id", "{3}")
+                                    + " select (select count(*) from expired), " + Wakes.NOTIFIED,
+                            PROXY,
+                            LEASE,
+                            PROXY_BAN,
+                            POOL_WAITER,
+                            inline(ACTIVE),
+                            inline(LeaseStatus.EXPIRED.name()),
+                            Sessions.lapsedDeletion());
+                    return row == null ? 0 : row.get(0, Integer.class);
+                }));
     }
 
     // ---------------------------------------------------------------- sticky sessions
@@ -653,25 +657,28 @@ public final class LeaseEngine {
      */
     public boolean removeProxy(UUID proxyId) {
         Objects.requireNonNull(proxyId, "proxyId");
-        return SqlFailures.retrying(() -> db.transaction(ctx -> {
-            if (ctx.select(PROXY.ID)
-                    .from(PROXY)
-                    .where(PROXY.ID.eq(proxyId))
-                    .forUpdate()
-                    .fetchOptional()
-                    .isEmpty()) {
-                return false;
-            }
-            // the clock after the lock, not now() (the transaction's start): a lease committed
-            // while we waited for the lock may have been acquired after our transaction began
-            ctx.update(LEASE)
-                    .set(LEASE.STATUS, inline(LeaseStatus.RELEASED.name()))
-                    .set(LEASE.RELEASED_AT, CLOCK)
-                    .where(LEASE.PROXY_ID.eq(proxyId), LEASE.STATUS.eq(inline(ACTIVE)))
-                    .execute();
-            ctx.deleteFrom(PROXY).where(PROXY.ID.eq(proxyId)).execute();
-            return true;
-        }));
+        return SqlFailures.retrying(
+                "removeProxy",
+                options.storageListener(),
+                () -> db.transaction(ctx -> {
+                    if (ctx.select(PROXY.ID)
+                            .from(PROXY)
+                            .where(PROXY.ID.eq(proxyId))
+                            .forUpdate()
+                            .fetchOptional()
+                            .isEmpty()) {
+                        return false;
+                    }
+                    // the clock after the lock, not now() (the transaction's start): a lease committed
+                    // while we waited for the lock may have been acquired after our transaction began
+                    ctx.update(LEASE)
+                            .set(LEASE.STATUS, inline(LeaseStatus.RELEASED.name()))
+                            .set(LEASE.RELEASED_AT, CLOCK)
+                            .where(LEASE.PROXY_ID.eq(proxyId), LEASE.STATUS.eq(inline(ACTIVE)))
+                            .execute();
+                    ctx.deleteFrom(PROXY).where(PROXY.ID.eq(proxyId)).execute();
+                    return true;
+                }));
     }
 
     // ---------------------------------------------------------------- health
@@ -718,7 +725,7 @@ public final class LeaseEngine {
                         .set(Learning.assignments(kind, latency, policy, t))
                         .from(locked)
                         .where(P.ID.eq(locked.field(lockedRow.ID)))
-                        .returning(returned)
+                        .returningResult(returned)
                         .fetchOptional())
                 .map(r -> {
                     OffsetDateTime at = r.get("t", OffsetDateTime.class);
@@ -742,6 +749,8 @@ public final class LeaseEngine {
         Objects.requireNonNull(outcome, "outcome");
         Objects.requireNonNull(policy, "policy");
         Learning.Reported reported = SqlFailures.retrying(
+                "report",
+                options.storageListener(),
                 () -> db.statement(ctx -> Learning.report(ctx, leaseId, fencingToken, outcome, policy)));
         if (reported.closedCircuit()) {
             db.statement(ctx -> Wakes.wakeProxy(ctx, reported.standing().proxyId()));
@@ -876,8 +885,10 @@ public final class LeaseEngine {
         while (true) {
             UUID from = after;
             Lock how = lock;
-            List<UUID> done =
-                    SqlFailures.retrying(() -> db.transaction(ctx -> resealBatch(ctx, due, from, batchSize, how)));
+            List<UUID> done = SqlFailures.retrying(
+                    "resealCredentials",
+                    options.storageListener(),
+                    () -> db.transaction(ctx -> resealBatch(ctx, due, from, batchSize, how)));
             total += done.size();
             if (done.size() == batchSize) {
                 after = done.get(done.size() - 1);

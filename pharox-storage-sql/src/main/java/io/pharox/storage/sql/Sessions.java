@@ -19,6 +19,7 @@ import io.pharox.model.SessionInfo;
 import io.pharox.storage.AcquireRequest;
 import io.pharox.storage.SessionFallback;
 import io.pharox.storage.StickySession;
+import io.pharox.storage.StorageListener;
 import io.pharox.storage.sql.Claims.Lock;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -60,6 +61,7 @@ final class Sessions {
     private static final int ROW_ATTEMPTS = 3;
 
     private final SqlAccess db;
+    private final StorageListener storageListener;
     private final ClaimShapes shapes;
     private final CredentialCipher credentials;
     private final Scanner scanner;
@@ -79,7 +81,13 @@ final class Sessions {
                 Lock lock);
     }
 
-    Sessions(SqlAccess db, ClaimShapes shapes, CredentialCipher credentials, Scanner scanner) {
+    Sessions(
+            SqlAccess db,
+            ClaimShapes shapes,
+            CredentialCipher credentials,
+            Scanner scanner,
+            StorageListener storageListener) {
+        this.storageListener = storageListener;
         this.db = db;
         this.shapes = shapes;
         this.credentials = credentials;
@@ -99,7 +107,7 @@ final class Sessions {
     Optional<LeasedProxy> acquire(AcquireRequest request, UUID pool, UUID consumer, LeaseEngine engine) {
         StickySession session = request.session().orElseThrow();
         UUID leaseId = Ids.next();
-        return SqlFailures.recovering(afterDoubt -> {
+        return SqlFailures.recovering("acquire", storageListener, afterDoubt -> {
             if (afterDoubt
                     && engine.findLease(leaseId)
                             .filter(l -> l.status() == LeaseStatus.ACTIVE)
@@ -307,9 +315,13 @@ final class Sessions {
 
     /** Ends the live session {@code key} of pool {@code pool}; whether there was one. */
     boolean end(UUID pool, String key) {
-        return SqlFailures.retrying(() -> db.statement(ctx ->
-                        ctx.deleteFrom(PROXY_SESSION).where(live(pool, key)).execute())
-                > 0);
+        return SqlFailures.retrying(
+                "endSession",
+                storageListener,
+                () -> db.statement(ctx -> ctx.deleteFrom(PROXY_SESSION)
+                                .where(live(pool, key))
+                                .execute())
+                        > 0);
     }
 
     private static Condition live(UUID pool, String key) {

@@ -6,11 +6,14 @@ import io.pharox.exception.PoolNotFoundException;
 import io.pharox.exception.ProxyAlreadyExistsException;
 import io.pharox.exception.StorageException;
 import io.pharox.model.Proxy;
+import io.pharox.storage.StorageListener;
 import java.sql.SQLException;
 import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How the SQL adapters turn a PostgreSQL failure into the storage port's exceptions, so that
@@ -41,6 +44,8 @@ public final class SqlFailures {
      * new connections.
      */
     public static final int RECOVERY_ATTEMPTS = 3;
+
+    private static final Logger LOG = LoggerFactory.getLogger(SqlFailures.class);
 
     private SqlFailures() {}
 
@@ -78,8 +83,8 @@ public final class SqlFailures {
         if ("23503".equals(sqlState) && message.contains("proxy_pool_fkey") && proxy != null) {
             return new PoolNotFoundException(proxy.poolId().toString());
         }
-        if ("40P01".equals(sqlState) || "40001".equals(sqlState)) {
-            return new RolledBack(messageFor(sqlState), cause);
+        if (sqlState != null && (sqlState.equals("40P01") || sqlState.equals("40001"))) {
+            return new RolledBack(sqlState, messageFor(sqlState), cause);
         }
         if ("57014".equals(sqlState) && message.contains("statement timeout")) {
             return new StorageException(
@@ -119,12 +124,26 @@ public final class SqlFailures {
      * failure then reaches the caller as a {@link StorageException}.
      */
     public static <T> T retrying(Supplier<T> work) {
+        return retrying("statement", StorageListener.NONE, work);
+    }
+
+    /**
+     * {@link #retrying(Supplier)}, telling {@code listener} of each retry: {@code operation}
+     * names the work (a fixed word, never a value) and the SQL state says why it was rolled back.
+     * A listener that throws is logged and the retry goes on.
+     */
+    public static <T> T retrying(String operation, StorageListener listener, Supplier<T> work) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return work.get();
             } catch (RolledBack e) {
                 if (attempt >= ATTEMPTS) {
                     throw e;
+                }
+                try {
+                    listener.onStatementRetried(operation, e.sqlState);
+                } catch (RuntimeException bug) {
+                    LOG.warn("storage listener {} failed in onStatementRetried", listener, bug);
                 }
             }
         }
@@ -163,11 +182,12 @@ public final class SqlFailures {
      * it can first find out what that attempt did. The last failure reaches the caller.
      * Deadlocks and serialization failures are retried too, as by {@link #retrying}.
      */
-    static <T> T recovering(Predicate<StorageException> resumable, Attempt<T> work) {
+    static <T> T recovering(
+            String operation, StorageListener listener, Predicate<StorageException> resumable, Attempt<T> work) {
         for (int attempt = 1; ; attempt++) {
             boolean afterDoubt = attempt > 1;
             try {
-                return retrying(() -> work.run(afterDoubt));
+                return retrying(operation, listener, () -> work.run(afterDoubt));
             } catch (StorageException e) {
                 if (attempt >= RECOVERY_ATTEMPTS || !(connectionLost(e) || resumable.test(e))) {
                     throw e;
@@ -177,8 +197,18 @@ public final class SqlFailures {
     }
 
     /** {@link #recovering(Predicate, Attempt)} for work that only a lost connection makes resumable. */
+    static <T> T recovering(Predicate<StorageException> resumable, Attempt<T> work) {
+        return recovering("statement", StorageListener.NONE, resumable, work);
+    }
+
+    /** {@link #recovering(Predicate, Attempt)} for work that only a lost connection makes resumable. */
     static <T> T recovering(Attempt<T> work) {
         return recovering(e -> false, work);
+    }
+
+    /** {@link #recovering(Attempt)}, telling {@code listener} of each retry as {@link #retrying(String, StorageListener, Supplier)} does. */
+    static <T> T recovering(String operation, StorageListener listener, Attempt<T> work) {
+        return recovering(operation, listener, e -> false, work);
     }
 
     /** One attempt of work run by {@link #recovering}. */
@@ -237,8 +267,11 @@ public final class SqlFailures {
     private static final class RolledBack extends StorageException {
         private static final long serialVersionUID = 1L;
 
-        RolledBack(String message, Throwable cause) {
+        final String sqlState;
+
+        RolledBack(String sqlState, String message, Throwable cause) {
             super(message, cause);
+            this.sqlState = sqlState;
         }
     }
 }

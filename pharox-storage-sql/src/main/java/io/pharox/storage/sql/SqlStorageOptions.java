@@ -1,5 +1,6 @@
 package io.pharox.storage.sql;
 
+import io.pharox.storage.StorageListener;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -60,9 +61,11 @@ public final class SqlStorageOptions {
     private final Coalescing coalescing;
     private final boolean wakeUps;
     private final @Nullable ListenConnections listenConnections;
+    private final StorageListener storageListener;
 
     private SqlStorageOptions(Builder b) {
         this.listenConnections = b.listenConnections;
+        this.storageListener = b.storageListener;
         this.coalescing = b.coalescing;
         this.wakeUps = b.wakeUps;
         this.keyring = b.keyring;
@@ -123,8 +126,17 @@ public final class SqlStorageOptions {
         return Optional.ofNullable(listenConnections);
     }
 
+    /**
+     * What hears the adapter's retried statements (deadlocks and serialization failures that
+     * PostgreSQL rolled back, run again); {@link StorageListener#NONE} by default.
+     */
+    public StorageListener storageListener() {
+        return storageListener;
+    }
+
     /** Builder for {@link SqlStorageOptions}. Not thread-safe. */
     public static final class Builder {
+        private StorageListener storageListener = StorageListener.NONE;
         private @Nullable CredentialKeyring keyring;
         private boolean plaintextCredentialsAllowed;
         private Duration statementTimeout = DEFAULT_STATEMENT_TIMEOUT;
@@ -134,6 +146,17 @@ public final class SqlStorageOptions {
         private @Nullable ListenConnections listenConnections;
 
         private Builder() {}
+
+        /**
+         * Sets what hears each statement or transaction that PostgreSQL rolled back as a
+         * deadlock victim ({@code 40P01}) or for a serialization failure ({@code 40001}) and that
+         * the adapter runs again ({@link StorageListener#onStatementRetried}), e.g. a metrics
+         * binder counting them by SQL state. None by default.
+         */
+        public Builder storageListener(StorageListener listener) {
+            this.storageListener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
 
         /**
          * Sets where the wait queue's listener takes its one connection (by default, where the

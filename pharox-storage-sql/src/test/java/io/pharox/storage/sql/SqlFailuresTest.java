@@ -8,10 +8,12 @@ import io.pharox.exception.PoolNotFoundException;
 import io.pharox.exception.ProxyAlreadyExistsException;
 import io.pharox.exception.StorageException;
 import io.pharox.model.Proxy;
+import io.pharox.storage.StorageListener;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -84,6 +86,47 @@ class SqlFailuresTest {
 
         assertThat(result).isEqualTo("done");
         assertThat(attempts).hasValue(3);
+    }
+
+    @Test
+    void each_retry_is_told_to_the_listener_with_its_operation_and_sql_state() {
+        AtomicInteger attempts = new AtomicInteger();
+        List<String> heard = new CopyOnWriteArrayList<>();
+        StorageListener listener = new StorageListener() {
+            @Override
+            public void onStatementRetried(String operation, String sqlState) {
+                heard.add(operation + " " + sqlState);
+                throw new IllegalStateException("listener bug");
+            }
+        };
+
+        String result = SqlFailures.retrying("report", listener, () -> {
+            int attempt = attempts.incrementAndGet();
+            if (attempt < 3) {
+                throw SqlFailures.translate(attempt == 1 ? "40P01" : "40001", "rolled back", DRIVER, null, null);
+            }
+            return "done";
+        });
+
+        assertThat(result).isEqualTo("done");
+        assertThat(heard).containsExactly("report 40P01", "report 40001");
+    }
+
+    @Test
+    void a_failure_that_is_not_retried_is_not_told_to_the_listener() {
+        List<String> heard = new CopyOnWriteArrayList<>();
+        StorageListener listener = new StorageListener() {
+            @Override
+            public void onStatementRetried(String operation, String sqlState) {
+                heard.add(operation + " " + sqlState);
+            }
+        };
+
+        assertThatThrownBy(() -> SqlFailures.retrying("release", listener, () -> {
+                    throw SqlFailures.translate("55P03", "lock timeout", DRIVER, null, null);
+                }))
+                .isInstanceOf(StorageException.class);
+        assertThat(heard).isEmpty();
     }
 
     @Test

@@ -112,7 +112,7 @@ public final class PostgresService {
                             .defaultTtl(Duration.ofSeconds(30))
                             .outcomePolicy(FailingProxyDemo.POLICY)
                             .build(),
-                    new JdbcStorageModule(dataSource, settings.schema()).withOptions(storageOptions(settings)),
+                    new JdbcStorageModule(dataSource, settings.schema()).withOptions(storageOptions(settings, metrics)),
                     new AbstractModule() {
                         @Override
                         protected void configure() {
@@ -155,8 +155,9 @@ public final class PostgresService {
      * explicitly, so that it runs with no set-up and says so; a service of yours would rather
      * require the key ({@code EnvironmentKeyring.fromEnvironment()} fails when it is missing).
      */
-    static SqlStorageOptions storageOptions(Settings settings) {
-        SqlStorageOptions.Builder options = SqlStorageOptions.builder();
+    static SqlStorageOptions storageOptions(Settings settings, PharoxMetrics metrics) {
+        // statements PostgreSQL rolled back and the adapter ran again count in pharox.storage.retries
+        SqlStorageOptions.Builder options = SqlStorageOptions.builder().storageListener(metrics.storageListener());
         settings.credentialKeyring().ifPresentOrElse(options::credentialKeyring, options::allowPlaintextCredentials);
         return options.build();
     }

@@ -11,6 +11,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -126,6 +128,7 @@ class PostgresServiceMetricsEndToEndTest {
         assertThat(outcome.ok()).as(output.text()).isTrue();
         assertThat(response.statusCode()).isEqualTo(200);
         String scrape = response.body();
+        Files.writeString(Path.of("target", "service-scrape.txt"), scrape);
         assertThat(scrape).containsPattern("pharox_acquire_seconds_count\\{outcome=\"hit\",pool=\"residential\",");
         assertThat(scrape).containsPattern("pharox_pool_capacity\\{pool=\"residential\"} 24");
         assertThat(scrape).containsPattern("pharox_pool_proxies\\{pool=\"mobile\",status=\"active\"} \\d");
