@@ -5,6 +5,7 @@ import io.pharox.ProxyManager;
 import io.pharox.event.LeaseObserver;
 import io.pharox.storage.OutcomePolicy;
 import io.pharox.storage.ProxyStorage;
+import io.pharox.storage.StorageListener;
 import io.pharox.storage.sql.CredentialKeyring;
 import io.pharox.storage.sql.SqlStorageOptions;
 import org.springframework.beans.factory.ObjectProvider;
@@ -48,14 +49,19 @@ public class PharoxAutoConfiguration {
 
     /**
      * The SQL adapters' options from {@code pharox.storage.*}, sealing credentials with the
-     * application's {@link CredentialKeyring} bean if it has one.
+     * application's {@link CredentialKeyring} bean if it has one, and telling the
+     * {@link StorageListener} bean, if there is exactly one (the Micrometer binding's), of the
+     * statements PostgreSQL rolled back and the adapter ran again.
      */
     @Bean
     @ConditionalOnMissingBean
     public SqlStorageOptions pharoxSqlStorageOptions(
-            PharoxProperties properties, ObjectProvider<CredentialKeyring> keyring) {
+            PharoxProperties properties,
+            ObjectProvider<CredentialKeyring> keyring,
+            ObjectProvider<StorageListener> storageListener) {
         SqlStorageOptions.Builder builder = properties.sqlStorageOptions();
         keyring.ifUnique(builder::credentialKeyring);
+        storageListener.ifUnique(builder::storageListener);
         return builder.build();
     }
 

@@ -6,6 +6,7 @@ import io.pharox.LeaseListener;
 import io.pharox.event.LeaseObserver;
 import io.pharox.micrometer.PharoxMetrics;
 import io.pharox.storage.ProxyStorage;
+import io.pharox.storage.StorageListener;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +25,8 @@ import org.springframework.context.annotation.Bean;
  * application has a {@link MeterRegistry} bean (Actuator's, or yours): a {@link PharoxMetrics} on
  * that registry (and on the {@link ObservationRegistry} bean, if any, so acquires and releases
  * become observations and, with a tracing bridge, spans), its listener and observer as beans that
- * the auto-configured {@code ProxyManager} picks up, and the gauges of {@code pharox.metrics.pools}
+ * the auto-configured {@code ProxyManager} picks up, its storage listener (retried statements) as a
+ * bean the auto-configured {@code SqlStorageOptions} picks up, and the gauges of {@code pharox.metrics.pools}
  * (or of every pool existing at startup) bound once the context is up. Off with
  * {@code pharox.metrics.enabled=false}; a {@link PharoxMetrics} bean of yours replaces it.
  */
@@ -81,6 +83,18 @@ public class PharoxMetricsAutoConfiguration {
     @ConditionalOnMissingBean(LeaseObserver.class)
     public LeaseObserver pharoxMetricsObserver(PharoxMetrics metrics) {
         return metrics.observer();
+    }
+
+    /**
+     * The counter of statements the SQL adapters ran again ({@code pharox.storage.retries}), given
+     * to the auto-configured {@code SqlStorageOptions}, unless the application has a
+     * {@link StorageListener} of its own.
+     */
+    @Bean
+    @ConditionalOnBean(PharoxMetrics.class)
+    @ConditionalOnMissingBean(StorageListener.class)
+    public StorageListener pharoxMetricsStorageListener(PharoxMetrics metrics) {
+        return metrics.storageListener();
     }
 
     /**

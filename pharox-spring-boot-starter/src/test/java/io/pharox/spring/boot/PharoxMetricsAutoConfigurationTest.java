@@ -13,6 +13,7 @@ import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
 import io.pharox.storage.ProxyStorage;
 import io.pharox.storage.memory.InMemoryStorage;
+import io.pharox.storage.sql.SqlStorageOptions;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -33,6 +34,9 @@ class PharoxMetricsAutoConfigurationTest {
             ProxyManager manager = context.getBean(ProxyManager.class);
             assertThat(context.getBean(LeaseObserver.class))
                     .isSameAs(context.getBean(PharoxMetrics.class).observer());
+            assertThat(context.getBean(SqlStorageOptions.class).storageListener())
+                    .as("the SQL adapters' retried statements are counted")
+                    .isSameAs(context.getBean(PharoxMetrics.class).storageListener());
             ProxyStorage storage = context.getBean(ProxyStorage.class);
             ProxyPool pool = storage.createPool("web", "");
             storage.addProxy(Proxy.builder()
