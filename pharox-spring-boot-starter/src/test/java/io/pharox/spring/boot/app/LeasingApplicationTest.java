@@ -2,7 +2,9 @@ package io.pharox.spring.boot.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.pharox.ProxyManager;
+import io.pharox.micrometer.MeterNames;
 import io.pharox.model.LeasedProxy;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
@@ -27,8 +29,8 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * A whole Spring Boot application on the real PostgreSQL: Boot's own DataSource (HikariCP) and
- * Flyway (migrating the application's schema), the starter's storage, migration, manager and
- * health contributor, reached through the beans an application injects.
+ * Flyway (migrating the application's schema), the starter's storage, migration, manager, health
+ * contributor and meters (on Actuator's registry), reached through the beans an application injects.
  */
 @SpringBootTest(classes = LeasingApplication.class)
 @DirtiesContext
@@ -77,6 +79,9 @@ class LeasingApplicationTest {
     @Autowired
     private DataSource dataSource;
 
+    @Autowired
+    private MeterRegistry meters;
+
     @Test
     void the_application_leases_through_the_injected_manager_and_actuator_reports_the_pools() throws SQLException {
         assertThat(storage).isInstanceOf(JdbcStorage.class);
@@ -109,6 +114,20 @@ class LeasingApplicationTest {
         assertThat(manager.release(held)).isTrue();
         assertThat(health.healthForPath("pharox").getStatus()).isEqualTo(Status.UP);
         assertThat(storage.activeLeasesInPool("crawl")).isEmpty();
+
+        // Actuator's registry: the manager's acquires counted by outcome
+        assertThat(meters.get(MeterNames.ACQUIRE)
+                        .tag(MeterNames.TAG_POOL, "crawl")
+                        .tag(MeterNames.TAG_OUTCOME, "hit")
+                        .timer()
+                        .count())
+                .isEqualTo(2);
+        assertThat(meters.get(MeterNames.ACQUIRE)
+                        .tag(MeterNames.TAG_POOL, "crawl")
+                        .tag(MeterNames.TAG_OUTCOME, "miss")
+                        .timer()
+                        .count())
+                .isEqualTo(1);
     }
 
     private List<String> tables(String schema) throws SQLException {
