@@ -40,7 +40,8 @@ import org.springframework.context.annotation.Import;
     DatabaseInitializationDependencyConfigurer.class,
     PharoxStorageConfigurations.Jdbc.class,
     PharoxStorageConfigurations.Jpa.class,
-    PharoxStorageConfigurations.Memory.class
+    PharoxStorageConfigurations.Memory.class,
+    PharoxStorageConfigurations.MissingAdapter.class
 })
 public class PharoxAutoConfiguration {
 

@@ -12,6 +12,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackage;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
@@ -111,6 +112,31 @@ final class PharoxStorageConfigurations {
         @Bean
         InMemoryStorage pharoxStorage() {
             return new InMemoryStorage();
+        }
+    }
+
+    /**
+     * {@code pharox.storage.type=jpa} or {@code memory} without the adapter on the class path: fails
+     * startup saying which artifact to add, rather than leaving the application without a storage.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnMissingBean(ProxyStorage.class)
+    static class MissingAdapter {
+
+        @Bean
+        @ConditionalOnProperty(prefix = "pharox.storage", name = "type", havingValue = "jpa")
+        @ConditionalOnMissingClass("io.pharox.storage.jpa.JpaStorage")
+        ProxyStorage pharoxStorage() {
+            throw new IllegalStateException(
+                    "pharox.storage.type=jpa needs io.pharox:pharox-storage-jpa on the class path");
+        }
+
+        @Bean
+        @ConditionalOnProperty(prefix = "pharox.storage", name = "type", havingValue = "memory")
+        @ConditionalOnMissingClass("io.pharox.storage.memory.InMemoryStorage")
+        ProxyStorage pharoxMemoryStorage() {
+            throw new IllegalStateException(
+                    "pharox.storage.type=memory needs io.pharox:pharox-storage-memory on the class path");
         }
     }
 }

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.jdbc.datasource.DelegatingDataSource;
 
@@ -258,6 +259,23 @@ class PharoxAutoConfigurationTest {
         } finally {
             emf.close();
         }
+    }
+
+    @Test
+    void a_storage_type_whose_adapter_is_missing_fails_startup_naming_the_artifact() {
+        onTestSchema()
+                .withPropertyValues("pharox.storage.type=jpa")
+                .withClassLoader(new FilteredClassLoader(JpaStorage.class))
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .rootCause()
+                        .hasMessageContaining("pharox.storage.type=jpa needs io.pharox:pharox-storage-jpa"));
+        runner.withPropertyValues("pharox.storage.type=memory")
+                .withClassLoader(new FilteredClassLoader(InMemoryStorage.class))
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .rootCause()
+                        .hasMessageContaining("pharox.storage.type=memory needs io.pharox:pharox-storage-memory"));
     }
 
     @Test
