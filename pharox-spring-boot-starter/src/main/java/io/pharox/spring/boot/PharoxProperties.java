@@ -134,7 +134,7 @@ public class PharoxProperties implements Validator {
     /**
      * Checks every value with the rule of the code that will use it ({@link Consumer#requireName},
      * {@link AcquireRequest#requireTtl}, {@link ProxyManager#requireWaitPollInterval}, {@link PharoxSchema#requireName},
-     * {@link SqlStorageOptions.Builder}, {@link OutcomePolicy}); each failure is a field error whose
+     * {@link SqlStorageOptions.Builder}, {@link OutcomePolicy}, {@link ProxyPool#requireName}); each failure is a field error whose
      * message starts with the property's name.
      */
     @Override
@@ -199,11 +199,7 @@ public class PharoxProperties implements Validator {
             check(errors, "metrics.pools", "pharox.metrics.pools", () -> ProxyPool.requireName(pool));
         }
         for (String pool : p.health.pools) {
-            check(errors, "health.pools", "pharox.health.pools", () -> {
-                if (pool == null || pool.isBlank()) {
-                    throw new IllegalArgumentException("a pool name must not be blank, was '" + pool + "'");
-                }
-            });
+            check(errors, "health.pools", "pharox.health.pools", () -> ProxyPool.requireName(pool));
         }
     }
 

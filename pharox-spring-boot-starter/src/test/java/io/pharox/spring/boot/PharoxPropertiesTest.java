@@ -73,6 +73,8 @@ class PharoxPropertiesTest {
                 "pharox.outcome.max-cooldown|1s|maxCooldown must not be shorter than cooldown",
                 "pharox.outcome.ban-cooldown|31d|",
                 "pharox.health.empty-pool-status|sideways|",
+                "pharox.health.pools|'web, '|pool name",
+                "pharox.metrics.pools|'web, '|pool name",
             })
     void a_bad_value_fails_startup_naming_the_property(String property, String value, String why) {
         runner.withPropertyValues(property + "=" + value).run(context -> {
