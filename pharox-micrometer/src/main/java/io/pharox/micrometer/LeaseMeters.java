@@ -151,24 +151,31 @@ final class LeaseMeters implements LeaseListener {
     }
 
     private Timer acquireTimer(String pool, SelectorStrategy strategy, String outcome, boolean waited, String proxy) {
-        return timer(
-                List.of(MeterNames.ACQUIRE, pool, strategy, outcome, waited, proxy),
-                key -> Timer.builder(MeterNames.ACQUIRE)
-                        .description(
-                                "Acquires through the manager, waiting included; the count is the hits and" + " misses")
-                        .tags(withProxy(
-                                Tags.of(
-                                        MeterNames.TAG_POOL,
-                                        pool,
-                                        MeterNames.TAG_STRATEGY,
-                                        lower(strategy),
-                                        MeterNames.TAG_OUTCOME,
-                                        outcome,
-                                        MeterNames.TAG_WAITED,
-                                        Boolean.toString(waited)),
-                                proxy))
-                        .publishPercentileHistogram(percentileHistogram)
-                        .register(registry));
+        List<Object> key = List.of(MeterNames.ACQUIRE, pool, strategy, outcome, waited, proxy);
+        // the hot path: a lookup, and no capturing lambda unless the timer is new
+        Timer timer = timers.get(key);
+        return timer != null
+                ? timer
+                : timers.computeIfAbsent(key, k -> newAcquireTimer(pool, strategy, outcome, waited, proxy));
+    }
+
+    private Timer newAcquireTimer(
+            String pool, SelectorStrategy strategy, String outcome, boolean waited, String proxy) {
+        return Timer.builder(MeterNames.ACQUIRE)
+                .description("Acquires through the manager, waiting included; the count is the hits and misses")
+                .tags(withProxy(
+                        Tags.of(
+                                MeterNames.TAG_POOL,
+                                pool,
+                                MeterNames.TAG_STRATEGY,
+                                lower(strategy),
+                                MeterNames.TAG_OUTCOME,
+                                outcome,
+                                MeterNames.TAG_WAITED,
+                                Boolean.toString(waited)),
+                        proxy))
+                .publishPercentileHistogram(percentileHistogram)
+                .register(registry);
     }
 
     private Timer timer(List<Object> key, Function<List<Object>, Timer> create) {

@@ -3,6 +3,7 @@ package io.pharox.micrometer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import io.pharox.LeaseListener;
+import io.pharox.ProxyManager;
 import io.pharox.event.LeaseObserver;
 import io.pharox.model.ProxyPool;
 import io.pharox.storage.ProxyStorage;
@@ -18,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Micrometer meters and observations for Pharox. Put its {@link #listener()} and {@link #observer()}
- * on the {@link io.pharox.ProxyManager} builder, and bind the gauges of the pools to watch with
+ * on the {@link ProxyManager} builder ({@link #instrument} does both), and bind the gauges of the pools to watch with
  * {@link #bindPoolStats(ProxyStorage, Collection)}:
  *
  * <pre>{@code
@@ -101,6 +102,17 @@ public final class PharoxMetrics {
      */
     public LeaseObserver observer() {
         return observations;
+    }
+
+    /**
+     * Puts {@link #listener()} and {@link #observer()} on a manager builder: the two calls every
+     * manager with these metrics needs. The observer replaces one set on the builder before (a
+     * manager has one).
+     *
+     * @return {@code builder}
+     */
+    public ProxyManager.Builder instrument(ProxyManager.Builder builder) {
+        return Objects.requireNonNull(builder, "builder").listener(meters).observer(observations);
     }
 
     /**

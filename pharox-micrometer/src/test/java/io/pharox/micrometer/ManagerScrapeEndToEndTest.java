@@ -61,11 +61,8 @@ class ManagerScrapeEndToEndTest {
     private String runSequence(PharoxMetrics metrics) {
         seed();
         metrics.bindPoolStats(storage, List.of("residential"));
-        ProxyManager manager = ProxyManager.builder(storage)
-                .clock(time)
-                .defaultTtl(Duration.ofMinutes(1))
-                .listener(metrics.listener())
-                .observer(metrics.observer())
+        ProxyManager manager = metrics.instrument(
+                        ProxyManager.builder(storage).clock(time).defaultTtl(Duration.ofMinutes(1)))
                 .build();
         LeasedProxy first = manager.acquire("residential").orElseThrow();
         manager.acquire("residential").orElseThrow();
