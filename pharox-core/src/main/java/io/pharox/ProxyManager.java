@@ -157,7 +157,8 @@ public final class ProxyManager {
     }
 
     /**
-     * Acquires a lease as the request says, without waiting.
+     * Acquires a lease as the request says, without waiting. Listeners hear an
+     * {@link AcquiredEvent} or a {@link MissedEvent}; the observer runs the call.
      *
      * @return the lease and its proxy, or empty if no proxy is available now
      * @throws PoolNotFoundException if the pool does not exist
@@ -232,6 +233,9 @@ public final class ProxyManager {
      * <p>Without a wait queue (the in-memory adapter), releases through this manager wake the
      * wait at once; releases elsewhere (other managers) and expiries are noticed by polling
      * every {@code waitPollInterval}.
+     *
+     * <p>The call, its wait included, is one {@link AcquiredEvent} or one {@link MissedEvent}
+     * for listeners, {@code waited} if it blocked at least once, and one call of the observer.
      *
      * @return the lease and its proxy, or empty if none became available within {@code maxWait}
      * @throws PoolNotFoundException if the pool does not exist
@@ -373,7 +377,8 @@ public final class ProxyManager {
     }
 
     /**
-     * Releases a lease.
+     * Releases a lease. Listeners hear a {@link ReleasedEvent} if this call ended a lease this
+     * manager acquired (an {@link ExpiredEvent} if it had expired); the observer runs the call.
      *
      * @return {@code true} if this call ended an active lease; {@code false} if it was already
      *         released or had expired

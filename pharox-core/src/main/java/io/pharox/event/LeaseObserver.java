@@ -11,6 +11,10 @@ import java.util.Optional;
  * Micrometer {@code Observation}, a span). The manager calls the observer on the caller's
  * thread; the observer must run {@code call} exactly once, on that thread, and return or throw
  * what it returned or threw. The defaults only run the call.
+ *
+ * <p>Unlike listeners' events, what an acquire returns is the caller's lease, with the proxy's
+ * credentials: an observer must not record them. The manager's listeners hear their events
+ * after the observer returned. See {@code docs/events.md}.
  */
 public interface LeaseObserver {
 
@@ -37,7 +41,10 @@ public interface LeaseObserver {
         return call.run();
     }
 
-    /** Runs one release of {@code lease}, a lease of pool {@code poolName}. */
+    /**
+     * Runs one release of {@code lease}, a lease of pool {@code poolName} (the pool the manager
+     * acquired it in, or else looked up by the lease's pool id).
+     */
     default boolean release(Lease lease, String poolName, ReleaseCall call) {
         return call.run();
     }

@@ -66,8 +66,9 @@ class KeyValueStorageTest {
         assertThat(opened.circuit()).isEqualTo(CircuitState.OPEN);
         assertThat(record.learned().lastToken()).isEqualTo(1);
         assertThat(record.learned().bans()).containsOnlyKeys("shop.example");
+        assertThat(opened.circuitBefore()).isEqualTo(CircuitState.CLOSED);
         assertThat(record.learned().standing(proxy.id(), leased.lease().acquiredAt()))
-                .isEqualTo(opened);
+                .isEqualTo(opened.withCircuitBefore(CircuitState.OPEN));
         assertThat(Records.encode(record)).as("encoding is stable").isEqualTo(entry.value());
     }
 
