@@ -14,7 +14,7 @@ import java.util.UUID;
  * @param poolName the proxy's pool
  * @param from     the state before the report or check
  * @param to       the state after it
- * @param at       when the report or check was applied
+ * @param at       when the report or check was applied, by the manager's clock
  */
 public record CircuitChangedEvent(UUID proxyId, String poolName, CircuitState from, CircuitState to, Instant at) {
 
