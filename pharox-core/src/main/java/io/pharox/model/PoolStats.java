@@ -90,4 +90,70 @@ public record PoolStats(
         Integer count = proxiesByStatus.get(Objects.requireNonNull(status, "status"));
         return count == null ? 0 : count;
     }
+
+    /**
+     * Adds up a pool's proxies into a {@link PoolStats}, one proxy at a time, by the definitions
+     * above: for adapters that read their proxies one by one (the in-memory adapter and the
+     * key-value example use it). Not thread-safe; one tally per snapshot.
+     */
+    public static final class Tally {
+        private final String poolName;
+        private final Instant asOf;
+        private final EnumMap<ProxyStatus, Integer> byStatus = new EnumMap<>(ProxyStatus.class);
+        private int leasable;
+        private long capacity;
+        private int unlimited;
+        private int active;
+        private long free;
+
+        /**
+         * @param poolName the pool
+         * @param asOf     the instant the adapter reads every proxy at
+         * @throws NullPointerException if an argument is {@code null}
+         */
+        public Tally(String poolName, Instant asOf) {
+            this.poolName = Objects.requireNonNull(poolName, "poolName");
+            this.asOf = Objects.requireNonNull(asOf, "asOf");
+            for (ProxyStatus status : ProxyStatus.values()) {
+                byStatus.put(status, 0);
+            }
+        }
+
+        /**
+         * Counts one proxy of the pool.
+         *
+         * @param proxy        the proxy (its status and limit are read)
+         * @param activeLeases its leases active at {@code asOf}
+         * @param circuitOpen  whether its circuit is open at {@code asOf} (half-open is not open)
+         * @return this tally
+         * @throws NullPointerException if {@code proxy} is {@code null}
+         * @throws IllegalArgumentException if {@code activeLeases} is negative
+         */
+        public Tally add(Proxy proxy, int activeLeases, boolean circuitOpen) {
+            Objects.requireNonNull(proxy, "proxy");
+            if (activeLeases < 0) {
+                throw new IllegalArgumentException("activeLeases must not be negative, was " + activeLeases);
+            }
+            byStatus.merge(proxy.status(), 1, Integer::sum);
+            active += activeLeases;
+            if (proxy.status() != ProxyStatus.ACTIVE) {
+                return this;
+            }
+            if (proxy.isUnlimited()) {
+                unlimited++;
+            } else {
+                capacity += proxy.maxConcurrency();
+                free += Math.max(0, proxy.maxConcurrency() - activeLeases);
+            }
+            if (!circuitOpen && proxy.hasCapacityFor(activeLeases)) {
+                leasable++;
+            }
+            return this;
+        }
+
+        /** The snapshot of the proxies added so far. */
+        public PoolStats build() {
+            return new PoolStats(poolName, asOf, byStatus, leasable, capacity, unlimited, active, free);
+        }
+    }
 }

@@ -22,7 +22,6 @@ import io.pharox.model.PoolStats;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
 import io.pharox.model.ProxyStanding;
-import io.pharox.model.ProxyStatus;
 import io.pharox.model.SessionInfo;
 import io.pharox.model.TargetBan;
 import io.pharox.select.SelectorStrategy;
@@ -36,7 +35,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -902,37 +900,13 @@ public final class InMemoryStorage implements ProxyStorage {
     public PoolStats poolStats(String poolName) {
         PoolState pool = requirePool(poolName);
         Instant now = clock.instant();
-        Map<ProxyStatus, Integer> byStatus = new EnumMap<>(ProxyStatus.class);
-        for (ProxyStatus status : ProxyStatus.values()) {
-            byStatus.put(status, 0);
-        }
-        int leasable = 0;
-        long capacity = 0;
-        int unlimited = 0;
-        int active = 0;
-        long free = 0;
+        PoolStats.Tally tally = new PoolStats.Tally(pool.pool.name(), now);
         for (ProxySlot slot : pool.proxies.values()) {
-            if (slot.removed) {
-                continue;
-            }
-            Proxy p = slot.proxy();
-            int held = slot.activeAt(now);
-            byStatus.merge(p.status(), 1, Integer::sum);
-            active += held;
-            if (p.status() != ProxyStatus.ACTIVE) {
-                continue;
-            }
-            if (p.isUnlimited()) {
-                unlimited++;
-            } else {
-                capacity += p.maxConcurrency();
-                free += Math.max(0, p.maxConcurrency() - held);
-            }
-            if (!slot.openAt(now) && p.hasCapacityFor(held)) {
-                leasable++;
+            if (!slot.removed) {
+                tally.add(slot.proxy(), slot.activeAt(now), slot.openAt(now));
             }
         }
-        return new PoolStats(pool.pool.name(), now, byStatus, leasable, capacity, unlimited, active, free);
+        return tally.build();
     }
 
     private static List<Lease> activeOf(Iterable<ProxySlot> slots, Instant now) {

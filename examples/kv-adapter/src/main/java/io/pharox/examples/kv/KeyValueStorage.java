@@ -26,7 +26,6 @@ import io.pharox.model.PoolStats;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
 import io.pharox.model.ProxyStanding;
-import io.pharox.model.ProxyStatus;
 import io.pharox.model.SessionBinding;
 import io.pharox.model.SessionInfo;
 import io.pharox.model.TargetBan;
@@ -41,9 +40,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -700,35 +697,12 @@ public final class KeyValueStorage implements ProxyStorage {
         ProxyPool pool = requirePool(poolName);
         List<Stored<ProxyRecord>> proxies = proxiesOf(pool);
         Instant now = clock.instant();
-        Map<ProxyStatus, Integer> byStatus = new EnumMap<>(ProxyStatus.class);
-        for (ProxyStatus status : ProxyStatus.values()) {
-            byStatus.put(status, 0);
-        }
-        int leasable = 0;
-        long capacity = 0;
-        int unlimited = 0;
-        int active = 0;
-        long free = 0;
+        PoolStats.Tally tally = new PoolStats.Tally(pool.name(), now);
         for (Stored<ProxyRecord> stored : proxies) {
             ProxyRecord record = stored.value();
-            Proxy proxy = record.values();
-            int live = record.liveAt(now);
-            byStatus.merge(proxy.status(), 1, Integer::sum);
-            active += live;
-            if (proxy.status() != ProxyStatus.ACTIVE) {
-                continue;
-            }
-            if (proxy.isUnlimited()) {
-                unlimited++;
-            } else {
-                capacity += proxy.maxConcurrency();
-                free += Math.max(0, proxy.maxConcurrency() - live);
-            }
-            if (record.learned().circuitAt(now) != CircuitState.OPEN && proxy.hasCapacityFor(live)) {
-                leasable++;
-            }
+            tally.add(record.values(), record.liveAt(now), record.learned().circuitAt(now) == CircuitState.OPEN);
         }
-        return new PoolStats(pool.name(), now, byStatus, leasable, capacity, unlimited, active, free);
+        return tally.build();
     }
 
     /** The unexpired leases of {@code proxies}, oldest first. */
