@@ -405,7 +405,13 @@ public final class ProxyManager {
                     // the release time by the manager's clock: reading the stored one would cost a round trip
                     Lease ended = tracked.lease().released(clock.instant());
                     ReleasedEvent event = new ReleasedEvent(ended, tracked.poolName(), took, held(ended));
-                    listeners.forEach(l -> notify(l, "onReleased", () -> l.onReleased(event)));
+                    for (LeaseListener listener : listeners) {
+                        try {
+                            listener.onReleased(event);
+                        } catch (RuntimeException e) {
+                            LOG.warn("lease listener {} failed in {}", listener, "onReleased", e);
+                        }
+                    }
                 }
             } else {
                 storage.findLease(lease.id()).ifPresent(this::endedElsewhere);
@@ -672,7 +678,14 @@ public final class ProxyManager {
                 ? leased
                 : leased.withProxy(leased.proxy().toBuilder().credentials(null).build());
         AcquiredEvent event = new AcquiredEvent(announced, request.poolName(), request.strategy(), took, waited);
-        listeners.forEach(l -> notify(l, "onAcquired", () -> l.onAcquired(event)));
+        // a plain loop: the hot events allocate no lambda per listener
+        for (LeaseListener listener : listeners) {
+            try {
+                listener.onAcquired(event);
+            } catch (RuntimeException e) {
+                LOG.warn("lease listener {} failed in {}", listener, "onAcquired", e);
+            }
+        }
     }
 
     /**

@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Function;
 
 /**
@@ -33,6 +34,47 @@ final class LeaseMeters implements LeaseListener {
     private final Map<List<Object>, Timer> timers = new ConcurrentHashMap<>();
     private final Map<List<Object>, Counter> counters = new ConcurrentHashMap<>();
 
+    /** Without proxy tags: each pool's acquire, release and held timers, found by one lookup on the pool's name. */
+    private final Map<String, PoolMeters> pools = new ConcurrentHashMap<>();
+
+    private static final SelectorStrategy[] STRATEGIES = SelectorStrategy.values();
+
+    /**
+     * One pool's timers of the hot path, so that an event without proxy tags costs one lookup
+     * by the pool's name and an array read, and allocates nothing.
+     */
+    private final class PoolMeters {
+        /** By {@code (strategy × 2 + miss) × 2 + waited}; created when first used. */
+        final AtomicReferenceArray<Timer> acquire = new AtomicReferenceArray<>(STRATEGIES.length * 4);
+
+        final Timer release;
+        final Timer held;
+
+        PoolMeters(String pool) {
+            release = timer(
+                    List.of(MeterNames.RELEASE, pool, MeterNames.NO_PROXY),
+                    key -> releaseTimer(pool, MeterNames.NO_PROXY));
+            held = timer(
+                    List.of(MeterNames.LEASE_HELD, pool, MeterNames.NO_PROXY),
+                    key -> heldTimer(pool, MeterNames.NO_PROXY));
+        }
+
+        Timer acquire(String pool, SelectorStrategy strategy, boolean hit, boolean waited) {
+            int index = ((strategy.ordinal() * 2 + (hit ? 0 : 1)) * 2) + (waited ? 1 : 0);
+            Timer timer = acquire.get(index);
+            if (timer == null) {
+                timer = acquireTimer(pool, strategy, hit ? "hit" : "miss", waited, MeterNames.NO_PROXY);
+                acquire.set(index, timer);
+            }
+            return timer;
+        }
+    }
+
+    private PoolMeters pool(String pool) {
+        PoolMeters meters = pools.get(pool);
+        return meters != null ? meters : pools.computeIfAbsent(pool, PoolMeters::new);
+    }
+
     LeaseMeters(MeterRegistry registry, boolean tagProxies, boolean percentileHistogram) {
         this.registry = registry;
         this.tagProxies = tagProxies;
@@ -41,6 +83,11 @@ final class LeaseMeters implements LeaseListener {
 
     @Override
     public void onAcquired(AcquiredEvent event) {
+        if (!tagProxies) {
+            String pool = event.poolName();
+            pool(pool).acquire(pool, event.strategy(), true, event.waited()).record(event.duration());
+            return;
+        }
         String proxy = proxyTag(event.leased().proxy().id());
         acquireTimer(event.poolName(), event.strategy(), "hit", event.waited(), proxy)
                 .record(event.duration());
@@ -48,6 +95,11 @@ final class LeaseMeters implements LeaseListener {
 
     @Override
     public void onMissed(MissedEvent event) {
+        if (!tagProxies) {
+            String pool = event.poolName();
+            pool(pool).acquire(pool, event.strategy(), false, event.waited()).record(event.duration());
+            return;
+        }
         acquireTimer(event.poolName(), event.strategy(), "miss", event.waited(), MeterNames.NO_PROXY)
                 .record(event.duration());
     }
@@ -55,21 +107,31 @@ final class LeaseMeters implements LeaseListener {
     @Override
     public void onReleased(ReleasedEvent event) {
         String pool = event.poolName();
+        if (!tagProxies) {
+            PoolMeters meters = pool(pool);
+            meters.release.record(event.duration());
+            meters.held.record(event.held());
+            return;
+        }
         String proxy = proxyTag(event.lease().proxyId());
-        timer(
-                        List.of(MeterNames.RELEASE, pool, proxy),
-                        key -> Timer.builder(MeterNames.RELEASE)
-                                .description("Releases through the manager, timed by the release call")
-                                .tags(withProxy(Tags.of(MeterNames.TAG_POOL, pool), proxy))
-                                .register(registry))
+        timer(List.of(MeterNames.RELEASE, pool, proxy), key -> releaseTimer(pool, proxy))
                 .record(event.duration());
-        timer(
-                        List.of(MeterNames.LEASE_HELD, pool, proxy),
-                        key -> Timer.builder(MeterNames.LEASE_HELD)
-                                .description("How long released leases were held, from grant to release")
-                                .tags(withProxy(Tags.of(MeterNames.TAG_POOL, pool), proxy))
-                                .register(registry))
+        timer(List.of(MeterNames.LEASE_HELD, pool, proxy), key -> heldTimer(pool, proxy))
                 .record(event.held());
+    }
+
+    private Timer releaseTimer(String pool, String proxy) {
+        return Timer.builder(MeterNames.RELEASE)
+                .description("Releases through the manager, timed by the release call")
+                .tags(withProxy(Tags.of(MeterNames.TAG_POOL, pool), proxy))
+                .register(registry);
+    }
+
+    private Timer heldTimer(String pool, String proxy) {
+        return Timer.builder(MeterNames.LEASE_HELD)
+                .description("How long released leases were held, from grant to release")
+                .tags(withProxy(Tags.of(MeterNames.TAG_POOL, pool), proxy))
+                .register(registry);
     }
 
     @Override
