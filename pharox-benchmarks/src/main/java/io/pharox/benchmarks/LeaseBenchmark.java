@@ -47,8 +47,9 @@ public abstract class LeaseBenchmark {
      * {@code off}: the adapters are driven through the storage port, as without this parameter;
      * {@code on}: through a {@link io.pharox.ProxyManager} carrying the listener and observer of
      * {@code pharox-micrometer} on a Prometheus registry (acquire timer with its percentile
-     * histogram, no observation registry). {@code manager} (not run by default): through a
-     * manager without them, to tell the manager's cost from the meters'. See {@code Leasers}. The
+     * histogram, no observation registry). {@code manager} and {@code listener} (not run by default):
+     * through a manager without them, and through one with a listener that does nothing, to tell
+     * the manager's cost and its events' from the meters'. See {@code Leasers}. The
      * adapters only; the baselines ignore it.
      */
     @Param({"off", "on"})

@@ -2,6 +2,7 @@ package io.pharox.benchmarks;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.pharox.LeaseListener;
 import io.pharox.ProxyManager;
 import io.pharox.micrometer.PharoxMetrics;
 import io.pharox.storage.AcquireRequest;
@@ -14,7 +15,8 @@ final class Leasers {
 
     /**
      * {@code off}: the storage port itself; {@code manager}: a {@link ProxyManager} on it without
-     * listeners; {@code on}: a manager with {@link PharoxMetrics}' listener and observer on a
+     * listeners; {@code listener}: a manager with one listener that does nothing (the events'
+     * cost without meters); {@code on}: a manager with {@link PharoxMetrics}' listener and observer on a
      * Prometheus registry, as a service that exports its metrics runs it.
      *
      * @throws IllegalArgumentException if {@code metrics} is none of those, naming it
@@ -25,6 +27,14 @@ final class Leasers {
                 return new StorageLeaser(storage, request, onClose);
             case "manager":
                 return new ManagerLeaser(ProxyManager.of(storage), request, onClose);
+            case "listener":
+                // what the manager's events cost without meters: a listener that does nothing
+                return new ManagerLeaser(
+                        ProxyManager.builder(storage)
+                                .listener(new LeaseListener() {})
+                                .build(),
+                        request,
+                        onClose);
             case "on": {
                 PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
                 PharoxMetrics pharoxMetrics = PharoxMetrics.builder(registry).build();
@@ -38,7 +48,8 @@ final class Leasers {
                 });
             }
             default:
-                throw new IllegalArgumentException("metrics must be off, on or manager, was '" + metrics + "'");
+                throw new IllegalArgumentException(
+                        "metrics must be off, on, manager or listener, was '" + metrics + "'");
         }
     }
 }
