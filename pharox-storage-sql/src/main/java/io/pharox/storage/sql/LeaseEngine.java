@@ -705,7 +705,8 @@ public final class LeaseEngine {
                 .where(lockedRow.ID.eq(result.proxyId()))
                 .forNoKeyUpdate()
                 .asTable("locked");
-        Field<OffsetDateTime> t = locked.field("t", OffsetDateTime.class);
+        // a column the derived table has by construction: jOOQ's lookup is nullable in general
+        Field<OffsetDateTime> t = Objects.requireNonNull(locked.field("t", OffsetDateTime.class), "t");
         List<Field<?>> returned = new ArrayList<>(Rows.PROXY_COLUMNS);
         for (Field<?> column : Learning.STANDING) {
             if (!column.getName().equals(P.ID.getName())) {

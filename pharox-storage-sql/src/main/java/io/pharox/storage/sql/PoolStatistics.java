@@ -24,6 +24,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
@@ -89,7 +90,8 @@ final class PoolStatistics {
         Table<?> stats = select(columns)
                 .from(P)
                 .leftJoin(lapsed)
-                .on(lapsed.field(L.PROXY_ID).eq(P.ID))
+                .on(Objects.requireNonNull(lapsed.field(L.PROXY_ID), "lapsed.proxy_id")
+                        .eq(P.ID))
                 .where(P.POOL_ID.eq(POOL.ID))
                 .asTable("s");
 
