@@ -17,7 +17,7 @@ final class LeaseWork {
      * @return what {@code work} returned; empty if nothing was leased or it returned {@code null}
      */
     static <T> Optional<T> apply(
-            ProxyManager manager, Optional<LeasedProxy> leased, Function<? super LeasedProxy, ? extends T> work) {
+            ProxyLeasing manager, Optional<LeasedProxy> leased, Function<? super LeasedProxy, ? extends T> work) {
         if (leased.isEmpty()) {
             return Optional.empty();
         }

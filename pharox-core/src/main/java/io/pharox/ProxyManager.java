@@ -61,7 +61,7 @@ import org.slf4j.LoggerFactory;
  *         .filter(ProxyFilters.country("DE")).build(), leased -> fetch(leased.proxy()));
  * }</pre>
  */
-public final class ProxyManager {
+public final class ProxyManager implements ProxyLeasing {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProxyManager.class);
     /** A wait longer than this (about 73 years) waits this long: "forever" for any caller. */
@@ -134,10 +134,64 @@ public final class ProxyManager {
     }
 
     /**
+     * Adds proxies all or nothing: {@link ProxyStorage#addProxies}.
+     *
+     * @return the proxies as stored, in the order given
+     * @throws io.pharox.exception.ProxyBatchException naming the first refused entry; nothing is added
+     */
+    public List<Proxy> addProxies(List<Proxy> proxies) {
+        return storage.addProxies(proxies);
+    }
+
+    /**
+     * Deletes a pool: {@link ProxyStorage#deletePool}. With {@code force}, the leases this manager
+     * handed out in the pool and that were still outstanding are announced as released.
+     *
+     * @return whether a pool was deleted
+     * @throws io.pharox.exception.PoolInUseException if leases are active and {@code force} is not set
+     */
+    public boolean deletePool(String poolName, boolean force) {
+        boolean deleted = storage.deletePool(poolName, force);
+        if (deleted && !outstanding.isEmpty()) {
+            Instant now = clock.instant();
+            for (Tracked tracked : List.copyOf(outstanding.values())) {
+                if (tracked.poolName().equals(poolName)
+                        && outstanding.remove(tracked.lease().id()) != null) {
+                    Lease ended = tracked.lease().released(now);
+                    ReleasedEvent event = new ReleasedEvent(ended, poolName, Duration.ZERO, held(ended));
+                    listeners.forEach(l -> notify(l, "onReleased", () -> l.onReleased(event)));
+                }
+            }
+        }
+        return deleted;
+    }
+
+    /**
+     * The consumer's active leases in every pool: {@link ProxyStorage#leasesOfConsumer}.
+     *
+     * @throws IllegalArgumentException if the name is invalid
+     */
+    public List<Lease> leasesOfConsumer(String consumerName) {
+        return storage.leasesOfConsumer(consumerName);
+    }
+
+    /**
+     * The proxies an acquire with this request could be granted now, without leasing any: a
+     * snapshot, see {@link ProxyStorage#findAvailable}.
+     *
+     * @param limit the most proxies to return, at least 1
+     * @throws PoolNotFoundException if the pool does not exist
+     */
+    public List<Proxy> findAvailable(AcquireRequest request, int limit) {
+        return storage.findAvailable(request, limit);
+    }
+
+    /**
      * A request builder for {@code poolName} pre-filled with this manager's defaults.
      *
      * @throws IllegalArgumentException if the name is blank (when the request is built)
      */
+    @Override
     public AcquireRequest.Builder request(String poolName) {
         return AcquireRequest.forPool(poolName)
                 .consumer(defaultConsumer)
@@ -152,6 +206,7 @@ public final class ProxyManager {
      * @throws PoolNotFoundException if the pool does not exist
      * @throws IllegalArgumentException if the name is blank
      */
+    @Override
     public Optional<LeasedProxy> acquire(String poolName) {
         return acquire(request(poolName).build());
     }
@@ -163,6 +218,7 @@ public final class ProxyManager {
      * @return the lease and its proxy, or empty if no proxy is available now
      * @throws PoolNotFoundException if the pool does not exist
      */
+    @Override
     public Optional<LeasedProxy> acquire(AcquireRequest request) {
         Objects.requireNonNull(request, "request");
         if (!observed) {
@@ -242,6 +298,7 @@ public final class ProxyManager {
      * @throws IllegalArgumentException if {@code maxWait} is negative
      * @throws InterruptedException if the thread is interrupted while waiting
      */
+    @Override
     public Optional<LeasedProxy> acquire(AcquireRequest request, Duration maxWait) throws InterruptedException {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(maxWait, "maxWait");
@@ -371,6 +428,7 @@ public final class ProxyManager {
      * @return what {@code work} returned, or empty if no proxy was available (or {@code work} returned {@code null})
      * @throws PoolNotFoundException if the pool does not exist
      */
+    @Override
     public <T> Optional<T> withLease(AcquireRequest request, Function<? super LeasedProxy, ? extends T> work) {
         Objects.requireNonNull(work, "work");
         return LeaseWork.apply(this, acquire(request), work);
@@ -384,6 +442,7 @@ public final class ProxyManager {
      *         released or had expired
      * @throws LeaseNotFoundException if the storage has no such lease
      */
+    @Override
     public boolean release(Lease lease) {
         Objects.requireNonNull(lease, "lease");
         if (!observed) {
@@ -439,6 +498,7 @@ public final class ProxyManager {
     }
 
     /** Releases the lease of {@code leased}; see {@link #release(Lease)}. */
+    @Override
     public boolean release(LeasedProxy leased) {
         return release(Objects.requireNonNull(leased, "leased").lease());
     }
@@ -451,6 +511,7 @@ public final class ProxyManager {
      * @throws LeaseNotFoundException if the storage has no such lease
      * @throws IllegalArgumentException if the ttl is out of range
      */
+    @Override
     public Lease renew(Lease lease, Duration ttl) {
         Objects.requireNonNull(lease, "lease");
         AcquireRequest.requireTtl(ttl);

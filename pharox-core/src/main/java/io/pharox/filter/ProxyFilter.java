@@ -26,6 +26,7 @@ public sealed interface ProxyFilter
         permits ProxyFilter.Country,
                 ProxyFilter.City,
                 ProxyFilter.Source,
+                ProxyFilter.Isp,
                 ProxyFilter.Asn,
                 ProxyFilter.Protocol,
                 ProxyFilter.GeoRadius,
@@ -84,6 +85,9 @@ public sealed interface ProxyFilter
 
         /** Visits a source clause. */
         R source(Source clause);
+
+        /** Visits an ISP clause. */
+        R isp(Isp clause);
 
         /** Visits an ASN clause. */
         R asn(Asn clause);
@@ -170,6 +174,28 @@ public sealed interface ProxyFilter
         @Override
         public <R> R accept(Visitor<R> visitor) {
             return visitor.source(this);
+        }
+    }
+
+    /**
+     * The proxy's ISP tag equals {@code name} exactly.
+     *
+     * @param name non-blank ISP name
+     */
+    record Isp(String name) implements ProxyFilter {
+        /** @throws IllegalArgumentException if the name is blank */
+        public Isp {
+            name = Clauses.requireValue("isp", name);
+        }
+
+        @Override
+        public boolean matches(Proxy proxy) {
+            return proxy.isp().map(name::equals).orElse(false);
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.isp(this);
         }
     }
 

@@ -52,6 +52,11 @@ public final class ProxyFilters {
         return new ProxyFilter.Source(name);
     }
 
+    /** ISP tag equals {@code name}. */
+    public static ProxyFilter isp(String name) {
+        return new ProxyFilter.Isp(name);
+    }
+
     /** Autonomous system number equals {@code number}. */
     public static ProxyFilter asn(long number) {
         return new ProxyFilter.Asn(number);
@@ -172,6 +177,11 @@ public final class ProxyFilters {
         public Builder source(String... names) {
             return add(oneOf(
                     "source", Arrays.stream(names).map(ProxyFilters::source).toArray(ProxyFilter[]::new)));
+        }
+
+        /** ISP is one of {@code names}. */
+        public Builder isp(String... names) {
+            return add(oneOf("isp", Arrays.stream(names).map(ProxyFilters::isp).toArray(ProxyFilter[]::new)));
         }
 
         /** ASN is one of {@code numbers}. */

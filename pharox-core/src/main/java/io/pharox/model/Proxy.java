@@ -43,6 +43,7 @@ public final class Proxy {
     private final @Nullable String country;
     private final @Nullable String city;
     private final @Nullable String source;
+    private final @Nullable String isp;
     private final @Nullable Long asn;
     private final @Nullable GeoPoint location;
     private final @Nullable Instant lastCheckedAt;
@@ -70,6 +71,7 @@ public final class Proxy {
                 b.country == null ? null : requireTag("country", b.country).toUpperCase(Locale.ROOT);
         this.city = b.city == null ? null : requireTag("city", b.city);
         this.source = b.source == null ? null : requireTag("source", b.source);
+        this.isp = b.isp == null ? null : requireTag("isp", b.isp);
         if (b.asn != null && (b.asn < 0 || b.asn > 4_294_967_295L)) {
             throw new IllegalArgumentException("asn must be 0..4294967295, was " + b.asn);
         }
@@ -96,6 +98,7 @@ public final class Proxy {
         this.country = p.country;
         this.city = p.city;
         this.source = p.source;
+        this.isp = p.isp;
         this.asn = p.asn;
         this.location = p.location;
         this.lastCheckedAt = p.lastCheckedAt;
@@ -203,6 +206,11 @@ public final class Proxy {
         return Optional.ofNullable(source);
     }
 
+    /** ISP tag: the internet service provider whose network the proxy's address belongs to. */
+    public Optional<String> isp() {
+        return Optional.ofNullable(isp);
+    }
+
     /** Autonomous system number of the proxy's network. */
     public OptionalLong asn() {
         return asn == null ? OptionalLong.empty() : OptionalLong.of(asn);
@@ -298,6 +306,7 @@ public final class Proxy {
                 && Objects.equals(country, p.country)
                 && Objects.equals(city, p.city)
                 && Objects.equals(source, p.source)
+                && Objects.equals(isp, p.isp)
                 && Objects.equals(asn, p.asn)
                 && Objects.equals(location, p.location)
                 && Objects.equals(lastCheckedAt, p.lastCheckedAt)
@@ -337,6 +346,9 @@ public final class Proxy {
         if (source != null) {
             sb.append(", source=").append(source);
         }
+        if (isp != null) {
+            sb.append(", isp=").append(isp);
+        }
         if (asn != null) {
             sb.append(", asn=").append(asn);
         }
@@ -363,6 +375,7 @@ public final class Proxy {
         private @Nullable String country;
         private @Nullable String city;
         private @Nullable String source;
+        private @Nullable String isp;
         private @Nullable Long asn;
         private @Nullable GeoPoint location;
         private @Nullable Instant lastCheckedAt;
@@ -384,6 +397,7 @@ public final class Proxy {
             country = p.country;
             city = p.city;
             source = p.source;
+            isp = p.isp;
             asn = p.asn;
             location = p.location;
             lastCheckedAt = p.lastCheckedAt;
@@ -487,6 +501,12 @@ public final class Proxy {
         /** Sets the source tag; {@code null} for none. */
         public Builder source(@Nullable String source) {
             this.source = source;
+            return this;
+        }
+
+        /** Sets the ISP tag; {@code null} for none. Stripped, like the other tags. */
+        public Builder isp(@Nullable String isp) {
+            this.isp = isp;
             return this;
         }
 

@@ -98,6 +98,38 @@ public interface ProxyStorage {
     Proxy addProxy(Proxy proxy);
 
     /**
+     * Adds every proxy of {@code proxies}, all or nothing, as {@link #addProxy} adds one: either
+     * every entry is stored or, when one is refused, none is. The proxies may belong to different
+     * pools. The SQL adapters write the batch in a few statements, not one per proxy.
+     *
+     * @return the proxies as stored, in the order given; empty for an empty list
+     * @throws NullPointerException if {@code proxies} is {@code null}
+     * @throws io.pharox.exception.ProxyBatchException naming the position of the first refused entry,
+     *         with the reason as its cause: its pool does not exist, its id or host and port is taken
+     *         in the store or by an earlier entry of the batch in the same pool, or it is {@code null}
+     */
+    default List<Proxy> addProxies(List<Proxy> proxies) {
+        throw new UnsupportedOperationException("TRANSITIONAL: not implemented by this adapter yet");
+    }
+
+    /**
+     * Deletes a pool with its proxies, their leases' records, sessions and bans.
+     *
+     * <p>Without {@code force} the deletion is refused while a lease on one of its proxies is active
+     * (leases past their expiry do not count). With {@code force}, its active leases end as RELEASED
+     * first: from then on, releasing or renewing one of them changes nothing, as for a removed
+     * proxy's leases.
+     *
+     * @return whether a pool was deleted ({@code false} if there is no pool with this name)
+     * @throws io.pharox.exception.PoolInUseException if leases are active and {@code force} is not set;
+     *         nothing is deleted
+     * @throws IllegalArgumentException if the name is {@linkplain ProxyPool#requireName invalid}
+     */
+    default boolean deletePool(String poolName, boolean force) {
+        throw new UnsupportedOperationException("TRANSITIONAL: not implemented by this adapter yet");
+    }
+
+    /**
      * Replaces a proxy's descriptive values (address, protocol, credentials, status,
      * capacity, tags, health fields, its own {@linkplain Proxy#minGrantInterval() interval between
      * grants}). Its pool and its lease counter are kept: lowering the
@@ -303,6 +335,35 @@ public interface ProxyStorage {
      * @throws io.pharox.exception.PoolNotFoundException if the pool does not exist
      */
     List<Lease> activeLeasesInPool(String poolName);
+
+    /**
+     * The consumer's active (unexpired) leases in every pool, oldest first; unmodifiable. Empty
+     * for a consumer that does not exist.
+     *
+     * @throws IllegalArgumentException if the name is {@linkplain Consumer#requireName invalid}
+     */
+    default List<Lease> leasesOfConsumer(String consumerName) {
+        throw new UnsupportedOperationException("TRANSITIONAL: not implemented by this adapter yet");
+    }
+
+    /**
+     * The proxies an {@link #acquire} with this request could be granted now, without leasing
+     * any: those of its pool that match its filter, have a leasable status and a free slot, are
+     * not held by an OPEN circuit or a half-open probe in flight, are not banned for its target
+     * and are not held back by pacing. The request's strategy, session and idempotency key are
+     * ignored.
+     *
+     * <p>This is a snapshot: by the time it returns, other processes may have leased or freed any
+     * of them, so an acquire that follows may get a proxy that is not listed, or nothing.
+     *
+     * @param limit the most proxies to return, at least 1
+     * @return at most {@code limit} proxies, in {@link Proxy#STABLE_ORDER}; unmodifiable
+     * @throws io.pharox.exception.PoolNotFoundException if the pool does not exist
+     * @throws IllegalArgumentException if {@code limit} is below 1
+     */
+    default List<Proxy> findAvailable(AcquireRequest request, int limit) {
+        throw new UnsupportedOperationException("TRANSITIONAL: not implemented by this adapter yet");
+    }
 
     /**
      * A snapshot of the pool's proxies, capacity and active leases as of now, by the storage's

@@ -5,6 +5,7 @@ import static io.pharox.filter.ProxyFilters.anyOf;
 import static io.pharox.filter.ProxyFilters.asn;
 import static io.pharox.filter.ProxyFilters.city;
 import static io.pharox.filter.ProxyFilters.country;
+import static io.pharox.filter.ProxyFilters.isp;
 import static io.pharox.filter.ProxyFilters.matching;
 import static io.pharox.filter.ProxyFilters.noneOf;
 import static io.pharox.filter.ProxyFilters.protocol;
@@ -34,6 +35,11 @@ class FilterVisitorTest {
         @Override
         public String source(ProxyFilter.Source c) {
             return "source = '" + c.name() + "'";
+        }
+
+        @Override
+        public String isp(ProxyFilter.Isp c) {
+            return "isp = '" + c.name() + "'";
         }
 
         @Override
@@ -83,6 +89,7 @@ class FilterVisitorTest {
         assertThat(country("de").accept(render)).isEqualTo("country = 'DE'");
         assertThat(city("Oslo").accept(render)).isEqualTo("city = 'Oslo'");
         assertThat(source("list").accept(render)).isEqualTo("source = 'list'");
+        assertThat(isp("Acme Net").accept(render)).isEqualTo("isp = 'Acme Net'");
         assertThat(asn(13335).accept(render)).isEqualTo("asn = 13335");
         assertThat(protocol(ProxyProtocol.SOCKS4).accept(render)).isEqualTo("protocol = 'SOCKS4'");
         assertThat(within(1.5, -2.5, 10).accept(render)).isEqualTo("within(1.5, -2.5, 10.0)");
@@ -124,6 +131,11 @@ class FilterVisitorTest {
 
             @Override
             public Integer source(ProxyFilter.Source c) {
+                return 1;
+            }
+
+            @Override
+            public Integer isp(ProxyFilter.Isp c) {
                 return 1;
             }
 
@@ -170,9 +182,10 @@ class FilterVisitorTest {
                 country("DE"),
                 anyOf(city("a"), noneOf(asn(1), matching("m", p -> true))),
                 source("s"),
+                isp("i"),
                 protocol(ProxyProtocol.HTTP),
                 within(0, 0, 1));
 
-        assertThat(filter.accept(leaves)).isEqualTo(7);
+        assertThat(filter.accept(leaves)).isEqualTo(8);
     }
 }

@@ -83,6 +83,10 @@ class ProxyEntity {
     @Nullable
     String source;
 
+    @Column(name = "isp")
+    @Nullable
+    String isp;
+
     @Column(name = "asn")
     @Nullable
     Long asn;
@@ -147,6 +151,7 @@ class ProxyEntity {
         country = proxy.country().orElse(null);
         city = proxy.city().orElse(null);
         source = proxy.source().orElse(null);
+        isp = proxy.isp().orElse(null);
         asn = proxy.asn().isPresent() ? proxy.asn().getAsLong() : null;
         latitude = location == null ? null : location.latitude();
         longitude = location == null ? null : location.longitude();
@@ -174,6 +179,7 @@ class ProxyEntity {
                 .country(country)
                 .city(city)
                 .source(source)
+                .isp(isp)
                 .asn(asn);
         credentials
                 .open(id, new StoredCredentials(username, password, passwordCiphertext, credentialKeyId))

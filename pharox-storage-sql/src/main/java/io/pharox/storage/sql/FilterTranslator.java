@@ -24,6 +24,7 @@ final class FilterTranslator implements ProxyFilter.Visitor<Condition> {
     private static final Field<String> COUNTRY = Rows.P.COUNTRY;
     private static final Field<String> CITY = Rows.P.CITY;
     private static final Field<String> SOURCE = Rows.P.SOURCE;
+    private static final Field<String> ISP = Rows.P.ISP;
     private static final Field<Long> ASN = Rows.P.ASN;
     private static final Field<String> PROTOCOL = Rows.P.PROTOCOL;
     private static final Field<Double> LATITUDE = Rows.P.LATITUDE;
@@ -57,6 +58,11 @@ final class FilterTranslator implements ProxyFilter.Visitor<Condition> {
     @Override
     public Condition source(ProxyFilter.Source clause) {
         return equal(SOURCE, clause.name());
+    }
+
+    @Override
+    public Condition isp(ProxyFilter.Isp clause) {
+        return equal(ISP, clause.name());
     }
 
     @Override

@@ -57,6 +57,7 @@ public final class Rows {
             P.COUNTRY,
             P.CITY,
             P.SOURCE,
+            P.ISP,
             P.ASN,
             P.LATITUDE,
             P.LONGITUDE,
@@ -86,6 +87,7 @@ public final class Rows {
                 .country(r.get(PROXY.COUNTRY.getName(), String.class))
                 .city(r.get(PROXY.CITY.getName(), String.class))
                 .source(r.get(PROXY.SOURCE.getName(), String.class))
+                .isp(r.get(PROXY.ISP.getName(), String.class))
                 .asn(r.get(PROXY.ASN.getName(), Long.class));
         credentials.open(id, storedCredentials(r)).ifPresent(c -> b.credentials(c.username(), c.password()));
         Double lat = r.get(PROXY.LATITUDE.getName(), Double.class);
@@ -136,6 +138,7 @@ public final class Rows {
         values.put(PROXY.COUNTRY, proxy.country().orElse(null));
         values.put(PROXY.CITY, proxy.city().orElse(null));
         values.put(PROXY.SOURCE, proxy.source().orElse(null));
+        values.put(PROXY.ISP, proxy.isp().orElse(null));
         values.put(PROXY.ASN, proxy.asn().isPresent() ? proxy.asn().getAsLong() : null);
         values.put(PROXY.LATITUDE, location == null ? null : location.latitude());
         values.put(PROXY.LONGITUDE, location == null ? null : location.longitude());

@@ -114,6 +114,7 @@ final class Records {
                 .optional(p.country())
                 .optional(p.city())
                 .optional(p.source())
+                .optional(p.isp())
                 .optional(p.asn().isPresent() ? Optional.of(p.asn().getAsLong()) : Optional.empty())
                 .optional(p.location().map(l -> l.latitude()))
                 .optional(p.location().map(l -> l.longitude()))
@@ -161,6 +162,7 @@ final class Records {
                 .country(r.optional().orElse(null))
                 .city(r.optional().orElse(null))
                 .source(r.optional().orElse(null))
+                .isp(r.optional().orElse(null))
                 .asn(r.optional("an ASN", Long::valueOf).orElse(null));
         Optional<Double> latitude = r.optional("a latitude", Double::valueOf);
         Optional<Double> longitude = r.optional("a longitude", Double::valueOf);
