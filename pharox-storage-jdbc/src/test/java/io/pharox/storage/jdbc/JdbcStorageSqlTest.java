@@ -255,7 +255,7 @@ class JdbcStorageSqlTest {
                     assertThat(leased.get().proxy().country()).contains("DE");
                 }
             }
-            assertThat(granted).isEqualTo(4);
+            assertThat(granted).isEqualTo(6);
         } finally {
             executor.shutdownNow();
         }
