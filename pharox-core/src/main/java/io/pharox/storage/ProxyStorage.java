@@ -108,9 +108,7 @@ public interface ProxyStorage {
      *         with the reason as its cause: its pool does not exist, its id or host and port is taken
      *         in the store or by an earlier entry of the batch in the same pool, or it is {@code null}
      */
-    default List<Proxy> addProxies(List<Proxy> proxies) {
-        throw new UnsupportedOperationException("TRANSITIONAL: not implemented by this adapter yet");
-    }
+    List<Proxy> addProxies(List<Proxy> proxies);
 
     /**
      * Deletes a pool with its proxies, their leases' records, sessions and bans.
@@ -126,9 +124,7 @@ public interface ProxyStorage {
      *         nothing is deleted
      * @throws IllegalArgumentException if the name is {@linkplain ProxyPool#requireName invalid}
      */
-    default boolean deletePool(String poolName, boolean force) {
-        throw new UnsupportedOperationException("TRANSITIONAL: not implemented by this adapter yet");
-    }
+    boolean deletePool(String poolName, boolean force);
 
     /**
      * Replaces a proxy's descriptive values (address, protocol, credentials, status,
@@ -343,9 +339,7 @@ public interface ProxyStorage {
      *
      * @throws IllegalArgumentException if the name is {@linkplain Consumer#requireName invalid}
      */
-    default List<Lease> leasesOfConsumer(String consumerName) {
-        throw new UnsupportedOperationException("TRANSITIONAL: not implemented by this adapter yet");
-    }
+    List<Lease> leasesOfConsumer(String consumerName);
 
     /**
      * The proxies an {@link #acquire} with this request could be granted now, without leasing
@@ -362,9 +356,7 @@ public interface ProxyStorage {
      * @throws io.pharox.exception.PoolNotFoundException if the pool does not exist
      * @throws IllegalArgumentException if {@code limit} is below 1
      */
-    default List<Proxy> findAvailable(AcquireRequest request, int limit) {
-        throw new UnsupportedOperationException("TRANSITIONAL: not implemented by this adapter yet");
-    }
+    List<Proxy> findAvailable(AcquireRequest request, int limit);
 
     /**
      * A snapshot of the pool's proxies, capacity and active leases as of now, by the storage's

@@ -144,7 +144,9 @@ final class SecretInjectingStorage implements ProxyStorage {
                 : proxies.stream().map(p -> p == null ? null : inject(p)).collect(Collectors.toList());
         return call(
                 "addProxies",
-                () -> delegate.addProxies(injectedBatch).stream().map(this::strip).toList());
+                () -> delegate.addProxies(injectedBatch).stream()
+                        .map(this::strip)
+                        .toList());
     }
 
     @Override
