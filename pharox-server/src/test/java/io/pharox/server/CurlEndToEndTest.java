@@ -41,7 +41,9 @@ class CurlEndToEndTest {
     private static void assertCurlInstalled() throws IOException, InterruptedException {
         Process which;
         try {
-            which = new ProcessBuilder("curl", "--version").redirectErrorStream(true).start();
+            which = new ProcessBuilder("curl", "--version")
+                    .redirectErrorStream(true)
+                    .start();
         } catch (IOException e) {
             throw new AssertionError("curl is required by this test and is not installed (apt-get install curl)", e);
         }
