@@ -118,6 +118,27 @@ class HttpApiTest {
             ApiCalls.Answer pools = api.call("GET", "/v1/pools", Map.of(), consumer, null);
             assertThat(pools.json().findValuesAsText("name")).contains("alpha").doesNotContain("hidden");
         }
+
+        @Test
+        void aLeaseOfAPoolOutsideTheKeysScopeCannotBeReleasedOrRenewed() {
+            io.pharox.model.ProxyPool pool = fixture.storage.createPool("secret-pool", "");
+            fixture.storage.addProxy(io.pharox.model.Proxy.builder()
+                    .poolId(pool.id())
+                    .address("198.51.100.50", 3128)
+                    .build());
+            String lease = fixture.manager
+                    .acquire("secret-pool")
+                    .orElseThrow()
+                    .lease()
+                    .id()
+                    .toString();
+            ApiCalls.Answer release = api.call("POST", "/v1/leases/{id}/release", Map.of("id", lease), consumer, null);
+            assertThat(release.status()).isEqualTo(403);
+            assertThat(api.call("POST", "/v1/leases/{id}/renew", Map.of("id", lease), consumer, "{\"ttl\":\"PT1M\"}")
+                            .status())
+                    .isEqualTo(403);
+            assertThat(fixture.storage.activeLeasesInPool("secret-pool")).hasSize(1);
+        }
     }
 
     @Nested
