@@ -328,7 +328,9 @@ final class Handlers implements AutoCloseable {
         List<Lease> leases;
         if (pool != null) {
             scope(ctx, pool);
-            storage.findPool(pool).orElseThrow(() -> new PoolNotFoundException(pool));
+            if (storage.findPool(pool).isEmpty()) {
+                throw new PoolNotFoundException(pool);
+            }
             leases = storage.activeLeasesInPool(pool);
         } else {
             Map<UUID, String> names = poolNames();
