@@ -239,6 +239,24 @@ public final class JdbcStorage implements ProxyStorage, AutoCloseable {
                 proxy));
     }
 
+    /**
+     * Adds the batch in one transaction with multi-row inserts of the shared engine; see {@link
+     * LeaseEngine#addProxies}.
+     */
+    @Override
+    public List<Proxy> addProxies(List<Proxy> proxies) {
+        return engine.addProxies(proxies);
+    }
+
+    /**
+     * Deletes the pool in one transaction that first locks its proxies and then its row, so that
+     * no lease can be granted in it while the deletion decides; see {@link LeaseEngine#deletePool}.
+     */
+    @Override
+    public boolean deletePool(String poolName, boolean force) {
+        return engine.deletePool(poolName, force);
+    }
+
     @Override
     public Proxy updateProxy(Proxy proxy) {
         Objects.requireNonNull(proxy, "proxy");
@@ -357,6 +375,20 @@ public final class JdbcStorage implements ProxyStorage, AutoCloseable {
     @Override
     public List<Lease> activeLeasesInPool(String poolName) {
         return engine.activeLeasesInPool(poolName);
+    }
+
+    @Override
+    public List<Lease> leasesOfConsumer(String consumerName) {
+        return engine.leasesOfConsumer(consumerName);
+    }
+
+    /**
+     * A snapshot in one statement with the claim's own conditions, no row locked; see {@link
+     * LeaseEngine#findAvailable}.
+     */
+    @Override
+    public List<Proxy> findAvailable(AcquireRequest request, int limit) {
+        return engine.findAvailable(request, limit);
     }
 
     @Override

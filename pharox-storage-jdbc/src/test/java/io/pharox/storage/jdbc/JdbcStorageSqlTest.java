@@ -96,6 +96,25 @@ class JdbcStorageSqlTest {
     }
 
     @Test
+    void a_batch_of_2500_proxies_is_written_in_multi_row_inserts_not_row_by_row() {
+        java.util.List<Proxy> batch = new java.util.ArrayList<>();
+        for (int i = 0; i < 2_500; i++) {
+            batch.add(Proxy.builder()
+                    .poolId(pool.id())
+                    .address("10.2." + (i / 250) + "." + (i % 250 + 1), 8080)
+                    .build());
+        }
+        counting.takeCount();
+
+        storage.addProxies(batch);
+
+        // the pools, the stored proxies it would collide with, three inserts of up to 1,000 rows,
+        // and the wake-up of the pool's waiters
+        assertThat(counting.takeCount()).as("statements of addProxies(2,500)").isEqualTo(6);
+        assertThat(storage.listProxies(pool.name())).hasSize(2_500);
+    }
+
+    @Test
     void an_acquire_that_finds_nothing_is_one_statement() {
         add(1, b -> b.country("FR"));
         storage.acquire(AcquireRequest.forPool(pool.name()).build()).orElseThrow();

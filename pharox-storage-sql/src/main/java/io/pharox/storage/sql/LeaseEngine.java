@@ -20,7 +20,9 @@ import io.pharox.exception.CredentialDecryptionException;
 import io.pharox.exception.LeaseNotActiveException;
 import io.pharox.exception.LeaseNotFoundException;
 import io.pharox.exception.PoolNotFoundException;
+import io.pharox.exception.ProxyBatchException;
 import io.pharox.exception.ProxyNotFoundException;
+import io.pharox.exception.StorageException;
 import io.pharox.filter.ProxyFilter;
 import io.pharox.filter.ProxyFilters;
 import io.pharox.model.CheckedProxy;
@@ -45,9 +47,12 @@ import io.pharox.storage.StickySession;
 import io.pharox.storage.WaitQueue;
 import io.pharox.storage.sql.Claims.Lock;
 import io.pharox.storage.sql.schema.tables.records.LeaseRecord;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -80,7 +85,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Every time is the database's clock: a grant's time is read after its proxy row is
  * locked ({@code clock_timestamp()}); expiry is decided against the database's time.
- * Pools and consumers are never deleted, so their ids are cached by name.
+ * Consumers are never deleted and pools only by {@link #deletePool}, so their ids are cached by
+ * name (a deletion evicts its pool's entry in this engine).
  */
 public final class LeaseEngine {
 
@@ -679,6 +685,140 @@ public final class LeaseEngine {
                     ctx.deleteFrom(PROXY).where(PROXY.ID.eq(proxyId)).execute();
                     return true;
                 }));
+    }
+
+    // ---------------------------------------------------------------- administration
+
+    /**
+     * Adds every proxy of {@code proxies}, all or nothing, in one transaction: one query checks
+     * that their pools exist (locking them {@code FOR KEY SHARE} so that they are not deleted
+     * meanwhile), one finds the stored proxies whose id or address they would take, and the rows
+     * are written in multi-row inserts of {@value Administration#INSERT_ROWS}, their credentials
+     * sealed as {@link Rows#proxyValues} seals them for a single add. If a concurrent writer takes
+     * an id or address (or deletes a pool) between the check and the insert, the check runs again
+     * to name the entry that collides. Then wakes waiters of the pools that got active proxies.
+     *
+     * @return the proxies as stored, in the order given; unmodifiable
+     * @throws NullPointerException if {@code proxies} is {@code null}
+     * @throws io.pharox.exception.ProxyBatchException naming the first entry refused, with the
+     *         reason a single add would have thrown as its cause
+     * @see io.pharox.storage.ProxyStorage#addProxies
+     */
+    public List<Proxy> addProxies(List<Proxy> proxies) {
+        Objects.requireNonNull(proxies, "proxies");
+        // a copy that may hold nulls (List.copyOf refuses them): a null entry is refused by position
+        List<Proxy> batch = new ArrayList<>(proxies);
+        if (batch.isEmpty()) {
+            return List.of();
+        }
+        Map<UUID, Proxy> stored;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                stored = SqlFailures.retrying(
+                        "addProxies",
+                        options.storageListener(),
+                        () -> db.transaction(ctx -> {
+                            Administration.refusal(ctx, batch, true).ifPresent(refused -> {
+                                throw refused;
+                            });
+                            return Administration.insert(ctx, Administration.rows(batch, credentials), credentials);
+                        }));
+                break;
+            } catch (StorageException e) {
+                String state =
+                        SqlFailures.sqlCause(e).map(SQLException::getSQLState).orElse("");
+                if (!state.equals("23505") && !state.equals("23503")) {
+                    throw e;
+                }
+                // a concurrent writer took an id or address, or deleted a pool, after the check
+                Optional<ProxyBatchException> refused =
+                        db.transaction(ctx -> Administration.refusal(ctx, batch, false));
+                if (refused.isPresent()) {
+                    throw refused.get();
+                }
+                if (attempt >= SqlFailures.ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+        List<Proxy> added = new ArrayList<>(batch.size());
+        Map<UUID, Integer> slots = new HashMap<>();
+        for (Proxy proxy : batch) {
+            Proxy row = Objects.requireNonNull(stored.get(proxy.id()), "stored proxy");
+            added.add(row);
+            if (row.status() == ProxyStatus.ACTIVE) {
+                slots.merge(
+                        row.poolId(),
+                        Math.min(row.maxConcurrency(), Wakes.MOST_PER_NOTIFY),
+                        (a, b) -> Math.min(a + b, Wakes.MOST_PER_NOTIFY));
+            }
+        }
+        if (!slots.isEmpty()) {
+            db.statement(ctx -> Wakes.wake(ctx, slots));
+        }
+        return Collections.unmodifiableList(added);
+    }
+
+    /**
+     * Deletes the pool named {@code poolName} with its proxies, its lease records, sessions, bans,
+     * waiters and round-robin cursors, in one transaction. To decide on its active leases, the
+     * transaction first locks the pool's proxy rows in id order (waiting for claims that hold
+     * one, as a waiting claim does), then the pool row, which stops new proxies and new leases
+     * in the pool, then again the proxy rows added in between. No claim can grant a lease in the
+     * pool from then on, so the leases counted are all there are. Without {@code force}, active
+     * unexpired leases refuse the deletion; with it they end as {@code RELEASED} first.
+     *
+     * @return whether a pool was deleted ({@code false} if there is none with this name)
+     * @throws io.pharox.exception.PoolInUseException if leases are active and {@code force} is not set
+     * @throws IllegalArgumentException if the name is invalid
+     * @see io.pharox.storage.ProxyStorage#deletePool
+     */
+    public boolean deletePool(String poolName, boolean force) {
+        ProxyPool.requireName(poolName);
+        boolean deleted = SqlFailures.retrying(
+                "deletePool",
+                options.storageListener(),
+                () -> db.transaction(ctx -> {
+                    Optional<UUID> pool = ctx.select(POOL.ID)
+                            .from(POOL)
+                            .where(POOL.NAME.eq(poolName))
+                            .fetchOptional(POOL.ID);
+                    return pool.isPresent() && Administration.deletePool(ctx, pool.get(), poolName, force);
+                }));
+        poolIds.remove(poolName);
+        return deleted;
+    }
+
+    /**
+     * The active, unexpired leases of the consumer named {@code consumerName} in every pool,
+     * oldest first; empty for a consumer that does not exist.
+     *
+     * @throws IllegalArgumentException if the name is invalid
+     */
+    public List<Lease> leasesOfConsumer(String consumerName) {
+        Consumer.requireName(consumerName);
+        return List.copyOf(activeLeasesWhere(Administration.ofConsumer(consumerName)));
+    }
+
+    /**
+     * Up to {@code limit} proxies that {@code request} could be granted now, in id order, without
+     * leasing or locking any: the claim's own conditions ({@link Claims#leasable}: status,
+     * filter, circuit, pacing, room, bans for the target), and the filter's Java predicates
+     * tested on the rows read. A snapshot; see {@link io.pharox.storage.ProxyStorage#findAvailable}.
+     *
+     * @throws PoolNotFoundException if there is no such pool
+     * @throws IllegalArgumentException if {@code limit} is below 1
+     */
+    public List<Proxy> findAvailable(AcquireRequest request, int limit) {
+        Objects.requireNonNull(request, "request");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+        }
+        UUID pool = poolId(request.poolName());
+        return List.copyOf(
+                request.filter().hasPredicates()
+                        ? db.transaction(ctx -> Administration.findAvailable(ctx, request, pool, limit, credentials))
+                        : db.statement(ctx -> Administration.findAvailable(ctx, request, pool, limit, credentials)));
     }
 
     // ---------------------------------------------------------------- health

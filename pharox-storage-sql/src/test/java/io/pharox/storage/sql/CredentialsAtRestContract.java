@@ -183,6 +183,49 @@ public abstract class CredentialsAtRestContract {
                         updated, passwords.get(1), passwords.get(2), passwords.get(3), passwords.get(4));
     }
 
+    @Test
+    void a_batch_is_sealed_as_a_single_add_is() {
+        ProxyStorage storage = storage(db, UNDER_A);
+        ProxyPool pool = storage.createPool("batch-sealed", "");
+        List<Proxy> batch = new ArrayList<>();
+        for (int i = 0; i < 1_500; i++) {
+            batch.add(proxy(pool, 20_000 + i, "user" + i, "Batch-Sekret-" + i));
+        }
+        batch.add(Proxy.builder().poolId(pool.id()).address("10.0.0.2", 8000).build());
+
+        List<Proxy> stored = storage.addProxies(batch);
+
+        assertThat(stored.get(7).credentials()).contains(new Credentials("user7", "Batch-Sekret-7"));
+        assertThat(stored.get(1_500).credentials()).isEmpty();
+        assertThat(rowsAsText("SELECT p::text FROM " + db.name() + ".proxy p"))
+                .hasSize(1_501)
+                .noneMatch(row -> row.contains("Batch-Sekret-"));
+        assertThat(rowsAsText("SELECT coalesce(password, '<null>') || ' ' || credential_key_id" + " FROM " + db.name()
+                        + ".proxy WHERE username IS NOT NULL"))
+                .hasSize(1_500)
+                .allMatch(r -> r.equals("<null> A"));
+        // a new storage reads them back: the proxy id is bound into each ciphertext as for addProxy
+        assertThat(storage(db, UNDER_A).findProxy(stored.get(1_499).id()).flatMap(Proxy::credentials))
+                .contains(new Credentials("user1499", "Batch-Sekret-1499"));
+    }
+
+    @Test
+    void a_batch_with_credentials_and_no_keyring_is_refused_naming_the_entry() {
+        ProxyStorage none = storage(db, SqlStorageOptions.defaults());
+        ProxyPool pool = none.createPool("batch-no-key", "");
+        List<Proxy> batch = List.of(
+                Proxy.builder().poolId(pool.id()).address("10.0.0.3", 8000).build(),
+                proxy(pool, 8001, "alice", "never-stored"));
+
+        assertThatThrownBy(() -> none.addProxies(batch))
+                .isInstanceOfSatisfying(
+                        io.pharox.exception.ProxyBatchException.class,
+                        e -> assertThat(e.index()).isEqualTo(1))
+                .hasCauseInstanceOf(CredentialEncryptionRequiredException.class)
+                .hasMessageNotContaining("never-stored");
+        assertThat(none.listProxies("batch-no-key")).isEmpty();
+    }
+
     // ---------------------------------------------------------------- rotation
 
     @Test
