@@ -11,6 +11,7 @@ import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
 import io.pharox.model.ProxyStatus;
 import io.pharox.storage.jdbc.JdbcStorage;
+import io.pharox.storage.sql.SqlStorageOptions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -21,7 +22,8 @@ import org.jspecify.annotations.Nullable;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * {@link Admin} on a PostgreSQL database through {@link JdbcStorage}. A command opens a
+ * {@link Admin} on a PostgreSQL database through {@link JdbcStorage}, with its {@link
+ * SqlStorageOptions} (the credential keyring, or plain-text credentials allowed). A command opens a
  * connection per statement; nothing is pooled. Before the first statement the database is
  * reached once, so that a wrong address or password fails as {@link Admin.Unreachable}.
  */
@@ -32,6 +34,7 @@ final class DatabaseAdmin implements Admin {
     private final PGSimpleDataSource dataSource;
     private final String schema;
     private final String where;
+    private final SqlStorageOptions options;
     private @Nullable JdbcStorage storage;
 
     /**
@@ -39,7 +42,9 @@ final class DatabaseAdmin implements Admin {
      * @param password from the environment or a prompt, or {@code null}
      * @throws IllegalArgumentException if the URL is not a PostgreSQL JDBC URL
      */
-    DatabaseAdmin(String url, @Nullable String user, char @Nullable [] password, String schema) {
+    DatabaseAdmin(
+            String url, @Nullable String user, char @Nullable [] password, String schema, SqlStorageOptions options) {
+        this.options = Objects.requireNonNull(options, "options");
         this.where = url.contains("?") ? url.substring(0, url.indexOf('?')) : url;
         this.schema = Objects.requireNonNull(schema, "schema");
         dataSource = new PGSimpleDataSource();
@@ -63,7 +68,7 @@ final class DatabaseAdmin implements Admin {
         JdbcStorage s = storage;
         if (s == null) {
             reach();
-            s = new JdbcStorage(dataSource, schema);
+            s = new JdbcStorage(dataSource, schema, options);
             storage = s;
         }
         return s;
@@ -148,8 +153,9 @@ final class DatabaseAdmin implements Admin {
     @Override
     public String migrate() {
         reach();
-        JdbcStorage.migrate(dataSource, schema);
-        return "schema " + schema + " at " + where + " is migrated";
+        int encrypted = JdbcStorage.migrate(dataSource, schema, options);
+        return "schema " + schema + " at " + where + " is migrated"
+                + (encrypted > 0 ? "; credentials of " + encrypted + " proxies encrypted at rest" : "");
     }
 
     @Override

@@ -1,8 +1,10 @@
 package io.pharox.cli;
 
+import io.pharox.exception.CredentialEncryptionRequiredException;
 import io.pharox.exception.ProxyBatchException;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyPool;
+import io.pharox.storage.sql.EnvironmentKeyring;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -85,7 +87,7 @@ final class ImportCommand extends StoreCommand {
             }
         }
         if (!problems.isEmpty() && !skipBad) {
-            return refuse(problems, good.size());
+            return refuse(problems, good);
         }
         ProxyPool target = existing.orElseGet(() -> admin.createPool(pool));
         List<Proxy> added;
@@ -97,7 +99,7 @@ final class ImportCommand extends StoreCommand {
         }
         if (!problems.isEmpty() && !skipBad) {
             dropCreated(admin, existing.isEmpty(), null);
-            return refuse(problems, good.size());
+            return refuse(problems, good);
         }
         summarize(added.size(), existing.isEmpty(), problems);
         return PharoxCli.OK;
@@ -119,15 +121,24 @@ final class ImportCommand extends StoreCommand {
                 return admin.addProxies(proxies);
             } catch (ProxyBatchException e) {
                 ProxyList.Entry refused = good.remove(e.index());
-                Throwable cause = e.getCause();
-                problems.add(new ProxyList.Problem(
-                        refused.line(), String.valueOf(cause == null ? e.getMessage() : cause.getMessage())));
+                problems.add(new ProxyList.Problem(refused.line(), reason(e)));
                 if (!skipBad) {
                     good.add(e.index(), refused);
                     return List.of();
                 }
             }
         }
+    }
+
+    /** Why the store refused an entry, in the words of this command's options. */
+    private static String reason(ProxyBatchException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof CredentialEncryptionRequiredException) {
+            return "the proxy has credentials and there is no key to encrypt them at rest: set "
+                    + EnvironmentKeyring.KEY + " and " + EnvironmentKeyring.KEY_ID
+                    + ", or pass --allow-plaintext-credentials";
+        }
+        return String.valueOf(cause == null ? e.getMessage() : cause.getMessage());
     }
 
     /** Nothing imported: a pool this command created goes too. */
@@ -147,7 +158,9 @@ final class ImportCommand extends StoreCommand {
         return new ProxyList.Problem(entry.line(), entry.proxy().address() + " is already in pool '" + pool + "'");
     }
 
-    private int refuse(List<ProxyList.Problem> problems, int good) {
+    private int refuse(List<ProxyList.Problem> problems, List<ProxyList.Entry> entries) {
+        Set<Integer> bad = problems.stream().map(ProxyList.Problem::line).collect(Collectors.toSet());
+        long good = entries.stream().filter(e -> !bad.contains(e.line())).count();
         problems.sort(Comparator.comparingInt(ProxyList.Problem::line));
         String name = spec.qualifiedName();
         for (ProxyList.Problem problem : problems) {

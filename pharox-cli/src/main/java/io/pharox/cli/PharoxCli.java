@@ -2,6 +2,8 @@ package io.pharox.cli;
 
 import io.pharox.exception.PharoxException;
 import io.pharox.exception.StorageException;
+import io.pharox.storage.sql.EnvironmentKeyring;
+import io.pharox.storage.sql.SqlStorageOptions;
 import java.io.PrintWriter;
 import java.sql.SQLException;
 import java.util.Locale;
@@ -64,7 +66,8 @@ public final class PharoxCli implements Runnable {
             + "  1  the operation failed: not found, refused, bad input lines, lease not active%n"
             + "  2  usage error: unknown command or option, missing or malformed value%n"
             + "  3  cannot reach the database (address, network, user or password)%n"
-            + "Environment: PHAROX_DB_URL, PHAROX_DB_USER, PHAROX_DB_PASSWORD, PHAROX_DB_SCHEMA.";
+            + "Environment: PHAROX_DB_URL, PHAROX_DB_USER, PHAROX_DB_PASSWORD, PHAROX_DB_SCHEMA;%n"
+            + "  PHAROX_CREDENTIAL_KEY, PHAROX_CREDENTIAL_KEY_ID, PHAROX_CREDENTIAL_OLD_KEYS (docs/credentials.md).";
 
     static final String URL_ENV = "PHAROX_DB_URL";
     static final String USER_ENV = "PHAROX_DB_USER";
@@ -106,6 +109,13 @@ public final class PharoxCli implements Runnable {
             description = "the Pharox schema (default: env " + SCHEMA_ENV + ", else pharox)")
     @Nullable
     String schema;
+
+    @Option(
+            names = "--allow-plaintext-credentials",
+            scope = ScopeType.INHERIT,
+            description = "store proxy passwords in plain text when no credential key is set"
+                    + " (PHAROX_CREDENTIAL_KEY and PHAROX_CREDENTIAL_KEY_ID)")
+    boolean plaintextCredentials;
 
     @Option(
             names = {"-v", "--verbose"},
@@ -204,7 +214,17 @@ public final class PharoxCli implements Runnable {
             String fromEnv = System.getenv(PASSWORD_ENV);
             password = fromEnv == null ? null : fromEnv.toCharArray();
         }
-        return new DatabaseAdmin(url, user, password, schemaName());
+        return new DatabaseAdmin(url, user, password, schemaName(), storageOptions());
+    }
+
+    /** The credential keyring from the environment, or plain text if allowed. */
+    private SqlStorageOptions storageOptions() {
+        SqlStorageOptions.Builder options = SqlStorageOptions.builder();
+        EnvironmentKeyring.ifConfigured(System.getenv()).ifPresent(options::credentialKeyring);
+        if (plaintextCredentials) {
+            options.allowPlaintextCredentials();
+        }
+        return options.build();
     }
 
     String schemaName() {

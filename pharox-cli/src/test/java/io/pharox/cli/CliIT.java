@@ -9,6 +9,8 @@ import io.pharox.model.Proxy;
 import io.pharox.model.ProxyStatus;
 import io.pharox.storage.AcquireRequest;
 import io.pharox.storage.jdbc.JdbcStorage;
+import io.pharox.storage.sql.EnvironmentKeyring;
+import io.pharox.storage.sql.SqlStorageOptions;
 import io.pharox.testkit.postgres.TestSchema;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,8 +18,10 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +49,12 @@ class CliIT {
     static JdbcStorage storage;
     /** The password every run gets in PHAROX_DB_PASSWORD: trust auth ignores it, no output may show it. */
     static String password;
+    /** The credential key every run gets, so that proxy passwords are stored encrypted. */
+    static final Map<String, String> KEYRING = Map.of(
+            EnvironmentKeyring.KEY,
+            Base64.getEncoder().encodeToString(new SecureRandom().generateSeed(32)),
+            EnvironmentKeyring.KEY_ID,
+            "cli-test");
 
     @TempDir
     Path dir;
@@ -65,7 +75,12 @@ class CliIT {
         assertThat(run.code()).as(run.err()).isZero();
         assertThat(run.out()).contains("schema " + db.name()).contains("is migrated");
         assertThat(pharox("migrate").code()).as("migrating again").isZero();
-        storage = new JdbcStorage(db.dataSource(), db.name());
+        storage = new JdbcStorage(
+                db.dataSource(),
+                db.name(),
+                SqlStorageOptions.builder()
+                        .credentialKeyring(EnvironmentKeyring.from(KEYRING))
+                        .build());
     }
 
     @AfterAll
@@ -155,15 +170,45 @@ class CliIT {
     }
 
     @Test
+    void passwords_of_proxies_need_a_credential_key_or_the_plaintext_option() throws Exception {
+        Map<String, String> noKey = Map.of(EnvironmentKeyring.KEY, "", EnvironmentKeyring.KEY_ID, "");
+        Path file = write("203.0.113.80:8080", "http://dave:" + "s3cret-dave" + "@203.0.113.81:3128");
+
+        Run refused = pharox(noKey, null, "import", "--pool", "res-h", "--create-pool", file.toString());
+        assertThat(refused.code()).isEqualTo(1);
+        assertThat(refused.err())
+                .contains("pharox import: line 2: the proxy has credentials and there is no key to encrypt them"
+                        + " at rest: set PHAROX_CREDENTIAL_KEY and PHAROX_CREDENTIAL_KEY_ID, or pass"
+                        + " --allow-plaintext-credentials")
+                .contains("nothing imported");
+        assertThat(storage.findPool("res-h"))
+                .as("the pool it created is dropped")
+                .isEmpty();
+
+        Run plain = pharox(
+                noKey,
+                null,
+                "import",
+                "--pool",
+                "res-h",
+                "--create-pool",
+                "--allow-plaintext-credentials",
+                file.toString());
+        assertThat(plain.code()).as(plain.err()).isZero();
+        assertThat(plain.out()).isEqualTo("imported 2 proxies into pool 'res-h' (created)\n");
+        assertThat(refused.all() + plain.all()).doesNotContain("s3cret");
+    }
+
+    @Test
     void import_reads_standard_input_and_refuses_a_missing_pool_unless_asked() throws Exception {
         String list = "203.0.113.20:8080 country=FR\nsocks5://203.0.113.21:1080 max=unlimited\n";
 
-        Run missing = pharox(list, "import", "--pool", "res-b");
+        Run missing = pharoxWithInput(list, "import", "--pool", "res-b");
         assertThat(missing.code()).isEqualTo(1);
         assertThat(missing.err())
                 .isEqualTo("pharox import: pool 'res-b' does not exist: create it with --create-pool\n");
 
-        Run json = pharox(list, "import", "--pool", "res-b", "--create-pool", "--json", "-");
+        Run json = pharoxWithInput(list, "import", "--pool", "res-b", "--create-pool", "--json", "-");
         assertThat(json.code()).as(json.err()).isZero();
         assertThat(json.out())
                 .isEqualTo("{\"pool\": \"res-b\", \"created_pool\": true, \"imported\": 2, \"skipped\": []}\n");
@@ -441,7 +486,7 @@ class CliIT {
         return pharox(Map.of(), null, args);
     }
 
-    static Run pharox(String stdin, String... args) throws Exception {
+    static Run pharoxWithInput(String stdin, String... args) throws Exception {
         return pharox(Map.of(), stdin, args);
     }
 
@@ -477,6 +522,7 @@ class CliIT {
             }
             environment.put("PHAROX_DB_PASSWORD", password);
         }
+        environment.putAll(KEYRING);
         environment.putAll(env);
         environment.values().removeIf(String::isEmpty);
         if (full.get(0).equals("sh")) {
