@@ -116,9 +116,10 @@ public interface ProxyStorage {
      * Deletes a pool with its proxies, their leases' records, sessions and bans.
      *
      * <p>Without {@code force} the deletion is refused while a lease on one of its proxies is active
-     * (leases past their expiry do not count). With {@code force}, its active leases end as RELEASED
-     * first: from then on, releasing or renewing one of them changes nothing, as for a removed
-     * proxy's leases.
+     * (leases past their expiry do not count). With {@code force}, its active leases end as RELEASED.
+     * The pool's lease records go with it: afterwards {@link #findLease} finds none of them, and
+     * releasing or renewing one throws {@link io.pharox.exception.LeaseNotFoundException}. A pool
+     * with the same name may be created again.
      *
      * @return whether a pool was deleted ({@code false} if there is no pool with this name)
      * @throws io.pharox.exception.PoolInUseException if leases are active and {@code force} is not set;

@@ -388,6 +388,14 @@ public abstract class ProxyStorageContract {
         }
     }
 
+    /** Pool administration: batches of proxies, pool deletion, leases by consumer, findAvailable, the ISP tag. */
+    @Nested
+    class Administration extends AdministrationContract {
+        Administration() {
+            super(ProxyStorageContract.this);
+        }
+    }
+
     /** Health results. */
     @Nested
     class Health extends HealthContract {

@@ -3,8 +3,10 @@ package io.pharox.storage.memory;
 import io.pharox.exception.LeaseNotActiveException;
 import io.pharox.exception.LeaseNotFoundException;
 import io.pharox.exception.PoolAlreadyExistsException;
+import io.pharox.exception.PoolInUseException;
 import io.pharox.exception.PoolNotFoundException;
 import io.pharox.exception.ProxyAlreadyExistsException;
+import io.pharox.exception.ProxyBatchException;
 import io.pharox.exception.ProxyNotFoundException;
 import io.pharox.exception.StaleLeaseException;
 import io.pharox.filter.ProxyFilter;
@@ -35,6 +37,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -43,6 +46,7 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -119,6 +123,12 @@ public final class InMemoryStorage implements ProxyStorage {
 
     private static final int STRIPES = 8;
 
+    /**
+     * Held by the calls that add or remove proxies and pools, so that a batch is checked and
+     * stored as one step and a pool's deletion sees no proxy arrive. Acquires never take it.
+     */
+    private final Object admin = new Object();
+
     /** A storage on the system UTC clock. */
     public InMemoryStorage() {
         this(Clock.systemUTC());
@@ -191,6 +201,53 @@ public final class InMemoryStorage implements ProxyStorage {
     @Override
     public Proxy addProxy(Proxy proxy) {
         Objects.requireNonNull(proxy, "proxy");
+        synchronized (admin) {
+            return store(proxy);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Checked as a whole before anything is stored, under the lock that every addition and
+     * removal of proxies takes: no concurrent call can make an entry fail half-way. Concurrent
+     * acquires may lease the batch's first proxies before its last ones are stored.
+     */
+    @Override
+    public List<Proxy> addProxies(List<Proxy> proxies) {
+        Objects.requireNonNull(proxies, "proxies");
+        synchronized (admin) {
+            Set<UUID> ids = new HashSet<>();
+            Set<String> addresses = new HashSet<>();
+            for (int i = 0; i < proxies.size(); i++) {
+                Proxy proxy = proxies.get(i);
+                try {
+                    Objects.requireNonNull(proxy, "proxy");
+                    PoolState pool = poolsById.get(proxy.poolId());
+                    if (pool == null) {
+                        throw new PoolNotFoundException(proxy.poolId().toString());
+                    }
+                    if (this.proxies.containsKey(proxy.id()) || !ids.add(proxy.id())) {
+                        throw new ProxyAlreadyExistsException(proxy.id().toString());
+                    }
+                    String key = addressKey(proxy);
+                    if (pool.addresses.containsKey(key) || !addresses.add(proxy.poolId() + " " + key)) {
+                        throw new ProxyAlreadyExistsException(proxy.address() + " in pool '" + pool.pool.name() + "'");
+                    }
+                } catch (RuntimeException e) {
+                    throw new ProxyBatchException(i, e);
+                }
+            }
+            List<Proxy> stored = new ArrayList<>(proxies.size());
+            for (Proxy proxy : proxies) {
+                stored.add(store(proxy));
+            }
+            return Collections.unmodifiableList(stored);
+        }
+    }
+
+    /** Stores one proxy; the caller holds {@link #admin}. */
+    private Proxy store(Proxy proxy) {
         PoolState pool = poolsById.get(proxy.poolId());
         if (pool == null) {
             throw new PoolNotFoundException(proxy.poolId().toString());
@@ -235,23 +292,75 @@ public final class InMemoryStorage implements ProxyStorage {
     @Override
     public boolean removeProxy(UUID proxyId) {
         Objects.requireNonNull(proxyId, "proxyId");
-        ProxySlot slot = proxies.remove(proxyId);
-        if (slot == null) {
-            return false;
+        synchronized (admin) {
+            ProxySlot slot = proxies.remove(proxyId);
+            if (slot == null) {
+                return false;
+            }
+            slot.removed = true;
+            unstore(slot, clock.instant());
+            return true;
         }
-        slot.removed = true;
+    }
+
+    /**
+     * Takes a slot already marked removed out of its pool and ends its active leases as
+     * released; the caller holds {@link #admin}.
+     */
+    private void unstore(ProxySlot slot, Instant now) {
         Proxy p = slot.proxy();
+        UUID proxyId = p.id();
         PoolState pool = Objects.requireNonNull(poolsById.get(p.poolId()), "the proxy's pool");
         pool.proxies.remove(proxyId, slot);
         pool.proxiesChanged();
         slot.countChanged();
         slot.scoresChanged();
         pool.addresses.remove(addressKey(p), proxyId);
-        Instant now = clock.instant();
         for (LeaseRecord record : slot.activeRecords()) {
             end(record, now, Ending.REMOVE);
         }
-        return true;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The pool's proxies are first marked removed, so that no acquire is granted one of them
+     * from then on; then its active leases are counted. A refused deletion unmarks them: acquires
+     * in the pool that ran meanwhile may have found nothing.
+     */
+    @Override
+    public boolean deletePool(String poolName, boolean force) {
+        ProxyPool.requireName(poolName);
+        synchronized (admin) {
+            PoolState pool = poolsByName.get(poolName);
+            if (pool == null) {
+                return false;
+            }
+            List<ProxySlot> slots = List.copyOf(pool.proxies.values());
+            slots.forEach(slot -> slot.removed = true);
+            Instant now = clock.instant();
+            int active = 0;
+            for (ProxySlot slot : slots) {
+                active += slot.activeAt(now);
+            }
+            if (active > 0 && !force) {
+                slots.forEach(slot -> slot.removed = false);
+                throw new PoolInUseException(poolName, active);
+            }
+            for (ProxySlot slot : slots) {
+                proxies.remove(slot.id(), slot);
+                unstore(slot, now);
+            }
+            UUID id = pool.pool.id();
+            sessions.deletePool(id);
+            leases.values().removeIf(record -> record.lease().poolId().equals(id));
+            for (Queue<LeaseRecord> stripe : finished) {
+                stripe.removeIf(record -> record.lease().poolId().equals(id));
+            }
+            poolsByName.remove(poolName, pool);
+            poolsById.remove(id, pool);
+            return true;
+        }
     }
 
     @Override
@@ -886,6 +995,63 @@ public final class InMemoryStorage implements ProxyStorage {
     @Override
     public List<Lease> activeLeasesInPool(String poolName) {
         return activeOf(requirePool(poolName).proxies.values(), clock.instant());
+    }
+
+    /** {@inheritDoc} Walks every lease this storage keeps (active and recently finished). */
+    @Override
+    public List<Lease> leasesOfConsumer(String consumerName) {
+        Consumer.requireName(consumerName);
+        Consumer consumer = consumers.get(consumerName);
+        if (consumer == null) {
+            return List.of();
+        }
+        Instant now = clock.instant();
+        List<Lease> active = new ArrayList<>();
+        for (LeaseRecord record : leases.values()) {
+            Lease lease = record.lease();
+            if (lease.consumerId().equals(consumer.id()) && lease.isActiveAt(now) && !record.slot.removed) {
+                active.add(lease);
+            }
+        }
+        active.sort(OLDEST_FIRST);
+        return List.copyOf(active);
+    }
+
+    @Override
+    public List<Proxy> findAvailable(AcquireRequest request, int limit) {
+        Objects.requireNonNull(request, "request");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be >= 1, was " + limit);
+        }
+        PoolState pool = requirePool(request.poolName());
+        ProxyFilter filter = request.filter();
+        @Nullable String target = request.target().orElse(null);
+        Instant now = clock.instant();
+        List<Proxy> available = new ArrayList<>();
+        for (ProxySlot slot : pool.proxies.values()) {
+            Proxy p = slot.proxy();
+            if (slot.removed
+                    || !p.hasCapacityFor(slot.activeAt(now))
+                    || (target != null && slot.bannedFor(target, now))
+                    || slot.pacedAt(now, pace(p, pool))) {
+                continue;
+            }
+            if (slot.guarded()) {
+                synchronized (slot.learning) {
+                    if (slot.admits(now) == null) {
+                        continue;
+                    }
+                }
+            }
+            Proxy snapshot = slot.snapshot();
+            if (filter.matches(snapshot)) {
+                available.add(snapshot);
+                if (available.size() == limit) {
+                    break;
+                }
+            }
+        }
+        return List.copyOf(available);
     }
 
     /**

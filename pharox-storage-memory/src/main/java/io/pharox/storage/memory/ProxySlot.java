@@ -413,6 +413,12 @@ final class ProxySlot {
         }
     }
 
+    /** Whether {@code pace} (if not null) has not passed at {@code now} since the slot's last grant. */
+    boolean pacedAt(Instant now, @Nullable Duration pace) {
+        Instant previous = lastGrant.at;
+        return pace != null && previous != null && nanos(now) - nanos(previous) < pace.toNanos();
+    }
+
     /**
      * Forgets the grant of {@code token} as the last grant if it still is, restoring the time of
      * the one before it for pacing: its lease was undone. The token stays used.

@@ -136,6 +136,20 @@ final class SessionTable {
         }
     }
 
+    /** Forgets every session of {@code pool}: it is being deleted. */
+    void deletePool(UUID pool) {
+        for (Map.Entry<Key, Entry> e : entries.entrySet()) {
+            if (e.getKey().pool().equals(pool)) {
+                Entry entry = e.getValue();
+                synchronized (entry) {
+                    if (!entry.gone) {
+                        forget(e.getKey(), entry);
+                    }
+                }
+            }
+        }
+    }
+
     /** Forgets every entry that is no live session at {@code now}; returns how many. */
     int deleteLapsed(Instant now) {
         int deleted = 0;

@@ -8,8 +8,10 @@ import io.pharox.examples.kv.StoreAccess.Conflict;
 import io.pharox.exception.LeaseNotActiveException;
 import io.pharox.exception.LeaseNotFoundException;
 import io.pharox.exception.PoolAlreadyExistsException;
+import io.pharox.exception.PoolInUseException;
 import io.pharox.exception.PoolNotFoundException;
 import io.pharox.exception.ProxyAlreadyExistsException;
+import io.pharox.exception.ProxyBatchException;
 import io.pharox.exception.ProxyNotFoundException;
 import io.pharox.exception.StaleLeaseException;
 import io.pharox.model.CheckedProxy;
@@ -40,9 +42,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
@@ -164,21 +170,135 @@ public final class KeyValueStorage implements ProxyStorage {
     @Override
     public Proxy addProxy(Proxy proxy) {
         Objects.requireNonNull(proxy, "proxy");
-        String poolName = poolName(proxy.poolId())
-                .orElseThrow(() -> new PoolNotFoundException(proxy.poolId().toString()));
-        ProxyRecord record = ProxyRecord.unleased(proxy);
         return store.retrying("adding proxy " + proxy.id(), () -> {
-            if (store.get(Keys.proxy(proxy.id())).isPresent()) {
-                throw new ProxyAlreadyExistsException(proxy.id().toString());
+            List<Write> writes = new ArrayList<>();
+            Stored<String> pool = poolOf(proxy);
+            checkFree(proxy, pool.value());
+            writes.add(pool.replaceWith(pool.value()));
+            writes.addAll(additionOf(proxy));
+            store.commit(writes);
+            return ProxyRecord.unleased(proxy).proxy();
+        });
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One commit: every proxy's records, and each pool's id record rewritten on the version
+     * read, so that a concurrent deletion of one of the pools refuses the commit (and the reads
+     * run again).
+     */
+    @Override
+    public List<Proxy> addProxies(List<Proxy> proxies) {
+        Objects.requireNonNull(proxies, "proxies");
+        if (proxies.isEmpty()) {
+            return List.of();
+        }
+        return store.retrying("adding " + proxies.size() + " proxies", () -> {
+            Map<UUID, Stored<String>> pools = new HashMap<>();
+            Set<UUID> ids = new HashSet<>();
+            Set<String> addresses = new HashSet<>();
+            List<Write> writes = new ArrayList<>();
+            List<Proxy> stored = new ArrayList<>(proxies.size());
+            for (int i = 0; i < proxies.size(); i++) {
+                Proxy proxy = proxies.get(i);
+                try {
+                    Objects.requireNonNull(proxy, "proxy");
+                    Stored<String> pool = pools.get(proxy.poolId());
+                    if (pool == null) {
+                        pool = poolOf(proxy);
+                        pools.put(proxy.poolId(), pool);
+                    }
+                    checkFree(proxy, pool.value());
+                    if (!ids.add(proxy.id())) {
+                        throw new ProxyAlreadyExistsException(proxy.id().toString());
+                    }
+                    if (!addresses.add(Keys.address(proxy))) {
+                        throw new ProxyAlreadyExistsException(proxy.address() + " in pool '" + pool.value() + "'");
+                    }
+                } catch (Conflict e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    throw new ProxyBatchException(i, e);
+                }
+                writes.addAll(additionOf(proxy));
+                stored.add(ProxyRecord.unleased(proxy).proxy());
             }
-            if (store.get(Keys.address(proxy)).isPresent()) {
-                throw new ProxyAlreadyExistsException(proxy.address() + " in pool '" + poolName + "'");
+            pools.values().forEach(pool -> writes.add(pool.replaceWith(pool.value())));
+            store.commit(writes);
+            return List.copyOf(stored);
+        });
+    }
+
+    /** The id record of the proxy's pool (its value is the pool's name). */
+    private Stored<String> poolOf(Proxy proxy) {
+        return store.read(Keys.poolId(proxy.poolId()), name -> name)
+                .orElseThrow(() -> new PoolNotFoundException(proxy.poolId().toString()));
+    }
+
+    /** @throws ProxyAlreadyExistsException if the proxy's id, or its address in its pool, is taken */
+    private void checkFree(Proxy proxy, String poolName) {
+        if (store.get(Keys.proxy(proxy.id())).isPresent()) {
+            throw new ProxyAlreadyExistsException(proxy.id().toString());
+        }
+        if (store.get(Keys.address(proxy)).isPresent()) {
+            throw new ProxyAlreadyExistsException(proxy.address() + " in pool '" + poolName + "'");
+        }
+    }
+
+    /** The writes that store a new proxy: its record, its membership and its address. */
+    private static List<Write> additionOf(Proxy proxy) {
+        return List.of(
+                new Write.PutIfAbsent(Keys.proxy(proxy.id()), Records.encode(ProxyRecord.unleased(proxy))),
+                new Write.PutIfAbsent(Keys.member(proxy.poolId(), proxy.id()), ""),
+                new Write.PutIfAbsent(Keys.address(proxy), proxy.id().toString()));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One commit conditioned on every record read: the pool's, its id record (which every
+     * addition of a proxy rewrites), each proxy's (which every acquire rewrites) and each lease's.
+     * The pool's finished leases are found by reading every lease record.
+     */
+    @Override
+    public boolean deletePool(String poolName, boolean force) {
+        ProxyPool.requireName(poolName);
+        return store.retrying("deleting pool '" + poolName + "'", () -> {
+            Optional<Stored<ProxyPool>> found = store.read(Keys.pool(poolName), Records::pool);
+            if (found.isEmpty()) {
+                return false;
             }
-            store.commit(List.of(
-                    new Write.PutIfAbsent(Keys.proxy(proxy.id()), Records.encode(record)),
-                    new Write.PutIfAbsent(Keys.member(proxy.poolId(), proxy.id()), ""),
-                    new Write.PutIfAbsent(Keys.address(proxy), proxy.id().toString())));
-            return record.proxy();
+            ProxyPool pool = found.get().value();
+            List<Stored<ProxyRecord>> proxies = proxiesOf(pool);
+            Instant now = clock.instant();
+            int active = 0;
+            for (Stored<ProxyRecord> proxy : proxies) {
+                active += proxy.value().liveAt(now);
+            }
+            if (active > 0 && !force) {
+                throw new PoolInUseException(poolName, active);
+            }
+            List<Write> writes = new ArrayList<>();
+            writes.add(found.get().removal());
+            writes.add(store.removalOf(Keys.poolId(pool.id())));
+            for (Stored<ProxyRecord> proxy : proxies) {
+                writes.add(proxy.removal());
+                writes.add(store.removalOf(
+                        Keys.member(pool.id(), proxy.value().values().id())));
+                writes.add(store.removalOf(Keys.address(proxy.value().values())));
+            }
+            store.get(Keys.cursor(pool.id())).ifPresent(c -> writes.add(store.removalOf(Keys.cursor(pool.id()))));
+            for (String session : store.keys(Keys.SESSIONS + pool.id() + "/")) {
+                writes.add(store.removalOf(session));
+            }
+            for (String key : store.keys(Keys.LEASES)) {
+                store.read(key, Records::lease)
+                        .filter(lease -> lease.value().poolId().equals(pool.id()))
+                        .ifPresent(lease -> writes.add(lease.removal()));
+            }
+            store.commit(writes);
+            return true;
         });
     }
 
@@ -682,6 +802,43 @@ public final class KeyValueStorage implements ProxyStorage {
     @Override
     public List<Lease> activeLeasesInPool(String poolName) {
         return activeLeasesOf(proxiesOf(requirePool(poolName)));
+    }
+
+    /** {@inheritDoc} Reads every lease record: a real store would keep an index by consumer. */
+    @Override
+    public List<Lease> leasesOfConsumer(String consumerName) {
+        Consumer.requireName(consumerName);
+        Optional<Stored<Consumer>> consumer = store.read(Keys.consumer(consumerName), Records::consumer);
+        if (consumer.isEmpty()) {
+            return List.of();
+        }
+        UUID id = consumer.get().value().id();
+        Instant now = clock.instant();
+        List<Lease> active = new ArrayList<>();
+        for (String key : store.keys(Keys.LEASES)) {
+            store.read(key, Records::lease)
+                    .map(Stored::value)
+                    .filter(lease -> lease.consumerId().equals(id) && lease.isActiveAt(now))
+                    .ifPresent(active::add);
+        }
+        active.sort(OLDEST_FIRST);
+        return List.copyOf(active);
+    }
+
+    @Override
+    public List<Proxy> findAvailable(AcquireRequest request, int limit) {
+        Objects.requireNonNull(request, "request");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be >= 1, was " + limit);
+        }
+        ProxyPool pool = requirePool(request.poolName());
+        List<Stored<ProxyRecord>> proxies = proxiesOf(pool);
+        Instant now = clock.instant();
+        return Selection.available(request, proxies, now).stream()
+                .filter(p -> !p.value().pacedAt(now, Pacing.effective(p.value().values(), pool)))
+                .limit(limit)
+                .map(p -> p.value().proxy())
+                .toList();
     }
 
     /**

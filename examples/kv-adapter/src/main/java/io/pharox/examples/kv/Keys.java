@@ -29,6 +29,8 @@ final class Keys {
     static final String POOLS = "pool/";
     /** The prefix of every proxy's key. */
     static final String PROXIES = "proxy/";
+    /** The prefix of every lease's key. */
+    static final String LEASES = "lease/";
     /** The prefix of every sticky session's key. */
     static final String SESSIONS = "session/";
 
@@ -74,7 +76,7 @@ final class Keys {
     }
 
     static String lease(UUID leaseId) {
-        return "lease/" + leaseId;
+        return LEASES + leaseId;
     }
 
     /** The proxy id at the end of a proxy or membership key. */

@@ -32,8 +32,7 @@ final class Selection {
      */
     static Optional<Stored<ProxyRecord>> choose(
             AcquireRequest request, List<Stored<ProxyRecord>> pool, Optional<UUID> cursor, Instant now) {
-        List<Stored<ProxyRecord>> available =
-                pool.stream().filter(p -> isAvailable(p.value(), request, now)).toList();
+        List<Stored<ProxyRecord>> available = available(request, pool, now);
         if (available.isEmpty()) {
             return Optional.empty();
         }
@@ -65,6 +64,11 @@ final class Selection {
             default:
                 throw new IllegalStateException("unknown strategy " + request.strategy());
         }
+    }
+
+    /** The proxies of {@code pool} available at {@code now}, in its order. */
+    static List<Stored<ProxyRecord>> available(AcquireRequest request, List<Stored<ProxyRecord>> pool, Instant now) {
+        return pool.stream().filter(p -> isAvailable(p.value(), request, now)).toList();
     }
 
     /**
