@@ -1,18 +1,19 @@
 package io.pharox.cli;
 
 import io.pharox.health.HealthCheckOptions;
-import io.pharox.health.PoolHealthReport;
 import io.pharox.model.HealthCheckResult;
 import io.pharox.model.HealthStatus;
 import io.pharox.model.Proxy;
 import io.pharox.model.ProxyUrl;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 /** {@code pharox check POOL}: a health pass over a pool, now, with its results recorded. */
@@ -65,12 +66,22 @@ final class CheckCommand extends ListCommands.Listing {
 
     @Override
     int run(Admin admin) {
-        HealthCheckOptions options = options();
+        HealthCheckOptions options = null;
+        if (admin.checksWithOwnSettings()) {
+            for (String option : List.of("--target", "--timeout", "--slow", "--concurrency")) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                    throw new ParameterException(
+                            spec.commandLine(), option + " is for a database: the server checks with its own settings");
+                }
+            }
+        } else {
+            options = options();
+        }
         Map<UUID, Proxy> proxies =
                 admin.proxies(pool).stream().collect(Collectors.toMap(Proxy::id, Function.identity()));
-        PoolHealthReport report = admin.check(pool, options);
+        Admin.HealthPass pass = admin.check(pool, options);
         Table table = new Table("PROXY_ID", "PROXY", "RESULT", "LATENCY_MS", "ERROR");
-        for (HealthCheckResult r : report.results()) {
+        for (HealthCheckResult r : pass.results()) {
             Proxy proxy = proxies.get(r.proxyId());
             table.row(
                     r.proxyId(),
@@ -80,13 +91,11 @@ final class CheckCommand extends ListCommands.Listing {
                     r.error().orElse(null));
         }
         table.print(out(), json);
-        err().println(spec.qualifiedName() + ": pool '" + pool + "': "
-                + report.results().size() + " checked, "
-                + report.count(HealthStatus.HEALTHY) + " healthy, " + report.count(HealthStatus.SLOW) + " slow, "
-                + (report.results().size() - report.count(HealthStatus.HEALTHY) - report.count(HealthStatus.SLOW))
-                + " failed; " + report.removedFromRotation().size() + " taken out of rotation, "
-                + report.returnedToRotation().size() + " returned, "
-                + report.skipped().size() + " banned skipped");
+        long healthy = pass.count(HealthStatus.HEALTHY);
+        long slow = pass.count(HealthStatus.SLOW);
+        err().println(spec.qualifiedName() + ": pool '" + pool + "': " + pass.checked() + " checked, " + healthy
+                + " healthy, " + slow + " slow, " + (pass.checked() - healthy - slow) + " failed; " + pass.removed()
+                + " taken out of rotation, " + pass.returned() + " returned, " + pass.skipped() + " banned skipped");
         err().flush();
         return PharoxCli.OK;
     }

@@ -4,7 +4,6 @@ import io.pharox.exception.ProxyNotFoundException;
 import io.pharox.health.HealthCheckOptions;
 import io.pharox.health.HealthChecker;
 import io.pharox.health.HealthMonitor;
-import io.pharox.health.PoolHealthReport;
 import io.pharox.model.Lease;
 import io.pharox.model.PoolStats;
 import io.pharox.model.Proxy;
@@ -108,12 +107,7 @@ final class DatabaseAdmin implements Admin {
     }
 
     @Override
-    public Optional<Proxy> findProxy(UUID id) {
-        return storage().findProxy(id);
-    }
-
-    @Override
-    public List<Proxy> addProxies(List<Proxy> proxies) {
+    public List<Proxy> addProxies(ProxyPool pool, List<Proxy> proxies) {
         return storage().addProxies(proxies);
     }
 
@@ -144,10 +138,16 @@ final class DatabaseAdmin implements Admin {
     }
 
     @Override
-    public PoolHealthReport check(String pool, HealthCheckOptions options) {
+    public HealthPass check(String pool, @Nullable HealthCheckOptions options) {
+        Objects.requireNonNull(options, "options");
         try (HealthMonitor monitor = new HealthMonitor(storage(), new HealthChecker(options))) {
-            return monitor.checkPool(pool);
+            return HealthPass.of(monitor.checkPool(pool));
         }
+    }
+
+    @Override
+    public boolean checksWithOwnSettings() {
+        return false;
     }
 
     @Override

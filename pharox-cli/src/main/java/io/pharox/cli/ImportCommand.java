@@ -118,7 +118,7 @@ final class ImportCommand extends StoreCommand {
             }
             List<Proxy> proxies = good.stream().map(e -> e.inPool(target.id())).toList();
             try {
-                return admin.addProxies(proxies);
+                return admin.addProxies(target, proxies);
             } catch (ProxyBatchException e) {
                 ProxyList.Entry refused = good.remove(e.index());
                 problems.add(new ProxyList.Problem(refused.line(), reason(e)));

@@ -143,10 +143,16 @@ final class ListCommands {
             if (pool == null && !leases.isEmpty()) {
                 admin.pools().forEach(p -> pools.put(p.id(), p.name()));
             }
-            Map<UUID, Optional<Proxy>> proxies = new HashMap<>();
+            // the proxies of the pools these leases are in, by id, for their URLs
+            Map<UUID, Proxy> proxies = new HashMap<>();
+            leases.stream()
+                    .map(l -> pool != null ? pool : pools.get(l.poolId()))
+                    .filter(java.util.Objects::nonNull)
+                    .distinct()
+                    .forEach(name -> admin.proxies(name).forEach(p -> proxies.put(p.id(), p)));
             Table table = new Table("ID", "POOL", "PROXY_ID", "PROXY", "CONSUMER_ID", "ACQUIRED", "EXPIRES", "TOKEN");
             for (Lease lease : leases) {
-                Optional<Proxy> proxy = proxies.computeIfAbsent(lease.proxyId(), admin::findProxy);
+                Optional<Proxy> proxy = Optional.ofNullable(proxies.get(lease.proxyId()));
                 table.row(
                         lease.id(),
                         pool != null ? pool : pools.get(lease.poolId()),

@@ -5,6 +5,8 @@ import io.pharox.exception.StorageException;
 import io.pharox.storage.sql.EnvironmentKeyring;
 import io.pharox.storage.sql.SqlStorageOptions;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.sql.SQLException;
 import java.util.Locale;
 import java.util.Optional;
@@ -31,7 +33,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = PharoxCli.Version.class,
         description = {
-            "Administers Pharox proxy pools, proxies and leases in a PostgreSQL database.",
+            "Administers Pharox proxy pools, proxies and leases in a PostgreSQL database, or through a"
+                    + " pharox-server (--server, with the API key in PHAROX_API_KEY).",
             "The database comes from --db-url or PHAROX_DB_URL; the password from PHAROX_DB_PASSWORD"
                     + " or a prompt (--db-password), never from the command line."
         },
@@ -65,14 +68,17 @@ public final class PharoxCli implements Runnable {
             + "  0  success%n"
             + "  1  the operation failed: not found, refused, bad input lines, lease not active%n"
             + "  2  usage error: unknown command or option, missing or malformed value%n"
-            + "  3  cannot reach the database (address, network, user or password)%n"
+            + "  3  cannot reach the database or server (address, network, user, password or API key)%n"
             + "Environment: PHAROX_DB_URL, PHAROX_DB_USER, PHAROX_DB_PASSWORD, PHAROX_DB_SCHEMA;%n"
+            + "  PHAROX_SERVER_URL, PHAROX_API_KEY;%n"
             + "  PHAROX_CREDENTIAL_KEY, PHAROX_CREDENTIAL_KEY_ID, PHAROX_CREDENTIAL_OLD_KEYS (docs/credentials.md).";
 
     static final String URL_ENV = "PHAROX_DB_URL";
     static final String USER_ENV = "PHAROX_DB_USER";
     static final String PASSWORD_ENV = "PHAROX_DB_PASSWORD";
     static final String SCHEMA_ENV = "PHAROX_DB_SCHEMA";
+    static final String SERVER_ENV = "PHAROX_SERVER_URL";
+    static final String API_KEY_ENV = "PHAROX_API_KEY";
 
     @Spec
     @SuppressWarnings("NullAway.Init")
@@ -85,6 +91,15 @@ public final class PharoxCli implements Runnable {
             description = "jdbc:postgresql://HOST[:PORT]/DATABASE (default: env " + URL_ENV + ")")
     @Nullable
     String dbUrl;
+
+    @Option(
+            names = "--server",
+            paramLabel = "URL",
+            scope = ScopeType.INHERIT,
+            description = "a pharox-server's http(s) URL, instead of a database (default: env " + SERVER_ENV
+                    + "); the API key comes from env " + API_KEY_ENV)
+    @Nullable
+    String server;
 
     @Option(
             names = "--db-user",
@@ -193,10 +208,23 @@ public final class PharoxCli implements Runnable {
      * @param command the command being run, for usage errors
      */
     Admin connect(CommandLine command) {
-        String url = Optional.ofNullable(dbUrl).orElse(System.getenv(URL_ENV));
+        if (dbUrl != null && server != null) {
+            throw new ParameterException(command, "give --db-url or --server, not both");
+        }
+        String envUrl = blankToNull(System.getenv(URL_ENV));
+        String envServer = blankToNull(System.getenv(SERVER_ENV));
+        if (server != null || (dbUrl == null && envUrl == null && envServer != null)) {
+            return server(command, server != null ? server : String.valueOf(envServer));
+        }
+        if (dbUrl == null && envUrl != null && envServer != null) {
+            throw new ParameterException(
+                    command, "both " + URL_ENV + " and " + SERVER_ENV + " are set: choose with --db-url or --server");
+        }
+        String url = dbUrl != null ? dbUrl : envUrl;
         if (url == null || url.isBlank()) {
             throw new ParameterException(
-                    command, "name the database with --db-url or the environment variable " + URL_ENV);
+                    command,
+                    "name the database with --db-url or " + URL_ENV + ", or a server with --server or " + SERVER_ENV);
         }
         if (!url.startsWith("jdbc:postgresql:")) {
             throw new ParameterException(
@@ -215,6 +243,33 @@ public final class PharoxCli implements Runnable {
             password = fromEnv == null ? null : fromEnv.toCharArray();
         }
         return new DatabaseAdmin(url, user, password, schemaName(), storageOptions());
+    }
+
+    private static Admin server(CommandLine command, String url) {
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            throw new ParameterException(command, "--server must be an http or https URL, was '" + url + "'");
+        }
+        if (uri.getScheme() == null
+                || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
+                || uri.getHost() == null) {
+            throw new ParameterException(command, "--server must be an http or https URL, was '" + url + "'");
+        }
+        if (uri.getRawUserInfo() != null) {
+            throw new ParameterException(command, "--server must not carry credentials: set " + API_KEY_ENV);
+        }
+        String key = blankToNull(System.getenv(API_KEY_ENV));
+        if (key == null) {
+            throw new ParameterException(
+                    command, "set the server's API key in the environment variable " + API_KEY_ENV);
+        }
+        return new ServerAdmin(uri, key);
+    }
+
+    private static @Nullable String blankToNull(@Nullable String value) {
+        return value == null || value.isBlank() ? null : value;
     }
 
     /** The credential keyring from the environment, or plain text if allowed. */

@@ -440,7 +440,8 @@ class CliIT {
 
         // a command waiting on standard input: its arguments, as ps shows them, hold no password
         ProcessBuilder builder = builder(
-                Map.of(), List.of("java", "-jar", JAR.toString(), "import", "--pool", "res-g", "--create-pool"));
+                withDatabase(Map.of()),
+                List.of("java", "-jar", JAR.toString(), "import", "--pool", "res-g", "--create-pool"));
         Process process = builder.start();
         try {
             ProcessHandle.Info info = process.info();
@@ -478,7 +479,7 @@ class CliIT {
         assertThat(run.code()).as(run.err()).isZero();
     }
 
-    private Path write(String... lines) throws IOException {
+    Path write(String... lines) throws IOException {
         return Files.write(Files.createTempFile(dir, "proxies-", ".txt"), List.of(lines));
     }
 
@@ -493,10 +494,10 @@ class CliIT {
     static Run pharox(Map<String, String> env, String stdin, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("java", "-jar", JAR.toString()));
         command.addAll(List.of(args));
-        return run(env, stdin, command);
+        return run(withDatabase(env), stdin, command);
     }
 
-    private static Run run(Map<String, String> env, String stdin, List<String> command) throws Exception {
+    static Run run(Map<String, String> env, String stdin, List<String> command) throws Exception {
         Process process = builder(env, command).start();
         try (OutputStream in = process.getOutputStream()) {
             if (stdin != null) {
@@ -506,29 +507,36 @@ class CliIT {
         return finish(process);
     }
 
+    /** The environment of this class's runs: its database, password and credential key, then {@code env}. */
+    private static Map<String, String> withDatabase(Map<String, String> env) {
+        Map<String, String> all = new HashMap<>();
+        all.put("PHAROX_DB_URL", db.postgres().url());
+        all.put("PHAROX_DB_SCHEMA", db.name());
+        if (db.postgres().user() != null) {
+            all.put("PHAROX_DB_USER", db.postgres().user());
+        }
+        all.put("PHAROX_DB_PASSWORD", password);
+        all.putAll(KEYRING);
+        all.putAll(env);
+        return all;
+    }
+
+    /** A process with no PHAROX_ variable but those of {@code env} (an empty value: none). */
     private static ProcessBuilder builder(Map<String, String> env, List<String> command) {
         List<String> full = new ArrayList<>(command);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         if (full.get(0).equals("java")) {
-            full.set(0, Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            full.set(0, java);
+            // quicker start-up for short-lived commands; the command itself is unchanged
+            full.add(1, "-XX:TieredStopAtLevel=1");
         }
         ProcessBuilder builder = new ProcessBuilder(full);
         Map<String, String> environment = builder.environment();
         environment.keySet().removeIf(k -> k.startsWith("PHAROX_"));
-        if (db != null) {
-            environment.put("PHAROX_DB_URL", db.postgres().url());
-            environment.put("PHAROX_DB_SCHEMA", db.name());
-            if (db.postgres().user() != null) {
-                environment.put("PHAROX_DB_USER", db.postgres().user());
-            }
-            environment.put("PHAROX_DB_PASSWORD", password);
-        }
-        environment.putAll(KEYRING);
         environment.putAll(env);
         environment.values().removeIf(String::isEmpty);
         if (full.get(0).equals("sh")) {
-            environment.put(
-                    "JAVA",
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            environment.put("JAVA", java);
             environment.put("PHAROX_JAR", JAR.toAbsolutePath().toString());
         }
         return builder;
