@@ -145,6 +145,9 @@ public final class PharoxCli implements Runnable {
 
     /** Runs the command with standard output and error; returns the exit code. */
     public static int run(String... args) {
+        // jOOQ's banner and tips are not for a command's users
+        System.setProperty("org.jooq.no-logo", "true");
+        System.setProperty("org.jooq.no-tips", "true");
         // quiet unless --verbose: a log line on standard error is not an error message
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             boolean verbose = java.util.Arrays.asList(args).contains("-v")

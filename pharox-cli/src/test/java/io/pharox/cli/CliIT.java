@@ -345,6 +345,12 @@ class CliIT {
                     .filter(p -> p.port() == closed)
                     .findFirst()
                     .orElseThrow();
+            Proxy up = storage.listProxies("res-f").stream()
+                    .filter(p -> p.port() == proxy.port())
+                    .findFirst()
+                    .orElseThrow();
+            // disabled by hand: a passed check returns it to rotation
+            assertThat(pharox("disable", up.id().toString()).code()).isZero();
 
             Run check = pharox(
                     "check",
@@ -361,7 +367,7 @@ class CliIT {
                     .contains(down.id() + "\thttp://127.0.0.1:" + closed + "\tUNREACHABLE\t");
             assertThat(check.err())
                     .isEqualTo("pharox check: pool 'res-f': 2 checked, 1 healthy, 0 slow, 1 failed;"
-                            + " 1 taken out of rotation, 0 returned, 0 banned skipped\n");
+                            + " 1 taken out of rotation, 1 returned, 0 banned skipped\n");
             assertThat(storage.findProxy(down.id()).orElseThrow().status()).isEqualTo(ProxyStatus.INACTIVE);
             assertThat(storage.listProxies("res-f"))
                     .filteredOn(p -> p.port() == proxy.port())
@@ -386,6 +392,21 @@ class CliIT {
                 .startsWith(
                         "pharox pools: cannot reach the database at jdbc:postgresql://127.0.0.1:" + closed + "/test:")
                 .hasLineCount(1);
+    }
+
+    @Test
+    void options_go_before_or_after_the_command_and_win_over_the_environment() throws Exception {
+        String closed = "jdbc:postgresql://127.0.0.1:" + Tinyproxy.freePort() + "/test";
+
+        Run before = pharox("--db-url", closed, "pools");
+        Run after = pharox("pools", "--db-url", closed);
+
+        assertThat(before.code()).isEqualTo(3);
+        assertThat(after.code()).isEqualTo(3);
+        assertThat(before.err()).isEqualTo(after.err()).contains(closed);
+        Run schema = pharox("--schema", "pharox_cli_other", "pools");
+        assertThat(schema.code()).isEqualTo(1);
+        assertThat(schema.err()).contains("the schema 'pharox_cli_other' has no Pharox tables");
     }
 
     @Test
@@ -437,6 +458,10 @@ class CliIT {
         for (Run run : runs) {
             assertThat(run.all()).doesNotContain(password);
         }
+        assertThat(runs.get(1).err())
+                .as("--verbose adds the stack trace")
+                .contains("pharox stats: pool")
+                .contains("PoolNotFoundException", "\tat io.pharox.");
 
         // a command waiting on standard input: its arguments, as ps shows them, hold no password
         ProcessBuilder builder = builder(

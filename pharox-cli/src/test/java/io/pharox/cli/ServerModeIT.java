@@ -39,6 +39,7 @@ class ServerModeIT {
     static JdbcStorage storage;
     static PharoxServer server;
     static String adminKey;
+    static String consumerKey;
 
     @TempDir
     Path dir;
@@ -53,6 +54,7 @@ class ServerModeIT {
         ApiKeys keys = new ApiKeys(db.dataSource(), db.name());
         keys.migrate();
         adminKey = keys.create("cli-admin", Role.ADMIN, List.of("*")).secret();
+        consumerKey = keys.create("cli-consumer", Role.CONSUMER, List.of("srv")).secret();
         HealthChecker checker = new HealthChecker(HealthCheckOptions.builder("http://127.0.0.1:9/")
                 .connectTimeout(Duration.ofSeconds(2))
                 .build());
@@ -142,6 +144,9 @@ class ServerModeIT {
 
         CliIT.Run check = pharox("check", "srv");
         assertThat(check.code()).as(check.err()).isZero();
+        assertThat(check.out())
+                .as("the server gives counts only")
+                .isEqualTo("PROXY_ID\tPROXY\tRESULT\tLATENCY_MS\tERROR\n");
         assertThat(check.err())
                 .startsWith("pharox check: pool 'srv': 3 checked, 0 healthy, 0 slow, 3 failed; 3 taken out of"
                         + " rotation");
@@ -171,6 +176,14 @@ class ServerModeIT {
         CliIT.Run noKey = pharox(Map.of("PHAROX_API_KEY", ""), "pools");
         assertThat(noKey.code()).isEqualTo(2);
         assertThat(noKey.err()).contains("PHAROX_API_KEY");
+
+        CliIT.Run withCredentials = pharox(Map.of(), "pools", "--server", "http://admin:x@127.0.0.1:" + server.port());
+        assertThat(withCredentials.code()).isEqualTo(2);
+        assertThat(withCredentials.err()).contains("must not carry credentials");
+
+        CliIT.Run consumer = pharox(Map.of("PHAROX_API_KEY", consumerKey), "proxies", "srv");
+        assertThat(consumer.code()).as(consumer.err()).isEqualTo(1);
+        assertThat(consumer.err()).startsWith("pharox proxies: ").hasLineCount(1);
 
         CliIT.Run both = pharox(
                 Map.of(),
