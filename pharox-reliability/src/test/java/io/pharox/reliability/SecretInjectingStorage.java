@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
@@ -77,7 +78,8 @@ final class SecretInjectingStorage implements ProxyStorage {
                             Optional.of(own.get().username()),
                             proxy.country(),
                             proxy.city(),
-                            proxy.source())
+                            proxy.source(),
+                            proxy.isp())
                     .flatMap(Optional::stream)
                     .anyMatch(password::equals);
             if (password.length() >= MIN_SECRET_LENGTH && !alsoPlain) {
@@ -136,6 +138,35 @@ final class SecretInjectingStorage implements ProxyStorage {
     }
 
     @Override
+    public List<Proxy> addProxies(List<Proxy> proxies) {
+        List<Proxy> injectedBatch = proxies == null
+                ? null
+                : proxies.stream().map(p -> p == null ? null : inject(p)).collect(Collectors.toList());
+        return call(
+                "addProxies",
+                () -> delegate.addProxies(injectedBatch).stream().map(this::strip).toList());
+    }
+
+    @Override
+    public boolean deletePool(String poolName, boolean force) {
+        return call("deletePool", () -> delegate.deletePool(poolName, force));
+    }
+
+    @Override
+    public List<Lease> leasesOfConsumer(String consumerName) {
+        return call("leasesOfConsumer", () -> delegate.leasesOfConsumer(consumerName));
+    }
+
+    @Override
+    public List<Proxy> findAvailable(AcquireRequest request, int limit) {
+        return call(
+                "findAvailable",
+                () -> delegate.findAvailable(stripping(request), limit).stream()
+                        .map(this::strip)
+                        .toList());
+    }
+
+    @Override
     public Proxy updateProxy(Proxy proxy) {
         return call("updateProxy", () -> strip(delegate.updateProxy(proxy == null ? null : inject(proxy))));
     }
@@ -164,10 +195,15 @@ final class SecretInjectingStorage implements ProxyStorage {
 
     @Override
     public Optional<LeasedProxy> acquire(AcquireRequest request) {
-        AcquireRequest seen = request != null && request.filter().hasPredicates()
+        AcquireRequest seen = stripping(request);
+        return call("acquire", () -> delegate.acquire(seen).map(this::strip));
+    }
+
+    /** {@code request} with its filter's Java predicates seeing proxies as the suite stored them. */
+    private AcquireRequest stripping(AcquireRequest request) {
+        return request != null && request.filter().hasPredicates()
                 ? request.toBuilder().filter(stripping(request.filter())).build()
                 : request;
-        return call("acquire", () -> delegate.acquire(seen).map(this::strip));
     }
 
     /** {@code filter} with each Java predicate seeing the proxy as the suite stored it. */

@@ -18,7 +18,7 @@ public final class PharoxSchema {
     public static final String DEFAULT_SCHEMA = "pharox";
 
     /** Where the migrations live on the class path, for users running their own Flyway. */
-    public static final String MIGRATION_LOCATION = "classpath:db/migration/pharox";
+    public static final String MIGRATION_LOCATION = "classpath:db/pharox";
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z_0-9$]{0,62}");
 

@@ -320,6 +320,55 @@ abstract class AdministrationContract extends ContractGroup {
         assertThatThrownBy(() -> storage().deletePool(null, true)).isInstanceOf(NullPointerException.class);
     }
 
+    @Test
+    void the_manager_announces_the_leases_a_forced_deletion_ended() {
+        ProxyPool pool = seedPool();
+        seedProxy(pool, b -> b.shared(2));
+        List<io.pharox.event.ReleasedEvent> released = new java.util.concurrent.CopyOnWriteArrayList<>();
+        io.pharox.ProxyManager manager = io.pharox.ProxyManager.builder(storage())
+                .clock(kit.clock())
+                .listener(new io.pharox.LeaseListener() {
+                    @Override
+                    public void onReleased(io.pharox.event.ReleasedEvent event) {
+                        released.add(event);
+                    }
+                })
+                .build();
+        LeasedProxy held = manager.acquire(pool.name()).orElseThrow();
+        LeasedProxy handedBack = manager.acquire(pool.name()).orElseThrow();
+        manager.release(handedBack);
+        released.clear();
+
+        assertThatThrownBy(() -> manager.deletePool(pool.name(), false)).isInstanceOf(PoolInUseException.class);
+        assertThat(released).isEmpty();
+        assertThat(manager.deletePool(pool.name(), true)).isTrue();
+
+        assertThat(released).singleElement().satisfies(event -> {
+            assertThat(event.lease().id()).isEqualTo(held.lease().id());
+            assertThat(event.poolName()).isEqualTo(pool.name());
+        });
+        assertThat(manager.deletePool(pool.name(), true)).isFalse();
+        assertThat(released).hasSize(1);
+    }
+
+    @Test
+    void the_manager_adds_finds_and_lists_through_its_storage() {
+        ProxyPool pool = seedPool();
+        io.pharox.ProxyManager manager =
+                io.pharox.ProxyManager.builder(storage()).clock(kit.clock()).build();
+        List<Proxy> added = manager.addProxies(batch(pool, 3));
+        String consumer = uniqueName("m");
+
+        LeasedProxy leased = manager.acquire(
+                        manager.request(pool.name()).consumer(consumer).build())
+                .orElseThrow();
+
+        assertThat(manager.findAvailable(manager.request(pool.name()).build(), 10))
+                .hasSize(2);
+        assertThat(manager.leasesOfConsumer(consumer)).containsExactly(leased.lease());
+        assertThat(added).extracting(Proxy::id).contains(leased.proxy().id());
+    }
+
     // ------------------------------------------------------------------ leasesOfConsumer
 
     @Test

@@ -8,8 +8,10 @@ import io.pharox.RetryPolicy;
 import io.pharox.exception.LeaseNotActiveException;
 import io.pharox.exception.LeaseNotFoundException;
 import io.pharox.exception.PoolAlreadyExistsException;
+import io.pharox.exception.PoolInUseException;
 import io.pharox.exception.PoolNotFoundException;
 import io.pharox.exception.ProxyAlreadyExistsException;
+import io.pharox.exception.ProxyBatchException;
 import io.pharox.exception.ProxyNotFoundException;
 import io.pharox.exception.StaleLeaseException;
 import io.pharox.filter.ProxyFilter;
@@ -309,6 +311,47 @@ abstract class BadInputContract extends ContractGroup {
                         f -> f.storage.activeLeasesInPool(null),
                         "name"),
                 rejects("poolStats", "null", NullPointerException.class, f -> f.storage.poolStats(null), "name"),
+                rejects("addProxies", "null", NullPointerException.class, f -> f.storage.addProxies(null), "proxies"),
+                rejects(
+                        "deletePool",
+                        "null",
+                        NullPointerException.class,
+                        f -> f.storage.deletePool(null, true),
+                        "name"),
+                rejects(
+                        "leasesOfConsumer",
+                        "null",
+                        NullPointerException.class,
+                        f -> f.storage.leasesOfConsumer(null),
+                        "name"),
+                rejects(
+                        "findAvailable",
+                        "null",
+                        NullPointerException.class,
+                        f -> f.storage.findAvailable(null, 1),
+                        "request"),
+                rejects(
+                        "addProxies",
+                        "an entry whose address is taken",
+                        ProxyBatchException.class,
+                        f -> f.storage.addProxies(List.of(
+                                kit.proxyIn(f.pool).build(),
+                                kit.proxyIn(f.pool)
+                                        .address(f.busy.host(), f.busy.port())
+                                        .build())),
+                        "index 1"),
+                rejectsNaming(
+                        "deletePool",
+                        "a pool with an active lease, not forced",
+                        PoolInUseException.class,
+                        f -> f.storage.deletePool(f.pool.name(), false),
+                        f -> f.pool.name()),
+                rejects(
+                        "findAvailable",
+                        "limit 0",
+                        IllegalArgumentException.class,
+                        f -> f.storage.findAvailable(kit.request(f.pool).build(), 0),
+                        "limit"),
                 rejects(
                         "ProxyManager.acquire(String)",
                         "null",
@@ -507,6 +550,13 @@ abstract class BadInputContract extends ContractGroup {
                     "pool name " + label,
                     IllegalArgumentException.class,
                     f -> f.storage.poolStats(name),
+                    "pool name",
+                    mention));
+            rows.add(rejects(
+                    "deletePool",
+                    "pool name " + label,
+                    IllegalArgumentException.class,
+                    f -> f.storage.deletePool(name, true),
                     "pool name",
                     mention));
             rows.add(rejects(
@@ -854,6 +904,12 @@ abstract class BadInputContract extends ContractGroup {
                     "unknown pool " + name,
                     PoolNotFoundException.class,
                     f -> f.storage.poolStats(name),
+                    name));
+            rows.add(rejects(
+                    "findAvailable",
+                    "unknown pool " + name,
+                    PoolNotFoundException.class,
+                    f -> f.storage.findAvailable(AcquireRequest.forPool(name).build(), 1),
                     name));
             rows.add(rejects(
                     "acquire",

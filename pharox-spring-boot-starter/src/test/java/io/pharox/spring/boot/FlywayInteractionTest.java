@@ -38,18 +38,19 @@ class FlywayInteractionTest {
     }
 
     /**
-     * The trap the docs warn of: Spring Boot's default location {@code classpath:db/migration}
-     * is scanned recursively, so it finds {@code db/migration/pharox} too and applies Pharox's
-     * migrations to the application's schema, beside (or clashing with) the application's own.
+     * Spring Boot's default location {@code classpath:db/migration} is scanned recursively;
+     * Pharox's migrations live outside it ({@code classpath:db/pharox}), so an application's
+     * Flyway on the defaults never applies them to the application's schema.
      */
     @Test
-    void springs_default_location_also_finds_pharoxs_migrations() throws SQLException {
+    void springs_default_location_does_not_find_pharoxs_migrations() throws SQLException {
         try (TestSchema pharox = TestSchema.empty("pharox_boot_fw", 3);
                 TestSchema app = TestSchema.empty("pharox_boot_fwapp", 1)) {
             runner.withBean(DataSource.class, () -> PharoxAutoConfigurationTest.unclosable(pharox.dataSource()))
                     .withPropertyValues("pharox.schema.name=" + pharox.name(), "spring.flyway.schemas=" + app.name())
                     .run(context -> assertThat(context).hasNotFailed());
-            assertThat(tables(app)).contains("pool", "proxy", "lease");
+            assertThat(tables(pharox)).contains("pool", "proxy", "lease");
+            assertThat(tables(app)).doesNotContain("pool", "proxy", "lease");
         }
     }
 

@@ -21,9 +21,12 @@ import io.pharox.filter.ProxyFilters;
 import io.pharox.model.LeaseStatus;
 import io.pharox.model.Proxy;
 import io.pharox.storage.AcquireRequest;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,10 +36,10 @@ import java.util.UUID;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
-import org.jooq.InsertValuesStepN;
 import org.jooq.Record;
 import org.jooq.Table;
 import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -47,10 +50,11 @@ import org.jspecify.annotations.Nullable;
 final class Administration {
 
     /**
-     * Rows per {@code INSERT} of {@link #insert}: 21 bound columns each, so 21,000 parameters, well
-     * under PostgreSQL's limit of 65,535 per statement.
+     * Rows per {@code INSERT} of {@link #insert}. Its parameters are one array per column, so the
+     * bound is not PostgreSQL's 65,535 parameters per statement but the time of one statement,
+     * which must stay well within the statement timeout.
      */
-    static final int INSERT_ROWS = 1000;
+    static final int INSERT_ROWS = 5000;
 
     private Administration() {}
 
@@ -155,27 +159,74 @@ final class Administration {
     }
 
     /**
-     * Inserts {@code rows} in multi-row statements of {@value #INSERT_ROWS} rows.
+     * Inserts {@code rows} with one statement per {@value #INSERT_ROWS} rows: {@code INSERT INTO
+     * proxy (...) SELECT ... FROM unnest(?, ?, ...)}, one array parameter per column (each value in
+     * its text form, cast back to the column's type in SQL; the ciphertext in hex), so that the
+     * statement has 21 parameters however many rows it carries, and the driver sends each array
+     * as one value instead of jOOQ rendering and binding 21 parameters per row.
      *
      * @return the proxies as stored, by id
      */
+    @SuppressWarnings("NullAway") // the column arrays hold null for SQL NULL
     static Map<UUID, Proxy> insert(DSLContext ctx, List<Map<Field<?>, Object>> rows, CredentialCipher credentials) {
         Map<UUID, Proxy> stored = new HashMap<>(rows.size() * 2);
         if (rows.isEmpty()) {
             return stored;
         }
         List<Field<?>> columns = new ArrayList<>(rows.get(0).keySet());
+        int width = columns.size();
+        List<String> names = new ArrayList<>(width);
+        List<Field<?>> selected = new ArrayList<>(width);
+        for (int c = 0; c < width; c++) {
+            Field<?> column = columns.get(c);
+            names.add("c" + c);
+            Field<String> text = DSL.field(name("u", "c" + c), SQLDataType.CLOB);
+            selected.add(
+                    column.getDataType().isBinary()
+                            ? DSL.field("decode({0}, 'hex')", column.getDataType(), text)
+                            : DSL.cast(text, column.getDataType()));
+        }
         for (int from = 0; from < rows.size(); from += INSERT_ROWS) {
-            InsertValuesStepN<?> insert = ctx.insertInto(P, columns);
-            for (Map<Field<?>, Object> row : rows.subList(from, Math.min(rows.size(), from + INSERT_ROWS))) {
-                insert = insert.values(row.values());
+            List<Map<Field<?>, Object>> chunk = rows.subList(from, Math.min(rows.size(), from + INSERT_ROWS));
+            String[][] arrays = new String[width][chunk.size()];
+            for (int r = 0; r < chunk.size(); r++) {
+                int c = 0;
+                for (Object value : chunk.get(r).values()) {
+                    arrays[c++][r] = text(value);
+                }
             }
-            for (Record r : insert.returning(Rows.PROXY_COLUMNS).fetch()) {
+            List<Field<?>> params = new ArrayList<>(width);
+            StringBuilder template = new StringBuilder("unnest(");
+            for (int c = 0; c < width; c++) {
+                params.add(DSL.val(arrays[c], SQLDataType.CLOB.getArrayDataType()));
+                template.append(c == 0 ? "" : ", ").append('{').append(c).append('}');
+            }
+            Table<?> unnested = DSL.table(template.append(')').toString(), params.toArray(new Object[0]))
+                    .as("u", names.toArray(new String[0]));
+            for (Record r : ctx.insertInto(P, columns)
+                    .select(DSL.select(selected).from(unnested))
+                    .returning(Rows.PROXY_COLUMNS)
+                    .fetch()) {
                 Proxy proxy = Rows.proxy(r, credentials);
                 stored.put(proxy.id(), proxy);
             }
         }
         return stored;
+    }
+
+    /** {@code value} of a proxy column in the text form PostgreSQL reads back exactly, or {@code null}. */
+    private static @Nullable String text(@Nullable Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof byte[] bytes) {
+            return HexFormat.of().formatHex(bytes);
+        }
+        if (value instanceof OffsetDateTime t) {
+            return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(t);
+        }
+        // uuid, text, integers, and doubles (Double.toString is exact, which PostgreSQL reads as such)
+        return value.toString();
     }
 
     /**

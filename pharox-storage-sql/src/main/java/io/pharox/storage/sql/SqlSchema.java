@@ -25,7 +25,7 @@ public final class SqlSchema {
     public static final String DEFAULT = "pharox";
 
     /** Where the Flyway migrations of {@code pharox-schema} live on the class path, for users running their own Flyway. */
-    public static final String MIGRATION_LOCATION = "classpath:db/migration/pharox";
+    public static final String MIGRATION_LOCATION = "classpath:db/pharox";
 
     /** Rows encrypted per transaction when {@link #migrate(DataSource, SqlStorageOptions)} encrypts plain-text credentials. */
     public static final int ROTATION_BATCH = 100;

@@ -106,6 +106,41 @@ public abstract class AdministrationSqlContract {
     }
 
     @Test
+    void a_batch_stores_every_value_as_a_single_add_does() {
+        ProxyPool single = storage.createPool("single", "");
+        ProxyPool batched = storage.createPool("batched", "");
+        Proxy.Builder full = Proxy.builder()
+                .address("Host-Ünïcode.example", 3128)
+                .protocol(io.pharox.model.ProxyProtocol.SOCKS5)
+                .shared(3)
+                .country("de")
+                .city("Berlin, \"Mitte\"\t{x}")
+                .source("vendor\\a")
+                .isp("Acme Net")
+                .asn(4_200_000_000L)
+                .location(52.520008, -13.404954)
+                .status(io.pharox.model.ProxyStatus.SLOW)
+                .lastCheckedAt(java.time.Instant.parse("2026-01-02T03:04:05.123456789Z"))
+                .lastLatency(Duration.ofNanos(1_234_567_891L))
+                .minGrantInterval(Duration.ofMillis(1_500));
+        Proxy.Builder bare = Proxy.builder().address("10.9.9.9", 1);
+
+        Proxy one = storage.addProxy(full.poolId(single.id()).build());
+        Proxy plainOne = storage.addProxy(bare.poolId(single.id()).build());
+        List<Proxy> two = storage.addProxies(List.of(
+                full.poolId(batched.id()).id(io.pharox.model.Ids.next()).build(),
+                bare.poolId(batched.id()).id(io.pharox.model.Ids.next()).build()));
+
+        assertThat(two.get(0).toBuilder().id(one.id()).poolId(single.id()).build())
+                .isEqualTo(one);
+        assertThat(two.get(1).toBuilder().id(plainOne.id()).poolId(single.id()).build())
+                .isEqualTo(plainOne);
+        assertThat(storage.findProxy(two.get(0).id())).contains(two.get(0));
+        assertThat(two.get(0).lastCheckedAt()).isEqualTo(one.lastCheckedAt());
+        assertThat(two.get(0).location()).isEqualTo(one.location());
+    }
+
+    @Test
     void an_address_taken_by_a_concurrent_writer_refuses_the_batch_naming_its_index() throws Exception {
         ProxyPool pool = storage.createPool("collision", "");
         List<Proxy> proxies = batch(pool, 5, 1);
