@@ -67,7 +67,7 @@ public final class FilterJson {
             throw new IllegalArgumentException(
                     "a filter clause must be an object with exactly one field, at " + path + " was " + describe(json));
         }
-        Map.Entry<String, JsonNode> field = json.fields().next();
+        Map.Entry<String, JsonNode> field = json.properties().iterator().next();
         String name = field.getKey();
         JsonNode value = field.getValue();
         String at = path + "." + name;

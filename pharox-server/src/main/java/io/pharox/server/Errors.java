@@ -28,19 +28,17 @@ final class Errors {
 
     /** Maps {@code e}; {@code id} is the lease or proxy the call was about, if any. */
     static ApiError map(Throwable e, @Nullable UUID id) {
-        if (e instanceof ApiError) {
-            return (ApiError) e;
+        if (e instanceof ApiError a) {
+            return a;
         }
-        if (e instanceof PoolNotFoundException) {
-            PoolNotFoundException p = (PoolNotFoundException) e;
+        if (e instanceof PoolNotFoundException p) {
             return new ApiError(
                     404, new ErrorBody(ErrorCode.POOL_NOT_FOUND, message(e), null, p.pool(), null, null, null));
         }
         if (e instanceof LeaseNotFoundException) {
             return new ApiError(404, new ErrorBody(ErrorCode.LEASE_NOT_FOUND, message(e), null, null, id, null, null));
         }
-        if (e instanceof LeaseNotActiveException) {
-            LeaseNotActiveException l = (LeaseNotActiveException) e;
+        if (e instanceof LeaseNotActiveException l) {
             return new ApiError(
                     409,
                     new ErrorBody(
@@ -55,8 +53,7 @@ final class Errors {
         if (e instanceof ProxyNotFoundException) {
             return new ApiError(404, new ErrorBody(ErrorCode.PROXY_NOT_FOUND, message(e), null, null, id, null, null));
         }
-        if (e instanceof PoolInUseException) {
-            PoolInUseException p = (PoolInUseException) e;
+        if (e instanceof PoolInUseException p) {
             return new ApiError(
                     409,
                     new ErrorBody(ErrorCode.POOL_IN_USE, message(e), null, p.poolName(), null, null, p.activeLeases()));
@@ -67,8 +64,7 @@ final class Errors {
         if (e instanceof ProxyAlreadyExistsException) {
             return new ApiError(409, ErrorCode.PROXY_EXISTS, message(e));
         }
-        if (e instanceof ProxyBatchException) {
-            ProxyBatchException b = (ProxyBatchException) e;
+        if (e instanceof ProxyBatchException b) {
             boolean exists = b.getCause() instanceof ProxyAlreadyExistsException;
             return new ApiError(
                     exists ? 409 : 400,

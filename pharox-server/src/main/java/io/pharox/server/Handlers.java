@@ -158,31 +158,8 @@ final class Handlers implements AutoCloseable {
                                 : new IllegalArgumentException("entry is not a proxy")));
             }
         }
-        List<Proxy> added;
-        try {
-            added = manager.addProxies(proxies);
-        } catch (UnsupportedOperationException e) {
-            added = addOneByOne(proxies);
-        }
+        List<Proxy> added = manager.addProxies(proxies);
         send(ctx, 201, new ImportResult(added.size(), proxies(added)));
-    }
-
-    /**
-     * For an adapter without a batch insert: adds the proxies one by one and, when one is
-     * refused, removes the ones added before it, so that the import stays all or nothing for
-     * readers that come after it.
-     */
-    private List<Proxy> addOneByOne(List<Proxy> proxies) {
-        List<Proxy> added = new ArrayList<>(proxies.size());
-        for (int i = 0; i < proxies.size(); i++) {
-            try {
-                added.add(storage.addProxy(proxies.get(i)));
-            } catch (RuntimeException e) {
-                added.forEach(p -> storage.removeProxy(p.id()));
-                throw new ProxyBatchException(i, e);
-            }
-        }
-        return added;
     }
 
     private static Proxy proxy(ProxyPool pool, @Nullable ProxyImport entry) {
@@ -351,7 +328,9 @@ final class Handlers implements AutoCloseable {
         List<Lease> leases;
         if (pool != null) {
             scope(ctx, pool);
-            storage.findPool(pool).orElseThrow(() -> new PoolNotFoundException(pool));
+            if (storage.findPool(pool).isEmpty()) {
+                throw new PoolNotFoundException(pool);
+            }
             leases = storage.activeLeasesInPool(pool);
         } else {
             Map<UUID, String> names = poolNames();

@@ -51,6 +51,7 @@ public final class PharoxServer implements AutoCloseable {
     private final Javalin app;
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final BooleanSupplier healthy;
+    private final StatisticsHandler statistics = new StatisticsHandler();
 
     private PharoxServer(Builder builder) {
         this.keys = builder.keys;
@@ -66,7 +67,7 @@ public final class PharoxServer implements AutoCloseable {
             config.jetty.modifyServer(server -> {
                 // Jetty shuts a StatisticsHandler down gracefully: it refuses new requests and
                 // waits for the ones in flight, up to the stop timeout.
-                server.setHandler(new StatisticsHandler());
+                server.setHandler(statistics);
                 server.setStopTimeout(stopMillis);
             });
         });
@@ -218,6 +219,11 @@ public final class PharoxServer implements AutoCloseable {
     /** The port the server listens on. */
     public int port() {
         return app.port();
+    }
+
+    /** The requests being handled now, a waiting acquire included. */
+    public int requestsInFlight() {
+        return statistics.getRequestsActive();
     }
 
     /** The routes served, in the order registered, for the OpenAPI check. */

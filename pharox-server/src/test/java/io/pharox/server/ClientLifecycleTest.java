@@ -224,6 +224,25 @@ class ClientLifecycleTest {
     }
 
     @Test
+    void anAcquireRepeatedWithItsIdempotencyKeyGetsTheSameLease() {
+        admin.createPool("repeat", "");
+        admin.importProxies(
+                "repeat",
+                List.of(ProxyImport.of("http://203.0.113.20:3128"), ProxyImport.of("http://203.0.113.21:3128")));
+        try (PharoxClient client = client(fixture.adminKey)) {
+            UUID key = UUID.randomUUID();
+            AcquireRequest request =
+                    client.request("repeat").idempotencyKey(key).build();
+            LeasedProxy first = client.acquire(request).orElseThrow();
+            LeasedProxy again = client.acquire(request).orElseThrow();
+            assertThat(first.lease().id()).isEqualTo(key);
+            assertThat(again.lease().id()).isEqualTo(key);
+            assertThat(fixture.storage.activeLeasesInPool("repeat")).hasSize(1);
+            client.release(first);
+        }
+    }
+
+    @Test
     void healthChecksNeedAChecker() {
         assertThatThrownBy(() -> admin.checkHealth("alpha"))
                 .isInstanceOfSatisfying(

@@ -118,6 +118,27 @@ class HttpApiTest {
             ApiCalls.Answer pools = api.call("GET", "/v1/pools", Map.of(), consumer, null);
             assertThat(pools.json().findValuesAsText("name")).contains("alpha").doesNotContain("hidden");
         }
+
+        @Test
+        void aLeaseOfAPoolOutsideTheKeysScopeCannotBeReleasedOrRenewed() {
+            io.pharox.model.ProxyPool pool = fixture.storage.createPool("secret-pool", "");
+            fixture.storage.addProxy(io.pharox.model.Proxy.builder()
+                    .poolId(pool.id())
+                    .address("198.51.100.50", 3128)
+                    .build());
+            String lease = fixture.manager
+                    .acquire("secret-pool")
+                    .orElseThrow()
+                    .lease()
+                    .id()
+                    .toString();
+            ApiCalls.Answer release = api.call("POST", "/v1/leases/{id}/release", Map.of("id", lease), consumer, null);
+            assertThat(release.status()).isEqualTo(403);
+            assertThat(api.call("POST", "/v1/leases/{id}/renew", Map.of("id", lease), consumer, "{\"ttl\":\"PT1M\"}")
+                            .status())
+                    .isEqualTo(403);
+            assertThat(fixture.storage.activeLeasesInPool("secret-pool")).hasSize(1);
+        }
     }
 
     @Nested
@@ -329,6 +350,12 @@ class HttpApiTest {
         assertThat(api.call("GET", "/v1/pools/{pool}/available", pool, "?limit=0", admin, null)
                         .status())
                 .isEqualTo(400);
+        ApiCalls.Answer checked = api.call("POST", "/v1/pools/{pool}/health-checks", pool, admin, null);
+        assertThat(checked.status()).isEqualTo(200);
+        assertThat(checked.json().path("checked").asInt()).isEqualTo(2);
+        assertThat(checked.json().path("byStatus").path("UNREACHABLE").asInt()).isEqualTo(2);
+        assertThat(checked.json().path("removedFromRotation").toString()).contains(first);
+
         ApiCalls.Answer patched =
                 api.call("PATCH", "/v1/proxies/{id}", Map.of("id", second), admin, "{\"status\":\"ACTIVE\"}");
         assertThat(patched.json().path("status").asText()).isEqualTo("ACTIVE");
@@ -336,37 +363,32 @@ class HttpApiTest {
                         .status())
                 .isEqualTo(400);
 
-        ApiCalls.Answer checked = api.call("POST", "/v1/pools/{pool}/health-checks", pool, admin, null);
-        assertThat(checked.status()).isEqualTo(200);
-        assertThat(checked.json().path("checked").asInt()).isEqualTo(2);
-        assertThat(checked.json().path("byStatus").path("UNREACHABLE").asInt()).isEqualTo(2);
-
-        String leaseId = api.call("POST", "/v1/pools/{pool}/leases", pool, admin, "{\"consumer\":\"admin-http\"}")
-                .json()
-                .path("lease")
-                .path("id")
-                .asText("none");
+        ApiCalls.Answer leased =
+                api.call("POST", "/v1/pools/{pool}/leases", pool, admin, "{\"consumer\":\"admin-http\"}");
+        assertThat(leased.json().path("proxy").path("id").asText()).isEqualTo(second);
+        String leaseId = leased.json().path("lease").path("id").asText();
         ApiCalls.Answer inUse = api.call("DELETE", "/v1/pools/{pool}", pool, admin, null);
-        if (!leaseId.equals("none")) {
-            assertThat(inUse.status()).isEqualTo(409);
-            assertThat(inUse.json().path("error").asText()).isEqualTo("pool_in_use");
-            assertThat(api.call("GET", "/v1/leases", Map.of(), "?consumer=admin-http", admin, null)
-                            .json()
-                            .toString())
-                    .contains(leaseId);
-        }
-        assertThat(api.call("DELETE", "/v1/proxies/{id}", Map.of("id", second), admin, null)
+        assertThat(inUse.status()).isEqualTo(409);
+        assertThat(inUse.json().path("error").asText()).isEqualTo("pool_in_use");
+        assertThat(api.call("GET", "/v1/leases", Map.of(), "?consumer=admin-http", admin, null)
                         .json()
-                        .path("deleted")
-                        .asBoolean())
+                        .toString())
+                .contains(leaseId);
+
+        ApiCalls.Answer deleted = api.call("DELETE", "/v1/proxies/{id}", Map.of("id", first), admin, null);
+        assertThat(deleted.json().path("deleted").asBoolean())
+                .as(deleted.text())
                 .isTrue();
-        assertThat(api.call("DELETE", "/v1/proxies/{id}", Map.of("id", second), admin, null)
+        assertThat(api.call("DELETE", "/v1/proxies/{id}", Map.of("id", first), admin, null)
                         .status())
                 .isEqualTo(404);
         assertThat(api.call("DELETE", "/v1/pools/{pool}", pool, "?force=true", admin, null)
                         .status())
                 .isEqualTo(200);
         assertThat(fixture.storage.findPool("admin-http")).isEmpty();
+        assertThat(api.call("POST", "/v1/leases/{id}/release", Map.of("id", leaseId), admin, null)
+                        .status())
+                .isEqualTo(404);
     }
 
     @AfterAll
