@@ -6,7 +6,7 @@ import org.jspecify.annotations.Nullable;
  * One proxy of an import ({@code POST /v1/pools/{pool}/proxies}).
  *
  * @param url            {@code scheme://[user:password@]host:port}, as {@link io.pharox.model.ProxyUrl#parse} reads it
- * @param maxConcurrency most leases at once; 1 when absent, -1 for no limit
+ * @param maxConcurrency most leases at once; 1 when absent, 2147483647 ({@link io.pharox.model.Proxy#UNLIMITED}) for no limit
  * @param country        ISO country code tag
  * @param city           city tag
  * @param source         source tag

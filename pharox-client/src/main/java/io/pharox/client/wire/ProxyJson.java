@@ -25,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  * @param username       the user, in an acquire's answer only
  * @param password       the password, in an acquire's answer only
  * @param status         ACTIVE, SLOW, INACTIVE or BANNED
- * @param maxConcurrency most leases at once, -1 for no limit
+ * @param maxConcurrency most leases at once, 2147483647 ({@link io.pharox.model.Proxy#UNLIMITED}) for no limit
  * @param currentLeases  the stored count of active leases
  * @param country        country tag
  * @param city           city tag
