@@ -51,6 +51,9 @@ public final class ServerMain {
 
     /** Runs a command; exits with 2 on bad usage, 1 on failure. */
     public static void main(String[] args) {
+        // jOOQ's banner and tips are noise in a service's log
+        System.setProperty("org.jooq.no-logo", "true");
+        System.setProperty("org.jooq.no-tips", "true");
         try {
             System.exit(run(args, System.out, System.getenv()));
         } catch (IllegalArgumentException e) {
