@@ -359,6 +359,19 @@ public interface ProxyStorage {
     List<Proxy> findAvailable(AcquireRequest request, int limit);
 
     /**
+     * Checks a {@link #findAvailable} limit, for adapters.
+     *
+     * @return {@code limit}
+     * @throws IllegalArgumentException if it is below 1; the message names it
+     */
+    static int requireLimit(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be >= 1, was " + limit);
+        }
+        return limit;
+    }
+
+    /**
      * A snapshot of the pool's proxies, capacity and active leases as of now, by the storage's
      * clock; see {@link PoolStats} for what each number counts. It reads no lease history: the
      * PostgreSQL adapters take it in one statement over the pool's proxies and active leases.

@@ -1020,9 +1020,7 @@ public final class InMemoryStorage implements ProxyStorage {
     @Override
     public List<Proxy> findAvailable(AcquireRequest request, int limit) {
         Objects.requireNonNull(request, "request");
-        if (limit < 1) {
-            throw new IllegalArgumentException("limit must be >= 1, was " + limit);
-        }
+        ProxyStorage.requireLimit(limit);
         PoolState pool = requirePool(request.poolName());
         ProxyFilter filter = request.filter();
         @Nullable String target = request.target().orElse(null);

@@ -43,6 +43,7 @@ import io.pharox.model.TargetBan;
 import io.pharox.select.SelectorStrategy;
 import io.pharox.storage.AcquireRequest;
 import io.pharox.storage.OutcomePolicy;
+import io.pharox.storage.ProxyStorage;
 import io.pharox.storage.StickySession;
 import io.pharox.storage.WaitQueue;
 import io.pharox.storage.sql.Claims.Lock;
@@ -811,9 +812,7 @@ public final class LeaseEngine {
      */
     public List<Proxy> findAvailable(AcquireRequest request, int limit) {
         Objects.requireNonNull(request, "request");
-        if (limit < 1) {
-            throw new IllegalArgumentException("limit must be at least 1, was " + limit);
-        }
+        ProxyStorage.requireLimit(limit);
         UUID pool = poolId(request.poolName());
         return List.copyOf(
                 request.filter().hasPredicates()

@@ -828,9 +828,7 @@ public final class KeyValueStorage implements ProxyStorage {
     @Override
     public List<Proxy> findAvailable(AcquireRequest request, int limit) {
         Objects.requireNonNull(request, "request");
-        if (limit < 1) {
-            throw new IllegalArgumentException("limit must be >= 1, was " + limit);
-        }
+        ProxyStorage.requireLimit(limit);
         ProxyPool pool = requirePool(request.poolName());
         List<Stored<ProxyRecord>> proxies = proxiesOf(pool);
         Instant now = clock.instant();
