@@ -290,6 +290,28 @@ public final class LeaseEngine {
      */
     public Optional<LeasedProxy> acquire(AcquireRequest request) {
         Objects.requireNonNull(request, "request");
+        try {
+            return acquireOnce(request);
+        } catch (StorageException e) {
+            if (!poolGone(e)) {
+                throw e;
+            }
+            // the pool whose id this engine cached was deleted by another storage: resolve the
+            // name again (PoolNotFoundException if no pool has it now)
+            poolIds.remove(request.poolName());
+            return acquireOnce(request);
+        }
+    }
+
+    /** Whether {@code failure} is a row that refers to a pool that no longer exists. */
+    private static boolean poolGone(StorageException failure) {
+        return SqlFailures.sqlCause(failure)
+                .filter(sql -> "23503".equals(sql.getSQLState()))
+                .map(sql -> String.valueOf(sql.getMessage()).contains("_pool_fkey"))
+                .orElse(false);
+    }
+
+    private Optional<LeasedProxy> acquireOnce(AcquireRequest request) {
         UUID pool = poolId(request.poolName());
         UUID consumer = consumerId(request.consumerName());
         if (request.session().isPresent()) {

@@ -323,6 +323,28 @@ public abstract class AdministrationSqlContract {
         assertThat(storage.findLease(sticky.lease().id())).isEmpty();
     }
 
+    @Test
+    void a_storage_that_knew_a_deleted_pool_finds_nothing_in_it_and_a_session_acquire_is_refused() {
+        ProxyPool pool = storage.createPool("known", "");
+        storage.addProxies(batch(pool, 2, 5));
+        ProxyStorage other = storage(db);
+        // the other storage learns the pool's id
+        other.release(other.acquire(AcquireRequest.forPool("known").build())
+                .orElseThrow()
+                .lease()
+                .id());
+
+        assertThat(storage.deletePool("known", false)).isTrue();
+
+        assertThat(other.acquire(AcquireRequest.forPool("known").build())).isEmpty();
+        assertThatThrownBy(() -> other.acquire(
+                        AcquireRequest.forPool("known").session("s").build()))
+                .isInstanceOf(PoolNotFoundException.class)
+                .hasMessageContaining("known");
+        assertThatThrownBy(() -> other.acquire(AcquireRequest.forPool("known").build()))
+                .isInstanceOf(PoolNotFoundException.class);
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /** Rows left of pool {@code pool}: "pools proxies leases". */
