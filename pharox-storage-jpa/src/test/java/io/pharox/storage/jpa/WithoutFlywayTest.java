@@ -36,15 +36,7 @@ import org.junit.jupiter.api.Test;
 class WithoutFlywayTest {
 
     private static final Path MIGRATIONS = Path.of(
-            System.getProperty("basedir", "."),
-            "..",
-            "pharox-schema",
-            "src",
-            "main",
-            "resources",
-            "db",
-            "migration",
-            "pharox");
+            System.getProperty("basedir", "."), "..", "pharox-schema", "src", "main", "resources", "db", "pharox");
 
     private static TestPostgres postgres;
     private static String schema;
