@@ -56,7 +56,7 @@ final class ProxySlot {
             AtomicReferenceFieldUpdater.newUpdater(ProxySlot.class, Proxy.class, "proxy");
     private static final AtomicIntegerFieldUpdater<ProxySlot> LEASES =
             AtomicIntegerFieldUpdater.newUpdater(ProxySlot.class, "leases");
-    private static final AtomicReferenceFieldUpdater<ProxySlot, LeaseRecord> SOLE =
+    private static final AtomicReferenceFieldUpdater<ProxySlot, @Nullable LeaseRecord> SOLE =
             AtomicReferenceFieldUpdater.newUpdater(ProxySlot.class, LeaseRecord.class, "sole");
     private static final AtomicLongFieldUpdater<ProxySlot> EARLIEST_EXPIRY =
             AtomicLongFieldUpdater.newUpdater(ProxySlot.class, "earliestExpiry");
